@@ -1,0 +1,37 @@
+// One esbuild config for every bundle: extension host (node/cjs, vscode external), CLI (node),
+// webview (browser), and the engine worker the extension runs migrations in. Type-checking is `npm run typecheck`.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'node20' };
+
+/** @type {esbuild.BuildOptions[]} */
+const bundles = [
+  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' } },
+];
+const optional = [
+  { entry: 'src/extension/extension.ts', options: { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode'] } },
+  { entry: 'src/extension/engineWorker.ts', options: { ...common, entryPoints: { engineWorker: 'src/extension/engineWorker.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' } },
+  { entry: 'src/webview/main.ts', options: { ...common, entryPoints: { webview: 'src/webview/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' } },
+  { entry: 'bench/bench.ts', options: { ...common, entryPoints: { bench: 'bench/bench.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' } },
+  { entry: 'test/vscode/suite/index.ts', options: { ...common, entryPoints: { 'test-suite': 'test/vscode/suite/index.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode', 'mocha'] } },
+];
+for (const { entry, options } of optional) if (existsSync(entry)) bundles.push(options);
+
+mkdirSync('dist', { recursive: true });
+// sql.js loads its WASM at run time: ship it in dist/ so the packaged extension never reads node_modules.
+copyFileSync(path.join(path.dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+
+if (watch) {
+  for (const b of bundles) await (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(bundles.map((b) => esbuild.build(b)));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,148 @@
+import { Binary, Decimal128, Double, Long } from 'mongodb';
+import type { SqlValue } from '../sqlite/types';
+import type { FieldPlan, PlanOptions } from '../plan/types';
+import { parseDateText, parseZoneOffset } from './dates';
+
+/** Returned by a converter when a NULL is to be left out of the document. */
+export const OMIT = Symbol('omit');
+
+export type WarningKind = 'unparseable-date' | 'not-boolean' | 'not-json' | 'lossy-type' | 'not-numeric';
+
+/** A value kept as it was because the planned type did not fit it (counted as a warning, never silently changed). */
+export interface ConversionWarning {
+  kind: WarningKind;
+  column: string;
+  value: string;
+}
+
+export type Converter = (value: SqlValue, warn: (w: ConversionWarning) => void) => unknown;
+
+const INT32_MIN = -2147483648n;
+const INT32_MAX = 2147483647n;
+
+/** INTEGER → int32 (a JS number, which BSON encodes as int32) when it fits, else int64; never a lossy double. */
+export function integerToBson(v: bigint): number | Long {
+  return v >= INT32_MIN && v <= INT32_MAX ? Number(v) : Long.fromBigInt(v);
+}
+
+/** The value as its SQLite storage class dictates ('auto'). */
+export function autoToBson(v: SqlValue): unknown {
+  if (v === null) return null;
+  switch (typeof v) {
+    case 'bigint':
+      return integerToBson(v);
+    case 'number':
+      // Always a Double: a whole-number REAL like 2.0 must not turn into an int32.
+      return new Double(v);
+    case 'string':
+      return v;
+    default:
+      return new Binary(v);
+  }
+}
+
+function describe(v: SqlValue): string {
+  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  const s = String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+function toDate(v: SqlValue, field: FieldPlan, offsetMinutes: number): Date | null {
+  if (typeof v === 'string') {
+    const ms = parseDateText(v, offsetMinutes);
+    return ms === null ? null : new Date(ms);
+  }
+  if ((typeof v === 'bigint' || typeof v === 'number') && field.epoch) {
+    const n = Number(v) * (field.epoch === 'seconds' ? 1000 : 1);
+    return Number.isFinite(n) && Math.abs(n) <= 8.64e15 ? new Date(n) : null;
+  }
+  return null;
+}
+
+function toBoolean(v: SqlValue): boolean | null {
+  if (typeof v === 'bigint') return v === 0n ? false : v === 1n ? true : null;
+  if (typeof v === 'number') return v === 0 ? false : v === 1 ? true : null;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (['true', 't', 'yes', 'y', '1'].includes(s)) return true;
+    if (['false', 'f', 'no', 'n', '0'].includes(s)) return false;
+  }
+  return null;
+}
+
+function toInteger(v: SqlValue): bigint | null {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+  if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return BigInt(v.trim());
+  return null;
+}
+
+/** Builds the converter for one planned field; the closure avoids re-deciding the type for every row. */
+export function makeConverter(field: FieldPlan, options: PlanOptions): Converter {
+  const omitNull = (field.nulls ?? options.nulls) === 'omit';
+  const offset = parseZoneOffset(options.timezone) ?? 0;
+  const column = field.column;
+  const keep = (v: SqlValue, kind: WarningKind, warn: (w: ConversionWarning) => void) => {
+    warn({ kind, column, value: describe(v) });
+    return autoToBson(v);
+  };
+  const typed = ((): Converter => {
+    switch (field.type) {
+      case 'auto':
+        return autoToBson;
+      case 'string':
+        return (v, warn) => (v instanceof Uint8Array ? keep(v, 'lossy-type', warn) : String(v));
+      case 'int':
+        return (v, warn) => {
+          const i = toInteger(v);
+          return i === null ? keep(v, 'not-numeric', warn) : integerToBson(i);
+        };
+      case 'long':
+        return (v, warn) => {
+          const i = toInteger(v);
+          // Text digits beyond int64 cannot become a Long: keep the text rather than wrap around.
+          return i === null || BigInt.asIntN(64, i) !== i ? keep(v, 'not-numeric', warn) : Long.fromBigInt(i);
+        };
+      case 'double':
+        return (v, warn) => {
+          if (typeof v === 'number') return new Double(v);
+          if (typeof v === 'bigint') {
+            if (BigInt(Number(v)) !== v) warn({ kind: 'lossy-type', column, value: describe(v) });
+            return new Double(Number(v));
+          }
+          if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return new Double(Number(v));
+          return keep(v, 'not-numeric', warn);
+        };
+      case 'decimal':
+        return (v, warn) => {
+          if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string') {
+            try {
+              return Decimal128.fromString(String(v).trim());
+            } catch {
+              return keep(v, 'not-numeric', warn);
+            }
+          }
+          return keep(v, 'not-numeric', warn);
+        };
+      case 'date':
+        return (v, warn) => toDate(v, field, offset) ?? keep(v, 'unparseable-date', warn);
+      case 'bool':
+        return (v, warn) => {
+          const b = toBoolean(v);
+          return b === null ? keep(v, 'not-boolean', warn) : b;
+        };
+      case 'binary':
+        return (v) => (v instanceof Uint8Array ? new Binary(v) : new Binary(Buffer.from(String(v), 'utf8')));
+      case 'json':
+        return (v, warn) => {
+          if (typeof v !== 'string') return keep(v, 'not-json', warn);
+          try {
+            return JSON.parse(v);
+          } catch {
+            return keep(v, 'not-json', warn);
+          }
+        };
+    }
+  })();
+  return (v, warn) => (v === null ? (omitNull ? OMIT : null) : typed(v, warn));
+}

@@ -1,0 +1,37 @@
+import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MigrationError } from '../errors';
+
+/** Network drops, a restarting server, a primary stepping down: worth another try. Auth, validation, size: never. */
+export function isTransientError(e: unknown): boolean {
+  if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError) return true;
+  if (e instanceof MongoError) {
+    if (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('TransientTransactionError')) return true;
+    const code = typeof e.code === 'number' ? e.code : -1;
+    // HostUnreachable, HostNotFound, NetworkTimeout, ShutdownInProgress, NotWritablePrimary, InterruptedAtShutdown…
+    return [6, 7, 89, 91, 189, 10107, 11600, 11602, 13435, 13436].includes(code);
+  }
+  return false;
+}
+
+export interface RetryOptions {
+  attempts?: number;
+  baseDelayMs?: number;
+  signal?: AbortSignal;
+  onRetry?: (e: unknown, attempt: number) => void;
+}
+
+/** Runs `fn`, retrying transient failures with exponential backoff (bounded: 6 attempts ≈ 30 s by default). */
+export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  const attempts = opts.attempts ?? 6;
+  const base = opts.baseDelayMs ?? 500;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isTransientError(e) || attempt >= attempts) throw e;
+      if (opts.signal?.aborted) throw new MigrationError('CANCELLED', 'Cancelled by the user.');
+      opts.onRetry?.(e, attempt);
+      await new Promise((r) => setTimeout(r, Math.min(base * 2 ** (attempt - 1), 8000)));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { BSON, type Document } from 'mongodb';
+
+// The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
+const { EJSON } = BSON;
+import { MigrationError } from '../errors';
+import type { NdjsonHeader, NdjsonTrailer } from './format';
+
+export interface NdjsonRow {
+  table: string;
+  collection: string;
+  doc: Document;
+  line: number;
+}
+
+function invalid(file: string, message: string): MigrationError {
+  return new MigrationError('INPUT_FILE_INVALID', `${file}: ${message}`, 'Export it again with `sqlite2mongo export --output-file …`.');
+}
+
+/** Reads the header line alone (to plan an import before streaming the rows). */
+export async function readNdjsonHeader(file: string): Promise<NdjsonHeader> {
+  for await (const item of readNdjson(file, { headerOnly: true })) {
+    if ('header' in item) return item.header;
+  }
+  throw invalid(file, 'the file is empty');
+}
+
+/**
+ * Streams an intermediate file: first `{header}`, then `{row}` items, then `{trailer}`. Canonical EJSON is parsed
+ * back into exact BSON types (Int32/Long/Double wrappers, Dates, Binary). Missing end line → INPUT_FILE_INVALID.
+ */
+export async function* readNdjson(
+  file: string,
+  opts: { headerOnly?: boolean } = {},
+): AsyncGenerator<{ header: NdjsonHeader } | { row: NdjsonRow } | { trailer: NdjsonTrailer }> {
+  try {
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) throw invalid(file, 'is a directory');
+  } catch (e) {
+    if (e instanceof MigrationError) throw e;
+    throw new MigrationError('INPUT_FILE_INVALID', `${file}: no such file`, 'Check the path given to --input-file.');
+  }
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  let lineNo = 0;
+  let sawTrailer = false;
+  try {
+    for await (const text of lines) {
+      lineNo++;
+      if (text.trim() === '') continue;
+      if (sawTrailer) throw invalid(file, `line ${lineNo}: data after the end marker`);
+      let parsed: Document;
+      try {
+        // Header and end marker are plain JSON; documents are canonical EJSON.
+        parsed = (lineNo === 1 || text.startsWith('{"end"') ? JSON.parse(text) : EJSON.parse(text, { relaxed: false })) as Document;
+      } catch (e) {
+        throw invalid(file, `line ${lineNo} is not valid Extended JSON (${(e as Error).message})`);
+      }
+      if (lineNo === 1) {
+        if (!parsed.sqlite2mongo || parsed.sqlite2mongo.format !== 'ndjson') throw invalid(file, 'not a sqlite2mongo NDJSON file (no header line)');
+        yield { header: parsed as NdjsonHeader };
+        if (opts.headerOnly) return;
+        continue;
+      }
+      if (parsed.end) {
+        sawTrailer = true;
+        yield { trailer: parsed as NdjsonTrailer };
+        continue;
+      }
+      if (typeof parsed.collection !== 'string' || typeof parsed.doc !== 'object') throw invalid(file, `line ${lineNo} has no collection/doc`);
+      yield { row: { table: String(parsed.table), collection: parsed.collection, doc: parsed.doc as Document, line: lineNo } };
+    }
+  } finally {
+    lines.close();
+  }
+  if (lineNo === 0) throw invalid(file, 'the file is empty');
+  if (!sawTrailer) throw invalid(file, 'the file ends without its end marker (the export was interrupted)');
+}

@@ -1,0 +1,33 @@
+/** Turns a stream of counter updates into at most ~10 progress events a second, with a smoothed rate. */
+export class ProgressMeter {
+  private last = 0;
+  private readonly t0 = Date.now();
+  private done = 0;
+  private collection: string | undefined;
+
+  constructor(
+    private total: number,
+    private readonly emit: (done: number, total: number, ratePerSec: number, collection?: string) => void,
+    private readonly intervalMs = 100,
+  ) {}
+
+  update(done: number, collection?: string): void {
+    this.done = done;
+    this.collection = collection;
+    const now = Date.now();
+    if (now - this.last >= this.intervalMs) {
+      this.last = now;
+      this.send(now);
+    }
+  }
+
+  flush(): void {
+    this.send(Date.now());
+  }
+
+  private send(now: number): void {
+    const elapsed = (now - this.t0) / 1000;
+    if (this.done > this.total) this.total = this.done;
+    this.emit(this.done, this.total, elapsed > 0 ? Math.round(this.done / elapsed) : 0, this.collection);
+  }
+}

@@ -1,0 +1,55 @@
+import type { RowWarning } from '../convert/documents';
+import type { IndexOutcome } from '../mongo/indexes';
+import type { RowError } from '../mongo/writer';
+import type { Mismatch } from '../validate/compare';
+import type { StepName } from './events';
+
+/** The figures of one migration run; written by --report-file and shown by both front ends. docs/migration.md documents every field. */
+export interface StepReport {
+  durationMs: number;
+  items: number;
+  ratePerSec: number;
+  skipped?: string;
+}
+
+export interface CollectionReport {
+  collection: string;
+  table: string;
+  /** Rows in the source table (or documents in the input file). */
+  sourceRows: number;
+  exported: number;
+  imported: number;
+  failed: number;
+  duplicates: number;
+  duplicateKeys: string[];
+  warnings: number;
+  /** What was in the collection before, and what the if-exists policy did with it. */
+  existing: { documents: number; action: 'none' | 'dropped' | 'appended' | 'upserted' };
+  indexes: IndexOutcome[];
+  validation?: { matched: number; differing: number; missing: number; extra: number; mismatches: number; others: number };
+}
+
+export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'dry-run';
+
+export interface MigrationReport {
+  tool: { name: 'sqlite2mongo'; version: string };
+  status: RunStatus;
+  exitCode: number;
+  /** The error that ended the run, when it did not succeed. */
+  error?: { code: string; message: string; hint?: string };
+  source: { path: string; sizeBytes?: number; fingerprint?: string; walFramesApplied?: number; inputFile?: string };
+  target: { url: string; database: string };
+  options: { batchSize: number; concurrency: number; ifExists: string; onError: string; dryRun: boolean; outputFile?: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  steps: Partial<Record<StepName, StepReport>>;
+  totals: { exported: number; imported: number; failed: number; duplicates: number; validated: number; mismatches: number; warnings: number };
+  collections: CollectionReport[];
+  warnings: { byKind: Record<string, number>; samples: RowWarning[] };
+  errors: RowError[];
+  mismatches: Mismatch[];
+  notes: string[];
+}
+
+export const TOOL_VERSION = '0.1.0';

@@ -1,0 +1,51 @@
+import { MigrationError } from '../errors';
+import type { SchemaInfo } from '../sqlite/types';
+import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
+
+/**
+ * Checks a plan (usually hand-edited) against the source schema and lists every problem at once, so a user
+ * fixing a plan file does not have to rerun once per mistake.
+ */
+export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
+  const problems: string[] = [];
+  if (!plan || typeof plan !== 'object') throw new MigrationError('PLAN_INVALID', 'The plan is not a JSON object.');
+  if (plan.version !== PLAN_VERSION) problems.push(`version must be ${PLAN_VERSION} (found ${JSON.stringify(plan.version)})`);
+  if (!Array.isArray(plan.collections)) problems.push('collections must be an array');
+  const names = new Set<string>();
+  for (const [i, c] of (Array.isArray(plan.collections) ? plan.collections : []).entries()) {
+    const at = `collections[${i}] (${c?.collection ?? '?'})`;
+    if (!c.collection || /^\$|\u0000|^system\./.test(c.collection)) problems.push(`${at}: invalid collection name`);
+    if (names.has(c.collection)) problems.push(`${at}: collection name used twice`);
+    names.add(c.collection);
+    const table = schema.tables.find((t) => t.name === c.table);
+    if (!table) {
+      problems.push(`${at}: table ${JSON.stringify(c.table)} is not in the database`);
+      continue;
+    }
+    const hasColumn = (col: string) => table.columns.some((x) => x.name === col);
+    if (c.id?.kind === 'column' && !hasColumn(c.id.column)) problems.push(`${at}: _id column ${c.id.column} not found`);
+    else if (c.id?.kind === 'composite' && (!Array.isArray(c.id.columns) || c.id.columns.some((col) => !hasColumn(col)))) problems.push(`${at}: composite _id columns not all found`);
+    else if (c.id?.kind === 'rowid' && (table.withoutRowid || !c.id.rowidField)) problems.push(`${at}: rowid _id needs a rowid table and a rowidField`);
+    else if (!['column', 'composite', 'rowid'].includes(c.id?.kind)) problems.push(`${at}: id.kind must be column, composite or rowid`);
+    const fieldNames = new Set<string>(['_id']);
+    for (const f of c.fields ?? []) {
+      if (!hasColumn(f.column)) problems.push(`${at}: column ${JSON.stringify(f.column)} not found`);
+      if (!FIELD_TYPES.includes(f.type)) problems.push(`${at}: field ${f.field} has unknown type ${JSON.stringify(f.type)} (one of ${FIELD_TYPES.join(', ')})`);
+      if (!f.field || f.field.includes('.') || f.field.startsWith('$')) problems.push(`${at}: field name ${JSON.stringify(f.field)} must be non-empty, without "." and not start with "$"`);
+      if (fieldNames.has(f.field)) problems.push(`${at}: field ${f.field} appears twice`);
+      fieldNames.add(f.field);
+    }
+    for (const a of c.arrays ?? []) {
+      const j = schema.tables.find((t) => t.name === a.junctionTable);
+      if (!j) problems.push(`${at}: junction table ${a.junctionTable} not found`);
+      else if (![a.ownerColumn, a.valueColumn].every((col) => j.columns.some((x) => x.name === col))) problems.push(`${at}: junction columns of ${a.junctionTable} not found`);
+      if (!hasColumn(a.ownerKeyColumn)) problems.push(`${at}: ownerKeyColumn ${a.ownerKeyColumn} not found`);
+      if (fieldNames.has(a.field)) problems.push(`${at}: array field ${a.field} clashes with another field`);
+      fieldNames.add(a.field);
+    }
+  }
+  if (problems.length > 0) {
+    throw new MigrationError('PLAN_INVALID', `The mapping plan has ${problems.length} problem(s): ${problems.join('; ')}`, 'Print a fresh default with `sqlite2mongo plan` and compare.');
+  }
+  return plan;
+}

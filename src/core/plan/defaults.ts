@@ -1,0 +1,190 @@
+import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
+import { looksLikeDate } from '../convert/dates';
+import { assignFieldNames } from './fieldNames';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  PLAN_VERSION,
+  type ArrayFieldPlan,
+  type CollectionPlan,
+  type FieldPlan,
+  type FieldType,
+  type IndexPlan,
+  type MappingPlan,
+  type PlanOptions,
+  type SkippedTable,
+} from './types';
+
+/** Returns up to `limit` non-null sample values of a column (used to detect text dates). */
+export type ColumnSampler = (table: string, column: string, limit: number) => SqlValue[];
+
+const DATE_SAMPLE_SIZE = 200;
+
+/** Declared types whose values are dates, following SQLite's conventions (DATE, DATETIME, TIMESTAMP…). */
+function isDateDeclaredType(declared: string): boolean {
+  return /\b(DATE|DATETIME|TIMESTAMP)\b|TIMESTAMP/i.test(declared);
+}
+
+function isBooleanDeclaredType(declared: string): boolean {
+  return /^\s*BOOL(EAN)?\b/i.test(declared);
+}
+
+/** SQLite's TEXT affinity (declared type contains CHAR, CLOB or TEXT) or no declared type at all. */
+function mayHoldText(declared: string): boolean {
+  return declared.trim() === '' || /CHAR|CLOB|TEXT/i.test(declared);
+}
+
+export function defaultFieldType(table: string, column: { name: string; declaredType: string }, options: PlanOptions, sampler?: ColumnSampler): FieldType {
+  if (isDateDeclaredType(column.declaredType)) return 'date';
+  if (isBooleanDeclaredType(column.declaredType)) return 'bool';
+  if (options.detectTextDates && sampler && mayHoldText(column.declaredType)) {
+    const sample = sampler(table, column.name, DATE_SAMPLE_SIZE);
+    if (sample.length > 0 && sample.every((v) => typeof v === 'string' && looksLikeDate(v))) return 'date';
+  }
+  return 'auto';
+}
+
+interface JunctionInfo {
+  junction: TableInfo;
+  owner: TableInfo;
+  array: ArrayFieldPlan;
+}
+
+/**
+ * A pure junction table has exactly two columns, both in its primary key, each a single-column foreign key to a
+ * table with a single-column primary key. The table referenced by the first key column owns the array.
+ */
+export function detectJunction(table: TableInfo, schema: SchemaInfo): JunctionInfo | null {
+  if (table.columns.length !== 2 || table.primaryKey.length !== 2) return null;
+  const refs = table.primaryKey.map((col) => {
+    const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === col);
+    if (!fk) return null;
+    const target = schema.tables.find((t) => t.name === fk.refTable);
+    if (!target || target.primaryKey.length !== 1 || fk.refColumns[0] !== target.primaryKey[0]) return null;
+    return { col, target, refColumn: fk.refColumns[0] };
+  });
+  if (!refs[0] || !refs[1]) return null;
+  const [owner, value] = refs as [NonNullable<(typeof refs)[0]>, NonNullable<(typeof refs)[0]>];
+  return {
+    junction: table,
+    owner: owner.target,
+    array: {
+      field: junctionArrayName(table.name, owner.target.name, value.target.name),
+      junctionTable: table.name,
+      ownerColumn: owner.col,
+      valueColumn: value.col,
+      ownerKeyColumn: owner.refColumn,
+    },
+  };
+}
+
+/**
+ * Names the array after the junction table with the owner's name taken off the front:
+ * resource_dependencies on resources → dependencies; PlaylistTrack on Playlist → Tracks.
+ * Falls back to the referenced table's name. A trailing "s" is added when missing (it holds many ids).
+ */
+export function junctionArrayName(junctionName: string, ownerName: string, valueTableName: string): string {
+  const stems = [ownerName, ownerName.replace(/s$/i, '')].filter((s) => s.length > 0);
+  let rest = junctionName;
+  for (const stem of stems) {
+    if (rest.toLowerCase().startsWith(stem.toLowerCase()) && rest.length > stem.length) {
+      rest = rest.slice(stem.length).replace(/^[_\s-]+/, '');
+      break;
+    }
+  }
+  if (rest === junctionName || rest === '') rest = valueTableName;
+  return /s$/i.test(rest) ? rest : `${rest}s`;
+}
+
+/** Field path of a source column in the target document ('_id', '_id.col' or the mapped field). */
+function fieldPathFor(col: string, plan: CollectionPlan): string | null {
+  if (plan.id.kind === 'column' && plan.id.column === col) return '_id';
+  if (plan.id.kind === 'composite' && plan.id.columns.includes(col)) return `_id.${col}`;
+  if (plan.id.kind === 'rowid' && col === 'rowid') return plan.id.rowidField;
+  return plan.fields.find((f) => f.column === col)?.field ?? null;
+}
+
+function planIndexes(table: TableInfo, plan: CollectionPlan, warnings: string[]): IndexPlan[] {
+  const indexes: IndexPlan[] = [];
+  const seen = new Set<string>(['_id']);
+  const add = (index: IndexPlan) => {
+    const signature = index.keys.map(([f, d]) => `${f}:${d}`).join(',');
+    if (seen.has(signature)) return;
+    seen.add(signature);
+    indexes.push(index);
+  };
+  // The primary key becomes `_id`, which MongoDB always indexes uniquely.
+  seen.add(plan.id.kind === 'composite' ? plan.id.columns.map((c) => `_id.${c}:1`).join(',') : '_id:1');
+  for (const ix of table.indexes) {
+    if (ix.origin === 'pk') continue;
+    if (ix.partial || ix.columns.some((c) => c === null)) {
+      warnings.push(`Index ${ix.name} on ${table.name} is ${ix.partial ? 'partial' : 'on an expression'}; it is not created in MongoDB.`);
+      continue;
+    }
+    const keys: Array<[string, 1 | -1]> = [];
+    for (let i = 0; i < ix.columns.length; i++) {
+      const path = fieldPathFor(ix.columns[i] as string, plan);
+      if (!path) break;
+      keys.push([path, ix.descending[i] ? -1 : 1]);
+    }
+    if (keys.length !== ix.columns.length) continue;
+    add({ name: ix.name, keys, unique: ix.unique, origin: 'sqlite' });
+  }
+  for (const array of plan.arrays) add({ name: `${array.field}_1`, keys: [[array.field, 1]], unique: false, origin: 'junction' });
+  for (const fk of table.foreignKeys) {
+    const paths = fk.columns.map((c) => fieldPathFor(c, plan));
+    if (paths.some((p) => !p)) continue;
+    const keys = paths.map((p) => [p as string, 1] as [string, 1]);
+    // A SQLite index already covering these fields as a prefix serves the same lookups.
+    const covered = indexes.some((ix) => keys.every(([f], i) => ix.keys[i]?.[0] === f));
+    if (covered || (keys.length === 1 && keys[0][0] === '_id')) continue;
+    add({ name: `${paths.join('_')}_fk`, keys, unique: false, origin: 'foreign-key' });
+  }
+  return indexes;
+}
+
+export interface DefaultPlanResult {
+  plan: MappingPlan;
+  /** Things a reviewer should know (indexes not carried over, …). */
+  notes: string[];
+}
+
+/** Derives the default mapping plan from the schema (see docs/mapping-plan.md for the rules). */
+export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSampler; options?: Partial<PlanOptions>; sourceFile?: string } = {}): DefaultPlanResult {
+  const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...opts.options };
+  const notes: string[] = [];
+  const skipped: SkippedTable[] = [];
+  const arraysByOwner = new Map<string, ArrayFieldPlan[]>();
+  for (const table of schema.tables) {
+    const junction = detectJunction(table, schema);
+    if (!junction) continue;
+    const list = arraysByOwner.get(junction.owner.name) ?? [];
+    list.push(junction.array);
+    arraysByOwner.set(junction.owner.name, list);
+    skipped.push({ table: table.name, reason: `junction table folded into ${junction.owner.name}.${junction.array.field}` });
+  }
+  const collections: CollectionPlan[] = [];
+  for (const table of schema.tables) {
+    if (skipped.some((s) => s.table === table.name)) continue;
+    const id = table.primaryKey.length === 1
+      ? { kind: 'column' as const, column: table.primaryKey[0] }
+      : table.primaryKey.length > 1
+        ? { kind: 'composite' as const, columns: [...table.primaryKey] }
+        : { kind: 'rowid' as const, rowidField: '_rowid' };
+    const arrays = arraysByOwner.get(table.name) ?? [];
+    const dataColumns = table.columns.filter((c) => !(id.kind === 'column' && c.name === id.column) && !(id.kind === 'composite' && id.columns.includes(c.name)));
+    const taken = ['_id', ...(id.kind === 'rowid' ? [id.rowidField] : [])];
+    const fieldNames = assignFieldNames(dataColumns.map((c) => c.name), taken);
+    const fields: FieldPlan[] = dataColumns.map((c, i) => ({ column: c.name, field: fieldNames[i], type: defaultFieldType(table.name, c, options, opts.sampler) }));
+    // Array fields must not collide with column fields either.
+    const arrayNames = assignFieldNames(arrays.map((a) => a.field), [...taken, ...fieldNames]);
+    const namedArrays = arrays.map((a, i) => ({ ...a, field: arrayNames[i] }));
+    const collection: CollectionPlan = { collection: table.name, table: table.name, id, fields, arrays: namedArrays, indexes: [] };
+    collection.indexes = planIndexes(table, collection, notes);
+    collections.push(collection);
+  }
+  for (const view of schema.views) skipped.push({ table: view.name, reason: 'view (views are not migrated unless added to the plan)' });
+  return {
+    plan: { version: PLAN_VERSION, ...(opts.sourceFile ? { source: { file: opts.sourceFile } } : {}), options, collections, skipped },
+    notes,
+  };
+}

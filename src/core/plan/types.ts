@@ -1,0 +1,85 @@
+/**
+ * The mapping plan: a reviewable, editable JSON document saying how each SQLite table becomes a MongoDB
+ * collection. `buildDefaultPlan` derives one from the schema; users may save, edit and pass it back with --plan.
+ * The format is documented in docs/mapping-plan.md; bump PLAN_VERSION on an incompatible change.
+ */
+export const PLAN_VERSION = 1;
+
+/** How a column's values become BSON. 'auto' follows each value's SQLite storage class. */
+export const FIELD_TYPES = ['auto', 'string', 'int', 'long', 'double', 'decimal', 'date', 'bool', 'binary', 'json'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export type NullHandling = 'keep' | 'omit';
+
+export interface FieldPlan {
+  /** Source column. */
+  column: string;
+  /** Target field name (after the field-name rule). */
+  field: string;
+  type: FieldType;
+  /** Overrides the plan-wide null handling for this field. */
+  nulls?: NullHandling;
+  /** For type 'date' on numbers: how to read them. Text dates are always parsed. */
+  epoch?: 'seconds' | 'milliseconds';
+}
+
+export type IdPlan =
+  /** `_id` is this column's value (single-column primary key). */
+  | { kind: 'column'; column: string }
+  /** `_id` is a sub-document of the key columns, e.g. `{ PlaylistId: 1, TrackId: 5 }`. */
+  | { kind: 'composite'; columns: string[] }
+  /** No usable key: `_id` is an ObjectId derived from the table and rowid (stable across reruns), rowid kept as a field. */
+  | { kind: 'rowid'; rowidField: string };
+
+/** A junction table folded into its owner as an array of the referenced ids. */
+export interface ArrayFieldPlan {
+  field: string;
+  junctionTable: string;
+  /** Junction column holding the owner's key. */
+  ownerColumn: string;
+  /** Junction column holding the value to collect. */
+  valueColumn: string;
+  /** Owner table column the ownerColumn references (the owner's single-column primary key). */
+  ownerKeyColumn: string;
+}
+
+export interface IndexPlan {
+  name: string;
+  keys: Array<[field: string, direction: 1 | -1]>;
+  unique: boolean;
+  /** Why it exists: a SQLite index, a junction array, or a foreign key. */
+  origin: 'sqlite' | 'junction' | 'foreign-key';
+}
+
+export interface CollectionPlan {
+  collection: string;
+  table: string;
+  id: IdPlan;
+  fields: FieldPlan[];
+  arrays: ArrayFieldPlan[];
+  indexes: IndexPlan[];
+}
+
+export interface SkippedTable {
+  table: string;
+  reason: string;
+}
+
+export interface PlanOptions {
+  /** Plan-wide null handling: keep `field: null` or omit the field. */
+  nulls: NullHandling;
+  /** Text dates without a zone are read in this zone ('UTC' or a fixed offset like '+02:00'). */
+  timezone: string;
+  /** Propose 'date' for TEXT columns whose sampled values all look like dates. */
+  detectTextDates: boolean;
+}
+
+export interface MappingPlan {
+  version: typeof PLAN_VERSION;
+  source?: { file: string; fingerprint?: string };
+  options: PlanOptions;
+  collections: CollectionPlan[];
+  skipped: SkippedTable[];
+}
+
+export const DEFAULT_PLAN_OPTIONS: PlanOptions = { nulls: 'keep', timezone: 'UTC', detectTextDates: true };

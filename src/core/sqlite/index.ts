@@ -1,0 +1,12 @@
+/** The SQLite reader: open a file safely, read its schema, stream its rows. */
+export type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaInfo, SqlValue, TableInfo, ViewInfo } from './types';
+export { openSqliteSource, DEFAULT_MAX_BYTES } from './source';
+export type { OpenSqliteOptions, SqliteSource } from './source';
+export { introspect, listSkippedTables } from './schema';
+export type { SkippedTable } from './schema';
+export { iterateRows, iterateQuery, keyOrderColumns, rowidAlias } from './rows';
+export type { IterateRowsOptions } from './rows';
+export { quoteIdent } from './sql';
+export { applyWal, WalError } from './wal';
+export type { WalResult } from './wal';
+export { loadSqlJs, locateSqlWasm } from './wasm';

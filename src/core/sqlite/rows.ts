@@ -1,0 +1,134 @@
+/**
+ * Streaming row readers. One prepared statement is stepped row by row, so a table of any size never has to fit
+ * in memory as a whole; the statement is always freed, also when the consumer stops early (generator return()).
+ */
+import type { BindParams, Statement } from 'sql.js';
+import { MigrationError } from '../errors';
+import type { SqliteSource } from './source';
+import { asciiLower, errorMessage, isCorruptionMessage, quoteIdent, shellQuote } from './sql';
+import type { SqlValue, TableInfo } from './types';
+
+/** sql.js 1.16 supports `get(params, { useBigInt })`; @types/sql.js does not declare the second argument. */
+type BigIntGet = (params: null, config: { useBigInt: boolean }) => SqlValue[];
+const USE_BIGINT = Object.freeze({ useBigInt: true });
+
+const ROWID_ALIASES = ['rowid', '_rowid_', 'oid'];
+
+/**
+ * The name that reaches a rowid table's rowid: the first of rowid, _rowid_, oid not shadowed by a real column
+ * (SQLite compares names ASCII-case-insensitively). Undefined for WITHOUT ROWID tables, or when all three are
+ * column names.
+ */
+export function rowidAlias(table: TableInfo): string | undefined {
+  if (table.withoutRowid) return undefined;
+  const taken = new Set(table.columns.map((c) => asciiLower(c.name)));
+  return ROWID_ALIASES.find((a) => !taken.has(a));
+}
+
+/** The columns rows are ordered by: the primary key, or the rowid alias when the table has no primary key. */
+export function keyOrderColumns(table: TableInfo): string[] {
+  if (table.primaryKey.length > 0) return [...table.primaryKey];
+  const alias = rowidAlias(table);
+  if (!alias) {
+    throw new MigrationError(
+      'SOURCE_UNREADABLE',
+      `Table ${table.name} has no primary key and its columns named rowid, _rowid_ and oid hide the row ids, so its rows cannot be read in a stable order.`,
+      'Rename one of those columns (or add a primary key) in a copy of the database, then migrate the copy.',
+    );
+  }
+  return [alias];
+}
+
+export interface IterateRowsOptions {
+  /** Columns to read, in this order; default all columns of the table (generated columns included). */
+  columns?: string[];
+  /** Prepend the rowid as the first value of every row (rowid tables only). */
+  withRowid?: boolean;
+  /** An SQL condition (without the WHERE keyword); use `?` placeholders and `params` for values. */
+  where?: string;
+  params?: SqlValue[];
+}
+
+/**
+ * Yields the rows of `table` in key order, each an array of values in `columns` order (after the rowid when
+ * `withRowid`). INTEGER values are bigints (exact over the whole int64 range), REAL numbers, TEXT strings,
+ * BLOB Uint8Arrays, NULL null.
+ */
+export function* iterateRows(source: SqliteSource, table: TableInfo, opts: IterateRowsOptions = {}): Generator<SqlValue[]> {
+  const alias = rowidAlias(table);
+  // The rowid alias is written bare: a quoted "rowid" that matches no column could be taken for a string literal.
+  const ident = (name: string) => (name === alias ? name : quoteIdent(name));
+  const select: string[] = [];
+  if (opts.withRowid) {
+    if (!alias) throw new MigrationError('INTERNAL', `Table ${table.name} has no rowid to read (it is WITHOUT ROWID or its columns hide the rowid).`);
+    select.push(alias);
+  }
+  const columns = opts.columns ?? table.columns.map((c) => c.name);
+  select.push(...columns.map(quoteIdent));
+  if (select.length === 0) select.push('NULL'); // a table always has columns; guard against columns: []
+
+  const order = keyOrderColumns(table).map(ident);
+  // A non-INTEGER primary key of a rowid table may hold several NULLs (a legacy SQLite quirk): break such ties
+  // by rowid so the order is total and repeatable.
+  if (table.primaryKey.length > 0 && alias) order.push(alias);
+
+  const sql = `SELECT ${select.join(', ')} FROM ${quoteIdent(table.name)}${opts.where ? ` WHERE (${opts.where})` : ''} ORDER BY ${order.join(', ')}`;
+  yield* stepAll(source, sql, opts.params, `table ${table.name}`);
+}
+
+/** Yields the rows of an arbitrary query (same value mapping as iterateRows); the SQL must set its own order. */
+export function* iterateQuery(source: SqliteSource, sql: string, params?: SqlValue[]): Generator<SqlValue[]> {
+  yield* stepAll(source, sql, params, 'a query');
+}
+
+function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefined, what: string): Generator<SqlValue[]> {
+  let stmt: Statement;
+  try {
+    stmt = source.db.prepare(sql);
+    if (params && params.length > 0) stmt.bind(toBindParams(params));
+  } catch (e) {
+    throw mapReadError(source, e, what, sql);
+  }
+  try {
+    const get = stmt.get as unknown as BigIntGet;
+    for (;;) {
+      let row: SqlValue[];
+      try {
+        if (!stmt.step()) return;
+        row = get.call(stmt, null, USE_BIGINT);
+      } catch (e) {
+        throw mapReadError(source, e, what, sql);
+      }
+      yield row;
+    }
+  } finally {
+    try {
+      stmt.free();
+    } catch {
+      // The database was closed first; sql.js already finalised the statement.
+    }
+  }
+}
+
+/**
+ * sql.js binds numbers as int32 or double and bigints as TEXT. Safe-range bigints become numbers (exact); larger
+ * ones stay text, which SQLite converts back exactly when compared with an INTEGER/NUMERIC column or the rowid.
+ */
+function toBindParams(params: SqlValue[]): BindParams {
+  return params.map((p) => (typeof p === 'bigint' && p >= BigInt(Number.MIN_SAFE_INTEGER) && p <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(p) : p)) as BindParams;
+}
+
+function mapReadError(source: SqliteSource, e: unknown, what: string, sql: string): unknown {
+  if (e instanceof MigrationError) return e;
+  const msg = errorMessage(e);
+  if (isCorruptionMessage(msg)) {
+    return new MigrationError(
+      'SOURCE_CORRUPT',
+      `${source.path} is corrupt: SQLite reports "${msg}" while reading ${what}.`,
+      `Salvage the readable data first: sqlite3 ${shellQuote(source.path)} .recover | sqlite3 recovered.db — then migrate recovered.db.`,
+      { cause: e },
+    );
+  }
+  const err = new Error(`SQLite error while reading ${what} of ${source.path}: ${msg} (SQL: ${sql})`, { cause: e });
+  return err;
+}

@@ -1,0 +1,334 @@
+/**
+ * Opens a SQLite file as an in-memory sql.js database, refusing every input that would lead to an incomplete or
+ * wrong migration (missing, not SQLite, encrypted, truncated, corrupt, interrupted transaction, unreadable WAL)
+ * with a MigrationError the user can act on. The user's files are only ever read.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database } from 'sql.js';
+import { MigrationError } from '../errors';
+import { classifyNonSqlite, hasSqliteMagic } from './detect';
+import { errorMessage, isCorruptionMessage, shellQuote } from './sql';
+import { applyWal, mainPageSize, WalError } from './wal';
+import { loadSqlJs } from './wasm';
+
+/** sql.js keeps the whole database in memory (a JS buffer plus the wasm heap); 2 GiB is its practical ceiling. */
+export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+
+const JOURNAL_MAGIC = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+const READ_CHUNK = 64 * 1024 * 1024;
+const SNAPSHOT_ATTEMPTS = 3;
+
+export interface SqliteSource {
+  /** Absolute path of the main database file. */
+  path: string;
+  /** Size of the main database file in bytes, as read. */
+  sizeBytes: number;
+  /** Committed WAL frames replayed into the in-memory image (0 when there was no -wal file). */
+  walFramesApplied: number;
+  /** sha256 hex of the main file bytes followed by the -wal bytes, exactly as read. */
+  fingerprint: string;
+  db: Database;
+  close(): void;
+}
+
+export interface OpenSqliteOptions {
+  /** Explicit location of sql-wasm.wasm (otherwise found next to the bundle or in the sql.js package). */
+  wasmPath?: string;
+  /** Run PRAGMA quick_check after opening and refuse a database that fails it. Default true. */
+  verifyIntegrity?: boolean;
+  /** Refuse databases larger than this many bytes. Default DEFAULT_MAX_BYTES (2 GiB). */
+  maxBytes?: number;
+}
+
+export async function openSqliteSource(filePath: string, opts: OpenSqliteOptions = {}): Promise<SqliteSource> {
+  const file = path.resolve(filePath);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const q = shellQuote(file);
+
+  const st = statOrThrow(file);
+  if (st.isDirectory()) {
+    throw new MigrationError('SOURCE_IS_DIRECTORY', `${file} is a directory, not a SQLite database file.`, 'Pass the database file itself (e.g. app.db), not the folder that contains it.');
+  }
+  if (!st.isFile()) {
+    throw new MigrationError('SOURCE_UNREADABLE', `${file} is not a regular file.`, 'Pass a SQLite database file; devices, pipes and sockets cannot be migrated.');
+  }
+  if (st.size === 0) {
+    throw new MigrationError('SOURCE_EMPTY', `${file} is empty (0 bytes).`, 'An empty file has no tables to migrate; check that you picked the right database file.');
+  }
+
+  // Classify from the first bytes before reading a possibly huge non-database file.
+  const head = readHead(file, Math.min(st.size, 4096));
+  if (!hasSqliteMagic(head)) {
+    const c = classifyNonSqlite(head);
+    if (c.kind === 'encrypted') {
+      throw new MigrationError(
+        'SOURCE_ENCRYPTED',
+        `${file} looks encrypted: it has no SQLite header and its first bytes are random-looking.`,
+        `If it is a SQLCipher database, export a plain copy first: sqlcipher ${q} "PRAGMA key='…'; ATTACH DATABASE 'plain.db' AS plain KEY ''; SELECT sqlcipher_export('plain'); DETACH DATABASE plain;" and migrate plain.db.`,
+      );
+    }
+    throw new MigrationError('SOURCE_NOT_SQLITE', `${file} is not a SQLite database: ${c.description}.`, 'Pick a SQLite 3 database file (its first bytes are "SQLite format 3").');
+  }
+  if (st.size > maxBytes) throw tooLarge(file, st.size, maxBytes);
+
+  checkHotJournal(file, q);
+
+  const snap = readSnapshot(file);
+  const fingerprint = createHash('sha256').update(snap.main).update(snap.wal).digest('hex');
+  const sizeBytes = snap.main.length;
+
+  let image: Uint8Array;
+  let walFramesApplied: number;
+  try {
+    // inPlace: we own snap.main, and a copy would double the memory needed for a large database.
+    const r = applyWal(snap.main, snap.wal, { inPlace: true });
+    image = r.image;
+    walFramesApplied = r.framesApplied;
+  } catch (e) {
+    if (e instanceof WalError) {
+      throw new MigrationError(
+        'SOURCE_UNCHECKPOINTED',
+        `${file}-wal cannot be applied: ${e.message}; migrating ${path.basename(file)} without it could miss committed data.`,
+        `Close the applications using the database, then checkpoint it: sqlite3 ${q} "PRAGMA wal_checkpoint(TRUNCATE);"`,
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+  if (image.length > maxBytes) throw tooLarge(file, image.length, maxBytes);
+  checkTruncation(file, image, snap.wal.length > 0, q);
+
+  const SQL = await loadSqlJsOrThrow(opts.wasmPath);
+  let db: Database;
+  try {
+    db = new SQL.Database(image);
+  } catch (e) {
+    throw mapOpenError(file, e, q);
+  }
+  try {
+    // Reading the schema makes SQLite parse page 1 and sqlite_master: the first point where corruption shows.
+    db.exec('SELECT count(*) FROM sqlite_master');
+    if (opts.verifyIntegrity ?? true) quickCheck(db, file, q);
+  } catch (e) {
+    db.close();
+    throw e instanceof MigrationError ? e : mapOpenError(file, e, q);
+  }
+
+  let closed = false;
+  return {
+    path: file,
+    sizeBytes,
+    walFramesApplied,
+    fingerprint,
+    db,
+    close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+}
+
+function statOrThrow(file: string): fs.Stats {
+  try {
+    return fs.statSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new MigrationError('SOURCE_NOT_FOUND', `${file} does not exist.`, `Check the path (relative paths are resolved against ${process.cwd()}).`, { cause: e });
+    }
+    throw unreadable(file, e);
+  }
+}
+
+function unreadable(file: string, e: unknown): MigrationError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const hint = code === 'EACCES' || code === 'EPERM' ? 'Check the file permissions: the current user must be able to read it.' : 'Check that the file is accessible and not locked by another program.';
+  return new MigrationError('SOURCE_UNREADABLE', `${file} cannot be read: ${errorMessage(e)}.`, hint, { cause: e });
+}
+
+function tooLarge(file: string, size: number, limit: number): MigrationError {
+  return new MigrationError(
+    'SOURCE_TOO_LARGE',
+    `${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(limit)} limit${limit === DEFAULT_MAX_BYTES ? ' of what sql.js can hold in memory' : ''}.`,
+    'The whole database is loaded into memory. VACUUM it, or copy only the tables you need into a smaller database, then migrate that.',
+  );
+}
+
+function readHead(file: string, n: number): Uint8Array {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(n);
+      const got = fs.readSync(fd, buf, 0, n, 0);
+      return buf.subarray(0, got);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (e) {
+    throw unreadable(file, e);
+  }
+}
+
+/**
+ * A hot rollback journal means a transaction was interrupted; SQLite would roll it back on next open, but sql.js
+ * never sees the journal, so it would read half-written pages.
+ */
+function checkHotJournal(file: string, q: string): void {
+  const journal = `${file}-journal`;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(journal);
+  } catch {
+    return;
+  }
+  if (!st.isFile() || st.size < JOURNAL_MAGIC.length) return;
+  const head = readHead(journal, JOURNAL_MAGIC.length);
+  if (JOURNAL_MAGIC.every((b, i) => head[i] === b)) {
+    throw new MigrationError(
+      'SOURCE_UNCHECKPOINTED',
+      `${file} has a hot rollback journal (${journal}): a transaction was interrupted and has not been rolled back.`,
+      `Open the database once with sqlite3 so it rolls the transaction back, e.g. sqlite3 ${q} "PRAGMA quick_check;", then retry.`,
+    );
+  }
+}
+
+/** Reads exactly `size` bytes (fewer if the file shrank meanwhile), in chunks: readFileSync stops at 2 GiB. */
+function readAll(file: string, size: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    // Not pooled and not zeroed: every byte is overwritten below, and the buffer is ours alone.
+    const buf = Buffer.allocUnsafeSlow(size);
+    let off = 0;
+    while (off < size) {
+      const n = fs.readSync(fd, buf, off, Math.min(READ_CHUNK, size - off), off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === size ? buf : buf.subarray(0, off);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function statOptional(file: string): fs.Stats | undefined {
+  try {
+    const st = fs.statSync(file);
+    return st.isFile() ? st : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameFile(a: fs.Stats | undefined, b: fs.Stats | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/**
+ * Reads the main file and its -wal as one consistent pair. A live writer could checkpoint or restart the WAL
+ * between the two reads (losing committed pages), so we compare stats before and after and retry on change.
+ */
+function readSnapshot(file: string): { main: Buffer; wal: Buffer } {
+  const walFile = `${file}-wal`;
+  for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
+    let main: Buffer;
+    let wal: Buffer;
+    let mainBefore: fs.Stats;
+    let walBefore: fs.Stats | undefined;
+    try {
+      mainBefore = fs.statSync(file);
+      walBefore = statOptional(walFile);
+      main = readAll(file, mainBefore.size);
+      wal = walBefore && walBefore.size > 0 ? readAll(walFile, walBefore.size) : Buffer.alloc(0);
+    } catch (e) {
+      throw unreadable(file, e);
+    }
+    const mainAfter = statOptional(file);
+    const walAfter = statOptional(walFile);
+    if (
+      sameFile(mainBefore, mainAfter) &&
+      sameFile(walBefore, walAfter) &&
+      main.length === mainBefore.size &&
+      wal.length === (walBefore && walBefore.size > 0 ? walBefore.size : 0)
+    ) {
+      return { main, wal };
+    }
+  }
+  throw new MigrationError(
+    'SOURCE_UNREADABLE',
+    `${file} kept changing while it was being read (${SNAPSHOT_ATTEMPTS} attempts).`,
+    'Stop the application that writes to the database (or copy the database and its -wal file while it is stopped), then retry.',
+  );
+}
+
+function u32be(b: Uint8Array, off: number): number {
+  return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
+}
+
+/**
+ * The header records the database size in pages; it is trustworthy when non-zero and the change counter (offset
+ * 24) equals the version-valid-for number (offset 92). A shorter file lost its tail (interrupted copy/download).
+ */
+function checkTruncation(file: string, image: Uint8Array, walApplied: boolean, q: string): void {
+  const recover = `Re-copy the file from its origin, or salvage what is left: sqlite3 ${q} .recover | sqlite3 recovered.db`;
+  if (image.length < 100) {
+    throw new MigrationError('SOURCE_CORRUPT', `${file} is truncated: only ${image.length} bytes, shorter than the 100-byte SQLite header.`, recover);
+  }
+  const pageSize = mainPageSize(image);
+  if (pageSize === 0) {
+    throw new MigrationError('SOURCE_CORRUPT', `${file} is corrupt: its header has an invalid page size (${(image[16] << 8) | image[17]}).`, recover);
+  }
+  const pages = u32be(image, 28);
+  if (pages > 0 && u32be(image, 24) === u32be(image, 92) && image.length < pages * pageSize) {
+    throw new MigrationError(
+      'SOURCE_CORRUPT',
+      `${file} is truncated: its header says ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes) but ${walApplied ? 'the file with its WAL applied' : 'the file'} has only ${image.length} bytes.`,
+      recover,
+    );
+  }
+}
+
+async function loadSqlJsOrThrow(wasmPath: string | undefined) {
+  try {
+    return await loadSqlJs(wasmPath);
+  } catch (e) {
+    throw new MigrationError('INTERNAL', `Cannot load the SQLite engine (sql.js): ${errorMessage(e)}`, 'Reinstall the extension or CLI; sql-wasm.wasm must sit next to the bundled code.', { cause: e });
+  }
+}
+
+function mapOpenError(file: string, e: unknown, q: string): MigrationError {
+  const msg = errorMessage(e);
+  if (isCorruptionMessage(msg)) {
+    return new MigrationError('SOURCE_CORRUPT', `${file} is corrupt: SQLite reports "${msg}" while reading its schema.`, `Try salvaging it: sqlite3 ${q} .recover | sqlite3 recovered.db`, { cause: e });
+  }
+  return new MigrationError('SOURCE_UNREADABLE', `${file} cannot be opened: ${msg}.`, 'Check that the file is a valid SQLite 3 database.', { cause: e });
+}
+
+/** quick_check verifies every b-tree page and record format (not index contents); much faster than integrity_check. */
+function quickCheck(db: Database, file: string, q: string): void {
+  const MAX_PROBLEMS = 10;
+  const res = db.exec(`PRAGMA quick_check(${MAX_PROBLEMS})`);
+  const lines = (res[0]?.values ?? []).map((r) => String(r[0]));
+  if (lines.length === 1 && lines[0] === 'ok') return;
+  const shown = lines.slice(0, 3).map((l) => l.replace(/\s+/g, ' ').trim());
+  const more = lines.length > shown.length ? ` (+${lines.length - shown.length} more${lines.length >= MAX_PROBLEMS ? ', list capped' : ''})` : '';
+  throw new MigrationError(
+    'SOURCE_CORRUPT',
+    `${file} failed SQLite's quick_check: ${shown.join('; ') || 'no result'}${more}.`,
+    `Salvage the readable data first: sqlite3 ${q} .recover | sqlite3 recovered.db — then migrate recovered.db.`,
+  );
+}
+
+function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${n} bytes` : `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[i]}`;
+}
