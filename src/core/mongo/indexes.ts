@@ -29,7 +29,8 @@ export async function createPlannedIndexes(collection: Collection, indexes: Inde
       continue;
     }
     try {
-      await collection.createIndex(keys, { name: ix.name, unique: ix.unique || undefined });
+      // Only pass `unique` when true: an undefined option is sent as null, which servers reject.
+      await collection.createIndex(keys, ix.unique ? { name: ix.name, unique: true } : { name: ix.name });
       outcomes.push({ ...base, status: 'created' });
     } catch (e) {
       const duplicate = e instanceof MongoServerError && (e.code === 11000 || /duplicate/i.test(e.message));

@@ -46,6 +46,8 @@ export interface MigrateOptions {
   connectTimeoutMs?: number;
   /** Called for `ifExists: 'ask'` when target collections already hold documents. */
   askExisting?: (existing: ExistingCollection[]) => Promise<'drop' | 'append' | 'upsert' | 'cancel'>;
+  /** Run only these steps (e.g. ['export'] for `sqlite2mongo export`, ['validate'] for `sqlite2mongo validate`). */
+  steps?: StepName[];
   signal?: AbortSignal;
   onEvent?: (event: MigrationEvent) => void;
 }
@@ -65,8 +67,10 @@ class Run {
   removeNdjson = false;
   policy = new Map<string, 'none' | 'dropped' | 'appended' | 'upserted'>();
   readonly started = Date.now();
+  readonly steps: StepName[];
 
   constructor(readonly opts: MigrateOptions) {
+    this.steps = STEPS.map((s) => s.name).filter((name) => !opts.steps || opts.steps.includes(name));
     this.report = {
       tool: { name: 'sqlite2mongo', version: TOOL_VERSION },
       status: 'failed',
@@ -123,9 +127,10 @@ class Run {
   }
 
   async step(name: StepName, totalItems: number, body: (meter: ProgressMeter) => Promise<number>, skipped?: string): Promise<void> {
-    const index = STEPS.findIndex((s) => s.name === name) + 1;
-    const label = STEPS[index - 1].label;
-    this.emit({ type: 'step-start', step: name, index, total: STEPS.length, label, totalItems });
+    if (!this.steps.includes(name)) return;
+    const index = this.steps.indexOf(name) + 1;
+    const label = STEPS.find((s) => s.name === name)?.label ?? name;
+    this.emit({ type: 'step-start', step: name, index, total: this.steps.length, label, totalItems });
     const t0 = Date.now();
     if (skipped) {
       this.report.steps[name] = { durationMs: 0, items: 0, ratePerSec: 0, skipped };
@@ -180,13 +185,14 @@ async function prepareSource(run: Run): Promise<void> {
 }
 
 /** Connects, and settles what happens to collections that already hold documents — before anything is written. */
-async function prepareTarget(run: Run): Promise<void> {
+async function prepareTarget(run: Run, willImport: boolean): Promise<void> {
   const { opts } = run;
   checkDatabaseName(opts.database);
   run.client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs, maxPoolSize: Math.max(4, (opts.concurrency ?? DEFAULT_CONCURRENCY) + 2) });
   run.db = run.client.db(opts.database);
   const names = new Set((await run.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const existing: ExistingCollection[] = [];
+  if (!willImport) return;
   for (const c of run.plan.collections) {
     if (!names.has(c.collection)) continue;
     const documents = await run.db.collection(c.collection).countDocuments({});
@@ -225,11 +231,12 @@ async function exportStep(run: Run): Promise<void> {
   }
   const source = run.source as SqliteSource;
   if (opts.outputFile) run.ndjsonPath = path.resolve(opts.outputFile);
-  else if (!opts.dryRun) {
+  else if (!opts.dryRun && run.steps.includes('import')) {
     run.ndjsonPath = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'sqlite2mongo-')), 'export.ndjson');
     run.removeNdjson = true;
   }
   await run.step('export', totalSourceRows(run), async (meter) => {
+    if (!run.steps.includes('import') && !run.ndjsonPath && !opts.dryRun) throw new MigrationError('USAGE', 'Export needs --output-file.');
     const writer = run.ndjsonPath ? await NdjsonWriter.create(run.ndjsonPath, { source: { path: source.path, sizeBytes: source.sizeBytes, fingerprint: source.fingerprint }, plan: run.plan, schema: run.schema as SchemaInfo }) : undefined;
     let done = 0;
     try {
@@ -359,7 +366,7 @@ async function validateStep(run: Run): Promise<void> {
   if (opts.dryRun) return run.step('validate', 0, async () => 0, 'dry run: nothing to validate');
   if (opts.skipValidation) return run.step('validate', 0, async () => 0, 'skipped (--no-validate)');
   const db = run.db as Db;
-  const total = run.report.totals.exported;
+  const total = run.report.totals.exported || totalSourceRows(run);
   await run.step('validate', total, async (meter) => {
     let base = 0;
     for (const c of run.plan.collections) {
@@ -422,8 +429,10 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
   const run = new Run(opts);
   try {
     await prepareSource(run);
-    if (!opts.dryRun) await prepareTarget(run);
-    await exportStep(run);
+    const needsTarget = run.steps.some((s) => s !== 'export');
+    if (!opts.dryRun && needsTarget) await prepareTarget(run, run.steps.includes('import'));
+    if (run.steps.includes('export') || opts.inputFile) await exportStep(run);
+    else run.ndjsonPath = opts.inputFile;
     await importStep(run);
     await indexStep(run);
     await validateStep(run);

@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util';
+import { MigrationError } from '../core/errors';
+import type { IfExists } from '../core/pipeline/migrate';
+
+export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export interface CliOptions {
+  command: Command;
+  sqliteUrl?: string;
+  mongodbUrl: string;
+  mongodbDb?: string;
+  outputFile?: string;
+  inputFile?: string;
+  planFile?: string;
+  reportFile?: string;
+  dryRun: boolean;
+  batchSize?: number;
+  concurrency?: number;
+  ifExists: IfExists;
+  onError: 'stop' | 'skip';
+  validate: boolean;
+  json: boolean;
+  quiet: boolean;
+  connectTimeoutMs?: number;
+  help: boolean;
+  version: boolean;
+}
+
+export const USAGE = `sqlite2mongo — migrate a SQLite database into MongoDB, and prove it.
+
+Usage:
+  sqlite2mongo [migrate] --sqlite-url <url|path> [--mongodb-url <url>] [--mongodb-db <name>] [options]
+  sqlite2mongo export    --sqlite-url <url|path> --output-file <data.ndjson> [--plan plan.json]
+  sqlite2mongo import    --input-file <data.ndjson> [--mongodb-url <url>] [--mongodb-db <name>] [options]
+  sqlite2mongo validate  (--sqlite-url <url|path> | --input-file <file>) [--mongodb-url <url>] [--mongodb-db <name>]
+  sqlite2mongo plan      --sqlite-url <url|path> [--output-file plan.json]
+
+Source and target:
+  --sqlite-url <url|path>   sqlite:///relative.db, sqlite+aiosqlite:///./app.db, sqlite:////abs/app.db or a path
+  --mongodb-url <url>       default mongodb://localhost:27017
+  --mongodb-db <name>       default: the SQLite file name without extension
+  --plan <file>             mapping plan JSON (print the default with \`sqlite2mongo plan\`)
+  --output-file <file>      keep the intermediate NDJSON (Extended JSON v2) here
+  --input-file <file>       import an intermediate NDJSON file instead of reading SQLite
+
+Behaviour:
+  --dry-run                 read, plan, convert and report everything; write nothing to MongoDB
+  --if-exists <policy>      target collection already has documents: ask|drop|append|upsert|fail (default ask;
+                            without a terminal, ask fails and writes nothing)
+  --on-error <policy>       a row the server refuses: stop (default) or skip (migrate the rest, list refused rows)
+  --batch-size <n>          documents per bulk write (default 1000)
+  --concurrency <n>         bulk writes in flight (default 4)
+  --no-validate             skip step 4 (validation)
+  --connect-timeout <ms>    give up connecting after this long (default 10000)
+
+Output:
+  --report-file <file>      write the full report (JSON) here
+  --json                    machine-readable progress: one JSON event per line on stdout
+  --quiet                   only the summary
+  -h, --help  -v, --version
+
+Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 20–25 target problems; 30–31 plan/input file invalid;
+40 rows refused; 41 validation mismatches; 130 cancelled. See docs/migration.md.`;
+
+function positiveInt(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new MigrationError('USAGE', `${name} must be a positive whole number (got ${JSON.stringify(v)}).`);
+  return n;
+}
+
+function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (v === undefined) return fallback;
+  if (!allowed.includes(v as T)) throw new MigrationError('USAGE', `${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)}).`);
+  return v as T;
+}
+
+export function parseCli(argv: string[]): CliOptions {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'sqlite-url': { type: 'string' },
+        'mongodb-url': { type: 'string' },
+        'mongodb-db': { type: 'string' },
+        'output-file': { type: 'string' },
+        'input-file': { type: 'string' },
+        plan: { type: 'string' },
+        'report-file': { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        'batch-size': { type: 'string' },
+        concurrency: { type: 'string' },
+        'if-exists': { type: 'string' },
+        'on-error': { type: 'string' },
+        'no-validate': { type: 'boolean' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        'connect-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    }));
+  } catch (e) {
+    throw new MigrationError('USAGE', (e as Error).message, 'Run sqlite2mongo --help for the options.');
+  }
+  const [first, ...rest] = positionals;
+  const command = (first ?? 'migrate') as Command;
+  if (!COMMANDS.includes(command)) throw new MigrationError('USAGE', `Unknown command ${JSON.stringify(first)}.`, `Commands: ${COMMANDS.join(', ')}.`);
+  if (rest.length > 0) throw new MigrationError('USAGE', `Unexpected argument ${JSON.stringify(rest[0])}.`, 'Run sqlite2mongo --help for the options.');
+  return {
+    command,
+    sqliteUrl: values['sqlite-url'],
+    mongodbUrl: values['mongodb-url'] ?? 'mongodb://localhost:27017',
+    mongodbDb: values['mongodb-db'],
+    outputFile: values['output-file'],
+    inputFile: values['input-file'],
+    planFile: values.plan,
+    reportFile: values['report-file'],
+    dryRun: !!values['dry-run'],
+    batchSize: positiveInt('--batch-size', values['batch-size']),
+    concurrency: positiveInt('--concurrency', values.concurrency),
+    ifExists: oneOf('--if-exists', values['if-exists'], ['ask', 'drop', 'append', 'upsert', 'fail'] as const, 'ask'),
+    onError: oneOf('--on-error', values['on-error'], ['stop', 'skip'] as const, 'stop'),
+    validate: !values['no-validate'],
+    json: !!values.json,
+    quiet: !!values.quiet,
+    connectTimeoutMs: positiveInt('--connect-timeout', values['connect-timeout']),
+    help: !!values.help,
+    version: !!values.version,
+  };
+}

@@ -1,0 +1,140 @@
+import { promises as fs } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { ErrorCodes, MigrationError, isMigrationError } from '../core/errors';
+import { migrate, type ExistingCollection, type MigrateOptions } from '../core/pipeline/migrate';
+import type { StepName } from '../core/pipeline/events';
+import { TOOL_VERSION } from '../core/pipeline/report';
+import { buildDefaultPlan } from '../core/plan/defaults';
+import type { MappingPlan } from '../core/plan/types';
+import { readNdjsonHeader } from '../core/ndjson/reader';
+import { introspect, iterateQuery, openSqliteSource, quoteIdent } from '../core/sqlite';
+import { defaultDatabaseName, resolveSqliteUrl } from '../core/sourceUrl';
+import { parseCli, USAGE, type CliOptions } from './args';
+import { ConsoleRenderer } from './output';
+
+async function readPlanFile(file: string): Promise<MappingPlan> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    throw new MigrationError('PLAN_INVALID', `Cannot read plan ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as MappingPlan;
+  } catch (e) {
+    throw new MigrationError('PLAN_INVALID', `Plan ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** On a terminal, asks what to do with collections that already hold documents. */
+async function askOnTerminal(existing: ExistingCollection[]): Promise<'drop' | 'append' | 'upsert' | 'cancel'> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const list = existing.map((e) => `  ${e.collection}: ${e.documents.toLocaleString('en-US')} documents`).join('\n');
+    for (;;) {
+      const answer = (await rl.question(`The target already has data:\n${list}\n[d]rop and replace, [a]ppend, [u]psert by _id, or [c]ancel? `)).trim().toLowerCase();
+      const choice = ({ d: 'drop', a: 'append', u: 'upsert', c: 'cancel' } as const)[answer[0] as 'd' | 'a' | 'u' | 'c'];
+      if (choice) return choice;
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+async function printPlan(opts: CliOptions): Promise<number> {
+  if (!opts.sqliteUrl) throw new MigrationError('USAGE', 'plan needs --sqlite-url.');
+  const source = await openSqliteSource(resolveSqliteUrl(opts.sqliteUrl));
+  try {
+    const schema = introspect(source);
+    const sampler = (table: string, column: string, limit: number) =>
+      [...iterateQuery(source, `SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${quoteIdent(column)} IS NOT NULL LIMIT ${limit}`)].map((r) => r[0]);
+    const { plan, notes } = buildDefaultPlan(schema, { sampler, sourceFile: source.path.split(/[\\/]/).pop() });
+    const text = JSON.stringify(plan, null, 2) + '\n';
+    if (opts.outputFile) {
+      await fs.writeFile(opts.outputFile, text);
+      process.stderr.write(`Wrote ${opts.outputFile}\n`);
+    } else process.stdout.write(text);
+    for (const n of notes) process.stderr.write(`note: ${n}\n`);
+    return 0;
+  } finally {
+    source.close();
+  }
+}
+
+const STEPS_BY_COMMAND: Record<string, StepName[] | undefined> = {
+  migrate: undefined,
+  export: ['export'],
+  import: ['import', 'indexes', 'validate'],
+  validate: ['validate'],
+};
+
+async function run(argv: string[]): Promise<number> {
+  const opts = parseCli(argv);
+  if (opts.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (opts.version) {
+    process.stdout.write(`sqlite2mongo ${TOOL_VERSION}\n`);
+    return 0;
+  }
+  if (opts.command === 'plan') return printPlan(opts);
+  if (opts.command === 'import' && !opts.inputFile) throw new MigrationError('USAGE', 'import needs --input-file.');
+  if (opts.command === 'export' && !opts.outputFile) throw new MigrationError('USAGE', 'export needs --output-file.');
+  if (opts.command !== 'import' && !opts.inputFile && !opts.sqliteUrl) throw new MigrationError('USAGE', `${opts.command} needs --sqlite-url (a path or a URL such as sqlite:///./app.db).`);
+  if (!opts.validate && opts.command === 'validate') throw new MigrationError('USAGE', '--no-validate makes no sense with validate.');
+
+  const sqlitePath = opts.sqliteUrl ? resolveSqliteUrl(opts.sqliteUrl) : undefined;
+  let database = opts.mongodbDb;
+  if (!database) database = sqlitePath ? defaultDatabaseName(sqlitePath) : defaultDatabaseName((await readNdjsonHeader(opts.inputFile as string)).source.path);
+
+  const mode = opts.json ? 'json' : opts.quiet ? 'quiet' : process.stdout.isTTY ? 'tty' : 'plain';
+  const renderer = new ConsoleRenderer(process.stdout, mode);
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(ErrorCodes.CANCELLED);
+    renderer.line('Cancelling… (press Ctrl+C again to quit at once)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const migrateOptions: MigrateOptions = {
+    sqlitePath,
+    inputFile: opts.inputFile,
+    mongoUrl: opts.mongodbUrl,
+    database,
+    plan: opts.planFile ? await readPlanFile(opts.planFile) : undefined,
+    outputFile: opts.command === 'export' || opts.command === 'migrate' ? opts.outputFile : undefined,
+    dryRun: opts.dryRun,
+    batchSize: opts.batchSize,
+    concurrency: opts.concurrency,
+    ifExists: opts.ifExists,
+    onError: opts.onError,
+    skipValidation: !opts.validate,
+    connectTimeoutMs: opts.connectTimeoutMs,
+    // Only ask when a person can answer: without a terminal, 'ask' fails and writes nothing.
+    askExisting: process.stdin.isTTY && mode !== 'json' ? askOnTerminal : undefined,
+    steps: STEPS_BY_COMMAND[opts.command],
+    signal: controller.signal,
+    onEvent: renderer.onEvent,
+  };
+  try {
+    const report = await migrate(migrateOptions);
+    if (opts.reportFile) await fs.writeFile(opts.reportFile, JSON.stringify(report, null, 2) + '\n');
+    renderer.summary(report);
+    return report.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (isMigrationError(e)) {
+      process.stderr.write(`sqlite2mongo: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      process.exit(e.exitCode);
+    }
+    process.stderr.write(`sqlite2mongo: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(ErrorCodes.INTERNAL);
+  },
+);

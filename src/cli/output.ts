@@ -1,0 +1,115 @@
+import type { MigrationEvent } from '../core/pipeline/events';
+import type { MigrationReport } from '../core/pipeline/report';
+
+export type OutputMode = 'tty' | 'plain' | 'json' | 'quiet';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
+
+function bar(fraction: number, width = 20): string {
+  const full = Math.round(Math.max(0, Math.min(1, fraction)) * width);
+  return '█'.repeat(full) + '░'.repeat(width - full);
+}
+
+/**
+ * Terminal output for the CLI: a live, rewritten counter line on a TTY; plain lines (no control characters,
+ * a progress line every few seconds) when piped or in CI; one JSON event per line with --json.
+ */
+export class ConsoleRenderer {
+  private stepPrefix = '';
+  private lastPlain = 0;
+  private liveLine = false;
+
+  constructor(private readonly out: NodeJS.WritableStream, private readonly mode: OutputMode) {}
+
+  onEvent = (e: MigrationEvent): void => {
+    if (this.mode === 'json') {
+      this.out.write(JSON.stringify(e) + '\n');
+      return;
+    }
+    if (this.mode === 'quiet') return;
+    switch (e.type) {
+      case 'step-start':
+        this.stepPrefix = `[${e.index}/${e.total}] ${e.label}`;
+        if (this.mode === 'plain') this.line(`${this.stepPrefix}…`);
+        else this.live(`${this.stepPrefix}…`);
+        break;
+      case 'progress': {
+        const pct = e.total > 0 ? e.done / e.total : 0;
+        const eta = e.ratePerSec > 0 && e.total > e.done ? `  ETA ${secs(((e.total - e.done) / e.ratePerSec) * 1000)}` : '';
+        const text = `${this.stepPrefix}  ${e.total > 0 ? `${bar(pct)} ${fmt(e.done)}/${fmt(e.total)} ${(pct * 100).toFixed(0)}%` : fmt(e.done)}  ${fmt(e.ratePerSec)}/s${eta}${e.collection ? `  (${e.collection})` : ''}`;
+        if (this.mode === 'tty') this.live(text);
+        else if (Date.now() - this.lastPlain > 5000) {
+          this.lastPlain = Date.now();
+          this.line(text);
+        }
+        break;
+      }
+      case 'step-end': {
+        const text = e.skipped ? `${this.stepPrefix} — skipped: ${e.skipped}` : `${this.stepPrefix} ✓ ${fmt(e.done)} in ${secs(e.durationMs)}${e.durationMs > 0 ? ` (${fmt(Math.round((e.done * 1000) / e.durationMs))}/s)` : ''}`;
+        this.line(text);
+        break;
+      }
+      case 'log':
+        if (e.level !== 'info') this.line(`${e.level === 'error' ? 'error' : 'warning'}: ${e.message}`);
+        break;
+      default:
+        break;
+    }
+  };
+
+  private live(text: string): void {
+    this.out.write(`\r\x1b[2K${text}`);
+    this.liveLine = true;
+  }
+
+  line(text: string): void {
+    if (this.liveLine) this.out.write('\r\x1b[2K');
+    this.liveLine = false;
+    this.out.write(text + '\n');
+  }
+
+  summary(report: MigrationReport): void {
+    if (this.mode === 'json') {
+      this.out.write(JSON.stringify({ type: 'report', report }) + '\n');
+      return;
+    }
+    const l = (s = '') => this.line(s);
+    if (Object.keys(report.steps).length === 0) {
+      // Stopped before any step (bad source, unreachable server, …): the error alone says it all.
+      l(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
+      return;
+    }
+    l();
+    l('Summary');
+    l(`  Source   ${report.source.inputFile ?? report.source.path}${report.source.sizeBytes ? ` (${fmt(report.source.sizeBytes)} bytes)` : ''}`);
+    l(`  Target   ${report.target.url} → database ${report.target.database}`);
+    const cols = ['Collection', 'Rows', 'Exported', 'Imported', 'Failed', 'Validated', 'Mismatches', 'Warnings'];
+    const rows = report.collections.map((c) => [c.collection, fmt(c.sourceRows), fmt(c.exported), fmt(c.imported), fmt(c.failed), fmt(c.validation?.matched ?? 0), fmt(c.validation?.mismatches ?? 0), fmt(c.warnings)]);
+    const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const pad = (r: string[]) => '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+    l(pad(cols));
+    rows.forEach((r) => l(pad(r)));
+    const steps = Object.entries(report.steps).map(([name, s]) => `${name} ${s?.skipped ? 'skipped' : secs(s?.durationMs ?? 0)}`).join(' · ');
+    if (steps) l(`  Time     ${steps} · total ${secs(report.durationMs)}`);
+    const t = report.totals;
+    l(`  Totals   exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ok ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · errors ${fmt(t.failed)}`);
+    for (const [kind, n] of Object.entries(report.warnings.byKind)) {
+      const sample = report.warnings.samples.find((w) => w.kind === kind);
+      l(`  warning  ${fmt(n)} × ${kind}${sample ? ` (e.g. ${sample.table}.${sample.column} = ${JSON.stringify(sample.value)} at key ${sample.key}, kept as is)` : ''}`);
+    }
+    for (const err of report.errors.slice(0, 10)) l(`  refused  ${err.collection} key ${err.key}: ${err.reason}`);
+    if (report.errors.length > 10) l(`  … ${fmt(report.totals.failed - 10)} more refused rows in the report file`);
+    for (const m of report.mismatches.slice(0, 10)) l(`  mismatch ${m.collection} _id ${m.id} ${m.path || '(document)'}: ${m.kind}${m.expected !== undefined ? ` expected ${m.expected}` : ''}${m.actual !== undefined ? ` actual ${m.actual}` : ''}`);
+    if (report.mismatches.length > 10) l(`  … more mismatches in the report file`);
+    for (const c of report.collections) {
+      if (c.duplicates > 0) l(`  duplicates ${c.collection}: ${fmt(c.duplicates)} (first keys: ${c.duplicateKeys.join('; ')})`);
+      for (const ix of c.indexes) if (ix.status === 'failed' || ix.status === 'created-non-unique') l(`  index    ${c.collection}.${ix.name}: ${ix.status} ${ix.message ?? ''}`);
+    }
+    for (const note of report.notes) l(`  note     ${note}`);
+    if (report.status === 'succeeded') l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
+    else if (report.status === 'dry-run') l(`✓ Dry run: ${fmt(report.totals.exported)} documents would be written; nothing was written to MongoDB.`);
+    else if (report.status === 'cancelled') l(`✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --if-exists upsert to finish without duplicates.`);
+    else l(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
+  }
+}
