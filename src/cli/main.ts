@@ -4,10 +4,10 @@ import { ErrorCodes, MigrationError, isMigrationError } from '../core/errors';
 import { migrate, type ExistingCollection, type MigrateOptions } from '../core/pipeline/migrate';
 import type { StepName } from '../core/pipeline/events';
 import { TOOL_VERSION } from '../core/pipeline/report';
-import { buildDefaultPlan } from '../core/plan/defaults';
+import { defaultPlanFor } from '../core/inspect';
 import type { MappingPlan } from '../core/plan/types';
 import { readNdjsonHeader } from '../core/ndjson/reader';
-import { introspect, iterateQuery, openSqliteSource, quoteIdent } from '../core/sqlite';
+import { openSqliteSource } from '../core/sqlite';
 import { defaultDatabaseName, resolveSqliteUrl } from '../core/sourceUrl';
 import { parseCli, USAGE, type CliOptions } from './args';
 import { ConsoleRenderer } from './output';
@@ -45,10 +45,7 @@ async function printPlan(opts: CliOptions): Promise<number> {
   if (!opts.sqliteUrl) throw new MigrationError('USAGE', 'plan needs --sqlite-url.');
   const source = await openSqliteSource(resolveSqliteUrl(opts.sqliteUrl));
   try {
-    const schema = introspect(source);
-    const sampler = (table: string, column: string, limit: number) =>
-      [...iterateQuery(source, `SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${quoteIdent(column)} IS NOT NULL LIMIT ${limit}`)].map((r) => r[0]);
-    const { plan, notes } = buildDefaultPlan(schema, { sampler, sourceFile: source.path.split(/[\\/]/).pop() });
+    const { plan, notes } = defaultPlanFor(source);
     const text = JSON.stringify(plan, null, 2) + '\n';
     if (opts.outputFile) {
       await fs.writeFile(opts.outputFile, text);

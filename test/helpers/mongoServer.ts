@@ -82,7 +82,7 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 // ------------------------------------------------------------------------------------------ orphan protection
 // Every live server process is in this set; they are SIGKILLed when this process exits or is interrupted.
 // A tiny `sh` watchdog per server also kills it if this process dies without running any handler (SIGKILL,
-// OOM): it blocks reading a pipe from us, and the pipe reaches EOF when we die.
+// OOM), and removes the temp dir it owned: it blocks reading a pipe from us, which reaches EOF when we die.
 const live = new Set<ChildProcess>();
 let handlersInstalled = false;
 
@@ -114,12 +114,16 @@ function installExitHandlers(): void {
   }
 }
 
-function startWatchdog(pid: number): ChildProcess | undefined {
+function startWatchdog(pid: number, dirToRemove?: string): ChildProcess | undefined {
   try {
     const script =
       'read _ignored; ' +
-      `if [ -r /proc/${pid}/cmdline ] && grep -q ferretdb /proc/${pid}/cmdline 2>/dev/null; then kill -9 ${pid} 2>/dev/null; fi`;
-    const dog = spawn('sh', ['-c', script], { stdio: ['pipe', 'ignore', 'ignore'] });
+      'if [ -r "/proc/$S2M_PID/cmdline" ] && grep -q ferretdb "/proc/$S2M_PID/cmdline" 2>/dev/null; then kill -9 "$S2M_PID" 2>/dev/null; sleep 0.2; fi; ' +
+      'if [ -n "$S2M_DIR" ]; then rm -rf "$S2M_DIR"; fi';
+    const dog = spawn('sh', ['-c', script], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', S2M_PID: String(pid), S2M_DIR: dirToRemove ?? '' },
+    });
     dog.on('error', () => undefined);
     dog.unref();
     (dog.stdin as unknown as net.Socket | null)?.unref?.();
@@ -237,7 +241,7 @@ export async function startFerretDb(opts: StartOptions = {}): Promise<TestServer
     });
     live.add(proc);
     child = proc;
-    if (proc.pid) watchdog = startWatchdog(proc.pid);
+    if (proc.pid) watchdog = startWatchdog(proc.pid, ownsDir ? dataDir : undefined);
 
     const timeoutMs = opts.startTimeoutMs ?? 20_000;
     const deadline = Date.now() + timeoutMs;

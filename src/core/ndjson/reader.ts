@@ -32,7 +32,7 @@ export async function readNdjsonHeader(file: string): Promise<NdjsonHeader> {
  */
 export async function* readNdjson(
   file: string,
-  opts: { headerOnly?: boolean } = {},
+  opts: { headerOnly?: boolean; /** Rows of other collections are yielded unparsed (doc = {}), which is much cheaper. */ collection?: string } = {},
 ): AsyncGenerator<{ header: NdjsonHeader } | { row: NdjsonRow } | { trailer: NdjsonTrailer }> {
   try {
     const stat = await fs.stat(file);
@@ -50,6 +50,13 @@ export async function* readNdjson(
       if (text.trim() === '') continue;
       if (sawTrailer) throw invalid(file, `line ${lineNo}: data after the end marker`);
       let parsed: Document;
+      if (opts.collection !== undefined && lineNo > 1 && !text.startsWith('{"end"')) {
+        const m = /^\{"table":("(?:[^"\\]|\\.)*"),"collection":("(?:[^"\\]|\\.)*")/.exec(text);
+        if (m && JSON.parse(m[2]) !== opts.collection) {
+          yield { row: { table: JSON.parse(m[1]), collection: JSON.parse(m[2]), doc: {}, line: lineNo } };
+          continue;
+        }
+      }
       try {
         // Header and end marker are plain JSON; documents are canonical EJSON.
         parsed = (lineNo === 1 || text.startsWith('{"end"') ? JSON.parse(text) : EJSON.parse(text, { relaxed: false })) as Document;

@@ -10,9 +10,9 @@ import { BulkWriter, DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, MAX_DOCUMENT_BYTES
 import { NdjsonWriter } from '../ndjson/writer';
 import { readNdjson, readNdjsonHeader } from '../ndjson/reader';
 import { checkPlan } from '../plan/check';
-import { buildDefaultPlan } from '../plan/defaults';
+import { defaultPlanFor } from '../inspect';
 import type { CollectionPlan, MappingPlan } from '../plan/types';
-import { introspect, iterateQuery, openSqliteSource, quoteIdent, type SqliteSource } from '../sqlite';
+import { introspect, openSqliteSource, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
 import { validateCollection, type ExpectedDocument } from '../validate/validator';
 import { STEPS, type MigrationEvent, type StepName } from './events';
@@ -65,7 +65,6 @@ class Run {
   db?: Db;
   ndjsonPath?: string;
   removeNdjson = false;
-  policy = new Map<string, 'none' | 'dropped' | 'appended' | 'upserted'>();
   readonly started = Date.now();
   readonly steps: StepName[];
 
@@ -147,15 +146,6 @@ class Run {
   }
 }
 
-/** The sample values for date detection: the first non-null values of a column. */
-function sampler(source: SqliteSource) {
-  return (table: string, column: string, limit: number) => {
-    const values = [];
-    for (const row of iterateQuery(source, `SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${quoteIdent(column)} IS NOT NULL LIMIT ${limit}`)) values.push(row[0]);
-    return values;
-  };
-}
-
 /** Opens the source (or the input file's header) and settles the plan. */
 async function prepareSource(run: Run): Promise<void> {
   const { opts } = run;
@@ -171,7 +161,7 @@ async function prepareSource(run: Run): Promise<void> {
     run.schema = introspect(source);
     if (opts.plan) run.plan = checkPlan(opts.plan, run.schema);
     else {
-      const built = buildDefaultPlan(run.schema, { sampler: sampler(source), sourceFile: path.basename(source.path) });
+      const built = defaultPlanFor(source, run.schema);
       run.plan = built.plan;
       run.report.notes.push(...built.notes);
     }
@@ -215,7 +205,11 @@ async function prepareTarget(run: Run, willImport: boolean): Promise<void> {
     }
   }
   const action = policy === 'drop' ? 'dropped' : policy === 'upsert' ? 'upserted' : policy === 'append' ? 'appended' : 'none';
-  for (const c of run.plan.collections) run.policy.set(c.collection, run.collection(c).existing.documents > 0 ? action : policy === 'upsert' ? 'upserted' : 'none');
+  for (const c of run.plan.collections) {
+    const existing = run.collection(c).existing;
+    // Upsert mode upserts everywhere (idempotent reruns); the other policies only matter where data exists.
+    existing.action = existing.documents > 0 ? action : policy === 'upsert' ? 'upserted' : 'none';
+  }
 }
 
 function totalSourceRows(run: Run): number {
@@ -278,7 +272,7 @@ async function importStep(run: Run): Promise<void> {
   const total = opts.inputFile ? 0 : run.report.totals.exported;
   await run.step('import', total, async (meter) => {
     for (const c of run.plan.collections) {
-      if (run.policy.get(c.collection) === 'dropped') await db.collection(c.collection).drop().catch(() => undefined);
+      if (run.collection(c).existing.action === 'dropped') await db.collection(c.collection).drop().catch(() => undefined);
     }
     let writer: BulkWriter | undefined;
     let current: CollectionReport | undefined;
@@ -307,7 +301,7 @@ async function importStep(run: Run): Promise<void> {
           current = run.collection(plan);
           if (opts.inputFile) current.exported = 0;
           const collection: Collection<Document> = db.collection(row.collection);
-          const upsert = run.policy.get(row.collection) === 'upserted';
+          const upsert = current.existing.action === 'upserted';
           writer = new BulkWriter(collection, {
             collectionName: row.collection,
             batchSize: opts.batchSize,
@@ -358,7 +352,14 @@ async function indexStep(run: Run): Promise<void> {
 
 /** Expected documents for validation: rebuilt from SQLite, or read from the input file. */
 async function* expectedFromFile(file: string, collection: string): AsyncGenerator<ExpectedDocument> {
-  for await (const item of readNdjson(file)) if ('row' in item && item.row.collection === collection) yield { doc: item.row.doc };
+  let seen = false;
+  for await (const item of readNdjson(file, { collection })) {
+    if (!('row' in item)) continue;
+    if (item.row.collection === collection) {
+      seen = true;
+      yield { doc: item.row.doc };
+    } else if (seen) return; // rows are grouped by collection: its group has ended
+  }
 }
 
 async function validateStep(run: Run): Promise<void> {
@@ -375,7 +376,8 @@ async function validateStep(run: Run): Promise<void> {
       const expected = run.source && table ? new DocumentBuilder(run.source, table, c, run.plan.options).documents(() => undefined) : expectedFromFile(run.ndjsonPath as string, c.collection);
       const v = await validateCollection(expected, db.collection(c.collection), {
         collectionName: c.collection,
-        allowOthers: report.existing.action === 'appended',
+        // Documents that were there before an append or upsert are not the source's: count them, don't flag them.
+        allowOthers: report.existing.action === 'appended' || report.existing.action === 'upserted',
         signal: opts.signal,
         onProgress: (n) => meter.update(base + n, c.collection),
         onMismatch: (m) => run.emit({ type: 'mismatch', mismatch: m }),

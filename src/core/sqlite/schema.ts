@@ -156,7 +156,8 @@ function readForeignKeys(db: Database, table: string, lowerNames: Map<string, st
     if (!fk) byId.set(id, (fk = { refTable: String(r[2]), cols: [] }));
     fk.cols.push({ seq: Number(r[1]), from: String(r[3]), to: r[4] == null ? null : String(r[4]) });
   }
-  return [...byId.values()].map((fk) => {
+  // SQLite numbers foreign keys last-declared first; report them in declaration order.
+  return [...byId.entries()].sort((a, b) => b[0] - a[0]).map(([, fk]) => {
     // Table names are case-insensitive in SQLite; report the referenced table under its real spelling.
     const refTable = lowerNames.get(asciiLower(fk.refTable)) ?? fk.refTable;
     fk.cols.sort((a, b) => a.seq - b.seq);

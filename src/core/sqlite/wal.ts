@@ -121,7 +121,8 @@ export function applyWal(main: Uint8Array, wal: Uint8Array, opts: { inPlace?: bo
 
   let image: Uint8Array;
   if (framesApplied === 0) {
-    image = opts.inPlace ? main : main.slice();
+    // new Uint8Array(x) copies; Buffer#slice would not (it returns a view).
+    image = opts.inPlace ? main : new Uint8Array(main);
   } else {
     const finalLength = finalPages * pageSize;
     if (opts.inPlace && finalLength <= main.length) {

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { BSON, type Document } from 'mongodb';
+import { DocumentBuilder } from './convert/documents';
+import { connectMongo } from './mongo/connect';
+import { checkPlan } from './plan/check';
+import { buildDefaultPlan } from './plan/defaults';
+import type { MappingPlan, PlanOptions } from './plan/types';
+import { introspect, iterateQuery, openSqliteSource, quoteIdent, type SqliteSource } from './sqlite';
+import type { SchemaInfo } from './sqlite/types';
+
+export interface SourceInspection {
+  path: string;
+  sizeBytes: number;
+  fingerprint: string;
+  walFramesApplied: number;
+  schema: SchemaInfo;
+  plan: MappingPlan;
+  notes: string[];
+  /** One sample document per planned collection, built from its first row, as relaxed Extended JSON text. */
+  samples: Record<string, string>;
+}
+
+/** Samples a column's first non-null values (date detection for the default plan). */
+export function columnSampler(source: SqliteSource) {
+  return (table: string, column: string, limit: number) => {
+    const values = [];
+    for (const row of iterateQuery(source, `SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${quoteIdent(column)} IS NOT NULL LIMIT ${limit}`)) values.push(row[0]);
+    return values;
+  };
+}
+
+/** The default plan for a source, with review notes; `options` overrides plan-wide settings (nulls, dates). */
+export function defaultPlanFor(source: SqliteSource, schema: SchemaInfo = introspect(source), options?: Partial<PlanOptions>) {
+  return buildDefaultPlan(schema, { sampler: columnSampler(source), sourceFile: path.basename(source.path), options });
+}
+
+/** Renders the first document of each planned collection exactly as the migration would build it. */
+export function sampleDocuments(source: SqliteSource, schema: SchemaInfo, plan: MappingPlan): Record<string, string> {
+  const samples: Record<string, string> = {};
+  for (const c of plan.collections) {
+    const table = schema.tables.find((t) => t.name === c.table);
+    if (!table) continue;
+    const it = new DocumentBuilder(source, table, c, plan.options).documents(() => undefined);
+    const first = it.next();
+    it.return(undefined);
+    samples[c.collection] = first.done ? '(no rows)' : BSON.EJSON.stringify(first.value.doc as Document, undefined, 2, { relaxed: true });
+  }
+  return samples;
+}
+
+/**
+ * Everything a UI needs to show a source before migrating: tables, counts, the plan and sample documents.
+ * `planOptions` builds the default plan with other plan-wide settings (null handling, date detection, time zone).
+ */
+export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions> } = {}): Promise<SourceInspection> {
+  const source = await openSqliteSource(file);
+  try {
+    const schema = introspect(source);
+    const built = opts.plan ? { plan: checkPlan(opts.plan, schema), notes: [] } : defaultPlanFor(source, schema, opts.planOptions);
+    return {
+      path: source.path,
+      sizeBytes: source.sizeBytes,
+      fingerprint: source.fingerprint,
+      walFramesApplied: source.walFramesApplied,
+      schema,
+      plan: built.plan,
+      notes: built.notes,
+      samples: sampleDocuments(source, schema, built.plan),
+    };
+  } finally {
+    source.close();
+  }
+}
+
+export interface ConnectionCheck {
+  serverVersion: string;
+  /** Collection names already in the target database. */
+  existingCollections: string[];
+}
+
+/** Connects, pings and lists the target database: a "Test connection" button. Throws MigrationError on failure. */
+export async function testConnection(url: string, database: string, timeoutMs = 5000): Promise<ConnectionCheck> {
+  const client = await connectMongo(url, { timeoutMs });
+  try {
+    const info = await client.db('admin').command({ buildInfo: 1 });
+    const existingCollections = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    return { serverVersion: String(info.version ?? 'unknown'), existingCollections };
+  } finally {
+    await client.close();
+  }
+}
