@@ -1,4 +1,5 @@
 import { MongoClient, MongoParseError, MongoServerError, MongoServerSelectionError, type MongoClientOptions } from 'mongodb';
+import net from 'node:net';
 import { MigrationError } from '../errors';
 
 export const DEFAULT_MONGODB_URL = 'mongodb://localhost:27017';
@@ -46,6 +47,44 @@ export function explainConnectionError(e: unknown, url: string): MigrationError 
   return new MigrationError('TARGET_REFUSED', `MongoDB at ${shown} refused the request: ${message}`, undefined, { cause: e });
 }
 
+/** host:port pairs of a plain mongodb:// URL (none for mongodb+srv://, whose hosts come from DNS). */
+function seedHosts(url: string): Array<{ host: string; port: number }> {
+  const m = /^mongodb:\/\/(?:[^@/]*@)?([^/?]+)/i.exec(url.trim());
+  if (!m) return [];
+  return m[1].split(',').map((hp) => {
+    const ipv6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(hp);
+    if (ipv6) return { host: ipv6[1], port: Number(ipv6[2] ?? 27017) };
+    const [host, port] = hp.split(':');
+    return { host, port: Number(port ?? 27017) };
+  });
+}
+
+/** Resolves with the socket error code, or null when something accepted the connection. */
+function probe(host: string, port: number, timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (code: string | null) => {
+      socket.destroy();
+      resolve(code);
+    };
+    socket.setTimeout(timeoutMs, () => done(null)); // slow is not refused: let the driver decide
+    socket.once('connect', () => done(null));
+    socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? 'ERROR'));
+  });
+}
+
+/**
+ * The driver keeps retrying a refused port or an unknown host until its selection timeout. When every seed
+ * host refuses outright, say so at once instead of after the timeout.
+ */
+async function failFastIfNothingListens(url: string): Promise<void> {
+  const hosts = seedHosts(url);
+  if (hosts.length === 0) return;
+  const codes = await Promise.all(hosts.map((h) => probe(h.host, h.port, 2000)));
+  if (codes.every((c) => c === 'ECONNREFUSED')) throw explainConnectionError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), url);
+  if (codes.every((c) => c === 'ENOTFOUND')) throw explainConnectionError(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), url);
+}
+
 export interface ConnectOptions {
   /** How long to wait for a server before giving up (ms). */
   timeoutMs?: number;
@@ -68,6 +107,7 @@ export async function connectMongo(url: string, opts: ConnectOptions = {}): Prom
   let client: MongoClient;
   try {
     client = new MongoClient(url, options);
+    await failFastIfNothingListens(url);
   } catch (e) {
     throw explainConnectionError(e, url);
   }

@@ -440,7 +440,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     await validateStep(run);
     return finish(run);
   } catch (e) {
-    if (isMigrationError(e)) run.log(e.code === 'CANCELLED' ? 'warn' : 'error', e.message);
+    // No log event here: the report's error carries it, and front ends show that once.
     return finish(run, e);
   } finally {
     run.source?.close();

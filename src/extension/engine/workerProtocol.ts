@@ -1,0 +1,36 @@
+/**
+ * Messages between the extension host and the engine worker (dist/engineWorker.js). One worker runs one job
+ * (given in `workerData`) and exits; while it runs, the host may cancel it or answer its questions.
+ */
+import type { ConnectionCheck, SourceInspection } from '../../core/inspect';
+import type { DocumentPair, DocumentPairRequest } from '../../core/documentPair';
+import type { ExistingCollection, MigrateOptions } from '../../core/pipeline/migrate';
+import type { MigrationEvent } from '../../core/pipeline/events';
+import type { MigrationReport } from '../../core/pipeline/report';
+import type { PlanOptions } from '../../core/plan/types';
+
+/** migrate()'s options that cross a thread boundary (functions and the signal stay on each side). */
+export type WorkerMigrateOptions = Omit<MigrateOptions, 'signal' | 'onEvent' | 'askExisting'> & {
+  /** Relay `ifExists: 'ask'` questions to the host (otherwise 'ask' fails and writes nothing). */
+  ask: boolean;
+};
+
+/** Each job: what goes in and what comes out. */
+export interface JobTypes {
+  migrate: { input: WorkerMigrateOptions; output: MigrationReport };
+  inspect: { input: { file: string; planOptions?: Partial<PlanOptions> }; output: SourceInspection };
+  testConnection: { input: { url: string; database: string; timeoutMs?: number }; output: ConnectionCheck };
+  documentPair: { input: DocumentPairRequest; output: DocumentPair };
+}
+export type JobName = keyof JobTypes;
+export type Job = { [K in JobName]: { op: K; input: JobTypes[K]['input'] } }[JobName];
+
+export type ExistingAnswer = 'drop' | 'append' | 'upsert' | 'cancel';
+
+export type HostToWorker = { type: 'cancel' } | { type: 'answer'; requestId: number; answer: ExistingAnswer };
+
+export type WorkerToHost =
+  | { type: 'event'; event: MigrationEvent }
+  | { type: 'ask'; requestId: number; existing: ExistingCollection[] }
+  | { type: 'result'; value: JobTypes[JobName]['output'] }
+  | { type: 'error'; error: { code: string; message: string; hint?: string } };

@@ -1,0 +1,70 @@
+/**
+ * The engine in a worker thread, so a long migration never blocks the extension host. No vscode here: the job
+ * comes in `workerData`, events and questions go out through `parentPort`, cancel comes in as a message and
+ * becomes an AbortSignal for the engine.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { inspectSource, testConnection } from '../core/inspect';
+import { loadDocumentPair } from '../core/documentPair';
+import { migrate } from '../core/pipeline/migrate';
+import { isMigrationError } from '../core/errors';
+import type { ExistingAnswer, HostToWorker, Job, JobTypes, WorkerToHost } from './engine/workerProtocol';
+
+const port = parentPort;
+if (!port) throw new Error('engineWorker must run in a worker thread');
+
+const controller = new AbortController();
+const pendingAnswers = new Map<number, (answer: ExistingAnswer) => void>();
+let nextRequest = 1;
+
+const post = (m: WorkerToHost) => port.postMessage(m);
+
+port.on('message', (m: HostToWorker) => {
+  if (m.type === 'cancel') {
+    controller.abort();
+    // A question still open is answered "cancel": nothing has been written yet at that point.
+    for (const resolve of pendingAnswers.values()) resolve('cancel');
+    pendingAnswers.clear();
+  } else if (m.type === 'answer') {
+    pendingAnswers.get(m.requestId)?.(m.answer);
+    pendingAnswers.delete(m.requestId);
+  }
+});
+
+async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
+  switch (job.op) {
+    case 'inspect':
+      return inspectSource(job.input.file, { planOptions: job.input.planOptions });
+    case 'testConnection':
+      return testConnection(job.input.url, job.input.database, job.input.timeoutMs);
+    case 'documentPair':
+      return loadDocumentPair(job.input);
+    case 'migrate': {
+      const { ask, ...options } = job.input;
+      return migrate({
+        ...options,
+        signal: controller.signal,
+        onEvent: (event) => post({ type: 'event', event }),
+        askExisting: ask
+          ? (existing) =>
+              new Promise<ExistingAnswer>((resolve) => {
+                if (controller.signal.aborted) return resolve('cancel');
+                const requestId = nextRequest++;
+                pendingAnswers.set(requestId, resolve);
+                post({ type: 'ask', requestId, existing });
+              })
+          : undefined,
+      });
+    }
+  }
+}
+
+run(workerData as Job).then(
+  (value) => post({ type: 'result', value }),
+  (e: unknown) => {
+    const error = isMigrationError(e)
+      ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
+      : { code: 'INTERNAL', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
+    post({ type: 'error', error });
+  },
+);

@@ -1,0 +1,113 @@
+/**
+ * The one protocol between the extension host and the migration panel's webview, imported by both sides.
+ *
+ * - Message type names are `as const` constants; each direction is a discriminated union on `type`.
+ * - The webview posts `ready` first (with the state it restored, if any); the host posts nothing before it.
+ * - Requests that expect an answer carry a `requestId`; the answer echoes it.
+ *
+ * Only types are imported from the engine, so nothing of it is bundled into the browser code.
+ */
+import type { IfExists } from '../core/pipeline/migrate';
+import type { MigrationEvent, StepName } from '../core/pipeline/events';
+import type { MigrationReport } from '../core/pipeline/report';
+import type { SourceInspection } from '../core/inspect';
+import type { NullHandling } from '../core/plan/types';
+
+/** The panel's view type (package.json `onWebviewPanel:` activation and the serializer use it). */
+export const PANEL_VIEW_TYPE = 'sqlite2mongo.migrationPanel';
+
+export const ToWebview = {
+  init: 'init',
+  inspection: 'inspection',
+  connectionResult: 'connectionResult',
+  outputFilePicked: 'outputFilePicked',
+  targetUrl: 'targetUrl',
+  runStarted: 'runStarted',
+  runEvent: 'runEvent',
+  runFinished: 'runFinished',
+} as const;
+
+export const ToHost = {
+  ready: 'ready',
+  inspect: 'inspect',
+  testConnection: 'testConnection',
+  pickOutputFile: 'pickOutputFile',
+  useRecentTarget: 'useRecentTarget',
+  start: 'start',
+  cancel: 'cancel',
+  openReport: 'openReport',
+  showLog: 'showLog',
+  showValidation: 'showValidation',
+} as const;
+
+/** Plan-wide settings the panel lets the user change (they change the plan and the sample documents). */
+export interface PlanSettings {
+  nulls: NullHandling;
+  detectTextDates: boolean;
+  timezone: string;
+}
+
+/** Defaults from the `sqlite2mongo.*` settings. */
+export interface PanelDefaults extends PlanSettings {
+  batchSize: number;
+  ifExists: IfExists;
+  onError: 'stop' | 'skip';
+}
+
+/** A recently used target, without its secret: the full URL stays in SecretStorage. */
+export interface RecentTarget {
+  id: string;
+  /** The URL with the password masked. */
+  label: string;
+  database: string;
+}
+
+/** What the Start button sends. */
+export interface RunRequest {
+  url: string;
+  database: string;
+  batchSize: number;
+  ifExists: IfExists;
+  onError: 'stop' | 'skip';
+  dryRun: boolean;
+  /** Keep the intermediate NDJSON file at this path (otherwise a temporary file is used and removed). */
+  outputFile?: string;
+  plan: PlanSettings;
+}
+
+/** The engine events the panel shows (mismatches and refused rows are counted in the report instead). */
+export type PanelRunEvent = Extract<MigrationEvent, { type: 'step-start' | 'progress' | 'step-end' | 'log' }>;
+
+export type ErrorInfo = { code: string; message: string; hint?: string };
+
+export type HostToWebview =
+  | { type: typeof ToWebview.init; sourcePath: string; defaults: PanelDefaults; recentTargets: RecentTarget[]; defaultDatabase: string; defaultOutputFile: string }
+  | ({ type: typeof ToWebview.inspection; requestId: number } & ({ ok: true; inspection: SourceInspection } | { ok: false; error: ErrorInfo }))
+  | ({ type: typeof ToWebview.connectionResult; requestId: number } & ({ ok: true; serverVersion: string; existingCollections: string[] } | { ok: false; error: ErrorInfo }))
+  | { type: typeof ToWebview.outputFilePicked; requestId: number; path?: string }
+  | { type: typeof ToWebview.targetUrl; requestId: number; url?: string; database?: string }
+  | { type: typeof ToWebview.runStarted; runId: number; steps: StepName[] }
+  | { type: typeof ToWebview.runEvent; runId: number; event: PanelRunEvent }
+  | ({ type: typeof ToWebview.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportPath?: string } | { ok: false; error: ErrorInfo }));
+
+export type WebviewToHost =
+  /** `restored`: the webview came back with state from getState() (a window reload), not as a fresh panel. */
+  | { type: typeof ToHost.ready; restored: boolean }
+  | { type: typeof ToHost.inspect; requestId: number; plan: PlanSettings }
+  | { type: typeof ToHost.testConnection; requestId: number; url: string; database: string }
+  | { type: typeof ToHost.pickOutputFile; requestId: number; current?: string }
+  | { type: typeof ToHost.useRecentTarget; requestId: number; targetId: string }
+  | { type: typeof ToHost.start; request: RunRequest }
+  | { type: typeof ToHost.cancel }
+  | { type: typeof ToHost.openReport; path: string }
+  | { type: typeof ToHost.showLog }
+  | { type: typeof ToHost.showValidation };
+
+/** The part of the webview's persisted state the host reads when VS Code restores the panel after a reload. */
+export interface PersistedPanelState {
+  sourcePath: string;
+}
+
+export function isWebviewToHost(m: unknown): m is WebviewToHost {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && Object.values(ToHost).includes((m as { type: string }).type as never);
+}

@@ -1,0 +1,120 @@
+/**
+ * Proves the browser E2E harness: a real VS Code (code-server) opens a workspace holding app.db, Chromium shows
+ * it, the Command Palette runs commands, and an extension loaded from a folder (extensionDevelopmentPath) runs
+ * its Node code in the extension host. Screenshots: test-results/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { sharedFixture } from '../helpers/fixtures';
+import {
+  explorerItem,
+  launchBrowser,
+  makeWorkspace,
+  newPage,
+  openWorkbench,
+  runCommand,
+  screenshot,
+  startCodeServer,
+  type CodeServer,
+} from './codeServer';
+
+/** A minimal extension: one command that writes a file into the workspace from the Node extension host. */
+function makeProbeExtension(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-probe-ext-'));
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 's2m-e2e-probe',
+      publisher: 'sqlite2mongo-test',
+      version: '0.0.1',
+      engines: { vscode: '^1.90.0' },
+      main: './extension.js',
+      activationEvents: [],
+      contributes: { commands: [{ command: 's2mProbe.hello', title: 'Write Probe File', category: 'S2M Probe' }] },
+    }),
+  );
+  writeFileSync(
+    path.join(dir, 'extension.js'),
+    `const vscode = require('vscode');
+const fs = require('fs');
+const path = require('path');
+exports.activate = (context) => {
+  context.subscriptions.push(vscode.commands.registerCommand('s2mProbe.hello', async () => {
+    const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
+    fs.writeFileSync(path.join(folder, 'probe-ran.json'), JSON.stringify({ node: process.versions.node, pid: process.pid }));
+    vscode.window.showInformationMessage('S2M probe ran in the extension host');
+  }));
+};
+exports.deactivate = () => {};
+`,
+  );
+  return dir;
+}
+
+describe('e2e harness: code-server + Chromium', function () {
+  this.timeout(180_000);
+  let workspace: string;
+  let probeExt: string;
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  before(async function () {
+    workspace = makeWorkspace({ 'app.db': sharedFixture('app.db') });
+    probeExt = makeProbeExtension();
+    server = await startCodeServer({ workspaceDir: workspace, extensionDevelopmentPath: probeExt });
+    browser = await launchBrowser();
+    page = await newPage(browser, server.url);
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      const file = await screenshot(page, `FAILED-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-')}.png`).catch(() => '');
+      if (file) console.log(`    screenshot of the failure: ${file}`);
+      if (server) console.log(`    code-server output (tail):\n${server.logs().slice(-3000)}`);
+    }
+  });
+
+  after(async function () {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (workspace) rmSync(workspace, { recursive: true, force: true });
+    if (probeExt) rmSync(probeExt, { recursive: true, force: true });
+  });
+
+  it('opens the workbench and the Explorer lists app.db', async function () {
+    await openWorkbench(page, server!.url);
+    await explorerItem(page, 'app.db').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await explorerItem(page, 'app.db').count(), 1);
+    // The window is a real VS Code workbench for this folder.
+    const title = await page.title();
+    assert.match(title, new RegExp(path.basename(workspace)));
+    const shot = await screenshot(page, 'workbench.png');
+    assert.ok(existsSync(shot));
+  });
+
+  it('runs a built-in command from the Command Palette', async function () {
+    await runCommand(page, 'File: New Untitled Text File');
+    await page.locator('.tabs-container .tab', { hasText: 'Untitled-1' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await page.keyboard.type('typed by playwright');
+    await page.locator('.monaco-editor .view-lines', { hasText: 'typed by playwright' }).waitFor({ timeout: 10_000 });
+  });
+
+  it("runs an extension's command in the Node extension host (extensionDevelopmentPath)", async function () {
+    await runCommand(page, 'S2M Probe: Write Probe File');
+    await page
+      .locator('.notifications-toasts .notification-list-item-message', { hasText: 'S2M probe ran in the extension host' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
+    const written = JSON.parse(readFileSync(path.join(workspace, 'probe-ran.json'), 'utf8'));
+    assert.match(written.node, /^\d+\.\d+\.\d+$/);
+    await explorerItem(page, 'probe-ran.json').waitFor({ state: 'visible', timeout: 30_000 });
+    await screenshot(page, 'workbench-probe-command.png');
+  });
+
+  it('reports a clear error for a command that does not exist', async function () {
+    await assert.rejects(runCommand(page, 'No Such Command Anywhere 12345', 3000), /not found in the Command Palette/);
+  });
+});
