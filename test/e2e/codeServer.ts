@@ -14,7 +14,7 @@
  * Overrides: CODE_SERVER_BIN, CHROMIUM_PATH. Set SQLITE2MONGO_E2E_HEADED=1 to watch (needs a display).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,9 +62,9 @@ export interface CodeServerOptions {
   /** A packaged .vsix to install (code-server --install-extension) before starting. */
   vsixPath?: string;
   /**
-   * An unpacked extension folder (with package.json, e.g. the repo root after `npm run build`) to load. It is
-   * linked into the fresh extensions dir as `<publisher>.<name>-<version>`, so it loads like an installed
-   * extension but runs the folder's live files.
+   * An unpacked extension folder (with package.json, e.g. the repo root after `npm run build`) to load as an
+   * extension under development (like F5 in desktop VS Code): the returned `url` opens an
+   * "[Extension Development Host]" workbench that loads it from the folder, live.
    */
   extensionDevelopmentPath?: string;
   /** Extra user settings, merged over DEFAULT_SETTINGS. */
@@ -76,7 +76,7 @@ export interface CodeServerOptions {
 }
 
 export interface CodeServer {
-  /** Workbench URL with the workspace folder, e.g. http://127.0.0.1:PORT/?folder=/tmp/ws */
+  /** Workbench URL with the workspace folder (and the extension under development), e.g. http://127.0.0.1:PORT/?folder=/tmp/ws */
   url: string;
   port: number;
   userDataDir: string;
@@ -186,10 +186,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
         throw new Error(`code-server --install-extension ${opts.vsixPath} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
       }
     }
-    if (opts.extensionDevelopmentPath) {
-      const dev = path.resolve(opts.extensionDevelopmentPath);
-      const pkg = JSON.parse(readFileSync(path.join(dev, 'package.json'), 'utf8'));
-      symlinkSync(dev, path.join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`), 'dir');
+    if (opts.extensionDevelopmentPath && !existsSync(path.join(opts.extensionDevelopmentPath, 'package.json'))) {
+      throw new Error(`extensionDevelopmentPath has no package.json: ${opts.extensionDevelopmentPath}`);
     }
   } catch (e) {
     cleanupBase();
@@ -261,8 +259,16 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     await new Promise((r) => setTimeout(r, 200));
   }
 
+  // The workbench URL. An extension under development is passed the way VS Code's web workbench takes it: a
+  // `payload` query parameter holding [["extensionDevelopmentPath", "vscode-remote://HOST:PORT/abs/path"]], which
+  // opens an "[Extension Development Host]" window whose remote extension host loads the folder as is.
+  let url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.resolve(opts.workspaceDir))}`;
+  if (opts.extensionDevelopmentPath) {
+    const devUri = `vscode-remote://127.0.0.1:${port}${path.resolve(opts.extensionDevelopmentPath)}`;
+    url += `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devUri]]))}`;
+  }
   return {
-    url: `http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.resolve(opts.workspaceDir))}`,
+    url,
     port,
     userDataDir,
     extensionsDir,
@@ -352,24 +358,37 @@ export function explorerItem(page: Page, name: string) {
  */
 export async function runCommand(page: Page, title: string, timeoutMs = 20_000): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  for (const key of ['F1', 'Control+Shift+P']) {
-    await page.keyboard.press(key);
-    if (await input.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) break;
-  }
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(`>${title}`);
   const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const exact = rows.filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`, 'i') }) });
-  const match = exact.first();
-  try {
-    await match.waitFor({ state: 'visible', timeout: timeoutMs });
-  } catch {
-    const offered = (await rows.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
+  const match = rows
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`, 'i') }) })
+    .first();
+  const deadline = Date.now() + timeoutMs;
+  let offered: string[] = [];
+  // The palette lists the commands known when it opens; an extension that registers later only shows up after
+  // reopening it, so retry until the deadline.
+  for (let attempt = 0; ; attempt++) {
+    for (const key of attempt % 2 === 0 ? ['F1', 'Control+Shift+P'] : ['Control+Shift+P', 'F1']) {
+      if (await input.isVisible().catch(() => false)) break;
+      await page.keyboard.press(key);
+      if (await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
+    }
+    await input.fill(`>${title}`);
+    const found = await match.waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(500, deadline - Date.now())) }).then(
+      () => true,
+      () => false,
+    );
+    if (found) {
+      await match.click();
+      await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
+      return;
+    }
+    offered = (await rows.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
     await page.keyboard.press('Escape');
-    throw new Error(`Command "${title}" not found in the Command Palette. Offered: ${JSON.stringify(offered.slice(0, 15))}`);
+    await input.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
+    if (Date.now() >= deadline) break;
+    await page.waitForTimeout(500);
   }
-  await match.click();
-  await input.waitFor({ state: 'hidden', timeout: timeoutMs }).catch(() => undefined);
+  throw new Error(`Command "${title}" not found in the Command Palette within ${timeoutMs} ms. Offered: ${JSON.stringify(offered.slice(0, 15))}`);
 }
 
 /** Saves a PNG of what the user sees. Relative names go under test-results/e2e/. Returns the absolute path. */

@@ -8,6 +8,10 @@ import { existsSync } from 'node:fs';
 import { Binary, Double, Int32, Long, MongoBulkWriteError, MongoClient, MongoServerError, ObjectId } from 'mongodb';
 import { ferretDbBinary, getTestMongoUrl, isRealMongo, startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
 
+// Test documents use numeric _ids and arbitrary fields.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDoc = { _id: any; [field: string]: any };
+
 describe('test MongoDB server', function () {
   let client: MongoClient;
   const dbNames: string[] = [];
@@ -40,12 +44,12 @@ describe('test MongoDB server', function () {
       assert.ok(n.length <= 38, `${n} is ${n.length} chars`);
     }
     const db = freshDb('Some weird/prefix.with.dots');
-    await db.collection('c').insertOne({ ok: true });
-    assert.equal(await db.collection('c').countDocuments(), 1);
+    await db.collection<AnyDoc>('c').insertOne({ ok: true });
+    assert.equal(await db.collection<AnyDoc>('c').countDocuments(), 1);
   });
 
   it('round-trips Long, Date, Binary, Double, Int32, nested documents and arrays with their BSON types', async function () {
-    const col = freshDb('types').collection('docs');
+    const col = freshDb('types').collection<AnyDoc>('docs');
     const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     const oid = new ObjectId();
     const when = new Date('2024-02-29T12:34:56.789Z');
@@ -113,7 +117,7 @@ describe('test MongoDB server', function () {
   });
 
   it('reports per-row errors (writeErrors index + code) in one unordered insertMany: +Infinity and duplicate _id', async function () {
-    const col = freshDb('rowerrors').collection('rows');
+    const col = freshDb('rowerrors').collection<AnyDoc>('rows');
     const docs = [
       { _id: 1, v: 1.5 },
       { _id: 2, v: Number.POSITIVE_INFINITY }, // FerretDB refuses; real MongoDB stores it
@@ -149,7 +153,7 @@ describe('test MongoDB server', function () {
 
   it('FerretDB drops the connection (not a per-row error) for a NaN double; the client recovers', async function () {
     if (isRealMongo()) this.skip(); // real MongoDB stores NaN
-    const col = freshDb('nan').collection('rows');
+    const col = freshDb('nan').collection<AnyDoc>('rows');
     await assert.rejects(col.insertMany([{ _id: 1, v: 1 }, { _id: 2, v: Number.NaN }], { ordered: false }), (e: Error) => {
       // The whole batch fails at the wire level ("NaN is not supported" in the server log): nothing per row.
       assert.match(e.message, /connection .* closed/i);
@@ -182,9 +186,9 @@ describe('startFerretDb (own server per test)', function () {
     let client = new MongoClient(server.url, { serverSelectionTimeoutMS: 5000 });
     await client.connect();
     const docs = Array.from({ length: 500 }, (_, i) => ({ _id: i, n: new Long(i), at: new Date(i * 1000) }));
-    const res = await client.db(dbName).collection('c').insertMany(docs);
+    const res = await client.db(dbName).collection<AnyDoc>('c').insertMany(docs);
     assert.equal(res.insertedCount, 500);
-    await client.db(dbName).collection('c').updateOne({ _id: 7 }, { $set: { updated: true } });
+    await client.db(dbName).collection<AnyDoc>('c').updateOne({ _id: 7 }, { $set: { updated: true } });
 
     await server.kill('SIGKILL');
     assert.throws(() => process.kill(pid1, 0), /ESRCH/, 'the old process is gone');
@@ -197,7 +201,7 @@ describe('startFerretDb (own server per test)', function () {
 
     client = new MongoClient(server.url, { serverSelectionTimeoutMS: 5000 });
     try {
-      const col = client.db(dbName).collection('c');
+      const col = client.db(dbName).collection<AnyDoc>('c');
       assert.equal(await col.countDocuments(), 500);
       assert.equal((await col.findOne({ _id: 7 }))?.updated, true);
       const raw = await col.findOne({ _id: 499 }, { promoteLongs: false });
@@ -222,8 +226,8 @@ describe('startFerretDb (own server per test)', function () {
 
     const good = new MongoClient(server.authUrl!, { serverSelectionTimeoutMS: 5000 });
     try {
-      await good.db('appdb').collection('c').insertOne({ a: 1 });
-      assert.equal(await good.db('appdb').collection('c').countDocuments(), 1);
+      await good.db('appdb').collection<AnyDoc>('c').insertOne({ a: 1 });
+      assert.equal(await good.db('appdb').collection<AnyDoc>('c').countDocuments(), 1);
     } finally {
       await good.close();
     }
@@ -243,7 +247,7 @@ describe('startFerretDb (own server per test)', function () {
 
     const anon = new MongoClient(server.url, { serverSelectionTimeoutMS: 5000 });
     try {
-      await assert.rejects(anon.db('appdb').collection('c').insertOne({ a: 2 }), (e: unknown) => {
+      await assert.rejects(anon.db('appdb').collection<AnyDoc>('c').insertOne({ a: 2 }), (e: unknown) => {
         assert.ok(e instanceof MongoServerError);
         assert.equal(e.code, 13); // Unauthorized: "Command insert requires authentication"
         return true;

@@ -5,7 +5,7 @@
 import type { BindParams, Statement } from 'sql.js';
 import { MigrationError } from '../errors';
 import type { SqliteSource } from './source';
-import { asciiLower, errorMessage, isCorruptionMessage, quoteIdent, shellQuote } from './sql';
+import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
 import type { SqlValue, TableInfo } from './types';
 
 /** sql.js 1.16 supports `get(params, { useBigInt })`; @types/sql.js does not declare the second argument. */
@@ -129,6 +129,8 @@ function mapReadError(source: SqliteSource, e: unknown, what: string, sql: strin
       { cause: e },
     );
   }
-  const err = new Error(`SQLite error while reading ${what} of ${source.path}: ${msg} (SQL: ${sql})`, { cause: e });
-  return err;
+  const hint = missingFeatureHint(msg);
+  if (hint) return new MigrationError('SOURCE_UNREADABLE', `Cannot read ${what} of ${source.path}: ${msg}.`, hint, { cause: e });
+  // Anything else is a bug in the SQL we were given (bad column, bad WHERE): keep it a plain error.
+  return new Error(`SQLite error while reading ${what} of ${source.path}: ${msg} (SQL: ${sql})`, { cause: e });
 }

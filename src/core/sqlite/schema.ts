@@ -6,7 +6,7 @@
 import type { Database, SqlValue as SqlJsValue } from 'sql.js';
 import { MigrationError } from '../errors';
 import type { SqliteSource } from './source';
-import { asciiLower, errorMessage, isCorruptionMessage, quoteIdent } from './sql';
+import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
 import type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaInfo, TableInfo, ViewInfo } from './types';
 
 /** A table left out of SchemaInfo, with the reason (so callers can tell the user what was not migrated). */
@@ -62,9 +62,14 @@ export function introspect(source: SqliteSource): SchemaInfo {
     if (e instanceof MigrationError) throw e;
     const msg = errorMessage(e);
     if (isCorruptionMessage(msg)) {
-      throw new MigrationError('SOURCE_CORRUPT', `${source.path} is corrupt: SQLite reports "${msg}" while reading the schema.`, undefined, { cause: e });
+      throw new MigrationError(
+        'SOURCE_CORRUPT',
+        `${source.path} is corrupt: SQLite reports "${msg}" while reading the schema.`,
+        `Salvage the readable data first: sqlite3 ${shellQuote(source.path)} .recover | sqlite3 recovered.db — then migrate recovered.db.`,
+        { cause: e },
+      );
     }
-    throw new MigrationError('SOURCE_UNREADABLE', `Cannot read the schema of ${source.path}: ${msg}.`, undefined, { cause: e });
+    throw new MigrationError('SOURCE_UNREADABLE', `Cannot read the schema of ${source.path}: ${msg}.`, missingFeatureHint(msg), { cause: e });
   }
 }
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Database } from 'sql.js';
 import { MigrationError } from '../errors';
 import { classifyNonSqlite, hasSqliteMagic } from './detect';
-import { errorMessage, isCorruptionMessage, shellQuote } from './sql';
+import { errorMessage, isCorruptionMessage, missingFeatureHint, shellQuote } from './sql';
 import { applyWal, mainPageSize, WalError } from './wal';
 import { loadSqlJs } from './wasm';
 
@@ -304,7 +304,7 @@ function mapOpenError(file: string, e: unknown, q: string): MigrationError {
   if (isCorruptionMessage(msg)) {
     return new MigrationError('SOURCE_CORRUPT', `${file} is corrupt: SQLite reports "${msg}" while reading its schema.`, `Try salvaging it: sqlite3 ${q} .recover | sqlite3 recovered.db`, { cause: e });
   }
-  return new MigrationError('SOURCE_UNREADABLE', `${file} cannot be opened: ${msg}.`, 'Check that the file is a valid SQLite 3 database.', { cause: e });
+  return new MigrationError('SOURCE_UNREADABLE', `${file} cannot be opened: ${msg}.`, missingFeatureHint(msg) ?? 'Check that the file is a valid SQLite 3 database.', { cause: e });
 }
 
 /** quick_check verifies every b-tree page and record format (not index contents); much faster than integrity_check. */

@@ -25,3 +25,14 @@ export function asciiLower(s: string): string {
 export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+/** A hint for errors SQLite raises about features sql.js lacks, or undefined. */
+export function missingFeatureHint(message: string): string | undefined {
+  const coll = /no such collation sequence: (\S+)/i.exec(message);
+  if (coll) {
+    return `The database uses the collation ${coll[1]}, defined by the application that created it; sql.js does not have it. Migrate a copy whose columns and indexes use a built-in collation (BINARY, NOCASE, RTRIM).`;
+  }
+  const mod = /no such module: (\S+)/i.exec(message);
+  if (mod) return `The database uses the virtual table module ${mod[1]}, which sql.js does not include.`;
+  return undefined;
+}

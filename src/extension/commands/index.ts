@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+
+/** Every command the extension contributes (package.json `contributes.commands` lists the same ids). */
+export const Commands = {
+  migrate: 'sqlite2mongo.migrate',
+  migrateFile: 'sqlite2mongo.migrateFile',
+  showLog: 'sqlite2mongo.showLog',
+  openLastReport: 'sqlite2mongo.openLastReport',
+  forgetConnections: 'sqlite2mongo.forgetConnections',
+  rerunValidation: 'sqlite2mongo.validation.rerun',
+  openMismatch: 'sqlite2mongo.validation.openMismatch',
+  clearValidation: 'sqlite2mongo.validation.clear',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+/** One handler per command id; the argument types are what VS Code passes from menus and tree items. */
+export type CommandHandlers = { [K in CommandId]: (...args: never[]) => unknown };
+
+/** Registers every command and returns one disposable for all of them. */
+export function registerCommands(handlers: CommandHandlers): vscode.Disposable {
+  return vscode.Disposable.from(
+    ...(Object.values(Commands) as CommandId[]).map((id) => vscode.commands.registerCommand(id, handlers[id] as (...args: unknown[]) => unknown)),
+  );
+}

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import type { IfExists } from '../core/pipeline/migrate';
+import type { PanelDefaults } from '../webview/protocol';
+
+const IF_EXISTS: readonly IfExists[] = ['ask', 'drop', 'append', 'upsert', 'fail'];
+
+/** The `sqlite2mongo.*` settings, read fresh each time (the user may change them while a panel is open). */
+export function readDefaults(scope?: vscode.Uri): PanelDefaults {
+  const c = vscode.workspace.getConfiguration('sqlite2mongo', scope);
+  const batchSize = c.get<number>('batchSize', 1000);
+  const ifExists = c.get<string>('ifExists', 'ask');
+  const timezone = c.get<string>('timezone', 'UTC').trim();
+  return {
+    batchSize: Number.isInteger(batchSize) && batchSize > 0 ? batchSize : 1000,
+    ifExists: IF_EXISTS.includes(ifExists as IfExists) ? (ifExists as IfExists) : 'ask',
+    onError: c.get<string>('onError', 'stop') === 'skip' ? 'skip' : 'stop',
+    nulls: c.get<string>('nulls', 'keep') === 'omit' ? 'omit' : 'keep',
+    detectTextDates: c.get<boolean>('dateDetection', true),
+    timezone: /^(UTC|Z|GMT|[+-]\d{2}:?\d{2})$/i.test(timezone) ? timezone : 'UTC',
+  };
+}
