@@ -28,6 +28,10 @@ for (const { entry, options } of optional) if (existsSync(entry)) bundles.push(o
 mkdirSync('dist', { recursive: true });
 // sql.js loads its WASM at run time: ship it in dist/ so the packaged extension never reads node_modules.
 copyFileSync(path.join(path.dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
+// The webview's icon font (codicons): copied into dist/, which is one of the webview's localResourceRoots.
+const codicons = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');
+mkdirSync('dist/codicons', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(path.join(codicons, f), path.join('dist/codicons', f));
 
 if (watch) {
   for (const b of bundles) await (await esbuild.context(b)).watch();

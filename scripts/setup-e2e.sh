@@ -2,9 +2,11 @@
 # Installs what the browser E2E tier needs, idempotently and without prompts (run as root, e.g. from .ci/run):
 #   1. Debian packages: chromium (driven by playwright-core), libkrb5-dev (code-server's native `kerberos`
 #      module compiles against it), ripgrep (pre-seeds @vscode/ripgrep, which would otherwise download rg).
+#      Installed with their recommends (fonts-liberation etc.), as on the machine where the E2E tier was verified.
 #   2. code-server@$CODE_SERVER_VERSION into the gitignored .cache/code-server, with its own package.json so that
 #      it is never part of the extension's dependency tree (and never ends up in the .vsix).
-# A second run is a no-op (a few hundred ms) when everything is already there and working.
+# A second run is a no-op (well under a second) when everything is already there and working.
+# Usage: scripts/setup-e2e.sh [all|apt|code-server]   (default all; .ci/run calls the phases separately)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -15,20 +17,37 @@ export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "[setup-e2e] $*" >&2; }
 
+PHASE=${1:-all} # all | apt | code-server
+case $PHASE in all | apt | code-server) ;; *) log "usage: setup-e2e.sh [all|apt|code-server]"; exit 2 ;; esac
+
 # ---------------------------------------------------------------------------------------------- apt packages
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v rg >/dev/null 2>&1 || need+=(ripgrep)
-[[ -f /usr/include/krb5.h || -f /usr/include/krb5/krb5.h ]] || need+=(libkrb5-dev)
-if ((${#need[@]})); then
-  [[ $(id -u) == 0 ]] || { log "need root to apt-get install ${need[*]}"; exit 1; }
-  log "apt-get install ${need[*]}"
-  apt-get update -q
-  apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-    "${need[@]}" </dev/null
-else
-  log "apt packages already present (chromium, ripgrep, libkrb5-dev)"
+APT_PACKAGES=(chromium libkrb5-dev ripgrep)
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+if [[ $PHASE == all || $PHASE == apt ]]; then
+  need=()
+  for p in "${APT_PACKAGES[@]}"; do installed "$p" || need+=("$p"); done
+  # SETUP_E2E_FORCE_APT=1 runs apt-get even when everything is there (to exercise this path).
+  if ((${#need[@]})) || [[ -n ${SETUP_E2E_FORCE_APT:-} ]]; then
+    ((${#need[@]})) || need=("${APT_PACKAGES[@]}")
+    [[ $(id -u) == 0 ]] || { log "need root to apt-get install ${need[*]}"; exit 1; }
+    log "apt-get update && apt-get install ${need[*]}"
+    for attempt in 1 2 3; do
+      if apt-get update -q </dev/null; then break; fi
+      ((attempt == 3)) && { log "apt-get update failed"; exit 1; }
+      log "apt-get update failed (attempt $attempt); retrying in 10 s"; sleep 10
+    done
+    for attempt in 1 2 3; do
+      if apt-get install -y -q \
+        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${need[@]}" </dev/null; then break; fi
+      ((attempt == 3)) && { log "apt-get install failed"; exit 1; }
+      log "apt-get install failed (attempt $attempt); retrying in 10 s"; sleep 10
+    done
+  else
+    log "apt packages already installed: ${APT_PACKAGES[*]}"
+  fi
+  for c in chromium rg; do command -v "$c" >/dev/null || { log "$c is not on PATH after install"; exit 1; }; done
 fi
+[[ $PHASE == apt ]] && exit 0
 
 # ---------------------------------------------------------------------------------------------- code-server
 code_server_ok() {
@@ -36,6 +55,11 @@ code_server_ok() {
   [[ -f "$CS_DIR/.installed-$CODE_SERVER_VERSION" ]] || return 1
   "$CS_BIN" --version >/dev/null 2>&1 || return 1
 }
+
+for c in node npm rg make g++ curl; do
+  command -v "$c" >/dev/null || { log "$c is required to install code-server (run: scripts/setup-e2e.sh apt)"; exit 1; }
+done
+[[ -f /usr/include/krb5.h || -f /usr/include/krb5/krb5.h ]] || { log "libkrb5-dev is required (run: scripts/setup-e2e.sh apt)"; exit 1; }
 
 if code_server_ok; then
   log "code-server $CODE_SERVER_VERSION already installed in .cache/code-server"
@@ -47,16 +71,18 @@ rm -rf "$CS_DIR"
 mkdir -p "$CS_DIR"
 
 # @vscode/ripgrep's postinstall downloads a release binary unless its cache already holds the archive. Seed that
-# cache with Debian's rg, packed the way the download would be (one `rg` at the archive root).
+# cache with Debian's rg, packed the way the download would be (one `rg` at the archive root). @vscode/ripgrep
+# 1.15.11 (VS Code 1.100) asks for ripgrep v13.0.0-10, musl build on x86_64 Linux.
 RG_CACHE="$(node -e "console.log(require('os').tmpdir())")/vscode-ripgrep-cache-1.15.11"
+case $(uname -m) in
+  x86_64) RG_TARGET=x86_64-unknown-linux-musl ;;
+  aarch64) RG_TARGET=aarch64-unknown-linux-musl ;;
+  *) log "unsupported architecture $(uname -m)"; exit 1 ;;
+esac
 mkdir -p "$RG_CACHE"
 PACK=$(mktemp -d)
 cp "$(command -v rg)" "$PACK/rg"
-for triple in x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do
-  for v in v13.0.0-10 v13.0.0-4; do
-    tar -C "$PACK" -czf "$RG_CACHE/ripgrep-$v-$triple.tar.gz" rg
-  done
-done
+tar -C "$PACK" -czf "$RG_CACHE/ripgrep-v13.0.0-10-$RG_TARGET.tar.gz" rg
 rm -rf "$PACK"
 
 # Its own package.json: a private, throw-away project outside the extension's tree.

@@ -26,6 +26,8 @@ export const ErrorCodes = {
   // 30–39: the plan or intermediate file is wrong
   PLAN_INVALID: 30,
   INPUT_FILE_INVALID: 31,
+  /** --resume / --incremental / rollback found no run to continue from, or the source or plan changed since. */
+  HISTORY_MISMATCH: 32,
   // 40–49: the run finished but not everything is right
   ROWS_FAILED: 40,
   VALIDATION_FAILED: 41,

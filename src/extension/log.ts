@@ -27,7 +27,7 @@ export class Log implements vscode.Disposable {
   /** An error notification with a "Show log" action (plus any extra actions); resolves to the action chosen. */
   async showError<T extends string>(message: string, ...actions: T[]): Promise<T | undefined> {
     this.error(message);
-    const choice = await vscode.window.showErrorMessage(maskAll(message), ...actions, 'Show log' as const);
+    const choice = await vscode.window.showErrorMessage<string>(maskAll(message), ...actions, 'Show log');
     if (choice === 'Show log') {
       this.show();
       return undefined;

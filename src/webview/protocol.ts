@@ -81,14 +81,23 @@ export type PanelRunEvent = Extract<MigrationEvent, { type: 'step-start' | 'prog
 export type ErrorInfo = { code: string; message: string; hint?: string };
 
 export type HostToWebview =
-  | { type: typeof ToWebview.init; sourcePath: string; defaults: PanelDefaults; recentTargets: RecentTarget[]; defaultDatabase: string; defaultOutputFile: string }
+  | {
+      type: typeof ToWebview.init;
+      sourcePath: string;
+      defaults: PanelDefaults;
+      recentTargets: RecentTarget[];
+      defaultDatabase: string;
+      defaultOutputFile: string;
+      /** The run this panel's host is running or last ran (its events follow); undefined after a window reload. */
+      activeRunId?: number;
+    }
   | ({ type: typeof ToWebview.inspection; requestId: number } & ({ ok: true; inspection: SourceInspection } | { ok: false; error: ErrorInfo }))
   | ({ type: typeof ToWebview.connectionResult; requestId: number } & ({ ok: true; serverVersion: string; existingCollections: string[] } | { ok: false; error: ErrorInfo }))
   | { type: typeof ToWebview.outputFilePicked; requestId: number; path?: string }
   | { type: typeof ToWebview.targetUrl; requestId: number; url?: string; database?: string }
   | { type: typeof ToWebview.runStarted; runId: number; steps: StepName[] }
   | { type: typeof ToWebview.runEvent; runId: number; event: PanelRunEvent }
-  | ({ type: typeof ToWebview.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportPath?: string } | { ok: false; error: ErrorInfo }));
+  | ({ type: typeof ToWebview.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportUri?: string } | { ok: false; error: ErrorInfo }));
 
 export type WebviewToHost =
   /** `restored`: the webview came back with state from getState() (a window reload), not as a fresh panel. */
@@ -99,7 +108,7 @@ export type WebviewToHost =
   | { type: typeof ToHost.useRecentTarget; requestId: number; targetId: string }
   | { type: typeof ToHost.start; request: RunRequest }
   | { type: typeof ToHost.cancel }
-  | { type: typeof ToHost.openReport; path: string }
+  | { type: typeof ToHost.openReport; reportUri: string }
   | { type: typeof ToHost.showLog }
   | { type: typeof ToHost.showValidation };
 

@@ -63,13 +63,18 @@ export class DocumentBuilder {
     return id.kind === 'column' ? [id.column] : id.kind === 'composite' ? id.columns : [this.keyColumns[0]];
   }
 
+  /** Column reference on alias p. The rowid alias stays bare: SQLite may read a quoted unknown name as a string. */
+  private ref(column: string): string {
+    return this.plan.id.kind === 'rowid' && column === this.keyColumns[0] ? `p.${column}` : `p.${quoteIdent(column)}`;
+  }
+
   private orderBy(): string {
-    return this.keyColumns.map((c) => `p.${quoteIdent(c)}`).join(', ');
+    return this.keyColumns.map((c) => this.ref(c)).join(', ');
   }
 
   /** Rows selected: key columns first (for reports and ordering), then the id columns, then the planned fields. */
   private rowSql(where?: string): string {
-    const cols = [...this.keyColumns, ...this.idColumns(), ...this.plan.fields.map((f) => f.column)].map((c) => `p.${quoteIdent(c)}`);
+    const cols = [...this.keyColumns, ...this.idColumns(), ...this.plan.fields.map((f) => f.column)].map((c) => this.ref(c));
     return `SELECT ${cols.join(', ')} FROM ${quoteIdent(this.table.name)} AS p${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
   }
 

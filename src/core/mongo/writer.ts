@@ -47,6 +47,12 @@ export interface BulkWriterOptions {
   onError: 'stop' | 'skip';
   signal?: AbortSignal;
   onBatch?: (counts: WriteCounts) => void;
+  /**
+   * Called when batch `seq` (numbered from 0 in the order documents were added) has been written, including its
+   * refused rows. `newIds` lists the _ids it created (not replaced) when `trackNewIds` is set — for rollback.
+   */
+  onBatchDone?: (done: { seq: number; size: number; newIds: unknown[] }) => void | Promise<void>;
+  trackNewIds?: boolean;
 }
 
 function idText(doc: Document): string {
@@ -65,6 +71,7 @@ function idText(doc: Document): string {
  */
 export class BulkWriter {
   private batch: Pending[] = [];
+  private nextSeq = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private stopError: MigrationError | undefined;
   readonly counts: WriteCounts = { written: 0, failed: 0, duplicates: 0, duplicateKeys: [], errors: [], retries: 0 };
@@ -109,26 +116,41 @@ export class BulkWriter {
     this.batch = [];
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     if (this.stopError) throw this.stopError;
-    const p = this.write(batch).finally(() => this.inFlight.delete(p));
+    const p = this.write(batch, this.nextSeq++).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 
-  private async write(batch: Pending[]): Promise<void> {
+  private async write(batch: Pending[], seq: number): Promise<void> {
     let attempt = 0;
+    let newIds: unknown[] = [];
+    let done = false;
     await withRetry(
       async () => {
         // A retry may follow a batch that partly landed: upserts make writing it again harmless.
         const upsert = this.opts.mode === 'upsert' || attempt++ > 0;
         try {
-          const written = upsert ? await this.upsertBatch(batch) : (await this.collection.insertMany(batch.map((p) => p.doc), { ordered: false })).insertedCount;
-          this.counts.written += written;
+          if (upsert) {
+            const r = await this.upsertBatch(batch);
+            this.counts.written += r.upsertedCount + r.matchedCount;
+            newIds = Object.values(r.upsertedIds);
+          } else {
+            // Await first, then add: `x += await y` reads x before the await and loses concurrent batches' counts.
+            const r = await this.collection.insertMany(batch.map((p) => p.doc), { ordered: false });
+            this.counts.written += r.insertedCount;
+            newIds = batch.map((p) => p.doc._id);
+          }
+          done = true;
         } catch (e) {
           if (e instanceof MongoBulkWriteError && Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && !isTransientError(e)) {
             this.counts.written += upsert ? (e.result?.upsertedCount ?? 0) + (e.result?.matchedCount ?? 0) : (e.result?.insertedCount ?? 0);
+            const refused = new Set<number>();
             for (const we of e.writeErrors) {
               const pending = batch[we.index];
+              refused.add(we.index);
               this.recordError({ collection: this.opts.collectionName, table: pending.table, key: pending.key, id: idText(pending.doc), code: we.code, reason: we.errmsg ?? 'refused by the server' });
             }
+            newIds = upsert ? Object.values(e.result?.upsertedIds ?? {}) : batch.filter((_, i) => !refused.has(i)).map((p) => p.doc._id);
+            done = true;
             return;
           }
           throw e;
@@ -140,13 +162,13 @@ export class BulkWriter {
       // A failure of the whole batch that is not transient (or kept failing): stop the run with the reason.
       this.stopError ??= new MigrationError('TARGET_REFUSED', `Writing to ${this.opts.collectionName} failed: ${(e as Error).message}`, e instanceof MongoServerError ? `Server error code ${e.code}.` : 'Check the server is reachable, then rerun with --resume.', { cause: e });
     });
+    if (done) await this.opts.onBatchDone?.({ seq, size: batch.length, newIds: this.opts.trackNewIds ? newIds : [] });
     this.opts.onBatch?.(this.counts);
   }
 
-  private async upsertBatch(batch: Pending[]): Promise<number> {
+  private async upsertBatch(batch: Pending[]) {
     const ops: AnyBulkWriteOperation[] = batch.map((p) => ({ replaceOne: { filter: { _id: p.doc._id }, replacement: p.doc, upsert: true } }));
-    const r = await this.collection.bulkWrite(ops, { ordered: false });
-    return r.upsertedCount + r.matchedCount;
+    return this.collection.bulkWrite(ops, { ordered: false });
   }
 
   private recordError(err: RowError): void {

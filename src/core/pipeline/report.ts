@@ -22,6 +22,8 @@ export interface CollectionReport {
   failed: number;
   duplicates: number;
   duplicateKeys: string[];
+  /** Documents deleted because their rows are gone (incremental sync with --sync-deletes). */
+  deleted: number;
   warnings: number;
   /** What was in the collection before, and what the if-exists policy did with it. */
   existing: { documents: number; action: 'none' | 'dropped' | 'appended' | 'upserted' };
@@ -44,7 +46,9 @@ export interface MigrationReport {
   finishedAt: string;
   durationMs: number;
   steps: Partial<Record<StepName, StepReport>>;
-  totals: { exported: number; imported: number; failed: number; duplicates: number; validated: number; mismatches: number; warnings: number };
+  totals: { exported: number; imported: number; failed: number; duplicates: number; deleted: number; validated: number; mismatches: number; warnings: number };
+  /** The id of this run's record in the target's _sqlite2mongo_migrations collection (for history and rollback). */
+  runId?: string;
   collections: CollectionReport[];
   warnings: { byKind: Record<string, number>; samples: RowWarning[] };
   errors: RowError[];

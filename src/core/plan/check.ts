@@ -35,6 +35,7 @@ export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
       if (fieldNames.has(f.field)) problems.push(`${at}: field ${f.field} appears twice`);
       fieldNames.add(f.field);
     }
+    if (c.incremental && c.incremental.column !== 'rowid' && !hasColumn(c.incremental.column)) problems.push(`${at}: incremental column ${c.incremental.column} not found`);
     for (const a of c.arrays ?? []) {
       const j = schema.tables.find((t) => t.name === a.junctionTable);
       if (!j) problems.push(`${at}: junction table ${a.junctionTable} not found`);

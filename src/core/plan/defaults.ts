@@ -142,6 +142,15 @@ function planIndexes(table: TableInfo, plan: CollectionPlan, warnings: string[])
   return indexes;
 }
 
+const CHANGE_COLUMN = /^(updated_?at|modified_?at|last_?modified|last_?updated|mtime|changed_?at)$/i;
+
+/** The watermark for incremental sync: a last-modified column, else the rowid (new rows only), else none. */
+export function incrementalColumn(table: TableInfo): string | null {
+  const changed = table.columns.find((c) => CHANGE_COLUMN.test(c.name));
+  if (changed) return changed.name;
+  return table.withoutRowid ? null : 'rowid';
+}
+
 export interface DefaultPlanResult {
   plan: MappingPlan;
   /** Things a reviewer should know (indexes not carried over, …). */
@@ -179,6 +188,8 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
     const arrayNames = assignFieldNames(arrays.map((a) => a.field), [...taken, ...fieldNames]);
     const namedArrays = arrays.map((a, i) => ({ ...a, field: arrayNames[i] }));
     const collection: CollectionPlan = { collection: table.name, table: table.name, id, fields, arrays: namedArrays, indexes: [] };
+    const watermark = incrementalColumn(table);
+    if (watermark) collection.incremental = { column: watermark };
     collection.indexes = planIndexes(table, collection, notes);
     collections.push(collection);
   }

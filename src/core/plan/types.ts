@@ -58,6 +58,11 @@ export interface CollectionPlan {
   fields: FieldPlan[];
   arrays: ArrayFieldPlan[];
   indexes: IndexPlan[];
+  /**
+   * For --incremental: the column whose value grows when a row is added or changed (e.g. updated_at), or 'rowid'
+   * for append-only tables. Without it, incremental sync re-copies the whole table (as upserts).
+   */
+  incremental?: { column: string };
 }
 
 export interface SkippedTable {

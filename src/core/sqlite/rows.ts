@@ -85,8 +85,13 @@ function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefi
   let stmt: Statement;
   try {
     stmt = source.db.prepare(sql);
+  } catch (e) {
+    throw mapReadError(source, e, what, sql);
+  }
+  try {
     if (params && params.length > 0) stmt.bind(toBindParams(params));
   } catch (e) {
+    stmt.free(); // e.g. wrong number of parameters
     throw mapReadError(source, e, what, sql);
   }
   try {

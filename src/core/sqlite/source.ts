@@ -311,15 +311,31 @@ function mapOpenError(file: string, e: unknown, q: string): MigrationError {
 function quickCheck(db: Database, file: string, q: string): void {
   const MAX_PROBLEMS = 10;
   const res = db.exec(`PRAGMA quick_check(${MAX_PROBLEMS})`);
-  const lines = (res[0]?.values ?? []).map((r) => String(r[0]));
+  // Problems come as rows, and a row may hold several newline-separated lines.
+  const lines = (res[0]?.values ?? [])
+    .flatMap((r) => String(r[0]).split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^\*\*\* in database \w+ \*\*\*$/.test(l));
   if (lines.length === 1 && lines[0] === 'ok') return;
-  const shown = lines.slice(0, 3).map((l) => l.replace(/\s+/g, ' ').trim());
+  const trees = rootPageNames(db);
+  const shown = lines.slice(0, 3).map((l) => l.replace(/^Tree (\d+)/, (m, n: string) => (trees.has(Number(n)) ? `${m} (${trees.get(Number(n))})` : m)));
   const more = lines.length > shown.length ? ` (+${lines.length - shown.length} more${lines.length >= MAX_PROBLEMS ? ', list capped' : ''})` : '';
   throw new MigrationError(
     'SOURCE_CORRUPT',
     `${file} failed SQLite's quick_check: ${shown.join('; ') || 'no result'}${more}.`,
     `Salvage the readable data first: sqlite3 ${q} .recover | sqlite3 recovered.db — then migrate recovered.db.`,
   );
+}
+
+/** b-tree root page → "table x" / "index y", to make quick_check's "Tree N" readable. */
+function rootPageNames(db: Database): Map<number, string> {
+  const m = new Map<number, string>();
+  try {
+    for (const r of db.exec('SELECT rootpage, type, name FROM sqlite_master WHERE rootpage > 0')[0]?.values ?? []) m.set(Number(r[0]), `${r[1]} ${r[2]}`);
+  } catch {
+    // Best effort only.
+  }
+  return m;
 }
 
 function formatBytes(n: number): string {

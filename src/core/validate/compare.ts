@@ -3,7 +3,7 @@ import { BSON, Binary, Decimal128, Double, Int32, Long, ObjectId, type Document 
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 
-export type MismatchKind = 'missing-document' | 'extra-document' | 'missing-field' | 'extra-field' | 'type-differs' | 'value-differs';
+export type MismatchKind = 'missing-document' | 'extra-document' | 'missing-field' | 'extra-field' | 'type-differs' | 'value-differs' | 'count-differs';
 
 export interface Mismatch {
   collection: string;

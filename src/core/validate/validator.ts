@@ -28,6 +28,8 @@ export interface CollectionValidation {
 
 export interface ValidateOptions {
   collectionName: string;
+  /** Compare only the target documents matching this filter (e.g. the _ids an incremental run wrote). */
+  filter?: Document;
   /** Count target documents absent from the source as `others`, not as mismatches (append into a shared collection). */
   allowOthers?: boolean;
   keepMismatches?: number;
@@ -84,7 +86,7 @@ export async function validateCollection(
     } else pendingActual.set(k, a);
   };
 
-  const cursor = collection.find({}, { raw: true, batchSize: 5000 });
+  const cursor = collection.find(opts.filter ?? {}, { raw: true, batchSize: 5000 });
   const actualIt = cursor[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const expectedIt: AsyncIterator<ExpectedDocument> | Iterator<ExpectedDocument> =
     Symbol.asyncIterator in expectedDocs ? (expectedDocs as AsyncIterable<ExpectedDocument>)[Symbol.asyncIterator]() : (expectedDocs as Iterable<ExpectedDocument>)[Symbol.iterator]();

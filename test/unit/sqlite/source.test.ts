@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -158,6 +159,30 @@ describe('sqlite/source: openSqliteSource', () => {
     }
   });
 
+  it('a garbled schema page (page 1 after the header) → SOURCE_CORRUPT while reading the schema', async () => {
+    const file = makeMultiPageDb(path.join(dir, 'schema-garbage.db'));
+    const bytes = fs.readFileSync(file);
+    randomBytes(bytes.readUInt16BE(16) - 100).copy(bytes, 100);
+    fs.writeFileSync(file, bytes);
+    const e = await expectMigrationError(() => openSqliteSource(file, { verifyIntegrity: false }), 'SOURCE_CORRUPT', file);
+    assert.match(e.message, /malformed|not a database/);
+  });
+
+  it('a collation sql.js does not have → SOURCE_UNREADABLE naming the collation', async () => {
+    const file = path.join(dir, 'collation.db');
+    py(
+      `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.create_collation('appcase', lambda a, b: (a > b) - (a < b))
+con.execute('CREATE TABLE t (k TEXT COLLATE appcase PRIMARY KEY, v)')
+con.execute("INSERT INTO t VALUES ('b', 1), ('a', 2)")
+con.commit()`,
+      file,
+    );
+    const e = await expectMigrationError(() => openSqliteSource(file), 'SOURCE_UNREADABLE', file);
+    assert.match(e.hint ?? '', /collation appcase/);
+  });
+
   it('a real hot rollback journal → SOURCE_UNCHECKPOINTED, files untouched', async () => {
     const file = path.join(dir, 'hot.db');
     py(
@@ -224,6 +249,13 @@ os._exit(0)  # die mid-transaction, as a crash would`,
     const file = makeDb(path.join(dir, 'locked.db'), 'CREATE TABLE t (a);');
     fs.chmodSync(file, 0o000);
     await expectMigrationError(() => openSqliteSource(file), 'SOURCE_UNREADABLE', file);
+  });
+
+  it('a named pipe (not a regular file) → SOURCE_UNREADABLE without blocking', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = path.join(dir, 'pipe.db');
+    execFileSync('mkfifo', [fifo]);
+    await expectMigrationError(() => openSqliteSource(fifo), 'SOURCE_UNREADABLE', fifo);
   });
 
   it('an explicit wasmPath is honoured; a wrong one is an INTERNAL error, not a source error', async () => {

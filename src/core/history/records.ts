@@ -1,0 +1,117 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Collection, Db } from 'mongodb';
+import type { MappingPlan } from '../plan/types';
+import type { SqlValue } from '../sqlite/types';
+
+/** Every run leaves a record here, in the target database (docs/migration.md, "Migration history"). */
+export const HISTORY_COLLECTION = '_sqlite2mongo_migrations';
+/** _ids a run inserted into collections that existed before it — what rollback removes there. */
+export const INSERTED_IDS_COLLECTION = '_sqlite2mongo_inserted';
+
+export type RecordStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'rolled-back';
+export type RunKind = 'full' | 'resume' | 'incremental';
+
+/** A watermark value as stored: SQLite values are typed, and an int64 must survive the round trip exactly. */
+export interface StoredValue {
+  type: 'integer' | 'real' | 'text';
+  value: string;
+}
+
+export interface CollectionRecord {
+  collection: string;
+  table: string;
+  /** Whether the collection existed (with documents) before this run, and what the run did to it. */
+  existedBefore: boolean;
+  documentsBefore: number;
+  action: 'none' | 'dropped' | 'appended' | 'upserted';
+  /** Documents of this collection durably written, in source order (the contiguous prefix of finished batches). */
+  checkpoint: number;
+  done: boolean;
+  imported: number;
+  failed: number;
+  /** The watermark this run copied up to (incremental sync starts after it). */
+  watermark?: { column: string; value: StoredValue | null };
+}
+
+export interface MigrationRecord {
+  _id: string;
+  kind: RunKind;
+  /** The run this one resumes or continues from. */
+  parent?: string;
+  status: RecordStatus;
+  source: { path: string; sizeBytes: number; fingerprint: string };
+  planHash: string;
+  /** The plan as JSON text (FerretDB stores no nested arrays, and index keys are pairs). */
+  plan: string;
+  options: Record<string, unknown>;
+  startedAt: Date;
+  updatedAt: Date;
+  finishedAt?: Date;
+  collections: CollectionRecord[];
+  error?: { code: string; message: string };
+  totals?: Record<string, number>;
+  rolledBackAt?: Date;
+}
+
+export function planHash(plan: MappingPlan): string {
+  return createHash('sha256').update(JSON.stringify({ ...plan, source: undefined })).digest('hex').slice(0, 16);
+}
+
+/** Sortable, readable run ids: 20261126-004512-3fa9. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function storeValue(v: SqlValue): StoredValue | null {
+  if (v === null || v instanceof Uint8Array) return null;
+  if (typeof v === 'bigint') return { type: 'integer', value: v.toString() };
+  if (typeof v === 'number') return { type: 'real', value: String(v) };
+  return { type: 'text', value: v };
+}
+
+export function loadValue(v: StoredValue): SqlValue {
+  return v.type === 'integer' ? BigInt(v.value) : v.type === 'real' ? Number(v.value) : v.value;
+}
+
+/** Reads and writes run records. Checkpoint writes ask for the journal (j: true) so what they vouch for survives a crash. */
+export class HistoryStore {
+  readonly records: Collection<MigrationRecord>;
+
+  constructor(readonly db: Db) {
+    this.records = db.collection<MigrationRecord>(HISTORY_COLLECTION);
+  }
+
+  async insert(record: MigrationRecord): Promise<void> {
+    await this.records.insertOne(record);
+  }
+
+  async update(id: string, set: Partial<MigrationRecord>, opts: { durable?: boolean } = {}): Promise<void> {
+    // j: true — on MongoDB the journal is written in order, so once this is durable every write acknowledged
+    // before it is too: a checkpoint never vouches for documents a crash could still lose.
+    await this.records.updateOne({ _id: id }, { $set: { ...set, updatedAt: new Date() } }, opts.durable ? { writeConcern: { w: 1, j: true } } : {});
+  }
+
+  async get(id: string): Promise<MigrationRecord | null> {
+    return this.records.findOne({ _id: id });
+  }
+
+  async list(limit = 50): Promise<MigrationRecord[]> {
+    return this.records.find({}).sort({ startedAt: -1 }).limit(limit).toArray();
+  }
+
+  /** The newest run that did not finish (running when killed, failed or cancelled) — what --resume continues. */
+  async latestUnfinished(): Promise<MigrationRecord | null> {
+    return this.records.find({ status: { $in: ['running', 'failed', 'cancelled'] } }).sort({ startedAt: -1 }).limit(1).next();
+  }
+
+  /** The newest completed run — the starting point of --incremental. */
+  async latestCompleted(): Promise<MigrationRecord | null> {
+    return this.records.find({ status: 'completed' }).sort({ startedAt: -1 }).limit(1).next();
+  }
+
+  async recordInsertedIds(runId: string, collection: string, ids: unknown[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.collection(INSERTED_IDS_COLLECTION).insertOne({ run: runId, collection, ids });
+  }
+}

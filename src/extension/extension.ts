@@ -1,0 +1,52 @@
+/**
+ * The VS Code shell: one small controller per area, each owned by `context.subscriptions`. The engine (src/core)
+ * runs in a worker thread; nothing here migrates, plans or validates by itself.
+ */
+import * as vscode from 'vscode';
+import { Commands, registerCommands } from './commands';
+import { EngineClient } from './engine/engineClient';
+import { Log } from './log';
+import { PanelController } from './panel/panelController';
+import { ReportStore } from './storage/reports';
+import { TargetStore } from './storage/targets';
+import { ValidationController } from './tree/validationController';
+import { ValidationModel } from './tree/validationModel';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const log = new Log();
+  const engine = new EngineClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'engineWorker.js').fsPath);
+  const targets = new TargetStore(context.secrets, context.globalState);
+  const reports = new ReportStore(context.globalStorageUri, context.globalState);
+  const model = new ValidationModel(context.workspaceState);
+  const validation = new ValidationController(model, engine, targets, log);
+  const panels = new PanelController({ extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal() });
+
+  context.subscriptions.push(
+    log,
+    model,
+    validation,
+    panels,
+    registerCommands({
+      [Commands.migrate]: () => panels.open(),
+      [Commands.migrateFile]: (uri?: vscode.Uri) => panels.open(uri),
+      [Commands.showLog]: () => log.show(),
+      [Commands.openLastReport]: async () => {
+        const last = reports.last();
+        if (last) await reports.open(last);
+        else void vscode.window.showInformationMessage('No migration report yet: run a migration first.');
+      },
+      [Commands.forgetConnections]: async () => {
+        const n = await targets.forgetAll();
+        void vscode.window.showInformationMessage(`Forgot ${n} saved MongoDB connection(s).`);
+      },
+      [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
+      [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) => validation.openMismatch(node),
+      [Commands.clearValidation]: () => validation.clear(),
+    }),
+  );
+  log.info('SQLite to MongoDB activated');
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

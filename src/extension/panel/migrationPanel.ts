@@ -1,0 +1,259 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MigrationReport } from '../../core/pipeline/report';
+import type { MappingPlan } from '../../core/plan/types';
+import { defaultDatabaseName } from '../../core/sourceUrl';
+import { isWebviewToHost, ToHost, ToWebview, type HostToWebview, type PanelRunEvent, type PlanSettings, type RunRequest, type WebviewToHost } from '../../webview/protocol';
+import { EngineError, type EngineClient } from '../engine/engineClient';
+import type { Log } from '../log';
+import { MigrationRun } from '../migration/migrationRun';
+import { readDefaults } from '../settings';
+import type { ReportStore } from '../storage/reports';
+import type { TargetStore } from '../storage/targets';
+import type { ValidationModel } from '../tree/validationModel';
+import { panelHtml, webviewOptions } from './html';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  engine: EngineClient;
+  log: Log;
+  targets: TargetStore;
+  reports: ReportStore;
+  validation: ValidationModel;
+  revealValidation: () => Promise<void>;
+}
+
+const errorInfo = (e: unknown) =>
+  e instanceof EngineError ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+
+const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}`;
+
+/**
+ * One migration panel for one SQLite file: answers the webview's requests, starts and cancels the run, and
+ * replays the run's progress to a webview that was re-created (hidden and shown again, or restored).
+ */
+export class MigrationPanel implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private plan: { key: string; plan: MappingPlan } | undefined;
+  private run: MigrationRun | undefined;
+  /** What the webview needs to show the current or last run again: runStarted, its events, runFinished. */
+  private runReplay: HostToWebview[] = [];
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidClose = this.closed.event;
+  private readonly gone = new vscode.EventEmitter<void>();
+  /** Fires when the panel and its run (which may outlive the panel) are both done. */
+  readonly onDidDispose = this.gone.event;
+  private disposed = false;
+
+  constructor(readonly panel: vscode.WebviewPanel, readonly sourcePath: string, private readonly deps: PanelDeps) {
+    panel.webview.options = webviewOptions(deps.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
+    panel.title = `Migrate ${path.basename(sourcePath)}`;
+    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (isWebviewToHost(m)) void this.onMessage(m);
+      }),
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false; // a hidden webview is torn down; it says `ready` again when shown
+        this.run?.setPanelVisible(panel.visible);
+      }),
+      panel.onDidDispose(() => this.onPanelClosed()),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  private post(m: HostToWebview): void {
+    if (this.ready && !this.disposed) void this.panel.webview.postMessage(m);
+  }
+
+  private async onMessage(m: WebviewToHost): Promise<void> {
+    switch (m.type) {
+      case ToHost.ready:
+        this.ready = true;
+        this.post({
+          type: ToWebview.init,
+          sourcePath: this.sourcePath,
+          defaults: readDefaults(vscode.Uri.file(this.sourcePath)),
+          recentTargets: this.deps.targets.list(),
+          defaultDatabase: defaultDatabaseName(this.sourcePath),
+          defaultOutputFile: this.sourcePath.replace(/\.(db|sqlite3?|db3)$/i, '') + '.ndjson',
+          activeRunId: this.run?.id,
+        });
+        for (const msg of this.runReplay) this.post(msg);
+        return;
+      case ToHost.inspect:
+        return this.inspect(m.requestId, m.plan);
+      case ToHost.testConnection:
+        return this.testConnection(m.requestId, m.url, m.database);
+      case ToHost.pickOutputFile: {
+        const picked = await vscode.window.showSaveDialog({
+          defaultUri: vscode.Uri.file(m.current || this.sourcePath.replace(/\.(db|sqlite3?|db3)$/i, '') + '.ndjson'),
+          filters: { 'Extended JSON lines': ['ndjson', 'jsonl'] },
+          title: 'Keep the intermediate file at',
+        });
+        this.post({ type: ToWebview.outputFilePicked, requestId: m.requestId, path: picked?.fsPath });
+        return;
+      }
+      case ToHost.useRecentTarget: {
+        const url = await this.deps.targets.url(m.targetId);
+        const target = this.deps.targets.list().find((t) => t.id === m.targetId);
+        this.post({ type: ToWebview.targetUrl, requestId: m.requestId, url, database: target?.database });
+        return;
+      }
+      case ToHost.start:
+        return this.start(m.request);
+      case ToHost.cancel:
+        this.run?.cancel();
+        return;
+      case ToHost.openReport:
+        await this.deps.reports.open(vscode.Uri.parse(m.reportUri)).catch((e: unknown) => this.deps.log.showError(`Cannot open the report: ${errorInfo(e).message}`));
+        return;
+      case ToHost.showLog:
+        this.deps.log.show();
+        return;
+      case ToHost.showValidation:
+        await this.deps.revealValidation();
+        return;
+    }
+  }
+
+  private async loadPlan(settings: PlanSettings): Promise<MappingPlan> {
+    const key = planKey(settings);
+    if (this.plan?.key === key) return this.plan.plan;
+    const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings });
+    this.plan = { key, plan: inspection.plan };
+    return inspection.plan;
+  }
+
+  private async inspect(requestId: number, settings: PlanSettings): Promise<void> {
+    try {
+      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings });
+      this.plan = { key: planKey(settings), plan: inspection.plan };
+      this.post({ type: ToWebview.inspection, requestId, ok: true, inspection });
+    } catch (e) {
+      const error = errorInfo(e);
+      this.deps.log.error(`Cannot read ${this.sourcePath}: ${error.message}`);
+      this.post({ type: ToWebview.inspection, requestId, ok: false, error });
+    }
+  }
+
+  private async testConnection(requestId: number, url: string, database: string): Promise<void> {
+    try {
+      const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs: 5000 });
+      this.deps.log.info(`Test connection ${url}: MongoDB ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`);
+      this.post({ type: ToWebview.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections: check.existingCollections });
+    } catch (e) {
+      const error = errorInfo(e);
+      this.deps.log.warn(`Test connection failed: ${error.message}`);
+      this.post({ type: ToWebview.connectionResult, requestId, ok: false, error });
+    }
+  }
+
+  private async start(request: RunRequest): Promise<void> {
+    if (this.run?.running) {
+      void vscode.window.showInformationMessage('A migration is already running in this panel.');
+      return;
+    }
+    this.run?.dispose();
+    this.run = undefined;
+    let plan: MappingPlan;
+    try {
+      plan = await this.loadPlan(request.plan);
+    } catch (e) {
+      void this.deps.log.showError(`Cannot read ${this.sourcePath}: ${errorInfo(e).message}`);
+      return;
+    }
+    const targetId = await this.deps.targets.remember(request.url, request.database);
+    const run = new MigrationRun(this.deps.engine, this.deps.log, { sourcePath: this.sourcePath, request, plan });
+    this.run = run;
+    const started: HostToWebview = { type: ToWebview.runStarted, runId: run.id, steps: run.steps };
+    this.runReplay = [started];
+    this.post(started);
+    let lastProgress: HostToWebview | undefined;
+    const sub = run.onEvent((event: PanelRunEvent) => {
+      const msg: HostToWebview = { type: ToWebview.runEvent, runId: run.id, event };
+      // Keep every step boundary and log line for a replay, but only the newest progress of the current step.
+      if (event.type === 'progress') {
+        if (lastProgress) this.runReplay.splice(this.runReplay.indexOf(lastProgress), 1);
+        lastProgress = msg;
+      } else if (event.type === 'step-end') lastProgress = undefined;
+      this.runReplay.push(msg);
+      this.post(msg);
+    });
+    run.setPanelVisible(this.panel.visible && !this.disposed);
+    const outcome = await run.outcome;
+    sub.dispose();
+    if (!outcome.ok) {
+      const finished: HostToWebview = { type: ToWebview.runFinished, runId: run.id, ok: false, error: outcome.error };
+      this.runReplay.push(finished);
+      this.post(finished);
+      void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
+      return this.afterRun(run);
+    }
+    const report = outcome.report;
+    let reportUri: vscode.Uri | undefined;
+    try {
+      reportUri = await this.deps.reports.save(report);
+      this.deps.log.info(`Report: ${reportUri.fsPath}`);
+    } catch (e) {
+      this.deps.log.error(`Cannot write the report: ${errorInfo(e).message}`);
+    }
+    if (Object.values(report.steps).some((s) => s && !s.skipped) && report.collections.some((c) => c.validation)) {
+      await this.deps.validation.setFromRun(report, { sourcePath: this.sourcePath, targetId, plan });
+    }
+    const finished: HostToWebview = { type: ToWebview.runFinished, runId: run.id, ok: true, report, reportUri: reportUri?.toString() };
+    this.runReplay.push(finished);
+    this.post(finished);
+    void this.notifyOutcome(report, reportUri);
+    this.afterRun(run);
+  }
+
+  /** Notifications: errors always (with "Show log"); success only when the panel is not in view. */
+  private async notifyOutcome(report: MigrationReport, reportUri: vscode.Uri | undefined): Promise<void> {
+    const name = path.basename(this.sourcePath);
+    const t = report.totals;
+    const actions = reportUri ? (['Open Report'] as const) : ([] as const);
+    let choice: string | undefined;
+    if (report.status === 'succeeded' || report.status === 'dry-run') {
+      if (this.panel.visible && !this.disposed) return;
+      const text = report.status === 'succeeded' ? `Migrated ${name}: ${t.validated.toLocaleString('en-US')} documents written and validated.` : `Dry run of ${name}: ${t.exported.toLocaleString('en-US')} documents would be written.`;
+      choice = await vscode.window.showInformationMessage(text, ...actions);
+    } else if (report.status === 'cancelled') {
+      if (this.panel.visible && !this.disposed) return;
+      choice = await vscode.window.showWarningMessage(`Migration of ${name} cancelled: ${t.imported.toLocaleString('en-US')} documents had been written.`, ...actions);
+    } else {
+      choice = await this.deps.log.showError(`Migration of ${name} failed: ${report.error?.message ?? 'see the log'}`, ...actions);
+    }
+    if (choice === 'Open Report' && reportUri) await this.deps.reports.open(reportUri);
+  }
+
+  private afterRun(run: MigrationRun): void {
+    run.dispose();
+    if (this.disposed) this.dispose();
+  }
+
+  private onPanelClosed(): void {
+    this.disposed = true;
+    this.ready = false;
+    this.closed.fire();
+    // A run outlives its panel: it goes on with a notification and disposes of itself when done.
+    if (this.run?.running) this.run.setPanelVisible(false);
+    else this.dispose();
+  }
+
+  dispose(): void {
+    if (this.disposables.length === 0 && this.disposed) return;
+    this.disposed = true;
+    this.run?.dispose();
+    this.run = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.gone.fire();
+    this.gone.dispose();
+    this.closed.dispose();
+  }
+}

@@ -1,0 +1,119 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Mismatch } from '../../core/validate/compare';
+import { Commands } from '../commands';
+import { verdictOf, type CollectionResult, type ValidationModel, type Verdict } from './validationModel';
+
+export const VALIDATION_VIEW_ID = 'sqlite2mongo.validation';
+
+export type ValidationNode =
+  | { kind: 'collection'; result: CollectionResult }
+  | { kind: 'mismatch'; collection: string; mismatch: Mismatch }
+  | { kind: 'more'; collection: string; count: number };
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+const ICONS: Record<Verdict, vscode.ThemeIcon> = {
+  pass: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
+  warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  unchecked: new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('disabledForeground')),
+};
+
+const KIND_TEXT: Record<Mismatch['kind'], string> = {
+  'missing-document': 'missing in MongoDB',
+  'extra-document': 'not in SQLite',
+  'missing-field': 'field missing',
+  'extra-field': 'extra field',
+  'type-differs': 'type differs',
+  'value-differs': 'value differs',
+  'count-differs': 'document count differs',
+};
+
+/** "3 passed", "2 passed · 1 failed", with warnings and extra documents when there are any. */
+export function describeCollection(c: CollectionResult): string {
+  const v = c.validation;
+  if (!v) return c.failed > 0 ? `${fmt(c.failed)} refused · not validated` : 'not validated';
+  const parts = [`${fmt(v.matched)} passed`];
+  const failedDocs = v.differing + v.missing + v.extra;
+  if (failedDocs > 0) parts.push(`${fmt(failedDocs)} failed`);
+  if (c.failed > 0) parts.push(`${fmt(c.failed)} refused`);
+  if (c.warnings > 0) parts.push(`${fmt(c.warnings)} warnings`);
+  if (v.others > 0) parts.push(`${fmt(v.others)} other documents`);
+  return parts.join(' · ');
+}
+
+export function describeMismatch(m: Mismatch): string {
+  const exp = m.expected !== undefined ? `expected ${m.expected}` : '';
+  const act = m.actual !== undefined ? `actual ${m.actual}` : '';
+  return [KIND_TEXT[m.kind], [exp, act].filter(Boolean).join(' ≠ ')].filter(Boolean).join(': ');
+}
+
+/** The "Validation" tree: one node per collection with its verdict, one child per mismatch. */
+export class ValidationTreeProvider implements vscode.TreeDataProvider<ValidationNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ValidationNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly model: ValidationModel) {
+    this.sub = model.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  getChildren(node?: ValidationNode): ValidationNode[] {
+    const rec = this.model.record;
+    if (!rec) return [];
+    if (!node) return rec.collections.map((result) => ({ kind: 'collection', result }));
+    if (node.kind !== 'collection') return [];
+    const c = node.result;
+    const children: ValidationNode[] = c.mismatches.map((mismatch) => ({ kind: 'mismatch', collection: c.collection, mismatch }));
+    const total = c.validation?.mismatches ?? 0;
+    if (total > c.mismatches.length) children.push({ kind: 'more', collection: c.collection, count: total - c.mismatches.length });
+    return children;
+  }
+
+  getTreeItem(node: ValidationNode): vscode.TreeItem {
+    if (node.kind === 'collection') {
+      const c = node.result;
+      const verdict = verdictOf(c);
+      const item = new vscode.TreeItem(c.collection, c.mismatches.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      item.id = `collection:${c.collection}`;
+      item.description = describeCollection(c);
+      item.iconPath = ICONS[verdict];
+      item.contextValue = `collection.${verdict}`;
+      const v = c.validation;
+      const tip = new vscode.MarkdownString(undefined, true);
+      tip.appendMarkdown(`**${c.collection}** ← table \`${c.table}\`\n\n`);
+      tip.appendMarkdown(`| | |\n|---|---:|\n| Rows in SQLite | ${fmt(c.sourceRows)} |\n| Imported | ${fmt(c.imported)} |\n| Refused | ${fmt(c.failed)} |\n`);
+      if (v) tip.appendMarkdown(`| Validated OK | ${fmt(v.matched)} |\n| Differing | ${fmt(v.differing)} |\n| Missing | ${fmt(v.missing)} |\n| Extra | ${fmt(v.extra)} |\n`);
+      tip.appendMarkdown(`\nChecked ${new Date(c.checkedAt).toLocaleString()}`);
+      item.tooltip = tip;
+      return item;
+    }
+    if (node.kind === 'more') {
+      const item = new vscode.TreeItem(`… ${fmt(node.count)} more (see the report)`);
+      item.id = `more:${node.collection}`;
+      item.contextValue = 'more';
+      return item;
+    }
+    const m = node.mismatch;
+    const item = new vscode.TreeItem(m.kind === 'count-differs' ? 'document count' : `_id ${m.id} · ${m.path || '(document)'}`);
+    item.id = `mismatch:${node.collection}:${m.id}:${m.path}:${m.kind}`;
+    item.description = describeMismatch(m);
+    item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${node.collection}** \`_id ${m.id}\`, field \`${m.path || '(whole document)'}\`: ${KIND_TEXT[m.kind]}\n\n`).appendCodeblock(`expected: ${m.expected ?? '—'}\nactual:   ${m.actual ?? '—'}`, 'text');
+    item.iconPath = new vscode.ThemeIcon('diff-modified', new vscode.ThemeColor('testing.iconFailed'));
+    item.contextValue = 'mismatch';
+    if (m.kind !== 'count-differs') item.command = { command: Commands.openMismatch, title: 'Compare SQLite row and MongoDB document', arguments: [node] };
+    return item;
+  }
+
+  /** Text for the view's description: which source and target the results are for. */
+  description(): string | undefined {
+    const rec = this.model.record;
+    return rec ? `${path.basename(rec.sourcePath)} → ${rec.database}` : undefined;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
