@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { MigrationError } from '../core/errors';
 import type { IfExists } from '../core/pipeline/migrate';
 
-export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan'] as const;
+export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan', 'history', 'rollback'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -23,6 +23,13 @@ export interface CliOptions {
   json: boolean;
   quiet: boolean;
   connectTimeoutMs?: number;
+  resume: boolean;
+  incremental: boolean;
+  syncDeletes: boolean;
+  /** rollback: the run id. */
+  runId?: string;
+  force: boolean;
+  yes: boolean;
   help: boolean;
   version: boolean;
 }
@@ -35,6 +42,8 @@ Usage:
   sqlite2mongo import    --input-file <data.ndjson> [--mongodb-url <url>] [--mongodb-db <name>] [options]
   sqlite2mongo validate  (--sqlite-url <url|path> | --input-file <file>) [--mongodb-url <url>] [--mongodb-db <name>]
   sqlite2mongo plan      --sqlite-url <url|path> [--output-file plan.json]
+  sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name>
+  sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--yes] [--force]
 
 Source and target:
   --sqlite-url <url|path>   sqlite:///relative.db, sqlite+aiosqlite:///./app.db, sqlite:////abs/app.db or a path
@@ -52,6 +61,11 @@ Behaviour:
   --batch-size <n>          documents per bulk write (default 1000)
   --concurrency <n>         bulk writes in flight (default 4)
   --no-validate             skip step 4 (validation)
+  --resume                  continue the interrupted run in this database from its checkpoints
+  --incremental             copy only rows added or changed since the last completed run
+  --sync-deletes            with --incremental: delete documents whose rows are gone
+  --yes                     rollback: do not ask for confirmation (required without a terminal)
+  --force                   rollback: even when later runs touched the same collections
   --connect-timeout <ms>    give up connecting after this long (default 10000)
 
 Output:
@@ -100,6 +114,11 @@ export function parseCli(argv: string[]): CliOptions {
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
         'connect-timeout': { type: 'string' },
+        resume: { type: 'boolean' },
+        incremental: { type: 'boolean' },
+        'sync-deletes': { type: 'boolean' },
+        force: { type: 'boolean' },
+        yes: { type: 'boolean', short: 'y' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -110,7 +129,10 @@ export function parseCli(argv: string[]): CliOptions {
   const [first, ...rest] = positionals;
   const command = (first ?? 'migrate') as Command;
   if (!COMMANDS.includes(command)) throw new MigrationError('USAGE', `Unknown command ${JSON.stringify(first)}.`, `Commands: ${COMMANDS.join(', ')}.`);
+  const runId = command === 'rollback' ? rest.shift() : undefined;
+  if (command === 'rollback' && !runId && !values.help) throw new MigrationError('USAGE', 'rollback needs the id of a run (see sqlite2mongo history).');
   if (rest.length > 0) throw new MigrationError('USAGE', `Unexpected argument ${JSON.stringify(rest[0])}.`, 'Run sqlite2mongo --help for the options.');
+  if (values['sync-deletes'] && !values.incremental) throw new MigrationError('USAGE', '--sync-deletes goes with --incremental.');
   return {
     command,
     sqliteUrl: values['sqlite-url'],
@@ -129,6 +151,12 @@ export function parseCli(argv: string[]): CliOptions {
     json: !!values.json,
     quiet: !!values.quiet,
     connectTimeoutMs: positiveInt('--connect-timeout', values['connect-timeout']),
+    resume: !!values.resume,
+    incremental: !!values.incremental,
+    syncDeletes: !!values['sync-deletes'],
+    runId,
+    force: !!values.force,
+    yes: !!values.yes,
     help: !!values.help,
     version: !!values.version,
   };

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { ErrorCodes, MigrationError, isMigrationError } from '../core/errors';
 import { migrate, type ExistingCollection, type MigrateOptions } from '../core/pipeline/migrate';
+import { listHistory, rollback } from '../core/history/rollback';
 import type { StepName } from '../core/pipeline/events';
 import { TOOL_VERSION } from '../core/pipeline/report';
 import { defaultPlanFor } from '../core/inspect';
@@ -58,6 +59,46 @@ async function printPlan(opts: CliOptions): Promise<number> {
   }
 }
 
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function historyCommand(opts: CliOptions): Promise<number> {
+  if (!opts.mongodbDb) throw new MigrationError('USAGE', `${opts.command} needs --mongodb-db.`);
+  if (opts.command === 'history') {
+    const runs = await listHistory({ mongoUrl: opts.mongodbUrl, database: opts.mongodbDb, connectTimeoutMs: opts.connectTimeoutMs });
+    if (opts.json) {
+      process.stdout.write(JSON.stringify(runs.map(({ plan: _plan, ...r }) => r)) + '\n');
+      return 0;
+    }
+    if (runs.length === 0) process.stdout.write(`No migrations recorded in ${opts.mongodbDb}.\n`);
+    for (const r of runs) {
+      const docs = r.collections.reduce((n, c) => n + c.imported, 0);
+      process.stdout.write(`${r._id}  ${r.status.padEnd(11)} ${r.kind.padEnd(11)} ${r.startedAt.toISOString()}  ${docs.toLocaleString('en-US')} documents  ${r.source.path}${r.error ? `  (${r.error.message})` : ''}\n`);
+    }
+    return 0;
+  }
+  const runId = opts.runId as string;
+  if (!opts.yes) {
+    if (!process.stdin.isTTY) throw new MigrationError('USAGE', `Rolling back ${runId} removes data; pass --yes to confirm without a terminal.`);
+    if (!(await confirm(`Roll back run ${runId} in ${opts.mongodbDb}? Collections it created are dropped and documents it inserted removed.`))) return ErrorCodes.CANCELLED;
+  }
+  const outcome = await rollback({ mongoUrl: opts.mongodbUrl, database: opts.mongodbDb, runId, force: opts.force, connectTimeoutMs: opts.connectTimeoutMs });
+  if (opts.json) process.stdout.write(JSON.stringify(outcome) + '\n');
+  else {
+    process.stdout.write(`Rolled back ${runId}.\n`);
+    if (outcome.dropped.length) process.stdout.write(`  dropped: ${outcome.dropped.join(', ')}\n`);
+    for (const [c, n] of Object.entries(outcome.removed)) process.stdout.write(`  removed ${n} inserted documents from ${c}\n`);
+    for (const limit of outcome.limits) process.stdout.write(`  not undone: ${limit}\n`);
+  }
+  return 0;
+}
+
 const STEPS_BY_COMMAND: Record<string, StepName[] | undefined> = {
   migrate: undefined,
   export: ['export'],
@@ -76,6 +117,7 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (opts.command === 'plan') return printPlan(opts);
+  if (opts.command === 'history' || opts.command === 'rollback') return historyCommand(opts);
   if (opts.command === 'import' && !opts.inputFile) throw new MigrationError('USAGE', 'import needs --input-file.');
   if (opts.command === 'export' && !opts.outputFile) throw new MigrationError('USAGE', 'export needs --output-file.');
   if (opts.command !== 'import' && !opts.inputFile && !opts.sqliteUrl) throw new MigrationError('USAGE', `${opts.command} needs --sqlite-url (a path or a URL such as sqlite:///./app.db).`);
@@ -107,6 +149,9 @@ async function run(argv: string[]): Promise<number> {
     ifExists: opts.ifExists,
     onError: opts.onError,
     skipValidation: !opts.validate,
+    resume: opts.resume,
+    incremental: opts.incremental,
+    syncDeletes: opts.syncDeletes,
     connectTimeoutMs: opts.connectTimeoutMs,
     // Only ask when a person can answer: without a terminal, 'ask' fails and writes nothing.
     askExisting: process.stdin.isTTY && mode !== 'json' ? askOnTerminal : undefined,

@@ -92,8 +92,9 @@ export class ConsoleRenderer {
     rows.forEach((r) => l(pad(r)));
     const steps = Object.entries(report.steps).map(([name, s]) => `${name} ${s?.skipped ? 'skipped' : secs(s?.durationMs ?? 0)}`).join(' · ');
     if (steps) l(`  Time     ${steps} · total ${secs(report.durationMs)}`);
+    if (report.runId) l(`  Run      ${report.runId} (sqlite2mongo history / rollback ${report.runId})`);
     const t = report.totals;
-    l(`  Totals   exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ok ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · errors ${fmt(t.failed)}`);
+    l(`  Totals   exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ok ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · errors ${fmt(t.failed)}${t.deleted ? ` · deleted ${fmt(t.deleted)}` : ''}`);
     for (const [kind, n] of Object.entries(report.warnings.byKind)) {
       const sample = report.warnings.samples.find((w) => w.kind === kind);
       l(`  warning  ${fmt(n)} × ${kind}${sample ? ` (e.g. ${sample.table}.${sample.column} = ${JSON.stringify(sample.value)} at key ${sample.key}, kept as is)` : ''}`);
@@ -109,7 +110,7 @@ export class ConsoleRenderer {
     for (const note of report.notes) l(`  note     ${note}`);
     if (report.status === 'succeeded') l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
     else if (report.status === 'dry-run') l(`✓ Dry run: ${fmt(report.totals.exported)} documents would be written; nothing was written to MongoDB.`);
-    else if (report.status === 'cancelled') l(`✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --if-exists upsert to finish without duplicates.`);
+    else if (report.status === 'cancelled') l(`✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.`);
     else l(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
   }
 }

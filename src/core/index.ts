@@ -11,3 +11,5 @@ export type { RowError } from './mongo/writer';
 export { maskUrl, DEFAULT_MONGODB_URL } from './mongo/connect';
 export { resolveSqliteUrl, defaultDatabaseName } from './sourceUrl';
 export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
+export { rollback, listHistory, type RollbackOutcome } from './history/rollback';
+export { HISTORY_COLLECTION, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';

@@ -23,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): void {
 
   context.subscriptions.push(
     log,
+    engine,
     model,
     validation,
     panels,

@@ -6,7 +6,7 @@ import { hasPassword } from '../core/maskUrl';
 import type { IfExists } from '../core/pipeline/migrate';
 import { byId, h, icon, replaceChildren } from './dom';
 import { ToHost, ToWebview, type HostToWebview, type PlanSettings, type WebviewToHost } from './protocol';
-import { applyDefaults, applyRunEvent, finishRun, initialState, newRun, type FormState, type ViewState } from './state';
+import { applyDefaults, applyRunEvent, finishRun, initialState, interruptRun, newRun, type FormState, type ViewState } from './state';
 import { connectionView, planView, progressView, sourceHeader, sourceView, summaryView } from './views';
 
 interface VsCodeApi {
@@ -72,8 +72,16 @@ function buildLayout(): void {
   replaceChildren(
     app,
     h('header', { class: 'top' },
-      h('h1', null, icon('database'), ' Migrate to MongoDB'),
-      h('div', { id: 'source-path', class: 'subtitle' }),
+      h('div', { class: 'title' }, h('h1', null, icon('database'), ' Migrate to MongoDB'), h('div', { id: 'source-path', class: 'subtitle' })),
+      h('div', { class: 'actions' }, h('span', { id: 'start-hint', class: 'dim' }), button('cancel', 'debug-stop', 'Cancel'), button('start', 'play', 'Start migration', 'primary')),
+    ),
+    h('section', { id: 'run', hidden: true },
+      h('h2', null, 'Migration'),
+      h('div', { id: 'run-status', role: 'status' }),
+      h('div', { id: 'run-steps' }),
+      h('div', { id: 'run-summary' }),
+      h('div', { id: 'run-logs' }),
+      h('div', { class: 'row', id: 'run-actions' }, button('openReport', 'json', 'Open report'), button('showValidation', 'list-tree', 'Show validation'), button('showLog', 'output', 'Show log')),
     ),
     h('div', { class: 'layout' },
       h('div', { class: 'col' },
@@ -100,17 +108,8 @@ function buildLayout(): void {
           checkbox('keepFile', 'Keep the intermediate file'),
           h('div', { id: 'output-row', class: 'row' }, h('input', { id: 'outputFile', type: 'text', spellcheck: 'false', 'aria-label': 'Intermediate file' }), button('browse', 'folder-opened', 'Browse…')),
         ),
-        h('div', { class: 'actions' }, button('start', 'play', 'Start migration', 'primary'), button('cancel', 'debug-stop', 'Cancel'), h('span', { id: 'start-hint', class: 'dim' })),
       ),
       h('div', { class: 'col' },
-        h('section', { id: 'run', hidden: true },
-          h('h2', null, 'Migration'),
-          h('div', { id: 'run-status', role: 'status' }),
-          h('div', { id: 'run-steps' }),
-          h('div', { id: 'run-summary' }),
-          h('div', { id: 'run-logs' }),
-          h('div', { class: 'row', id: 'run-actions' }, button('openReport', 'json', 'Open report'), button('showValidation', 'list-tree', 'Show validation'), button('showLog', 'output', 'Show log')),
-        ),
         h('section', { id: 'plan' }, h('h2', null, 'Mapping plan'), h('div', { id: 'plan-body' })),
       ),
     ),
@@ -272,7 +271,7 @@ function renderSource(): void {
   replaceChildren(byId('source-path'), sourceHeader(state.sourcePath || '…', state.inspection));
   const body = byId('source-body');
   if (state.inspectionError) {
-    replaceChildren(body, h('div', { class: 'result error', role: 'alert' }, icon('error'), ' ', state.inspectionError.message, state.inspectionError.hint ? h('div', { class: 'hint' }, state.inspectionError.hint) : null));
+    replaceChildren(body, h('div', { class: 'result result-error', role: 'alert' }, icon('error'), ' ', state.inspectionError.message, state.inspectionError.hint ? h('div', { class: 'hint' }, state.inspectionError.hint) : null));
     replaceChildren(byId('plan-body'), h('p', { class: 'dim' }, 'No plan: the source cannot be read.'));
     return;
   }
@@ -333,7 +332,7 @@ function onMessage(m: HostToWebview): void {
       } else if (!state.form.url && state.form.targetId) {
         post({ type: ToHost.useRecentTarget, requestId: request('recent'), targetId: state.form.targetId });
       }
-      if (state.run && (state.run.phase === 'running' || state.run.phase === 'cancelling') && m.activeRunId !== state.run.runId) state.run.phase = 'interrupted';
+      if (state.run && (state.run.phase === 'running' || state.run.phase === 'cancelling') && m.activeRunId !== state.run.runId) interruptRun(state.run);
       writeForm();
       inspect();
       break;
@@ -362,13 +361,14 @@ function onMessage(m: HostToWebview): void {
     case ToWebview.targetUrl:
       if (!pending.delete(m.requestId) || !m.url) return;
       state.form.url = m.url;
+      state.form.targetId = m.targetId;
       if (m.database) state.form.database = m.database;
       state.connection = undefined;
       writeForm();
       break;
     case ToWebview.runStarted:
       state.run = newRun(m.runId, m.steps);
-      byId('run').scrollIntoView({ block: 'start', behavior: 'smooth' });
+      window.scrollTo({ top: 0, behavior: 'smooth' });
       break;
     case ToWebview.runEvent:
       if (state.run?.runId !== m.runId) return;

@@ -94,7 +94,7 @@ export type HostToWebview =
   | ({ type: typeof ToWebview.inspection; requestId: number } & ({ ok: true; inspection: SourceInspection } | { ok: false; error: ErrorInfo }))
   | ({ type: typeof ToWebview.connectionResult; requestId: number } & ({ ok: true; serverVersion: string; existingCollections: string[] } | { ok: false; error: ErrorInfo }))
   | { type: typeof ToWebview.outputFilePicked; requestId: number; path?: string }
-  | { type: typeof ToWebview.targetUrl; requestId: number; url?: string; database?: string }
+  | { type: typeof ToWebview.targetUrl; requestId: number; targetId: string; url?: string; database?: string }
   | { type: typeof ToWebview.runStarted; runId: number; steps: StepName[] }
   | { type: typeof ToWebview.runEvent; runId: number; event: PanelRunEvent }
   | ({ type: typeof ToWebview.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportUri?: string } | { ok: false; error: ErrorInfo }));

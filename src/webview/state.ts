@@ -28,7 +28,7 @@ export type ConnectionState =
   | { phase: 'ok'; serverVersion: string; existingCollections: string[]; database: string }
   | { phase: 'failed'; error: ErrorInfo };
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled';
+export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'not-run';
 
 export interface StepView {
   name: StepName;
@@ -142,5 +142,17 @@ export function finishRun(run: RunView, report: MigrationReport | undefined, err
   run.report = report;
   run.error = error ?? (report?.error && report.status !== 'succeeded' && report.status !== 'dry-run' ? report.error : undefined);
   const endStatus: StepStatus = report?.status === 'cancelled' || error?.code === 'CANCELLED' ? 'cancelled' : 'failed';
-  for (const s of run.steps) if (s.status === 'running') s.status = endStatus;
+  for (const s of run.steps) {
+    if (s.status === 'running') s.status = endStatus;
+    else if (s.status === 'pending') s.status = 'not-run';
+  }
+}
+
+/** The window was reloaded during the run: its worker is gone, so the steps it had not finished never will. */
+export function interruptRun(run: RunView): void {
+  run.phase = 'interrupted';
+  for (const s of run.steps) {
+    if (s.status === 'running') s.status = 'failed';
+    else if (s.status === 'pending') s.status = 'not-run';
+  }
 }

@@ -70,15 +70,15 @@ export function planView(ins: SourceInspection): HTMLElement {
 
 export function connectionView(c: ConnectionState | undefined, form: FormState): Child {
   if (!c) return null;
-  if (c.phase === 'testing') return h('div', { class: 'result busy', role: 'status' }, icon('loading', 'codicon-modifier-spin'), ' Connecting…');
+  if (c.phase === 'testing') return h('div', { class: 'result result-busy', role: 'status' }, icon('loading', 'codicon-modifier-spin'), ' Connecting…');
   if (c.phase === 'failed') {
-    return h('div', { class: 'result error', role: 'alert' }, icon('error'), ' ', h('span', null, c.error.message), c.error.hint ? h('div', { class: 'hint' }, c.error.hint) : null);
+    return h('div', { class: 'result result-error', role: 'alert' }, icon('error'), ' ', h('span', null, c.error.message), c.error.hint ? h('div', { class: 'hint' }, c.error.hint) : null);
   }
   const existing = c.existingCollections;
   const note = existing.length === 0
     ? `database ${c.database} is empty or new`
     : `database ${c.database} has ${existing.length} collection${existing.length === 1 ? '' : 's'} (${existing.slice(0, 6).join(', ')}${existing.length > 6 ? ', …' : ''})`;
-  return h('div', { class: 'result ok', role: 'status' }, icon('pass-filled'), ' ', h('span', null, `Connected: MongoDB ${c.serverVersion}, ${note}.`),
+  return h('div', { class: 'result result-ok', role: 'status' }, icon('pass-filled'), ' ', h('span', null, `Connected: MongoDB ${c.serverVersion}, ${note}.`),
     existing.length > 0 ? h('div', { class: 'hint' }, `Collections that already hold documents: if-exists policy “${form.ifExists}” applies.`) : null);
 }
 
@@ -89,6 +89,7 @@ const STEP_ICONS: Record<StepView['status'], [string, string]> = {
   skipped: ['circle-slash', 'dim'],
   failed: ['error', 'bad'],
   cancelled: ['debug-stop', 'warn'],
+  'not-run': ['circle-large-outline', 'dim'],
 };
 
 function stepView(s: StepView, i: number): HTMLElement {
@@ -97,18 +98,20 @@ function stepView(s: StepView, i: number): HTMLElement {
   const unit = UNITS[s.name] ?? 'items';
   let detail: string;
   if (s.status === 'pending') detail = 'waiting';
+  else if (s.status === 'not-run') detail = 'not run';
+  else if (s.status === 'cancelled' || s.status === 'failed') detail = `${fmt(s.done)} / ${fmt(s.total)} ${unit} · ${s.status === 'cancelled' ? 'cancelled' : 'stopped'}`;
   else if (s.status === 'skipped') detail = `skipped: ${s.skipped ?? ''}`;
   else if (s.status === 'done') detail = `${fmt(s.done)} ${unit} in ${duration(s.durationMs ?? 0)}${s.ratePerSec > 0 ? ` · ${fmt(s.ratePerSec)} ${unit}/s` : ''}`;
   else {
     const left = eta(s.done, s.total, s.ratePerSec);
-    detail = `${fmt(s.done)} / ${fmt(s.total)} ${unit} · ${fmt(s.ratePerSec)}/s${left ? ` · ETA ${left}` : ''}${s.collection ? ` · ${s.collection}` : ''}${s.status === 'cancelled' ? ' · cancelled' : s.status === 'failed' ? ' · stopped' : ''}`;
+    detail = `${fmt(s.done)} / ${fmt(s.total)} ${unit} · ${fmt(s.ratePerSec)}/s${left ? ` · ETA ${left}` : ''}${s.collection ? ` · ${s.collection}` : ''}`;
   }
   const bar = h('div', { class: `bar ${s.status}`, role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct), 'aria-label': s.label });
   const fill = h('div', { class: 'fill' });
   fill.style.width = `${pct}%`;
   bar.append(fill);
   return h('li', { class: `step ${s.status}`, 'data-step': s.name, 'data-status': s.status },
-    h('div', { class: 'step-head' }, h('span', { class: `step-icon ${cls}` }, icon(name)), h('span', { class: 'step-label' }, `${i + 1}. ${s.label}`), h('span', { class: 'step-pct' }, s.status === 'pending' || s.status === 'skipped' ? '' : `${Math.floor(pct)}%`)),
+    h('div', { class: 'step-head' }, h('span', { class: `step-icon ${cls}` }, icon(name)), h('span', { class: 'step-label' }, `${i + 1}. ${s.label}`), h('span', { class: 'step-pct' }, s.status === 'pending' || s.status === 'skipped' || s.status === 'not-run' ? '' : `${Math.floor(pct)}%`)),
     bar,
     h('div', { class: 'step-detail' }, detail),
   );
@@ -122,15 +125,15 @@ function summaryBanner(r: MigrationReport): HTMLElement {
   const t = r.totals;
   switch (r.status) {
     case 'succeeded':
-      return h('div', { class: 'banner ok', role: 'status' }, icon('pass-filled'), ' ', h('strong', null, `Migrated and validated ${fmt(t.validated)} documents.`));
+      return h('div', { class: 'banner banner-ok', role: 'status' }, icon('pass-filled'), ' ', h('strong', null, `Migrated and validated ${fmt(t.validated)} documents.`));
     case 'dry-run':
-      return h('div', { class: 'banner ok', role: 'status' }, icon('pass'), ' ', h('strong', null, `Dry run: ${fmt(t.exported)} documents would be written; nothing was written to MongoDB.`));
+      return h('div', { class: 'banner banner-ok', role: 'status' }, icon('pass'), ' ', h('strong', null, `Dry run: ${fmt(t.exported)} documents would be written; nothing was written to MongoDB.`));
     case 'cancelled':
-      return h('div', { class: 'banner warn', role: 'status' }, icon('debug-stop'), ' ',
+      return h('div', { class: 'banner banner-warn', role: 'status' }, icon('debug-stop'), ' ',
         h('strong', null, `Cancelled. ${fmt(t.imported)} documents had been written`),
         t.imported > 0 ? ` (${r.collections.filter((c) => c.imported > 0).map((c) => `${c.collection}: ${fmt(c.imported)}`).join(', ')}); run again with “If collections exist: upsert” to finish without duplicates.` : '; nothing to clean up.');
     default:
-      return h('div', { class: 'banner bad', role: 'alert' }, icon('error'), ' ', h('strong', null, r.error?.message ?? 'Failed.'), r.error?.hint ? h('div', { class: 'hint' }, r.error.hint) : null);
+      return h('div', { class: 'banner banner-bad', role: 'alert' }, icon('error'), ' ', h('strong', null, r.error?.message ?? 'Failed.'), r.error?.hint ? h('div', { class: 'hint' }, r.error.hint) : null);
   }
 }
 
@@ -138,7 +141,7 @@ export function summaryView(run: RunView): HTMLElement | null {
   const r = run.report;
   if (!r) {
     if (!run.error) return null;
-    return h('div', { class: 'banner bad', role: 'alert' }, icon('error'), ' ', h('strong', null, run.error.message), run.error.hint ? h('div', { class: 'hint' }, run.error.hint) : null);
+    return h('div', { class: 'banner banner-bad', role: 'alert' }, icon('error'), ' ', h('strong', null, run.error.message), run.error.hint ? h('div', { class: 'hint' }, run.error.hint) : null);
   }
   const t = r.totals;
   const cols = ['Collection', 'Rows', 'Exported', 'Imported', 'Refused', 'Validated', 'Mismatches', 'Warnings'];

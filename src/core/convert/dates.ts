@@ -15,8 +15,49 @@ export function parseZoneOffset(zone: string): number | null {
   return m[1] === '-' ? -minutes : minutes;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The hot case, without a regular expression or Date object: `YYYY-MM-DD HH:MM:SS[.f…]` (or with `T`), no zone —
+ * what SQLAlchemy writes for every DATETIME. Returns undefined for anything else (the general parser decides), so
+ * results are identical to parseDateTextGeneral (test/unit/core/dates.test.ts compares them).
+ */
+function parseSqliteDateTime(t: string, offsetMinutes: number): number | null | undefined {
+  const n = t.length;
+  if (n < 19 || n > 29 || (n > 19 && (n === 20 || t.charCodeAt(19) !== 46 /* . */))) return undefined;
+  const sep = t.charCodeAt(10);
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || (sep !== 32 && sep !== 84 && sep !== 116) || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
+  const d = (i: number) => t.charCodeAt(i) - 48;
+  const two = (i: number) => {
+    const a = d(i), b = d(i + 1);
+    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+  };
+  const hi = two(0), lo = two(2);
+  const month = two(5), day = two(8), hour = two(11), minute = two(14), second = two(17);
+  if (hi < 0 || lo < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  const year = hi * 100 + lo;
+  if (year < 100) return undefined; // Date.UTC maps years 0–99 to 1900–1999: the general parser handles them
+  let ms = 0;
+  for (let i = 20; i < n; i++) {
+    const digit = d(i);
+    if (digit < 0 || digit > 9) return undefined;
+    if (i < 23) ms = ms * 10 + digit;
+  }
+  if (n > 20 && n < 23) ms *= n === 21 ? 100 : 10;
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+  if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+}
+
 /** Milliseconds since the epoch, or null when the text is not a valid date (including impossible days like 02-30). */
 export function parseDateText(text: string, defaultOffsetMinutes = 0): number | null {
+  const fast = parseSqliteDateTime(text, defaultOffsetMinutes);
+  return fast !== undefined ? fast : parseDateTextGeneral(text, defaultOffsetMinutes);
+}
+
+/** parseDateText without the fast path for SQLite's own format (exported for the tests that compare the two). */
+export function parseDateTextGeneral(text: string, defaultOffsetMinutes = 0): number | null {
   const m = DATE_RE.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;

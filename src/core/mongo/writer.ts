@@ -35,7 +35,8 @@ export interface WriteCounts {
 interface Pending {
   doc: Document;
   table: string;
-  key: string;
+  /** Undefined: the `_id` names the row (worked out only if the row is refused: it costs an EJSON.stringify). */
+  key?: string;
 }
 
 export interface BulkWriterOptions {
@@ -53,6 +54,12 @@ export interface BulkWriterOptions {
    */
   onBatchDone?: (done: { seq: number; size: number; newIds: unknown[] }) => void | Promise<void>;
   trackNewIds?: boolean;
+  /** Resuming: documents already present with the same _id were written by the interrupted run (validation checks them). */
+  existingIsOurs?: boolean;
+  /** Send each replacement of an existing document as its own command (FerretDB; see replaceExisting). */
+  oneReplacePerCommand?: boolean;
+  /** Tries per batch on transient failures (default 6, about 30 s of backoff). */
+  retryAttempts?: number;
 }
 
 function idText(doc: Document): string {
@@ -84,12 +91,12 @@ export class BulkWriter {
   }
 
   /** Queues a document; `key` names the source row in reports (defaults to the `_id`). Waits while the pipeline is full. */
-  async add(doc: Document, table: string, key: string = idText(doc)): Promise<void> {
+  async add(doc: Document, table: string, key?: string): Promise<void> {
     if (this.stopError) throw this.stopError;
     throwIfAborted(this.opts.signal);
     const size = BSON.calculateObjectSize(doc);
     if (size > MAX_DOCUMENT_BYTES) {
-      this.recordError({ collection: this.opts.collectionName, table, key, id: idText(doc), code: 10334, reason: `document is ${size} bytes, over MongoDB's 16 MiB limit` });
+      this.recordError({ collection: this.opts.collectionName, table, key: key ?? idText(doc), id: idText(doc), code: 10334, reason: `document is ${size} bytes, over MongoDB's 16 MiB limit` });
       if (this.stopError) throw this.stopError;
       return;
     }
@@ -126,49 +133,74 @@ export class BulkWriter {
     let done = false;
     await withRetry(
       async () => {
-        // A retry may follow a batch that partly landed: upserts make writing it again harmless.
-        const upsert = this.opts.mode === 'upsert' || attempt++ > 0;
-        try {
-          if (upsert) {
-            const r = await this.upsertBatch(batch);
-            this.counts.written += r.upsertedCount + r.matchedCount;
-            newIds = Object.values(r.upsertedIds);
-          } else {
-            // Await first, then add: `x += await y` reads x before the await and loses concurrent batches' counts.
-            const r = await this.collection.insertMany(batch.map((p) => p.doc), { ordered: false });
-            this.counts.written += r.insertedCount;
-            newIds = batch.map((p) => p.doc._id);
-          }
-          done = true;
-        } catch (e) {
-          if (e instanceof MongoBulkWriteError && Array.isArray(e.writeErrors) && e.writeErrors.length > 0 && !isTransientError(e)) {
-            this.counts.written += upsert ? (e.result?.upsertedCount ?? 0) + (e.result?.matchedCount ?? 0) : (e.result?.insertedCount ?? 0);
-            const refused = new Set<number>();
-            for (const we of e.writeErrors) {
-              const pending = batch[we.index];
-              refused.add(we.index);
-              this.recordError({ collection: this.opts.collectionName, table: pending.table, key: pending.key, id: idText(pending.doc), code: we.code, reason: we.errmsg ?? 'refused by the server' });
-            }
-            newIds = upsert ? Object.values(e.result?.upsertedIds ?? {}) : batch.filter((_, i) => !refused.has(i)).map((p) => p.doc._id);
-            done = true;
-            return;
-          }
-          throw e;
+        // A retry may follow a batch that partly landed: its own documents then come back as duplicate keys.
+        const ownDuplicatesExpected = this.opts.existingIsOurs === true || attempt++ > 0;
+        const outcome = await this.insertBatch(batch);
+        newIds = outcome.newIds;
+        let written = outcome.inserted;
+        if (outcome.conflicts.length > 0) {
+          if (this.opts.mode === 'upsert') written += await this.replaceExisting(outcome.conflicts.map((i) => batch[i]));
+          else if (ownDuplicatesExpected) written += outcome.conflicts.length;
+          else for (const i of outcome.conflicts) this.refuse(batch[i], 11000, `duplicate key: a document with _id ${idText(batch[i].doc)} already exists`);
         }
+        for (const { index, code, reason } of outcome.refused) this.refuse(batch[index], code, reason);
+        this.counts.written += written;
+        done = true;
       },
-      { signal: this.opts.signal, onRetry: () => this.counts.retries++ },
+      { signal: this.opts.signal, attempts: this.opts.retryAttempts, onRetry: () => this.counts.retries++ },
     ).catch((e) => {
       if (e instanceof MigrationError) throw e;
       // A failure of the whole batch that is not transient (or kept failing): stop the run with the reason.
-      this.stopError ??= new MigrationError('TARGET_REFUSED', `Writing to ${this.opts.collectionName} failed: ${(e as Error).message}`, e instanceof MongoServerError ? `Server error code ${e.code}.` : 'Check the server is reachable, then rerun with --resume.', { cause: e });
+      this.stopError ??= isTransientError(e)
+        ? new MigrationError('TARGET_UNREACHABLE', `Lost the connection while writing ${this.opts.collectionName}: ${(e as Error).message}`, 'When the server is back, rerun with --resume: finished work is kept and nothing is duplicated.', { cause: e })
+        : new MigrationError('TARGET_REFUSED', `Writing to ${this.opts.collectionName} failed: ${(e as Error).message}`, e instanceof MongoServerError ? `Server error code ${e.code}.` : undefined, { cause: e });
     });
     if (done) await this.opts.onBatchDone?.({ seq, size: batch.length, newIds: this.opts.trackNewIds ? newIds : [] });
     this.opts.onBatch?.(this.counts);
   }
 
-  private async upsertBatch(batch: Pending[]) {
-    const ops: AnyBulkWriteOperation[] = batch.map((p) => ({ replaceOne: { filter: { _id: p.doc._id }, replacement: p.doc, upsert: true } }));
-    return this.collection.bulkWrite(ops, { ordered: false });
+  /** Unordered insert; splits the outcome into inserted, `_id` conflicts (code 11000) and other refusals. */
+  private async insertBatch(batch: Pending[]): Promise<{ inserted: number; newIds: unknown[]; conflicts: number[]; refused: Array<{ index: number; code?: number; reason: string }> }> {
+    try {
+      const r = await this.collection.insertMany(batch.map((p) => p.doc), { ordered: false });
+      return { inserted: r.insertedCount, newIds: batch.map((p) => p.doc._id), conflicts: [], refused: [] };
+    } catch (e) {
+      if (!(e instanceof MongoBulkWriteError) || !Array.isArray(e.writeErrors) || e.writeErrors.length === 0 || isTransientError(e)) throw e;
+      const conflicts: number[] = [];
+      const refused: Array<{ index: number; code?: number; reason: string }> = [];
+      for (const we of e.writeErrors) {
+        if (we.code === 11000) conflicts.push(we.index);
+        else refused.push({ index: we.index, code: we.code, reason: we.errmsg ?? 'refused by the server' });
+      }
+      const failed = new Set([...conflicts, ...refused.map((r) => r.index)]);
+      return { inserted: e.result?.insertedCount ?? batch.length - failed.size, newIds: batch.filter((_, i) => !failed.has(i)).map((p) => p.doc._id), conflicts, refused };
+    }
+  }
+
+  /**
+   * Upsert mode: documents whose _id exists already replace the stored ones. FerretDB runs a multi-statement
+   * update without its _id lookup (minutes for a few hundred), so there each replacement is its own command.
+   */
+  private async replaceExisting(pending: Pending[]): Promise<number> {
+    if (!this.opts.oneReplacePerCommand) {
+      const ops: AnyBulkWriteOperation[] = pending.map((p) => ({ replaceOne: { filter: { _id: p.doc._id }, replacement: p.doc, upsert: true } }));
+      const r = await this.collection.bulkWrite(ops, { ordered: false });
+      return r.matchedCount + r.upsertedCount;
+    }
+    let replaced = 0;
+    const queue = [...pending];
+    const worker = async () => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        await this.collection.replaceOne({ _id: p.doc._id }, p.doc, { upsert: true });
+        replaced++;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+    return replaced;
+  }
+
+  private refuse(p: Pending, code: number | undefined, reason: string): void {
+    this.recordError({ collection: this.opts.collectionName, table: p.table, key: p.key ?? idText(p.doc), id: idText(p.doc), code, reason });
   }
 
   private recordError(err: RowError): void {

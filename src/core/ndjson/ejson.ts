@@ -41,33 +41,43 @@ const FALLBACK = new Error('sqlite2mongo: EJSON fallback');
 
 const OBJECT_PROTO = Object.prototype;
 
-function numberText(v: number): string {
-  if (Number.isInteger(v) && !Object.is(v, -0)) {
-    if (v >= INT32_MIN && v <= INT32_MAX) return `{"$numberInt":"${v}"}`;
-    if (v >= INT64_MIN && v <= INT64_MAX) return `{"$numberLong":"${v.toString()}"}`;
+/** `"key":` for the keys seen so far (documents repeat a handful of field names millions of times). */
+const keyCache = new Map<string, string>();
+const MAX_CACHED_KEYS = 4096;
+
+function quotedKey(key: string): string {
+  let q = keyCache.get(key);
+  if (q === undefined) {
+    q = `${JSON.stringify(key)}:`;
+    if (keyCache.size < MAX_CACHED_KEYS) keyCache.set(key, q);
   }
-  return `{"$numberDouble":"${Object.is(v, -0) ? '-0.0' : v.toString()}"}`;
+  return q;
 }
 
-function doubleText(x: number): string {
-  if (Object.is(Math.sign(x), -0)) return '{"$numberDouble":"-0.0"}';
-  return `{"$numberDouble":"${Number.isInteger(x) ? x.toFixed(1) : x.toString()}"}`;
+/** JSON.stringify(s), skipping the native call for the common string that needs no escapes. */
+function quoted(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Control characters, quote and backslash are escaped; lone surrogates too (well-formed JSON.stringify).
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
-function binaryText(b: InstanceType<typeof Binary>): string {
-  if (b.sub_type === Binary.SUBTYPE_VECTOR) throw FALLBACK; // EJSON validates vectors (and may throw)
-  const buf = b.buffer;
-  const base64 = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('base64');
-  const sub = Number(b.sub_type).toString(16);
-  return `{"$binary":{"base64":"${base64}","subType":"${sub.length === 1 ? '0' + sub : sub}"}}`;
-}
-
+/**
+ * Writes `v` as EJSON.stringify would (canonical), straight into a string: no intermediate wrapper objects, field
+ * names quoted once per process. Throws FALLBACK for anything outside the handled types.
+ */
 function encode(v: unknown, depth: number): string {
   switch (typeof v) {
     case 'string':
-      return JSON.stringify(v);
+      return quoted(v);
     case 'number':
-      return numberText(v);
+      if (Number.isInteger(v) && !Object.is(v, -0)) {
+        if (v >= INT32_MIN && v <= INT32_MAX) return `{"$numberInt":"${v}"}`;
+        if (v >= INT64_MIN && v <= INT64_MAX) return `{"$numberLong":"${v.toString()}"}`;
+      }
+      return `{"$numberDouble":"${Object.is(v, -0) ? '-0.0' : v.toString()}"}`;
     case 'boolean':
       return v ? 'true' : 'false';
     case 'undefined':
@@ -83,40 +93,38 @@ function encode(v: unknown, depth: number): string {
   if (depth > MAX_DEPTH) throw FALLBACK;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    let s = '[';
-    for (let i = 0; i < v.length; i++) {
-      if (i > 0) s += ',';
-      s += encode(v[i], depth + 1);
-    }
-    return s + ']';
+    let s = `[${encode(v[0], depth + 1)}`;
+    for (let i = 1; i < v.length; i++) s += `,${encode(v[i], depth + 1)}`;
+    return `${s}]`;
   }
   const bsontype = (v as { _bsontype?: unknown })._bsontype;
   if (bsontype === undefined) {
-    if (v instanceof Date) {
-      return `{"$date":{"$numberLong":"${v.getTime().toString()}"}}`;
-    }
+    if (v instanceof Date) return `{"$date":{"$numberLong":"${v.getTime().toString()}"}}`;
     const proto = Object.getPrototypeOf(v);
     if (proto !== OBJECT_PROTO && proto !== null) throw FALLBACK; // Map, RegExp, Buffer, class instances…
     let s = '{';
     let first = true;
     for (const key of Object.keys(v)) {
+      if (key === '__proto__') throw FALLBACK;
       const value = (v as Record<string, unknown>)[key];
       const t = typeof value;
-      if (t === 'function' || t === 'symbol') throw FALLBACK; // JSON.stringify drops these keys
+      if (t === 'function' || t === 'symbol') throw FALLBACK; // JSON.stringify would drop (or call) these
       if (first) first = false;
       else s += ',';
-      s += JSON.stringify(key);
-      s += ':';
-      s += encode(value, depth + 1);
+      s += quotedKey(key) + encode(value, depth + 1);
     }
-    return s + '}';
+    return `${s}}`;
   }
   switch (bsontype) {
     case 'Int32':
       if (v instanceof Int32) return `{"$numberInt":"${v.value.toString()}"}`;
       break;
     case 'Double':
-      if (v instanceof Double) return doubleText(v.value);
+      if (v instanceof Double) {
+        const x = v.value;
+        if (Object.is(Math.sign(x), -0)) return '{"$numberDouble":"-0.0"}';
+        return `{"$numberDouble":"${Number.isInteger(x) ? x.toFixed(1) : x.toString()}"}`;
+      }
       break;
     case 'Long':
       if (v instanceof Long) return `{"$numberLong":"${v.toString()}"}`;
@@ -125,7 +133,12 @@ function encode(v: unknown, depth: number): string {
       if (v instanceof ObjectId) return `{"$oid":"${v.toHexString()}"}`;
       break;
     case 'Binary':
-      if (v instanceof Binary) return binaryText(v);
+      if (v instanceof Binary && v.sub_type !== Binary.SUBTYPE_VECTOR) {
+        // EJSON validates vectors (and may throw): those take the fallback.
+        const buf = v.buffer;
+        const sub = Number(v.sub_type).toString(16);
+        return `{"$binary":{"base64":"${Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('base64')}","subType":"${sub.length === 1 ? '0' + sub : sub}"}}`;
+      }
       break;
     case 'Decimal128':
       if (v instanceof Decimal128) return `{"$numberDecimal":"${v.toString()}"}`;

@@ -1,10 +1,8 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { BSON, type Document } from 'mongodb';
-
-// The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
-const { EJSON } = BSON;
+import type { Document } from 'mongodb';
 import { MigrationError } from '../errors';
+import { parseCanonical } from './ejson';
 import type { NdjsonHeader, NdjsonTrailer } from './format';
 
 export interface NdjsonRow {
@@ -59,7 +57,8 @@ export async function* readNdjson(
       }
       try {
         // Header and end marker are plain JSON; documents are canonical EJSON.
-        parsed = (lineNo === 1 || text.startsWith('{"end"') ? JSON.parse(text) : EJSON.parse(text, { relaxed: false })) as Document;
+        // parseCanonical = EJSON.parse(text, { relaxed: false }), several times faster (src/core/ndjson/ejson.ts).
+        parsed = (lineNo === 1 || text.startsWith('{"end"') ? JSON.parse(text) : parseCanonical(text)) as Document;
       } catch (e) {
         throw invalid(file, `line ${lineNo} is not valid Extended JSON (${(e as Error).message})`);
       }

@@ -1,20 +1,24 @@
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
-import { BSON, type Document } from 'mongodb';
-
-// The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
-const { EJSON } = BSON;
+import type { Document } from 'mongodb';
 import { MigrationError } from '../errors';
+import { stringifyCanonical } from './ejson';
 import { NDJSON_FORMAT_VERSION, type NdjsonHeader, type NdjsonTrailer } from './format';
+
+/** Lines are collected into chunks of about this many characters before they go to the stream. */
+const CHUNK_CHARS = 256 * 1024;
 
 /**
  * Writes the intermediate file to `<file>.partial` and renames it into place only when complete, so a file under
- * the real name is always whole. Honours stream backpressure.
+ * the real name is always whole. Honours stream backpressure. Lines are handed to the stream in chunks of
+ * ~256 KiB (one write per line cost more than encoding the line).
  */
 export class NdjsonWriter {
   private readonly partialPath: string;
   private readonly stream: WriteStream;
   private readonly counts: Record<string, number> = {};
   private failed: Error | undefined;
+  private pending = '';
+  /** Bytes handed to the file so far (lines still in the current chunk are counted when it is written). */
   bytesWritten = 0;
 
   private constructor(readonly path: string) {
@@ -33,13 +37,23 @@ export class NdjsonWriter {
 
   async writeDocument(table: string, collection: string, doc: Document): Promise<void> {
     this.counts[collection] = (this.counts[collection] ?? 0) + 1;
-    await this.writeLine(`{"table":${JSON.stringify(table)},"collection":${JSON.stringify(collection)},"doc":${EJSON.stringify(doc, { relaxed: false })}}`);
+    // stringifyCanonical = EJSON.stringify(doc, { relaxed: false }), byte for byte, faster (src/core/ndjson/ejson.ts).
+    await this.writeLine(`{"table":${JSON.stringify(table)},"collection":${JSON.stringify(collection)},"doc":${stringifyCanonical(doc)}}`);
   }
 
   private async writeLine(line: string): Promise<void> {
     if (this.failed) throw this.ioError(this.failed);
-    this.bytesWritten += Buffer.byteLength(line) + 1;
-    if (!this.stream.write(line + '\n')) {
+    this.pending += line + '\n';
+    if (this.pending.length >= CHUNK_CHARS) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.failed) throw this.ioError(this.failed);
+    if (this.pending === '') return;
+    const chunk = this.pending;
+    this.pending = '';
+    this.bytesWritten += Buffer.byteLength(chunk);
+    if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve, reject) => {
         this.stream.once('drain', resolve);
         this.stream.once('error', reject);
@@ -53,12 +67,14 @@ export class NdjsonWriter {
   async finish(): Promise<void> {
     const trailer: NdjsonTrailer = { end: { documents: this.counts, completedAt: new Date().toISOString() } };
     await this.writeLine(JSON.stringify(trailer));
+    await this.flush();
     await new Promise<void>((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(this.ioError(e)) : resolve())));
     await fs.rename(this.partialPath, this.path);
   }
 
   /** Abandons the file (cancel or failure): the partial file is removed, an earlier complete file is left alone. */
   async abort(): Promise<void> {
+    this.pending = '';
     await new Promise<void>((resolve) => this.stream.end(() => resolve()));
     await fs.rm(this.partialPath, { force: true });
   }

@@ -1,3 +1,4 @@
+import { MongoServerError } from 'mongodb';
 import { MigrationError } from '../errors';
 import { HistoryStore, newRunId, planHash, type CollectionRecord, type MigrationRecord } from '../history/records';
 import { defaultPlanFor } from '../inspect';
@@ -38,10 +39,23 @@ export async function prepareSource(run: Run): Promise<void> {
 
 /** Connects, and settles what happens to collections that already hold documents — before anything is written. */
 export async function prepareTarget(run: Run): Promise<void> {
+  try {
+    await connectAndSettle(run);
+  } catch (e) {
+    // A name MongoDB allows but this server does not (FerretDB is stricter) shows up at the first write.
+    if (e instanceof MongoServerError && e.code === 73) {
+      throw new MigrationError('TARGET_DB_NAME_INVALID', `The server refuses the database name ${JSON.stringify(run.opts.database)}: ${e.message}`, 'Use letters, digits, "_" and "-" (pass --mongodb-db).', { cause: e });
+    }
+    throw e;
+  }
+}
+
+async function connectAndSettle(run: Run): Promise<void> {
   const { opts } = run;
   checkDatabaseName(opts.database);
   run.client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs, maxPoolSize: Math.max(4, (opts.concurrency ?? DEFAULT_CONCURRENCY) + 2) });
   run.db = run.client.db(opts.database);
+  run.targetIsFerretDb = !!(await run.client.db('admin').command({ buildInfo: 1 }).catch(() => ({})) as { ferretdbVersion?: string }).ferretdbVersion;
   if (!run.steps.includes('import')) return;
   run.history = new HistoryStore(run.db);
   if (opts.resume) return prepareResume(run);

@@ -36,6 +36,8 @@ export interface MigrateOptions {
   /** Skip step 4 (not recommended: validation is what proves the copy). */
   skipValidation?: boolean;
   connectTimeoutMs?: number;
+  /** Tries per batch when the server drops away (default 6, about 30 s of backoff); then the run fails and can be resumed. */
+  retryAttempts?: number;
   /** Continue the newest interrupted run in this database from its checkpoints (no duplicates, finished collections skipped). */
   resume?: boolean;
   /** Copy only rows added or changed since the newest completed run (by each collection's watermark column). */
@@ -66,6 +68,8 @@ export class Run {
   /** The history record of this run (absent for dry runs and single-step commands). */
   history?: HistoryStore;
   record?: MigrationRecord;
+  /** FerretDB (the test server) needs some writes shaped differently; see BulkWriterOptions.oneReplacePerCommand. */
+  targetIsFerretDb = false;
   /** For --incremental: the completed run this one continues from. */
   baseRecord?: MigrationRecord;
   readonly started = Date.now();

@@ -177,7 +177,7 @@ export async function importStep(run: Run): Promise<void> {
           if (opts.resume && saved) current.imported = saved.done ? saved.imported : saved.checkpoint;
           const tracker = new PrefixTracker(skip === Number.POSITIVE_INFINITY ? 0 : skip);
           const entry = saved;
-          const upsert = current.existing.action === 'upserted' || (!!opts.resume && skip > 0);
+          const upsert = current.existing.action === 'upserted';
           // Only documents added to collections that were there before need remembering for rollback.
           const trackNewIds = !!entry && !!run.history && entry.existedBefore && entry.action !== 'dropped';
           const name = row.collection;
@@ -188,6 +188,11 @@ export async function importStep(run: Run): Promise<void> {
             mode: upsert ? 'upsert' : 'insert',
             onError: opts.onError ?? 'stop',
             signal: opts.signal,
+            retryAttempts: opts.retryAttempts,
+            // Resuming: batches acknowledged after the last checkpoint (or whose acknowledgement was lost with the
+            // connection) are there already; their _id conflicts are our own documents, and validation checks them.
+            existingIsOurs: !!opts.resume,
+            oneReplacePerCommand: run.targetIsFerretDb,
             trackNewIds,
             onBatch: (counts) => meter.update(base + counts.written + counts.failed, name),
             onBatchDone: async ({ seq, size, newIds }) => {

@@ -39,6 +39,42 @@ export interface ValidateOptions {
 }
 
 const keyOf = (id: unknown) => EJSON.stringify({ id }, { relaxed: false });
+
+/**
+ * The `_id` element of a BSON document (type byte and value bytes, as a latin1 string): a pairing key as exact as
+ * keyOf (type and value; BSON serialisation is deterministic) without decoding the document. Falls back to keyOf
+ * on the decoded document for element types it does not walk.
+ */
+function idKeyOf(bson: Uint8Array): string {
+  const end = bson.length - 1;
+  let p = 4;
+  const int32 = (at: number) => bson[at] | (bson[at + 1] << 8) | (bson[at + 2] << 16) | (bson[at + 3] << 24);
+  while (p < end) {
+    const type = bson[p];
+    const nameStart = p + 1;
+    let q = nameStart;
+    while (bson[q] !== 0) q++;
+    const isId = q - nameStart === 3 && bson[nameStart] === 0x5f && bson[nameStart + 1] === 0x69 && bson[nameStart + 2] === 0x64;
+    const v = q + 1;
+    let size: number;
+    switch (type) {
+      case 0x01: case 0x09: case 0x11: case 0x12: size = 8; break; // double, date, timestamp, int64
+      case 0x02: case 0x0d: case 0x0e: size = 4 + int32(v); break; // string, code, symbol
+      case 0x03: case 0x04: case 0x0f: size = int32(v); break; // document, array, code with scope
+      case 0x05: size = 5 + int32(v); break; // binary
+      case 0x06: case 0x0a: case 0xff: case 0x7f: size = 0; break; // undefined, null, minKey, maxKey
+      case 0x07: size = 12; break; // ObjectId
+      case 0x08: size = 1; break; // bool
+      case 0x10: size = 4; break; // int32
+      case 0x13: size = 16; break; // decimal128
+      default: return keyOf(BSON.deserialize(bson, DESERIALIZE)._id);
+    }
+    if (isId) return String.fromCharCode(type) + Buffer.from(bson.buffer, bson.byteOffset + v, size).toString('latin1');
+    p = v + size;
+  }
+  return keyOf(undefined);
+}
+
 const DESERIALIZE = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 /**
@@ -67,23 +103,29 @@ export async function validateCollection(
       diffs.forEach(record);
     }
   };
-  const pendingExpected = new Map<string, Document>();
-  const pendingActual = new Map<string, Document>();
-  const placeExpected = (e: Document) => {
-    const k = keyOf(e._id);
-    const a = pendingActual.get(k);
-    if (a) {
-      pendingActual.delete(k);
-      compare(e, a);
-    } else pendingExpected.set(k, e);
+  // Documents out of step wait here, keyed by their _id's BSON bytes: when the partner arrives, identical bytes
+  // are still a match without decoding (writes in parallel batches make the server's order differ a little).
+  const pendingExpected = new Map<string, { doc: Document; bson: Uint8Array }>();
+  const pendingActual = new Map<string, Buffer>();
+  const pair = (e: Document, eBson: Uint8Array, raw: Buffer) => {
+    if (Buffer.compare(eBson, raw) === 0) result.matched++;
+    else compare(e, BSON.deserialize(raw, DESERIALIZE));
   };
-  const placeActual = (a: Document) => {
-    const k = keyOf(a._id);
+  const placeExpected = (e: Document, bson: Uint8Array) => {
+    const k = idKeyOf(bson);
+    const raw = pendingActual.get(k);
+    if (raw) {
+      pendingActual.delete(k);
+      pair(e, bson, raw);
+    } else pendingExpected.set(k, { doc: e, bson });
+  };
+  const placeActual = (raw: Buffer) => {
+    const k = idKeyOf(raw);
     const e = pendingExpected.get(k);
     if (e) {
       pendingExpected.delete(k);
-      compare(e, a);
-    } else pendingActual.set(k, a);
+      pair(e.doc, e.bson, raw);
+    } else pendingActual.set(k, raw);
   };
 
   const cursor = collection.find(opts.filter ?? {}, { raw: true, batchSize: 5000 });
@@ -101,11 +143,12 @@ export async function validateCollection(
       const raw = a && !a.done ? a.value : undefined;
       if (exp) result.expected++;
       if (raw) result.actual++;
-      if (exp && raw && Buffer.compare(BSON.serialize(exp), raw) === 0) {
+      const expBson = exp ? BSON.serialize(exp) : undefined;
+      if (expBson && raw && Buffer.compare(expBson, raw) === 0) {
         result.matched++;
       } else {
-        if (exp) placeExpected(exp);
-        if (raw) placeActual(BSON.deserialize(raw, DESERIALIZE));
+        if (exp) placeExpected(exp, expBson as Uint8Array);
+        if (raw) placeActual(raw);
       }
       if ((result.expected & 1023) === 0) {
         throwIfAborted(opts.signal);
@@ -115,15 +158,16 @@ export async function validateCollection(
   } finally {
     await cursor.close().catch(() => undefined);
   }
-  for (const e of pendingExpected.values()) {
+  for (const { doc: e } of pendingExpected.values()) {
     result.missing++;
     record({ collection: opts.collectionName, id: showValue(e._id), kind: 'missing-document', path: '', expected: showValue(e, 300) });
   }
-  for (const a of pendingActual.values()) {
+  for (const raw of pendingActual.values()) {
     if (opts.allowOthers) {
       result.others++;
       continue;
     }
+    const a = BSON.deserialize(raw, DESERIALIZE);
     result.extra++;
     record({ collection: opts.collectionName, id: showValue(a._id), kind: 'extra-document', path: '', actual: showValue(a, 300) });
   }

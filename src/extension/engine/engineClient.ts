@@ -29,6 +29,9 @@ export interface EngineJob<T> {
 }
 
 export class EngineClient {
+  /** Jobs still running: disposed (their workers terminated) with the client. */
+  private readonly live = new Set<EngineJob<unknown>>();
+
   constructor(private readonly workerFile: string) {}
 
   run<K extends JobName>(op: K, input: JobTypes[K]['input'], hooks: JobHooks = {}): EngineJob<JobTypes[K]['output']> {
@@ -79,7 +82,7 @@ export class EngineClient {
         reject(new EngineError('INTERNAL', `The engine worker stopped unexpectedly (exit code ${code}).`));
       });
     });
-    return {
+    const handle: EngineJob<JobTypes[K]['output']> = {
       result,
       cancel: () => send({ type: 'cancel' }),
       dispose: () => {
@@ -90,6 +93,18 @@ export class EngineClient {
         }
       },
     };
+    this.live.add(handle);
+    result.then(
+      () => this.live.delete(handle),
+      () => this.live.delete(handle),
+    );
+    return handle;
+  }
+
+  /** Terminates every worker still running (the extension is being deactivated). */
+  dispose(): void {
+    for (const job of [...this.live]) job.dispose();
+    this.live.clear();
   }
 
   /** Runs a job to completion (no cancel needed): inspect, test connection, load a document pair. */

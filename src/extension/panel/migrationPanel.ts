@@ -102,7 +102,7 @@ export class MigrationPanel implements vscode.Disposable {
       case ToHost.useRecentTarget: {
         const url = await this.deps.targets.url(m.targetId);
         const target = this.deps.targets.list().find((t) => t.id === m.targetId);
-        this.post({ type: ToWebview.targetUrl, requestId: m.requestId, url, database: target?.database });
+        this.post({ type: ToWebview.targetUrl, requestId: m.requestId, targetId: m.targetId, url, database: target?.database });
         return;
       }
       case ToHost.start:

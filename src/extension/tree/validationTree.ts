@@ -76,7 +76,8 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
       const c = node.result;
       const verdict = verdictOf(c);
       const item = new vscode.TreeItem(c.collection, c.mismatches.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-      item.id = `collection:${c.collection}`;
+      // A new id per check, so the item takes its new default state (expanded when there are mismatches).
+      item.id = `collection:${c.collection}:${c.checkedAt}`;
       item.description = describeCollection(c);
       item.iconPath = ICONS[verdict];
       item.contextValue = `collection.${verdict}`;

@@ -1,0 +1,70 @@
+import type { Document } from 'mongodb';
+import { MigrationError } from '../errors';
+import { connectMongo } from '../mongo/connect';
+import { HistoryStore, INSERTED_IDS_COLLECTION, type MigrationRecord } from './records';
+
+export interface RollbackOutcome {
+  runId: string;
+  dropped: string[];
+  /** Documents removed from collections that existed before the run. */
+  removed: Record<string, number>;
+  /** What rollback could not undo (documented limits). */
+  limits: string[];
+}
+
+/**
+ * Restores the target to its state before run `runId`: collections the run created are dropped; from collections
+ * that existed before, the documents it inserted are removed. Documents it replaced (upsert) or deleted
+ * (--sync-deletes), and collections it dropped (--if-exists drop), cannot be restored: they are listed in `limits`.
+ * A later run over the same collections must be rolled back first (or pass `force`).
+ */
+export async function rollback(opts: { mongoUrl: string; database: string; runId: string; force?: boolean; connectTimeoutMs?: number }): Promise<RollbackOutcome> {
+  const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs });
+  try {
+    const db = client.db(opts.database);
+    const history = new HistoryStore(db);
+    const record = await history.get(opts.runId);
+    if (!record) throw new MigrationError('HISTORY_MISMATCH', `No run ${opts.runId} in ${opts.database}.`, 'List the runs with `sqlite2mongo history`.');
+    if (record.status === 'rolled-back') throw new MigrationError('HISTORY_MISMATCH', `Run ${opts.runId} was already rolled back.`);
+    const names = new Set(record.collections.map((c) => c.collection));
+    const later = (await history.records.find({ startedAt: { $gt: record.startedAt }, status: { $ne: 'rolled-back' } }).toArray()).filter((r: MigrationRecord) =>
+      r.collections.some((c) => names.has(c.collection)),
+    );
+    if (later.length > 0 && !opts.force) {
+      throw new MigrationError('HISTORY_MISMATCH', `Run ${opts.runId} was followed by ${later.map((r) => r._id).join(', ')} on the same collections.`, 'Roll back the later runs first (newest first), or pass --force.');
+    }
+    const outcome: RollbackOutcome = { runId: record._id, dropped: [], removed: {}, limits: [] };
+    const insertedIds = db.collection(INSERTED_IDS_COLLECTION);
+    for (const c of record.collections) {
+      if (!c.existedBefore || c.action === 'dropped') {
+        await db.collection(c.collection).drop().catch(() => undefined);
+        outcome.dropped.push(c.collection);
+        if (c.action === 'dropped') outcome.limits.push(`${c.collection}: its ${c.documentsBefore} earlier documents were dropped by the run (--if-exists drop) and cannot be restored.`);
+        continue;
+      }
+      let removed = 0;
+      for await (const chunk of insertedIds.find({ run: record._id, collection: c.collection })) {
+        const result = await db.collection(c.collection).deleteMany({ _id: { $in: chunk.ids as unknown[] } } as Document);
+        removed += result.deletedCount;
+      }
+      outcome.removed[c.collection] = removed;
+      if (c.action === 'upserted') outcome.limits.push(`${c.collection}: documents the run replaced (upsert by _id) keep their new content.`);
+    }
+    if (record.kind === 'incremental') outcome.limits.push('Rows deleted by --sync-deletes are not restored.');
+    await insertedIds.deleteMany({ run: record._id });
+    await history.update(record._id, { status: 'rolled-back', rolledBackAt: new Date() });
+    return outcome;
+  } finally {
+    await client.close();
+  }
+}
+
+/** The runs recorded in a target database, newest first. */
+export async function listHistory(opts: { mongoUrl: string; database: string; limit?: number; connectTimeoutMs?: number }): Promise<MigrationRecord[]> {
+  const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs });
+  try {
+    return await new HistoryStore(client.db(opts.database)).list(opts.limit);
+  } finally {
+    await client.close();
+  }
+}

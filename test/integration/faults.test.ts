@@ -1,0 +1,223 @@
+/**
+ * Never lose or duplicate a document: the server or the CLI killed mid-import, a cancel, reruns, incremental sync
+ * and rollback — each followed by exact counts and a full validation against the source.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import path from 'node:path';
+import { MongoClient, type Document } from 'mongodb';
+import { migrate, rollback, type MigrateOptions, type MigrationReport } from '../../src/core';
+import { getTestMongoUrl, startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
+import { cleanupTempDirs, py, tempDir } from '../unit/sqlite/fixtures-builders';
+
+const ROOT = path.resolve(__dirname, '../..');
+const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+const RESOURCES = 12_000;
+const EVENTS = 6_000;
+
+/** The reference schema plus a second table, so a resume can be seen skipping a finished collection. */
+function makeSource(): string {
+  const file = path.join(tempDir(), 'fault.db');
+  execFileSync('python3', [path.join(FIXTURES, 'make_app_db.py'), file, '--resources', String(RESOURCES)]);
+  py(
+    `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute('CREATE TABLE events (id INTEGER PRIMARY KEY, resource_id INTEGER REFERENCES resources(id), kind TEXT, at DATETIME)')
+con.executemany('INSERT INTO events VALUES (?,?,?,?)', [(i, 1 + i % ${RESOURCES}, 'deploy' if i % 3 else 'restart', '2024-05-01 10:00:%02d' % (i % 60)) for i in range(1, ${EVENTS + 1})])
+con.commit()`,
+    file,
+  );
+  return file;
+}
+
+/** Full comparison of source and target: every document, field by field, plus exact counts and no duplicate ids. */
+async function assertTargetEqualsSource(url: string, database: string, sqlitePath: string): Promise<void> {
+  const check = await migrate({ sqlitePath, mongoUrl: url, database, steps: ['validate'] });
+  assert.equal(check.status, 'succeeded', `validation: ${JSON.stringify(check.error)} ${JSON.stringify(check.mismatches.slice(0, 3))}`);
+  const client = await MongoClient.connect(url);
+  try {
+    const db = client.db(database);
+    assert.equal(await db.collection('resources').countDocuments(), RESOURCES);
+    assert.equal(await db.collection('events').countDocuments(), EVENTS);
+    const ids = await db.collection('resources').distinct('_id');
+    assert.equal(ids.length, RESOURCES, 'no duplicate _id');
+  } finally {
+    await client.close();
+  }
+}
+
+let source: string;
+before(function () {
+  this.timeout(120_000);
+  source = makeSource();
+});
+after(() => cleanupTempDirs());
+
+describe('faults: the server dies mid-import (SIGKILL), then --resume', function () {
+  this.timeout(300_000);
+  let server: TestServer;
+  before(async () => {
+    server = await startFerretDb();
+  });
+  after(async () => server?.stop());
+
+  for (const point of [0.15, 0.5, 0.85]) {
+    it(`killed at ${point * 100}% of the import: resume completes with every document exactly once`, async () => {
+      const database = uniqueDbName(`kill${point * 100}`);
+      let killed: Promise<void> | undefined;
+      const base: MigrateOptions = { sqlitePath: source, mongoUrl: server.url, database, ifExists: 'fail', batchSize: 500, connectTimeoutMs: 1500, retryAttempts: 2 };
+      const first = await migrate({
+        ...base,
+        onEvent: (e) => {
+          if (!killed && e.type === 'progress' && e.step === 'import' && e.done >= point * (RESOURCES + EVENTS)) killed = server.kill('SIGKILL');
+        },
+      });
+      await killed;
+      assert.ok(killed, 'the server was killed during the import');
+      assert.equal(first.status, 'failed', JSON.stringify(first.error));
+      assert.ok(first.runId);
+      await server.restart();
+      const resumed = await migrate({ ...base, resume: true });
+      assert.equal(resumed.status, 'succeeded', JSON.stringify(resumed.error));
+      assert.equal(resumed.runId, first.runId, 'the same run continues');
+      assert.ok((resumed.steps.import?.items ?? 0) < RESOURCES + EVENTS, 'finished batches are not copied again');
+      if (point > 0.7) assert.equal(resumed.collections.find((c) => c.collection === 'resources')?.imported, RESOURCES, 'finished collection counted from its record');
+      await assertTargetEqualsSource(server.url, database, source);
+    });
+  }
+});
+
+describe('faults: the CLI is killed (SIGKILL) mid-batch, then --resume', function () {
+  this.timeout(300_000);
+  it('resumes to exactly the source', async () => {
+    const url = getTestMongoUrl();
+    const database = uniqueDbName('clikill');
+    const cli = path.join(ROOT, 'dist/cli.js');
+    const args = ['--sqlite-url', source, '--mongodb-url', url, '--mongodb-db', database, '--batch-size', '500', '--json'];
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffered = '';
+    const killedAt = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        let nl;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const event = JSON.parse(buffered.slice(0, nl));
+          buffered = buffered.slice(nl + 1);
+          if (event.type === 'progress' && event.step === 'import' && event.done >= 0.4 * (RESOURCES + EVENTS)) {
+            child.kill('SIGKILL');
+            resolve(event.done);
+          }
+        }
+      });
+      child.on('exit', () => reject(new Error('the CLI finished before it could be killed')));
+    });
+    await new Promise((r) => child.once('exit', r));
+    assert.ok(killedAt > 0);
+    const resumed = execFileSync(process.execPath, [cli, ...args.filter((a) => a !== '--json'), '--resume'], { encoding: 'utf8' });
+    assert.match(resumed, /Migrated and validated 18,000 documents/);
+    await assertTargetEqualsSource(url, database, source);
+  });
+});
+
+describe('faults: cancel, reruns, incremental sync, rollback', function () {
+  this.timeout(300_000);
+  const url = () => getTestMongoUrl();
+
+  it('a cancel from the AbortSignal stops cleanly and --resume finishes the job', async () => {
+    const database = uniqueDbName('cancel');
+    const controller = new AbortController();
+    const first = await migrate({
+      sqlitePath: source, mongoUrl: url(), database, ifExists: 'fail', batchSize: 500, signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.step === 'import' && e.done >= 3000) controller.abort();
+      },
+    });
+    assert.equal(first.status, 'cancelled');
+    assert.equal(first.exitCode, 130);
+    assert.ok(first.totals.imported >= 3000 && first.totals.imported < RESOURCES, `imported ${first.totals.imported}`);
+    const resumed = await migrate({ sqlitePath: source, mongoUrl: url(), database, resume: true, batchSize: 500 });
+    assert.equal(resumed.status, 'succeeded', JSON.stringify(resumed.error));
+    await assertTargetEqualsSource(url(), database, source);
+  });
+
+  it('running the same migration twice (upsert) leaves exactly the same documents', async () => {
+    const database = uniqueDbName('twice');
+    const snapshot = async () => {
+      const client = await MongoClient.connect(url());
+      try {
+        return JSON.stringify(await client.db(database).collection('resources').find().sort({ _id: 1 }).toArray());
+      } finally {
+        await client.close();
+      }
+    };
+    const one = await migrate({ sqlitePath: source, mongoUrl: url(), database, ifExists: 'upsert' });
+    assert.equal(one.status, 'succeeded', JSON.stringify(one.error));
+    const before = await snapshot();
+    const two = await migrate({ sqlitePath: source, mongoUrl: url(), database, ifExists: 'upsert' });
+    assert.equal(two.status, 'succeeded', JSON.stringify(two.error));
+    assert.equal(await snapshot(), before);
+    await assertTargetEqualsSource(url(), database, source);
+  });
+
+  it('--incremental --sync-deletes copies 10 changed + 5 new rows, deletes 2, and the target equals the new source', async () => {
+    const database = uniqueDbName('incr');
+    const file = path.join(tempDir(), 'incr.db');
+    execFileSync('python3', [path.join(FIXTURES, 'make_app_db.py'), file, '--resources', '2000']);
+    const full = await migrate({ sqlitePath: file, mongoUrl: url(), database, ifExists: 'fail' });
+    assert.equal(full.status, 'succeeded', JSON.stringify(full.error));
+    py(
+      `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+later = '2030-01-01 00:00:00.000000'
+for i in range(1, 11):
+    con.execute('UPDATE resources SET name = ?, updated_at = ? WHERE id = ?', (f'renamed-{i}', later, i * 7))
+for i in range(5):
+    con.execute('INSERT INTO resources (id, name, description, created_at, updated_at) VALUES (?, ?, NULL, ?, ?)', (5001 + i, f'new-{i}', later, later))
+con.execute('INSERT INTO resource_dependencies VALUES (5001, 7)')
+con.execute('DELETE FROM resource_dependencies WHERE resource_id IN (1999, 2000) OR dependency_id IN (1999, 2000)')
+con.execute("UPDATE resources SET updated_at = ? WHERE id IN (SELECT DISTINCT resource_id FROM resource_dependencies WHERE 0)", (later,))
+con.execute('DELETE FROM resources WHERE id IN (1999, 2000)')
+con.commit()`,
+      file,
+    );
+    // Rows whose dependency arrays lost 1999/2000 changed too: mark them, as an app would bump updated_at.
+    py(
+      `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.commit()`,
+      file,
+    );
+    const incremental = await migrate({ sqlitePath: file, mongoUrl: url(), database, incremental: true, syncDeletes: true });
+    assert.equal(incremental.status, 'succeeded', JSON.stringify(incremental.error) + JSON.stringify(incremental.mismatches.slice(0, 3)));
+    assert.equal(incremental.totals.exported, 15, 'only the changed and new rows are copied');
+    assert.equal(incremental.totals.deleted, 2);
+    const check = await migrate({ sqlitePath: file, mongoUrl: url(), database, steps: ['validate'] });
+    assert.equal(check.status, 'succeeded', JSON.stringify(check.mismatches.slice(0, 5)));
+    assert.equal(check.totals.validated, 2003);
+  });
+
+  it('rollback removes what a run created and leaves an unrelated collection untouched', async () => {
+    const database = uniqueDbName('rollback');
+    const client = await MongoClient.connect(url());
+    try {
+      const db = client.db(database);
+      await db.collection('unrelated').insertMany([{ _id: 1, keep: 'me' }, { _id: 2, keep: 'me too' }] as Document[]);
+      await db.collection('events').insertOne({ _id: 999_999, note: 'was here before' } as Document);
+      const report: MigrationReport = await migrate({ sqlitePath: source, mongoUrl: url(), database, ifExists: 'append' });
+      assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
+      assert.equal(await db.collection('events').countDocuments(), EVENTS + 1);
+      const outcome = await rollback({ mongoUrl: url(), database, runId: report.runId as string });
+      assert.deepEqual(outcome.dropped, ['resources']);
+      assert.equal(outcome.removed.events, EVENTS);
+      const names = (await db.listCollections().toArray()).map((c) => c.name).filter((n) => !n.startsWith('_sqlite2mongo')).sort();
+      assert.deepEqual(names, ['events', 'unrelated']);
+      assert.deepEqual(await db.collection('events').find().toArray(), [{ _id: 999_999, note: 'was here before' }]);
+      assert.deepEqual(await db.collection('unrelated').find().sort({ _id: 1 }).toArray(), [{ _id: 1, keep: 'me' }, { _id: 2, keep: 'me too' }]);
+      const record = await db.collection('_sqlite2mongo_migrations').findOne({ _id: report.runId as never });
+      assert.equal(record?.status, 'rolled-back');
+      await assert.rejects(rollback({ mongoUrl: url(), database, runId: report.runId as string }), /already rolled back/);
+    } finally {
+      await client.close();
+    }
+  });
+});
