@@ -320,7 +320,7 @@ async function buildDocuments(file: string): Promise<{ collection: string; docs:
     const table = schema.tables.find((t) => t.name === c.table);
     if (!table) throw new Error(`no table ${c.table}`);
     const docs: Document[] = [];
-    for (const { doc } of new DocumentBuilder(source, table, c, plan.options).documents(() => undefined)) docs.push(doc);
+    for (const { doc } of new DocumentBuilder(source, schema, c, plan.options).documents(() => undefined)) docs.push(doc);
     if (plan.collections.length !== 1) log(`note: the plan has ${plan.collections.length} collections; baselines use ${c.collection} only`);
     return { collection: c.collection, docs, ms: performance.now() - t0 };
   } finally {

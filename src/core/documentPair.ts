@@ -58,7 +58,7 @@ export async function loadDocumentPair(req: DocumentPairRequest): Promise<Docume
     if (!c) throw new MigrationError('PLAN_INVALID', `The plan has no collection ${req.collection}.`);
     const table = schema.tables.find((t) => t.name === c.table);
     if (!table) throw new MigrationError('PLAN_INVALID', `Table ${c.table} is not in ${req.sqlitePath}.`);
-    const builder = new DocumentBuilder(source, table, c, plan.options);
+    const builder = new DocumentBuilder(source, schema, c, plan.options);
     const matches = (doc: Document) => showValue(doc._id) === req.id;
     // Look the row up by its key when the _id is made of columns; otherwise (rowid ObjectIds) scan the table.
     let filter: { where: string; params: SqlValue[] } | undefined;

@@ -13,3 +13,5 @@ export { resolveSqliteUrl, defaultDatabaseName } from './sourceUrl';
 export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
 export { rollback, listHistory, type RollbackOutcome } from './history/rollback';
 export { HISTORY_COLLECTION, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';
+export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';
+export type { EmbedPlan } from './plan/types';

@@ -40,7 +40,7 @@ export function sampleDocuments(source: SqliteSource, schema: SchemaInfo, plan: 
   for (const c of plan.collections) {
     const table = schema.tables.find((t) => t.name === c.table);
     if (!table) continue;
-    const it = new DocumentBuilder(source, table, c, plan.options).documents(() => undefined);
+    const it = new DocumentBuilder(source, schema, c, plan.options).documents(() => undefined);
     const first = it.next();
     it.return(undefined);
     samples[c.collection] = first.done ? '(no rows)' : BSON.EJSON.stringify(first.value.doc as Document, undefined, 2, { relaxed: true });
@@ -84,7 +84,9 @@ export async function testConnection(url: string, database: string, timeoutMs = 
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
     const existingCollections = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
-    return { serverVersion: String(info.version ?? 'unknown'), existingCollections };
+    // FerretDB reports the MongoDB version it imitates; name it too, so nobody mistakes it for a real mongod.
+    const serverVersion = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion} (MongoDB ${info.version} compatible)` : `MongoDB ${info.version ?? 'unknown'}`;
+    return { serverVersion, existingCollections };
   } finally {
     await client.close();
   }

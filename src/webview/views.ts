@@ -78,7 +78,7 @@ export function connectionView(c: ConnectionState | undefined, form: FormState):
   const note = existing.length === 0
     ? `database ${c.database} is empty or new`
     : `database ${c.database} has ${existing.length} collection${existing.length === 1 ? '' : 's'} (${existing.slice(0, 6).join(', ')}${existing.length > 6 ? ', …' : ''})`;
-  return h('div', { class: 'result result-ok', role: 'status' }, icon('pass-filled'), ' ', h('span', null, `Connected: MongoDB ${c.serverVersion}, ${note}.`),
+  return h('div', { class: 'result result-ok', role: 'status' }, icon('pass-filled'), ' ', h('span', null, `Connected: ${c.serverVersion}, ${note}.`),
     existing.length > 0 ? h('div', { class: 'hint' }, `Collections that already hold documents: if-exists policy “${form.ifExists}” applies.`) : null);
 }
 

@@ -156,7 +156,7 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await frame.locator('#connection-result .result-error').waitFor({ timeout: 30_000 });
     assert.match(await frame.locator('#connection-result').innerText(), /Connection refused|No MongoDB server answered/);
     await configure(frame, ferret!.url, database);
-    assert.match(await frame.locator('#connection-result').innerText(), /Connected: MongoDB .*database .* is empty or new/);
+    assert.match(await frame.locator('#connection-result').innerText(), /Connected: (MongoDB|FerretDB) .*database .* is empty or new/);
     await screenshot(page, path.join(IMAGES, 'panel-configured.png'));
   });
 

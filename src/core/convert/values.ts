@@ -6,7 +6,7 @@ import { parseDateText, parseZoneOffset } from './dates';
 /** Returned by a converter when a NULL is to be left out of the document. */
 export const OMIT = Symbol('omit');
 
-export type WarningKind = 'unparseable-date' | 'not-boolean' | 'not-json' | 'lossy-type' | 'not-numeric';
+export type WarningKind = 'unparseable-date' | 'not-boolean' | 'not-json' | 'lossy-type' | 'not-numeric' | 'embed-too-large';
 
 /** A value kept as it was because the planned type did not fit it (counted as a warning, never silently changed). */
 export interface ConversionWarning {

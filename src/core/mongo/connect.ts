@@ -1,13 +1,11 @@
 import { MongoClient, MongoParseError, MongoServerError, MongoServerSelectionError, type MongoClientOptions } from 'mongodb';
 import net from 'node:net';
 import { MigrationError } from '../errors';
+import { maskUrl } from '../maskUrl';
 
 export const DEFAULT_MONGODB_URL = 'mongodb://localhost:27017';
 
-/** The URL with any password replaced by ****, for logs, reports and the UI. */
-export function maskUrl(url: string): string {
-  return url.replace(/^(mongodb(?:\+srv)?:\/\/[^:/@]+):([^@/]*)@/i, '$1:****@');
-}
+export { maskUrl } from '../maskUrl';
 
 /** MongoDB's database-name rules (the server enforces the same; FerretDB is stricter and says so itself). */
 export function checkDatabaseName(name: string): void {

@@ -72,7 +72,7 @@ export async function exportStep(run: Run): Promise<void> {
           const [max] = [...iterateQuery(source, `SELECT max(${watermarkRef(table, plan.incremental.column)}) FROM ${quoteIdent(table.name)} AS p`)][0];
           saved.watermark = { column: plan.incremental.column, value: storeValue(max) };
         }
-        const builder = new DocumentBuilder(source, table, plan, run.plan.options);
+        const builder = new DocumentBuilder(source, run.schema as SchemaInfo, plan, run.plan.options);
         for (const { doc } of builder.documents(run.warn, incrementalFilter(run, plan, table))) {
           if (writer) await writer.writeDocument(plan.table, plan.collection, doc);
           else if (BSON.calculateObjectSize(doc) > MAX_DOCUMENT_BYTES) run.log('warn', `${plan.collection}: a document is over 16 MiB (_id ${String(doc._id)}); the import would refuse it.`);
@@ -97,7 +97,7 @@ export async function exportStep(run: Run): Promise<void> {
   });
 }
 
-/** Saves checkpoints at most every two seconds, one write at a time; a failed save only delays the next one. */
+/** Saves checkpoints at most once a second, one write at a time; a failed save only delays the next one. */
 class CheckpointSaver {
   private last = 0;
   private saving: Promise<void> | undefined;
@@ -236,7 +236,7 @@ async function syncDeletes(run: Run): Promise<void> {
     const table = tableOf(run, plan);
     if (!table || !run.source) continue;
     const keep = new Set<string>();
-    for (const { doc } of new DocumentBuilder(run.source, table, plan, run.plan.options).documents(() => undefined)) keep.add(idKey(doc._id));
+    for (const { doc } of new DocumentBuilder(run.source, run.schema as SchemaInfo, plan, run.plan.options).documents(() => undefined)) keep.add(idKey(doc._id));
     const coll = db.collection(plan.collection);
     let gone: unknown[] = [];
     let deleted = 0;
@@ -304,7 +304,7 @@ export async function validateStep(run: Run): Promise<void> {
       let filter: Document | undefined;
       if (run.source && table) {
         const changedOnly = opts.incremental ? incrementalFilter(run, c, table) : {};
-        const docs = new DocumentBuilder(run.source, table, c, run.plan.options).documents(() => undefined, changedOnly);
+        const docs = new DocumentBuilder(run.source, run.schema as SchemaInfo, c, run.plan.options).documents(() => undefined, changedOnly);
         if (changedOnly.where && report.exported <= MAX_FILTERED_VALIDATION) {
           // Incremental: compare just the documents this run wrote, fetched by _id.
           const list = [...docs];

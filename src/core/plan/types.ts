@@ -43,6 +43,33 @@ export interface ArrayFieldPlan {
   ownerKeyColumn: string;
 }
 
+/**
+ * A related table embedded into each document (the mapping designer's rules, docs/mapping-plan.md):
+ * - 'array': one-to-many — the child rows whose `childColumns` equal the parent's `parentColumns`, as an array of
+ *   sub-documents (e.g. order lines inside an order), in the child's key order;
+ * - 'document': one-to-one or many-to-one lookup — the single child row whose `childColumns` (its primary key or a
+ *   unique key) equal the parent's `parentColumns`, as a sub-document, or merged into the parent's own fields
+ *   when `merge` is set (names prefixed with `mergePrefix`).
+ * Both are read by one ordered pass per relationship (a join SQLite runs with its indexes), never a query per row.
+ */
+export interface EmbedPlan {
+  field: string;
+  kind: 'array' | 'document';
+  table: string;
+  parentColumns: string[];
+  childColumns: string[];
+  /** The child's columns as fields of the sub-document (join columns are usually left out). */
+  fields: FieldPlan[];
+  /** 'document' only: put the child's fields into the parent instead of a sub-document. */
+  merge?: boolean;
+  mergePrefix?: string;
+  /**
+   * 'array' only: a parent whose document would pass 16 MiB with this array embedded: 'fail' reports the row;
+   * 'reference' stores the child keys instead (an array of key values, or of key sub-documents) for that document.
+   */
+  onTooLarge?: 'fail' | 'reference';
+}
+
 export interface IndexPlan {
   name: string;
   keys: Array<[field: string, direction: 1 | -1]>;
@@ -57,6 +84,8 @@ export interface CollectionPlan {
   id: IdPlan;
   fields: FieldPlan[];
   arrays: ArrayFieldPlan[];
+  /** Related tables embedded in each document (optional; the default plan embeds nothing). */
+  embeds?: EmbedPlan[];
   indexes: IndexPlan[];
   /**
    * For --incremental: the column whose value grows when a row is added or changed (e.g. updated_at), or 'rowid'

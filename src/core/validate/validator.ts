@@ -75,6 +75,15 @@ function idKeyOf(bson: Uint8Array): string {
   return keyOf(undefined);
 }
 
+/** BSON bytes of an expected document, or undefined when it is too large to serialize (over 16 MiB). */
+function serializeIfPossible(doc: Document): Uint8Array | undefined {
+  try {
+    return BSON.serialize(doc);
+  } catch {
+    return undefined;
+  }
+}
+
 const DESERIALIZE = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
 
 /**
@@ -105,14 +114,15 @@ export async function validateCollection(
   };
   // Documents out of step wait here, keyed by their _id's BSON bytes: when the partner arrives, identical bytes
   // are still a match without decoding (writes in parallel batches make the server's order differ a little).
-  const pendingExpected = new Map<string, { doc: Document; bson: Uint8Array }>();
+  const pendingExpected = new Map<string, { doc: Document; bson: Uint8Array | undefined }>();
   const pendingActual = new Map<string, Buffer>();
-  const pair = (e: Document, eBson: Uint8Array, raw: Buffer) => {
-    if (Buffer.compare(eBson, raw) === 0) result.matched++;
+  const pair = (e: Document, eBson: Uint8Array | undefined, raw: Buffer) => {
+    if (eBson && Buffer.compare(eBson, raw) === 0) result.matched++;
     else compare(e, BSON.deserialize(raw, DESERIALIZE));
   };
-  const placeExpected = (e: Document, bson: Uint8Array) => {
-    const k = idKeyOf(bson);
+  const placeExpected = (e: Document, bson: Uint8Array | undefined) => {
+    // A document over 16 MiB cannot be serialized (nor stored): key it by its _id alone.
+    const k = idKeyOf(bson ?? BSON.serialize({ _id: e._id }));
     const raw = pendingActual.get(k);
     if (raw) {
       pendingActual.delete(k);
@@ -143,11 +153,11 @@ export async function validateCollection(
       const raw = a && !a.done ? a.value : undefined;
       if (exp) result.expected++;
       if (raw) result.actual++;
-      const expBson = exp ? BSON.serialize(exp) : undefined;
+      const expBson = exp ? serializeIfPossible(exp) : undefined;
       if (expBson && raw && Buffer.compare(expBson, raw) === 0) {
         result.matched++;
       } else {
-        if (exp) placeExpected(exp, expBson as Uint8Array);
+        if (exp) placeExpected(exp, expBson);
         if (raw) placeActual(raw);
       }
       if ((result.expected & 1023) === 0) {

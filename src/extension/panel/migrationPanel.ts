@@ -145,7 +145,7 @@ export class MigrationPanel implements vscode.Disposable {
   private async testConnection(requestId: number, url: string, database: string): Promise<void> {
     try {
       const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs: 5000 });
-      this.deps.log.info(`Test connection ${url}: MongoDB ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`);
+      this.deps.log.info(`Test connection ${url}: ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`);
       this.post({ type: ToWebview.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections: check.existingCollections });
     } catch (e) {
       const error = errorInfo(e);
