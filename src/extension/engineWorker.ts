@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { inspectSource, testConnection } from '../core/inspect';
 import { loadDocumentPair } from '../core/documentPair';
 import { migrate } from '../core/pipeline/migrate';
+import { listHistory, rollback } from '../core/history/rollback';
 import { isMigrationError } from '../core/errors';
 import type { ExistingAnswer, HostToWorker, Job, JobTypes, WorkerToHost } from './engine/workerProtocol';
 
@@ -39,6 +40,10 @@ async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
       return testConnection(job.input.url, job.input.database, job.input.timeoutMs);
     case 'documentPair':
       return loadDocumentPair(job.input);
+    case 'history':
+      return (await listHistory({ mongoUrl: job.input.url, database: job.input.database })).map(({ plan: _plan, ...entry }) => entry);
+    case 'rollback':
+      return rollback({ mongoUrl: job.input.url, database: job.input.database, runId: job.input.runId });
     case 'migrate': {
       const { ask, ...options } = job.input;
       return migrate({

@@ -11,6 +11,7 @@ import { ReportStore } from './storage/reports';
 import { TargetStore } from './storage/targets';
 import { ValidationController } from './tree/validationController';
 import { ValidationModel } from './tree/validationModel';
+import { HistoryController } from './history/historyController';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new ReportStore(context.globalStorageUri, context.globalState);
   const model = new ValidationModel(context.workspaceState);
   const validation = new ValidationController(model, engine, targets, log);
+  const history = new HistoryController(engine, targets, model, log);
   const panels = new PanelController({ extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal() });
 
   context.subscriptions.push(
@@ -26,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     engine,
     model,
     validation,
+    history,
     panels,
     registerCommands({
       [Commands.migrate]: () => panels.open(),
@@ -43,6 +46,9 @@ export function activate(context: vscode.ExtensionContext): void {
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
       [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) => validation.openMismatch(node),
       [Commands.clearValidation]: () => validation.clear(),
+      [Commands.refreshHistory]: () => history.refresh(),
+      [Commands.resumeRun]: (item?: Parameters<HistoryController['resume']>[0]) => history.resume(item),
+      [Commands.rollbackRun]: (item?: Parameters<HistoryController['rollback']>[0]) => history.rollback(item),
     }),
   );
   log.info('SQLite to MongoDB activated');

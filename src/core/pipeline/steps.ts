@@ -19,7 +19,7 @@ import type { Run } from './run';
 
 /** Incremental runs validate just the changed documents, by _id, while the changed set stays this small. */
 const MAX_FILTERED_VALIDATION = 100_000;
-const CHECKPOINT_INTERVAL_MS = 2000;
+const CHECKPOINT_INTERVAL_MS = 1000;
 
 function tableOf(run: Run, plan: CollectionPlan): TableInfo | undefined {
   return run.schema?.tables.find((t) => t.name === plan.table);
@@ -91,8 +91,10 @@ export async function exportStep(run: Run): Promise<void> {
     } catch (e) {
       if (writer) await writer.abort();
       throw e;
+    } finally {
+      // Also when cancelled or failed part-way: the report says how far the export got.
+      run.report.totals.exported = done;
     }
-    run.report.totals.exported = done;
     return done;
   });
 }

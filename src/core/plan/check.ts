@@ -7,8 +7,17 @@ import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
  * fixing a plan file does not have to rerun once per mistake.
  */
 export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
-  const problems: string[] = [];
   if (!plan || typeof plan !== 'object') throw new MigrationError('PLAN_INVALID', 'The plan is not a JSON object.');
+  const problems = planProblems(plan, schema);
+  if (problems.length > 0) {
+    throw new MigrationError('PLAN_INVALID', `The mapping plan has ${problems.length} problem(s): ${problems.join('; ')}`, 'Print a fresh default with `sqlite2mongo plan` and compare.');
+  }
+  return plan;
+}
+
+/** Every problem of a plan, one sentence each (empty when the plan is usable); the mapping designer shows them inline. */
+export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
+  const problems: string[] = [];
   if (plan.version !== PLAN_VERSION) problems.push(`version must be ${PLAN_VERSION} (found ${JSON.stringify(plan.version)})`);
   if (!Array.isArray(plan.collections)) problems.push('collections must be an array');
   const names = new Set<string>();
@@ -77,8 +86,5 @@ export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
       fieldNames.add(a.field);
     }
   }
-  if (problems.length > 0) {
-    throw new MigrationError('PLAN_INVALID', `The mapping plan has ${problems.length} problem(s): ${problems.join('; ')}`, 'Print a fresh default with `sqlite2mongo plan` and compare.');
-  }
-  return plan;
+  return problems;
 }

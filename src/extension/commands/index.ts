@@ -10,6 +10,9 @@ export const Commands = {
   rerunValidation: 'sqlite2mongo.validation.rerun',
   openMismatch: 'sqlite2mongo.validation.openMismatch',
   clearValidation: 'sqlite2mongo.validation.clear',
+  refreshHistory: 'sqlite2mongo.history.refresh',
+  resumeRun: 'sqlite2mongo.history.resume',
+  rollbackRun: 'sqlite2mongo.history.rollback',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -8,6 +8,11 @@ import type { ExistingCollection, MigrateOptions } from '../../core/pipeline/mig
 import type { MigrationEvent } from '../../core/pipeline/events';
 import type { MigrationReport } from '../../core/pipeline/report';
 import type { PlanOptions } from '../../core/plan/types';
+import type { MigrationRecord } from '../../core/history/records';
+import type { RollbackOutcome } from '../../core/history/rollback';
+
+/** A run of the target's history as the History view shows it (the stored plan is left behind). */
+export type HistoryEntry = Omit<MigrationRecord, 'plan'>;
 
 /** migrate()'s options that cross a thread boundary (functions and the signal stay on each side). */
 export type WorkerMigrateOptions = Omit<MigrateOptions, 'signal' | 'onEvent' | 'askExisting'> & {
@@ -21,6 +26,8 @@ export interface JobTypes {
   inspect: { input: { file: string; planOptions?: Partial<PlanOptions> }; output: SourceInspection };
   testConnection: { input: { url: string; database: string; timeoutMs?: number }; output: ConnectionCheck };
   documentPair: { input: DocumentPairRequest; output: DocumentPair };
+  history: { input: { url: string; database: string }; output: HistoryEntry[] };
+  rollback: { input: { url: string; database: string; runId: string }; output: RollbackOutcome };
 }
 export type JobName = keyof JobTypes;
 export type Job = { [K in JobName]: { op: K; input: JobTypes[K]['input'] } }[JobName];
