@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { inspectSource, testConnection } from '../core/inspect';
+import { designSource } from '../core/design';
 import { loadDocumentPair } from '../core/documentPair';
 import { migrate } from '../core/pipeline/migrate';
 import { listHistory, rollback } from '../core/history/rollback';
@@ -35,7 +36,9 @@ port.on('message', (m: HostToWorker) => {
 async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
   switch (job.op) {
     case 'inspect':
-      return inspectSource(job.input.file, { planOptions: job.input.planOptions });
+      return inspectSource(job.input.file, { planOptions: job.input.planOptions, plan: job.input.plan });
+    case 'design':
+      return designSource(job.input);
     case 'testConnection':
       return testConnection(job.input.url, job.input.database, job.input.timeoutMs);
     case 'documentPair':

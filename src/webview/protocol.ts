@@ -11,7 +11,9 @@ import type { IfExists } from '../core/pipeline/migrate';
 import type { MigrationEvent, StepName } from '../core/pipeline/events';
 import type { MigrationReport } from '../core/pipeline/report';
 import type { SourceInspection } from '../core/inspect';
-import type { NullHandling } from '../core/plan/types';
+import type { DesignState } from '../core/design';
+import type { PlanEdit } from '../core/plan/edits';
+import type { MappingPlan, NullHandling } from '../core/plan/types';
 
 /** The panel's view type (package.json `onWebviewPanel:` activation and the serializer use it). */
 export const PANEL_VIEW_TYPE = 'sqlite2mongo.migrationPanel';
@@ -25,6 +27,8 @@ export const ToWebview = {
   runStarted: 'runStarted',
   runEvent: 'runEvent',
   runFinished: 'runFinished',
+  /** The plan file was saved by the designer: inspect again. */
+  planChanged: 'planChanged',
 } as const;
 
 export const ToHost = {
@@ -38,6 +42,7 @@ export const ToHost = {
   openReport: 'openReport',
   showLog: 'showLog',
   showValidation: 'showValidation',
+  openDesigner: 'openDesigner',
 } as const;
 
 /** Plan-wide settings the panel lets the user change (they change the plan and the sample documents). */
@@ -91,13 +96,15 @@ export type HostToWebview =
       /** The run this panel's host is running or last ran (its events follow); undefined after a window reload. */
       activeRunId?: number;
     }
-  | ({ type: typeof ToWebview.inspection; requestId: number } & ({ ok: true; inspection: SourceInspection } | { ok: false; error: ErrorInfo }))
+  /** `planFile`: the workspace plan file the inspection (and a migration started now) uses, e.g. `.sqlite2mongo/app.plan.json`. */
+  | ({ type: typeof ToWebview.inspection; requestId: number } & ({ ok: true; inspection: SourceInspection; planFile?: string } | { ok: false; error: ErrorInfo }))
   | ({ type: typeof ToWebview.connectionResult; requestId: number } & ({ ok: true; serverVersion: string; existingCollections: string[] } | { ok: false; error: ErrorInfo }))
   | { type: typeof ToWebview.outputFilePicked; requestId: number; path?: string }
   | { type: typeof ToWebview.targetUrl; requestId: number; targetId: string; url?: string; database?: string }
   | { type: typeof ToWebview.runStarted; runId: number; steps: StepName[] }
   | { type: typeof ToWebview.runEvent; runId: number; event: PanelRunEvent }
-  | ({ type: typeof ToWebview.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportUri?: string } | { ok: false; error: ErrorInfo }));
+  | ({ type: typeof ToWebview.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportUri?: string } | { ok: false; error: ErrorInfo }))
+  | { type: typeof ToWebview.planChanged };
 
 export type WebviewToHost =
   /** `restored`: the webview came back with state from getState() (a window reload), not as a fresh panel. */
@@ -110,7 +117,8 @@ export type WebviewToHost =
   | { type: typeof ToHost.cancel }
   | { type: typeof ToHost.openReport; reportUri: string }
   | { type: typeof ToHost.showLog }
-  | { type: typeof ToHost.showValidation };
+  | { type: typeof ToHost.showValidation }
+  | { type: typeof ToHost.openDesigner };
 
 /** The part of the webview's persisted state the host reads when VS Code restores the panel after a reload. */
 export interface PersistedPanelState {
@@ -119,4 +127,44 @@ export interface PersistedPanelState {
 
 export function isWebviewToHost(m: unknown): m is WebviewToHost {
   return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && Object.values(ToHost).includes((m as { type: string }).type as never);
+}
+
+// ------------------------------------------------------------------------------------------------ designer
+/** The mapping designer's view type (package.json `onWebviewPanel:` activation and its serializer use it). */
+export const DESIGNER_VIEW_TYPE = 'sqlite2mongo.designer';
+
+export const ToDesigner = {
+  init: 'init',
+  design: 'design',
+  saved: 'saved',
+} as const;
+
+export const FromDesigner = {
+  ready: 'ready',
+  edit: 'edit',
+  save: 'save',
+  /** Discard unsaved changes: the saved plan file again, or the default plan when there is none. */
+  revert: 'revert',
+  openMigration: 'openMigration',
+  openPlanFile: 'openPlanFile',
+} as const;
+
+export type HostToDesigner =
+  /** `planFile`: where Save writes, relative to the workspace folder; `planFileExists`: it holds a saved plan. */
+  | { type: typeof ToDesigner.init; sourcePath: string; planFile: string; planFileExists: boolean }
+  /** A new design after an edit (or the first one); `dirty`: the plan differs from the saved file. */
+  | ({ type: typeof ToDesigner.design; requestId: number } & ({ ok: true; design: DesignState; dirty: boolean } | { ok: false; error: ErrorInfo }))
+  | ({ type: typeof ToDesigner.saved; requestId: number } & ({ ok: true; planFile: string } | { ok: false; error: ErrorInfo }));
+
+export type DesignerToHost =
+  /** `plan`/`dirty`: the plan a restored webview was showing (unsaved edits survive a window reload). */
+  | { type: typeof FromDesigner.ready; restored: boolean; plan?: MappingPlan; dirty?: boolean }
+  | { type: typeof FromDesigner.edit; requestId: number; edit: PlanEdit }
+  | { type: typeof FromDesigner.save; requestId: number }
+  | { type: typeof FromDesigner.revert; requestId: number }
+  | { type: typeof FromDesigner.openMigration }
+  | { type: typeof FromDesigner.openPlanFile };
+
+export function isDesignerToHost(m: unknown): m is DesignerToHost {
+  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && Object.values(FromDesigner).includes((m as { type: string }).type as never);
 }

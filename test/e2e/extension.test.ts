@@ -202,6 +202,17 @@ describe('VS Code extension (packaged, in code-server)', function () {
     assert.equal(await row.locator('.codicon-pass-filled').count(), 1, 'a pass icon');
   });
 
+  it('the History view lists the run, completed, read from the target database', async function () {
+    await showValidationView(page);
+    const history = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*History/i }) });
+    const header = history.locator('.pane-header');
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const row = history.locator('.monaco-list-row', { has: page.locator('.label-description', { hasText: /completed · full · 3 documents/ }) });
+    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await row.locator('.label-name').innerText(), /^\d{8}-\d{6}-[0-9a-f]{4}$/, 'the run id');
+    await screenshot(page, path.join(IMAGES, 'history-view.png'));
+  });
+
   it('after a window reload the panel comes back with its summary, and the tree with its results', async function () {
     await runCommand(page, 'Developer: Reload Window');
     await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });

@@ -3,11 +3,12 @@
  * (given in `workerData`) and exits; while it runs, the host may cancel it or answer its questions.
  */
 import type { ConnectionCheck, SourceInspection } from '../../core/inspect';
+import type { DesignRequest, DesignState } from '../../core/design';
 import type { DocumentPair, DocumentPairRequest } from '../../core/documentPair';
 import type { ExistingCollection, MigrateOptions } from '../../core/pipeline/migrate';
 import type { MigrationEvent } from '../../core/pipeline/events';
 import type { MigrationReport } from '../../core/pipeline/report';
-import type { PlanOptions } from '../../core/plan/types';
+import type { MappingPlan, PlanOptions } from '../../core/plan/types';
 import type { MigrationRecord } from '../../core/history/records';
 import type { RollbackOutcome } from '../../core/history/rollback';
 
@@ -23,7 +24,10 @@ export type WorkerMigrateOptions = Omit<MigrateOptions, 'signal' | 'onEvent' | '
 /** Each job: what goes in and what comes out. */
 export interface JobTypes {
   migrate: { input: WorkerMigrateOptions; output: MigrationReport };
-  inspect: { input: { file: string; planOptions?: Partial<PlanOptions> }; output: SourceInspection };
+  /** With `plan` (a saved plan file): that plan, checked, and its samples; otherwise the default plan. */
+  inspect: { input: { file: string; planOptions?: Partial<PlanOptions>; plan?: MappingPlan }; output: SourceInspection };
+  /** The mapping designer: applies one edit to the plan and renders samples and warnings. */
+  design: { input: DesignRequest; output: DesignState };
   testConnection: { input: { url: string; database: string; timeoutMs?: number }; output: ConnectionCheck };
   documentPair: { input: DocumentPairRequest; output: DocumentPair };
   history: { input: { url: string; database: string }; output: HistoryEntry[] };

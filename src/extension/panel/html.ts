@@ -11,10 +11,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /**
- * The panel's HTML: a strict Content-Security-Policy (nothing by default; the one script by nonce; styles and the
+ * A webview's HTML (the migration panel's by default, the designer's with its own script and stylesheet): a strict Content-Security-Policy (nothing by default; the one script by nonce; styles and the
  * codicon font from the extension's own files), the stylesheets, and the bundled webview script.
  */
-export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, page: { script: string; styles: string[] } = { script: 'webview.js', styles: ['panel.css'] }): string {
   const nonce = randomBytes(16).toString('base64');
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [
@@ -31,12 +31,12 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, tit
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <link rel="stylesheet" href="${uri('dist', 'codicons', 'codicon.css')}">
-  <link rel="stylesheet" href="${uri('media', 'panel.css')}">
+${page.styles.map((css) => `  <link rel="stylesheet" href="${uri('media', css)}">`).join('\n')}
   <title>${escapeHtml(title)}</title>
 </head>
 <body>
   <main id="app" aria-live="polite"><p class="loading">Loading…</p></main>
-  <script nonce="${nonce}" src="${uri('dist', 'webview.js')}"></script>
+  <script nonce="${nonce}" src="${uri('dist', page.script)}"></script>
 </body>
 </html>`;
 }
