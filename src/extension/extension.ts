@@ -12,6 +12,8 @@ import { TargetStore } from './storage/targets';
 import { ValidationController } from './tree/validationController';
 import { ValidationModel } from './tree/validationModel';
 import { HistoryController } from './history/historyController';
+import { DesignerController } from './designer/designerController';
+import { PlanFiles } from './storage/planFiles';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -21,7 +23,14 @@ export function activate(context: vscode.ExtensionContext): void {
   const model = new ValidationModel(context.workspaceState);
   const validation = new ValidationController(model, engine, targets, log);
   const history = new HistoryController(engine, targets, model, log);
-  const panels = new PanelController({ extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal() });
+  const planFiles = new PlanFiles();
+  // The panel and the designer open each other (the panel's "Design mapping…", the designer's "Migrate…").
+  let designers: DesignerController | undefined;
+  const panels = new PanelController({
+    extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal(), planFiles,
+    openDesigner: (sourcePath) => designers!.open(vscode.Uri.file(sourcePath)),
+  });
+  designers = new DesignerController({ extensionUri: context.extensionUri, engine, log, planFiles, openMigration: (sourcePath) => panels.open(vscode.Uri.file(sourcePath)) });
 
   context.subscriptions.push(
     log,
@@ -30,9 +39,13 @@ export function activate(context: vscode.ExtensionContext): void {
     validation,
     history,
     panels,
+    planFiles,
+    designers,
     registerCommands({
       [Commands.migrate]: () => panels.open(),
       [Commands.migrateFile]: (uri?: vscode.Uri) => panels.open(uri),
+      [Commands.designMapping]: (uri?: vscode.Uri) => designers!.open(uri instanceof vscode.Uri ? uri : undefined),
+      [Commands.designMappingFile]: (uri?: vscode.Uri) => designers!.open(uri),
       [Commands.showLog]: () => log.show(),
       [Commands.openLastReport]: async () => {
         const last = reports.last();

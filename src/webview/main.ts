@@ -110,7 +110,11 @@ function buildLayout(): void {
         ),
       ),
       h('div', { class: 'col' },
-        h('section', { id: 'plan' }, h('h2', null, 'Mapping plan'), h('div', { id: 'plan-body' })),
+        h('section', { id: 'plan' },
+          h('div', { class: 'section-head' }, h('h2', null, 'Mapping plan'), button('design', 'type-hierarchy-sub', 'Design mapping…')),
+          h('div', { id: 'plan-file' }),
+          h('div', { id: 'plan-body' }),
+        ),
       ),
     ),
   );
@@ -205,6 +209,7 @@ function wireForm(): void {
   });
   byId('showValidation').addEventListener('click', () => post({ type: ToHost.showValidation }));
   byId('showLog').addEventListener('click', () => post({ type: ToHost.showLog }));
+  byId('design').addEventListener('click', () => post({ type: ToHost.openDesigner }));
 }
 
 function start(): void {
@@ -281,6 +286,10 @@ function renderSource(): void {
     return;
   }
   replaceChildren(body, sourceView(state.inspection));
+  replaceChildren(byId('plan-file'), state.planFile
+    ? h('div', { class: 'result result-ok', id: 'plan-file-note', role: 'status' }, icon('file-code'), ' ', h('span', null, 'Using plan ', h('code', null, state.planFile)),
+        h('div', { class: 'hint' }, 'Saved by the mapping designer; its own null, date and time-zone settings apply.'))
+    : null);
   const plan = planView(state.inspection);
   plan.classList.toggle('stale', state.inspecting);
   replaceChildren(byId('plan-body'), plan);
@@ -343,12 +352,16 @@ function onMessage(m: HostToWebview): void {
       state.inspecting = false;
       if (m.ok) {
         state.inspection = m.inspection;
+        state.planFile = m.planFile;
         state.inspectionError = undefined;
       } else {
         state.inspection = undefined;
         state.inspectionError = m.error;
       }
       break;
+    case ToWebview.planChanged:
+      inspect();
+      return;
     case ToWebview.connectionResult:
       if (!pending.delete(m.requestId)) return;
       state.connection = m.ok ? { phase: 'ok', serverVersion: m.serverVersion, existingCollections: m.existingCollections, database: state.form.database } : { phase: 'failed', error: m.error };

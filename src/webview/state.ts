@@ -58,6 +58,8 @@ export interface ViewState extends PersistedPanelState {
   defaultsApplied: boolean;
   recentTargets: RecentTarget[];
   inspection?: SourceInspection;
+  /** The designer's plan file the inspection used (e.g. `.sqlite2mongo/app.plan.json`); undefined: the default plan. */
+  planFile?: string;
   inspectionError?: ErrorInfo;
   inspecting: boolean;
   connection?: ConnectionState;

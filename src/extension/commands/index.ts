@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 export const Commands = {
   migrate: 'sqlite2mongo.migrate',
   migrateFile: 'sqlite2mongo.migrateFile',
+  designMapping: 'sqlite2mongo.designMapping',
+  designMappingFile: 'sqlite2mongo.designMappingFile',
   showLog: 'sqlite2mongo.showLog',
   openLastReport: 'sqlite2mongo.openLastReport',
   forgetConnections: 'sqlite2mongo.forgetConnections',

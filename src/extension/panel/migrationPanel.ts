@@ -8,6 +8,7 @@ import { EngineError, type EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
 import { MigrationRun } from '../migration/migrationRun';
 import { readDefaults } from '../settings';
+import type { PlanFiles } from '../storage/planFiles';
 import type { ReportStore } from '../storage/reports';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
@@ -21,6 +22,8 @@ export interface PanelDeps {
   reports: ReportStore;
   validation: ValidationModel;
   revealValidation: () => Promise<void>;
+  planFiles: PlanFiles;
+  openDesigner: (sourcePath: string) => Promise<void>;
 }
 
 const errorInfo = (e: unknown) =>
@@ -60,6 +63,11 @@ export class MigrationPanel implements vscode.Disposable {
         this.run?.setPanelVisible(panel.visible);
       }),
       panel.onDidDispose(() => this.onPanelClosed()),
+      deps.planFiles.onDidSave((saved) => {
+        if (saved !== sourcePath) return;
+        this.plan = undefined;
+        this.post({ type: ToWebview.planChanged });
+      }),
     );
   }
 
@@ -119,10 +127,24 @@ export class MigrationPanel implements vscode.Disposable {
       case ToHost.showValidation:
         await this.deps.revealValidation();
         return;
+      case ToHost.openDesigner:
+        await this.deps.openDesigner(this.sourcePath);
+        return;
     }
   }
 
+  /**
+   * The plan a migration started now uses: the designer's plan file when the workspace has one (read again each
+   * time, so a plan saved a moment ago counts), else the default plan for the panel's settings.
+   */
   private async loadPlan(settings: PlanSettings): Promise<MappingPlan> {
+    const saved = await this.deps.planFiles.read(this.sourcePath);
+    if (saved) {
+      // Checked against the file by the engine (a broken plan fails here, before anything is written).
+      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, plan: saved.plan });
+      this.deps.log.info(`Using plan ${saved.label}`);
+      return inspection.plan;
+    }
     const key = planKey(settings);
     if (this.plan?.key === key) return this.plan.plan;
     const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings });
@@ -132,9 +154,10 @@ export class MigrationPanel implements vscode.Disposable {
 
   private async inspect(requestId: number, settings: PlanSettings): Promise<void> {
     try {
-      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings });
-      this.plan = { key: planKey(settings), plan: inspection.plan };
-      this.post({ type: ToWebview.inspection, requestId, ok: true, inspection });
+      const saved = await this.deps.planFiles.read(this.sourcePath);
+      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings, plan: saved?.plan });
+      if (!saved) this.plan = { key: planKey(settings), plan: inspection.plan };
+      this.post({ type: ToWebview.inspection, requestId, ok: true, inspection, planFile: saved?.label });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.error(`Cannot read ${this.sourcePath}: ${error.message}`);

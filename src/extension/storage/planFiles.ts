@@ -46,8 +46,8 @@ export class PlanFiles implements vscode.Disposable {
   async write(sourcePath: string, plan: MappingPlan): Promise<PlanLocation> {
     const location = this.location(sourcePath);
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(location.uri, '..'));
-    const { source: _source, ...rest } = plan;
-    const text = JSON.stringify({ version: plan.version, source: { file: path.basename(sourcePath) }, ...rest }, null, 2) + '\n';
+    const { version, source: _source, ...rest } = plan;
+    const text = JSON.stringify({ version, source: { file: path.basename(sourcePath) }, ...rest }, null, 2) + '\n';
     await vscode.workspace.fs.writeFile(location.uri, Buffer.from(text, 'utf8'));
     this.saved.fire(sourcePath);
     return location;

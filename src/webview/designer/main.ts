@@ -1,0 +1,210 @@
+/**
+ * The mapping designer (browser code). Like the migration panel it talks to the host only through ../protocol:
+ * `ready` first, then edits by request id; each answer is a whole new design (plan, samples, warnings) that the
+ * page is rebuilt from. Everything shown is kept in one state object persisted with setState.
+ */
+import type { PlanEdit } from '../../core/plan/edits';
+import type { FieldType } from '../../core/plan/types';
+import { byId, h, icon, replaceChildren } from '../dom';
+import { bytes } from '../format';
+import { FromDesigner, ToDesigner, type DesignerToHost, type HostToDesigner } from '../protocol';
+import { initialDesignerState, planStatus, warningCounts, type DesignerViewState } from './state';
+import { collectionsView, schemaView } from './views';
+
+interface VsCodeApi {
+  postMessage(message: DesignerToHost): void;
+  getState(): (DesignerViewState & { openFields?: string[] }) | undefined;
+  setState(state: DesignerViewState & { openFields: string[] }): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const restored = vscode.getState();
+const state: DesignerViewState = restored ? { ...initialDesignerState(), ...restored, busy: false } : initialDesignerState();
+/** Tables whose field list is expanded. */
+const openFields = new Set<string>(restored?.openFields ?? []);
+let nextRequest = 1;
+let latestRequest = 0;
+
+function post(m: DesignerToHost): void {
+  vscode.postMessage(m);
+}
+
+function save(): void {
+  vscode.setState({ ...state, openFields: [...openFields] });
+}
+
+function edit(e: PlanEdit): void {
+  latestRequest = nextRequest++;
+  state.busy = true;
+  state.notice = undefined;
+  state.savedMessage = undefined;
+  post({ type: FromDesigner.edit, requestId: latestRequest, edit: e });
+  renderHeader();
+  byId('collections-body').classList.add('stale');
+}
+
+function button(id: string, iconName: string, text: string, kind: 'primary' | 'secondary' = 'secondary'): HTMLButtonElement {
+  return h('button', { id, class: `btn ${kind}`, type: 'button' }, icon(iconName), h('span', null, text));
+}
+
+function buildLayout(): void {
+  replaceChildren(byId('app'),
+    h('header', { class: 'top' },
+      h('div', { class: 'title' }, h('h1', null, icon('type-hierarchy-sub'), ' Design mapping'), h('div', { id: 'source-path', class: 'subtitle' })),
+      h('div', { class: 'actions' },
+        h('span', { id: 'plan-status', class: 'dim', role: 'status' }),
+        button('revert', 'discard', 'Revert'),
+        button('openPlan', 'go-to-file', 'Open plan file'),
+        button('migrate', 'play', 'Migrate…'),
+        button('save', 'save', 'Save plan', 'primary'),
+      ),
+    ),
+    h('div', { id: 'notice' }),
+    h('div', { class: 'layout designer' },
+      h('section', { id: 'schema' }, h('h2', null, 'SQLite schema'), h('div', { id: 'schema-body' })),
+      h('section', { id: 'collections' },
+        h('div', { class: 'section-head' }, h('h2', null, 'MongoDB collections'), h('span', { id: 'warning-count', class: 'dim' })),
+        h('div', { id: 'collections-body' })),
+    ),
+  );
+  byId('save').addEventListener('click', () => {
+    state.busy = true;
+    renderHeader();
+    post({ type: FromDesigner.save, requestId: nextRequest++ });
+  });
+  byId('revert').addEventListener('click', () => {
+    latestRequest = nextRequest++;
+    state.busy = true;
+    renderHeader();
+    post({ type: FromDesigner.revert, requestId: latestRequest });
+  });
+  byId('migrate').addEventListener('click', () => post({ type: FromDesigner.openMigration }));
+  byId('openPlan').addEventListener('click', () => post({ type: FromDesigner.openPlanFile }));
+  // One listener for every control: its data-edit says which edit it makes.
+  byId('app').addEventListener('change', (ev) => {
+    const el = ev.target as HTMLInputElement | HTMLSelectElement;
+    const e = editFor(el);
+    if (e) edit(e);
+  });
+  byId('app').addEventListener('toggle', (ev) => {
+    const details = ev.target as HTMLDetailsElement;
+    const table = details.closest('[data-table]')?.getAttribute('data-table');
+    if (!table || !details.classList.contains('fields-details')) return;
+    if (details.open) openFields.add(table);
+    else openFields.delete(table);
+    save();
+  }, true);
+}
+
+function editFor(el: HTMLInputElement | HTMLSelectElement): PlanEdit | undefined {
+  const d = el.dataset;
+  const checked = el instanceof HTMLInputElement && el.checked;
+  const value = el.value.trim();
+  switch (d.edit) {
+    case 'relationship':
+      return { kind: 'relationship', id: d.id!, mode: value as Extract<PlanEdit, { kind: 'relationship' }>['mode'] };
+    case 'junction':
+      return { kind: 'junction', table: d.table!, mode: value as Extract<PlanEdit, { kind: 'junction' }>['mode'] };
+    case 'include-table':
+      return { kind: 'table', table: d.table!, include: checked };
+    case 'collection-name':
+      return value ? { kind: 'collectionName', table: d.table!, name: value } : undefined;
+    case 'include-column':
+      return { kind: 'column', table: d.table!, column: d.column!, include: checked };
+    case 'field-name':
+      return value ? { kind: 'column', table: d.table!, column: d.column!, field: value } : undefined;
+    case 'field-type':
+      return { kind: 'column', table: d.table!, column: d.column!, type: value as FieldType };
+    case 'field-nulls':
+      return { kind: 'column', table: d.table!, column: d.column!, nulls: value === 'keep' || value === 'omit' ? value : 'default' };
+    case 'embed-field':
+      return value ? { kind: 'embedField', collection: d.collection!, field: d.field!, name: value } : undefined;
+    case 'embed-policy':
+      return { kind: 'embedPolicy', collection: d.collection!, field: d.field!, onTooLarge: value === 'reference' ? 'reference' : 'fail' };
+    default:
+      return undefined;
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ render
+function renderHeader(): void {
+  const d = state.design;
+  replaceChildren(byId('source-path'), h('span', { class: 'path', title: state.sourcePath }, state.sourcePath || '…'), d ? h('span', { class: 'dim' }, ` · ${bytes(d.sizeBytes)} · ${d.schema.tables.length} tables`) : null);
+  const status = byId('plan-status');
+  status.textContent = state.busy ? 'Updating…' : planStatus(state);
+  status.dataset.dirty = String(state.dirty);
+  byId<HTMLButtonElement>('save').disabled = state.busy || !d || !state.dirty;
+  byId<HTMLButtonElement>('revert').disabled = state.busy || !state.dirty;
+  byId<HTMLButtonElement>('openPlan').hidden = !state.planFileExists;
+  if (d) {
+    const n = warningCounts(d.warnings);
+    byId('warning-count').replaceChildren(
+      ...(n.errors + n.warnings === 0 ? [icon('pass', 'ok'), ' no warnings'] : [n.errors ? icon('error', 'bad') : icon('warning', 'warn'), ` ${n.errors ? `${n.errors} error${n.errors === 1 ? '' : 's'}, ` : ''}${n.warnings} warning${n.warnings === 1 ? '' : 's'}`]),
+    );
+  }
+}
+
+function render(): void {
+  renderHeader();
+  const notice = state.error
+    ? h('div', { class: 'result result-error', role: 'alert' }, icon('error'), ' ', state.error.message, state.error.hint ? h('div', { class: 'hint' }, state.error.hint) : null)
+    : state.notice
+      ? h('div', { class: 'result result-error', role: 'alert', id: 'edit-error' }, icon('warning'), ' ', state.notice)
+      : null;
+  replaceChildren(byId('notice'), notice);
+  const d = state.design;
+  if (!d) {
+    replaceChildren(byId('schema-body'), h('p', { class: 'dim' }, icon('loading', 'codicon-modifier-spin'), ' Reading the schema…'));
+    replaceChildren(byId('collections-body'), h('p', { class: 'dim' }, 'Building the plan…'));
+    return;
+  }
+  replaceChildren(byId('schema-body'), schemaView(d));
+  const body = byId('collections-body');
+  replaceChildren(body, collectionsView(d));
+  body.classList.toggle('stale', state.busy);
+  body.querySelectorAll<HTMLDetailsElement>('details.fields-details').forEach((details) => {
+    const table = details.closest('[data-table]')?.getAttribute('data-table');
+    if (table && openFields.has(table)) details.open = true;
+  });
+}
+
+// ------------------------------------------------------------------------------------------------ messages
+function onMessage(m: HostToDesigner): void {
+  switch (m.type) {
+    case ToDesigner.init:
+      state.sourcePath = m.sourcePath;
+      state.planFile = m.planFile;
+      state.planFileExists = m.planFileExists;
+      state.busy = true;
+      break;
+    case ToDesigner.design:
+      // Edits are answered in order: only the newest answer is shown.
+      if (m.requestId !== 0 && m.requestId !== latestRequest) return;
+      state.busy = false;
+      if (m.ok) {
+        state.design = m.design;
+        state.dirty = m.dirty;
+        state.error = undefined;
+        state.notice = m.design.editError;
+      } else state.error = m.error;
+      break;
+    case ToDesigner.saved:
+      state.busy = false;
+      if (m.ok) {
+        state.dirty = false;
+        state.planFileExists = true;
+        state.planFile = m.planFile;
+        state.savedMessage = `Saved to ${m.planFile}`;
+      } else state.error = m.error;
+      break;
+  }
+  save();
+  render();
+}
+
+window.addEventListener('message', (e: MessageEvent<HostToDesigner>) => onMessage(e.data));
+
+buildLayout();
+render();
+post({ type: FromDesigner.ready, restored: !!restored, plan: restored?.design?.plan, dirty: restored?.dirty });
