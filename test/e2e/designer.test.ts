@@ -14,7 +14,7 @@ import { MongoClient } from 'mongodb';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import type { MappingPlan } from '../../src/core/plan/types';
 import { startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
-import { makeDb } from '../unit/sqlite/fixtures-builders';
+import { makeDb } from '../helpers/sqliteBuilders';
 import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, screenshot, startCodeServer, type CodeServer } from './codeServer';
 import { packagedExtension } from './vsix';
 

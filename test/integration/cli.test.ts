@@ -4,12 +4,13 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
+import { sharedFixture } from '../helpers/fixtures';
 import { freePort, getTestMongoUrl, isRealMongo, startFerretDb, uniqueDbName } from '../helpers/mongoServer';
-import { cleanupTempDirs, tempDir } from '../unit/sqlite/fixtures-builders';
+import { cleanupTempDirs, tempDir } from '../helpers/sqliteBuilders';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
-const APP_DB = path.resolve(ROOT, '../shared/fixtures/app.db');
+const APP_DB = sharedFixture('app.db');
 
 function cli(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', input: '', timeout: 120_000 });

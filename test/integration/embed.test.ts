@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Binary, MongoClient } from 'mongodb';
 import { applyEmbed, inspectSource, migrate, type MappingPlan } from '../../src/core';
 import { getTestMongoUrl, uniqueDbName } from '../helpers/mongoServer';
-import { cleanupTempDirs, makeDb, tempDir } from '../unit/sqlite/fixtures-builders';
+import { cleanupTempDirs, makeDb, tempDir } from '../helpers/sqliteBuilders';
 
 const SHOP = `
 CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);

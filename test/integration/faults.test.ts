@@ -7,11 +7,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { MongoClient, type Document } from 'mongodb';
 import { migrate, rollback, type MigrateOptions, type MigrationReport } from '../../src/core';
+import { sharedFixturesDir } from '../helpers/fixtures';
 import { getTestMongoUrl, startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
-import { cleanupTempDirs, py, tempDir } from '../unit/sqlite/fixtures-builders';
+import { cleanupTempDirs, py, tempDir } from '../helpers/sqliteBuilders';
 
 const ROOT = path.resolve(__dirname, '../..');
-const FIXTURES = path.resolve(ROOT, '../shared/fixtures');
+const FIXTURES = sharedFixturesDir();
 const RESOURCES = 12_000;
 const EVENTS = 6_000;
 

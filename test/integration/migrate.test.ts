@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Binary, Double, Int32, Long, MongoClient, type Db, type Document } from 'mongodb';
 import { migrate, type MigrateOptions, type MigrationEvent } from '../../src/core';
+import { sharedFixturesDir } from '../helpers/fixtures';
 import { getTestMongoUrl, isRealMongo, uniqueDbName } from '../helpers/mongoServer';
-import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../unit/sqlite/fixtures-builders';
+import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures');
+const FIXTURES = sharedFixturesDir();
 const RAW = { promoteValues: false, promoteLongs: false } as const;
 
 let client: MongoClient;

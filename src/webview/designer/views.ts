@@ -22,7 +22,7 @@ function warningList(warnings: PlanWarning[] | undefined, id?: string): Child {
   return h('ul', { class: 'warnings', ...(id ? { id } : {}) },
     warnings.map((w) => h('li', { class: `warning ${w.severity}`, 'data-kind': w.kind, ...(w.field ? { 'data-field': w.field } : {}) },
       icon(w.severity === 'error' ? 'error' : 'warning', w.severity === 'error' ? 'bad' : 'warn'), ' ',
-      w.field ? [h('code', null, w.field), ': '] : null,
+      w.field && w.kind !== 'lossy-type' ? [h('code', null, w.field), ': '] : null,
       w.message)));
 }
 

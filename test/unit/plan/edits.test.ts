@@ -5,7 +5,7 @@ import { designSource } from '../../../src/core/design';
 import { applyPlanEdit, designJunctions, designRelationships } from '../../../src/core/plan/edits';
 import { checkPlan } from '../../../src/core/plan/check';
 import type { MappingPlan } from '../../../src/core/plan/types';
-import { cleanupTempDirs, makeDb, tempDir } from '../sqlite/fixtures-builders';
+import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
 
 const SHOP = `
 CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);

@@ -7,7 +7,7 @@ import type { MappingPlan } from '../../../src/core/plan/types';
 import { planWarnings } from '../../../src/core/plan/warnings';
 import { introspect, openSqliteSource, type SqliteSource } from '../../../src/core/sqlite';
 import type { SchemaInfo } from '../../../src/core/sqlite/types';
-import { cleanupTempDirs, makeDb, tempDir } from '../sqlite/fixtures-builders';
+import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
 
 const DB = `
 CREATE TABLE products (sku TEXT PRIMARY KEY, title TEXT, price REAL, stock INTEGER, big INTEGER, added TEXT, code TEXT, flag INTEGER);

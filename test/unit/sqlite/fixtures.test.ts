@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { introspect, iterateQuery, iterateRows, openSqliteSource, type SchemaInfo, type SqliteSource } from '../../../src/core/sqlite';
-import { pyCounts, pyJson } from './fixtures-builders';
+import { pyCounts, pyJson } from '../../helpers/sqliteBuilders';
+import { sharedFixturesDir } from '../../helpers/fixtures';
 
-const FIXTURES = '/work/shared/fixtures';
+const FIXTURES = sharedFixturesDir();
 
 describe('sqlite: shared fixtures', () => {
   describe('app.db (FastAPI CRUD shape)', () => {

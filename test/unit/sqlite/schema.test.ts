@@ -12,7 +12,7 @@ import {
   type SqliteSource,
   type TableInfo,
 } from '../../../src/core/sqlite';
-import { cleanupTempDirs, makeDb, tempDir } from './fixtures-builders';
+import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
 
 const DDL = `
 CREATE TABLE "order" ("id" INTEGER PRIMARY KEY, "group" TEXT NOT NULL DEFAULT 'x', "select" REAL DEFAULT (1.5 * 2));

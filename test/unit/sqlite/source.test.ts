@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_MAX_BYTES, introspect, iterateRows, openSqliteSource } from '../../../src/core/sqlite';
-import { cleanupTempDirs, encodeWal, expectMigrationError, fileDigest, makeDb, py, tempDir } from './fixtures-builders';
+import { cleanupTempDirs, encodeWal, expectMigrationError, fileDigest, makeDb, py, tempDir } from '../../helpers/sqliteBuilders';
 
 /** A rollback-mode database with enough rows to span many pages (and overflow pages for the big rows). */
 function makeMultiPageDb(file: string): string {

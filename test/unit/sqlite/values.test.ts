@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { introspect, iterateRows, openSqliteSource, type SqliteSource, type SqlValue, type TableInfo } from '../../../src/core/sqlite';
-import { cleanupTempDirs, pyJson, tempDir } from './fixtures-builders';
+import { cleanupTempDirs, pyJson, tempDir } from '../../helpers/sqliteBuilders';
 
 /**
  * Python writes every awkward value into a table and reports how it reads each one back, as an exact fingerprint:

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyWal, introspect, iterateRows, openSqliteSource, WalError } from '../../../src/core/sqlite';
-import { cleanupTempDirs, encodeWal, fileDigest, parseWalFrames, py, pyJson, tempDir } from './fixtures-builders';
+import { cleanupTempDirs, encodeWal, fileDigest, parseWalFrames, py, pyJson, tempDir } from '../../helpers/sqliteBuilders';
 
 /**
  * Builds a WAL-mode database whose newest committed changes exist ONLY in the -wal file: 10 rows are checkpointed

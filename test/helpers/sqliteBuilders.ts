@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MigrationError, type ErrorCode } from '../../../../src/core/errors';
+import { MigrationError, type ErrorCode } from '../../src/core/errors';
 
 const created: string[] = [];
 
