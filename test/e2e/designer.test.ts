@@ -17,16 +17,12 @@ import { startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoSe
 import { makeDb } from '../helpers/sqliteBuilders';
 import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, screenshot, startCodeServer, type CodeServer } from './codeServer';
 import { packagedExtension } from './vsix';
+import { SHOP_SCHEMA } from '../helpers/shop';
 
 const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 
 /** The shop of test/integration/embed.test.ts, with a few more rows. */
-const SHOP = `
-CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);
-CREATE TABLE products (sku TEXT PRIMARY KEY, title TEXT, price REAL);
-CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id), placed_at DATETIME, note TEXT);
-CREATE TABLE order_lines (order_id INTEGER REFERENCES orders(id), line_no INTEGER, sku TEXT REFERENCES products(sku), qty INTEGER,
-  PRIMARY KEY (order_id, line_no));
+const SHOP = `${SHOP_SCHEMA}
 INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', NULL), (3, 'Linus', 'l@example.com');
 INSERT INTO products VALUES ('A-1', 'Anvil', 99.5), ('B-2', 'Bolt', 0.25), ('C-3', 'Crate', 12.0);
 INSERT INTO orders VALUES (10, 1, '2024-05-01 10:00:00', 'first'), (11, 2, '2024-05-02 11:30:00', NULL), (12, NULL, '2024-05-03 09:15:00', 'walk-in'),

@@ -6,13 +6,9 @@ import { applyPlanEdit, designJunctions, designRelationships } from '../../../sr
 import { checkPlan } from '../../../src/core/plan/check';
 import type { MappingPlan } from '../../../src/core/plan/types';
 import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
+import { SHOP_SCHEMA } from '../../helpers/shop';
 
-const SHOP = `
-CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);
-CREATE TABLE products (sku TEXT PRIMARY KEY, title TEXT, price REAL);
-CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers(id), placed_at DATETIME, note TEXT);
-CREATE TABLE order_lines (order_id INTEGER REFERENCES orders(id), line_no INTEGER, sku TEXT REFERENCES products(sku), qty INTEGER,
-  PRIMARY KEY (order_id, line_no));
+const SHOP = `${SHOP_SCHEMA}
 CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
 CREATE TABLE product_tags (product_sku TEXT REFERENCES products(sku), tag_id INTEGER REFERENCES tags(id), PRIMARY KEY (product_sku, tag_id));
 INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', NULL);
