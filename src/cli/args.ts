@@ -75,7 +75,8 @@ Output:
   -h, --help  -v, --version
 
 Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 20–25 target problems; 30–31 plan/input file invalid;
-40 rows refused; 41 validation mismatches; 130 cancelled. See docs/migration.md.`;
+32 nothing to resume or history mismatch; 40 rows refused; 41 validation mismatches; 130 cancelled.
+See docs/migration.md.`;
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

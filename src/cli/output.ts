@@ -20,7 +20,18 @@ export class ConsoleRenderer {
   private lastPlain = 0;
   private liveLine = false;
 
-  constructor(private readonly out: NodeJS.WritableStream, private readonly mode: OutputMode) {}
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly mode: OutputMode,
+    private readonly err: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  /** The closing line of a run that did not succeed goes to stderr, like every other error. */
+  private fail(text: string): void {
+    if (this.liveLine) this.out.write('\r\x1b[2K');
+    this.liveLine = false;
+    this.err.write(text + '\n');
+  }
 
   onEvent = (e: MigrationEvent): void => {
     if (this.mode === 'json') {
@@ -77,13 +88,13 @@ export class ConsoleRenderer {
     const l = (s = '') => this.line(s);
     if (Object.keys(report.steps).length === 0) {
       // Stopped before any step (bad source, unreachable server, …): the error alone says it all.
-      l(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
+      this.fail(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
       return;
     }
     l();
     l('Summary');
     l(`  Source   ${report.source.inputFile ?? report.source.path}${report.source.sizeBytes ? ` (${fmt(report.source.sizeBytes)} bytes)` : ''}`);
-    l(`  Target   ${report.target.url} → database ${report.target.database}`);
+    if (report.steps.import || report.steps.validate) l(`  Target   ${report.target.url} → database ${report.target.database}`);
     const cols = ['Collection', 'Rows', 'Exported', 'Imported', 'Failed', 'Validated', 'Mismatches', 'Warnings'];
     const rows = report.collections.map((c) => [c.collection, fmt(c.sourceRows), fmt(c.exported), fmt(c.imported), fmt(c.failed), fmt(c.validation?.matched ?? 0), fmt(c.validation?.mismatches ?? 0), fmt(c.warnings)]);
     const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -108,9 +119,13 @@ export class ConsoleRenderer {
       for (const ix of c.indexes) if (ix.status === 'failed' || ix.status === 'created-non-unique') l(`  index    ${c.collection}.${ix.name}: ${ix.status} ${ix.message ?? ''}`);
     }
     for (const note of report.notes) l(`  note     ${note}`);
-    if (report.status === 'succeeded') l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
-    else if (report.status === 'dry-run') l(`✓ Dry run: ${fmt(report.totals.exported)} documents would be written; nothing was written to MongoDB.`);
-    else if (report.status === 'cancelled') l(`✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.`);
-    else l(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
+    const ran = (step: string) => !!report.steps[step as keyof typeof report.steps] && !report.steps[step as keyof typeof report.steps]?.skipped;
+    if (report.status === 'succeeded') {
+      if (!ran('import') && !ran('validate')) l(`✓ Exported ${fmt(report.totals.exported)} documents${report.options.outputFile ? ` to ${report.options.outputFile}` : ''}.`);
+      else if (!ran('import')) l(`✓ Validated ${fmt(report.totals.validated)} documents: the target matches the source.`);
+      else if (!ran('validate')) l(`✓ Migrated ${fmt(report.totals.imported)} documents (not validated: --no-validate).`);
+      else l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
+    } else if (report.status === 'dry-run') l(`✓ Dry run: ${fmt(report.totals.exported)} documents converted; nothing was written to MongoDB.`);
+    else this.fail(report.status === 'cancelled' ? `✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.` : `✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
   }
 }

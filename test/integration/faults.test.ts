@@ -168,37 +168,52 @@ describe('faults: cancel, reruns, incremental sync, rollback', function () {
     assert.ok(before.length > 1000, 'the snapshot holds the documents');
   });
 
-  it('--incremental --sync-deletes copies 10 changed + 5 new rows, deletes 2, and the target equals the new source', async () => {
+  it('--incremental --sync-deletes copies changed and new rows, deletes removed ones, and the target equals the new source', async () => {
     const database = uniqueDbName('incr');
     const file = path.join(tempDir(), 'incr.db');
-    execFileSync('python3', [path.join(FIXTURES, 'make_app_db.py'), file, '--resources', '2000']);
+    execFileSync('python3', [path.join(FIXTURES, 'make_app_db.py'), file, '--resources', '500']);
+    // A table of its own (no arrays, no embeds): the one where the watermark alone decides what is copied.
+    py(
+      `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute('CREATE TABLE audit (id INTEGER PRIMARY KEY, msg TEXT, updated_at DATETIME)')
+con.executemany('INSERT INTO audit VALUES (?, ?, ?)', [(i, f'event {i}', '2024-01-01 00:%02d:%02d' % (i // 60 % 60, i % 60)) for i in range(1, 501)])
+con.commit()`,
+      file,
+    );
     const full = await migrate({ sqlitePath: file, mongoUrl: url(), database, ifExists: 'fail' });
     assert.equal(full.status, 'succeeded', JSON.stringify(full.error));
     py(
       `import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 later = '2030-01-01 00:00:00.000000'
-for i in range(1, 11):
-    con.execute('UPDATE resources SET name = ?, updated_at = ? WHERE id = ?', (f'renamed-{i}', later, i * 7))
+for table in ('resources', 'audit'):
+    for i in range(1, 11):
+        con.execute(f'UPDATE {table} SET updated_at = ? WHERE id = ?', (later, i * 7))
+    con.execute(f'DELETE FROM {table} WHERE id IN (499, 500)')
+con.execute("UPDATE resources SET name = 'renamed' WHERE id = 7")
 for i in range(5):
     con.execute('INSERT INTO resources (id, name, description, created_at, updated_at) VALUES (?, ?, NULL, ?, ?)', (5001 + i, f'new-{i}', later, later))
-con.execute('INSERT INTO resource_dependencies VALUES (5001, 7)')
-# Deleting a resource deletes its links (ON DELETE CASCADE); links *to* it from others are changes of those
-# resources, which the app records by bumping their updated_at.
-con.execute('UPDATE resources SET updated_at = ? WHERE id IN (SELECT resource_id FROM resource_dependencies WHERE dependency_id IN (1999, 2000))', (later,))
-con.execute('DELETE FROM resource_dependencies WHERE resource_id IN (1999, 2000) OR dependency_id IN (1999, 2000)')
-con.execute('DELETE FROM resources WHERE id IN (1999, 2000)')
+    con.execute('INSERT INTO audit VALUES (?, ?, ?)', (5001 + i, f'new {i}', later))
+con.execute('DELETE FROM resource_dependencies WHERE resource_id IN (499, 500) OR dependency_id IN (499, 500)')
+# A change in the junction table alone: the owner's updated_at does not move, yet its array changes.
+owner = con.execute('SELECT min(resource_id) FROM resource_dependencies WHERE resource_id > 100').fetchone()[0]
+con.execute('DELETE FROM resource_dependencies WHERE resource_id = ?', (owner,))
 con.commit()`,
       file,
     );
     const incremental = await migrate({ sqlitePath: file, mongoUrl: url(), database, incremental: true, syncDeletes: true });
     assert.equal(incremental.status, 'succeeded', JSON.stringify(incremental.error) + JSON.stringify(incremental.mismatches.slice(0, 3)));
-    // 10 changed + 5 new rows, plus the one row at the previous watermark (>=: the boundary is re-copied, harmlessly).
-    assert.equal(incremental.totals.exported, 16, 'only the changed and new rows are copied');
-    assert.equal(incremental.totals.deleted, 2);
+    const exported = Object.fromEntries(incremental.collections.map((c) => [c.collection, c.exported]));
+    // audit: 10 changed + 5 new. (Rows at the previous watermark would be re-copied too — the filter is >= — but
+    // the only one, id 500, was deleted.)
+    assert.equal(exported.audit, 15, 'only the changed and new audit rows are copied');
+    // resources: its dependencies come from another table, whose changes no watermark sees: copied whole.
+    assert.equal(exported.resources, 503);
+    assert.equal(incremental.totals.deleted, 4);
     const check = await migrate({ sqlitePath: file, mongoUrl: url(), database, steps: ['validate'] });
     assert.equal(check.status, 'succeeded', JSON.stringify(check.mismatches.slice(0, 5)));
-    assert.equal(check.totals.validated, 2003);
+    assert.equal(check.totals.validated, 503 + 503);
   });
 
   it('rollback removes what a run created and leaves an unrelated collection untouched', async () => {

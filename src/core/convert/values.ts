@@ -137,7 +137,9 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
         return (v, warn) => {
           if (typeof v !== 'string') return keep(v, 'not-json', warn);
           try {
-            return JSON.parse(v);
+            // Numbers outside int32 become explicit doubles: a bare JS number would be written as int64 in the
+            // intermediate file but as a double when sent directly, and the two would not compare equal.
+            return JSON.parse(v, (_key, x: unknown) => (typeof x === 'number' && !(Number.isInteger(x) && x >= -2147483648 && x <= 2147483647) ? new Double(x) : x));
           } catch {
             return keep(v, 'not-json', warn);
           }

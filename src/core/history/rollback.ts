@@ -39,6 +39,7 @@ export async function rollback(opts: { mongoUrl: string; database: string; runId
       if (!c.existedBefore || c.action === 'dropped') {
         await db.collection(c.collection).drop().catch(() => undefined);
         outcome.dropped.push(c.collection);
+        if (!c.existedBefore && c.action !== 'dropped') outcome.limits.push(`${c.collection}: dropped as created by the run (an empty collection that existed before counts as created).`);
         if (c.action === 'dropped') outcome.limits.push(`${c.collection}: its ${c.documentsBefore} earlier documents were dropped by the run (--if-exists drop) and cannot be restored.`);
         continue;
       }
@@ -48,6 +49,7 @@ export async function rollback(opts: { mongoUrl: string; database: string; runId
         removed += result.deletedCount;
       }
       outcome.removed[c.collection] = removed;
+      outcome.limits.push(`${c.collection}: indexes the run created there are kept.`);
       if (c.action === 'upserted') outcome.limits.push(`${c.collection}: documents the run replaced (upsert by _id) keep their new content.`);
     }
     if (record.kind === 'incremental') outcome.limits.push('Rows deleted by --sync-deletes are not restored.');

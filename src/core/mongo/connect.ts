@@ -33,7 +33,11 @@ function causeCode(e: unknown): string | undefined {
 export function explainConnectionError(e: unknown, url: string): MigrationError {
   const shown = maskUrl(url);
   if (e instanceof MigrationError) return e;
-  if (e instanceof MongoParseError) return new MigrationError('TARGET_URL_INVALID', `Malformed MongoDB URL ${shown}: ${e.message}`, 'Expected mongodb://[user:password@]host[:port][/db] or mongodb+srv://…', { cause: e });
+  // By name too: the connection-string parser throws its own MongoParseError class.
+  if (e instanceof MongoParseError || (e instanceof Error && e.name === 'MongoParseError')) return new MigrationError('TARGET_URL_INVALID', `Malformed MongoDB URL ${shown}: ${e.message}`, 'Expected mongodb://[user:password@]host[:port][/db] or mongodb+srv://…', { cause: e });
+  if (e instanceof MongoServerError && e.code === 13) {
+    return new MigrationError('TARGET_AUTH_FAILED', `${shown} requires authentication: ${e.message}`, 'Put the user and password in the URL: mongodb://user:password@host:port/?authSource=admin', { cause: e });
+  }
   if (e instanceof MongoServerError && (e.code === 18 || /auth/i.test(e.message))) {
     return new MigrationError('TARGET_AUTH_FAILED', `Authentication failed for ${shown}: ${e.message}`, 'Check the user name, password and authSource (e.g. ?authSource=admin).', { cause: e });
   }

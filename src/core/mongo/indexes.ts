@@ -33,7 +33,8 @@ export async function createPlannedIndexes(collection: Collection, indexes: Inde
       await collection.createIndex(keys, ix.unique ? { name: ix.name, unique: true } : { name: ix.name });
       outcomes.push({ ...base, status: 'created' });
     } catch (e) {
-      const duplicate = e instanceof MongoServerError && (e.code === 11000 || /duplicate/i.test(e.message));
+      // MongoDB says E11000 duplicate key; FerretDB's SQLite backend says "UNIQUE constraint failed".
+      const duplicate = e instanceof MongoServerError && (e.code === 11000 || /duplicate|UNIQUE constraint failed/i.test(e.message));
       if (ix.unique && duplicate) {
         try {
           await collection.createIndex(keys, { name: ix.name });

@@ -2,7 +2,7 @@ import { MongoServerError } from 'mongodb';
 import { MigrationError } from '../errors';
 import { HistoryStore, newRunId, planHash, type CollectionRecord, type MigrationRecord } from '../history/records';
 import { defaultPlanFor } from '../inspect';
-import { checkDatabaseName, connectMongo } from '../mongo/connect';
+import { checkDatabaseName, connectMongo, explainConnectionError } from '../mongo/connect';
 import { DEFAULT_CONCURRENCY } from '../mongo/writer';
 import { readNdjsonHeader } from '../ndjson/reader';
 import { checkPlan } from '../plan/check';
@@ -46,6 +46,8 @@ export async function prepareTarget(run: Run): Promise<void> {
     if (e instanceof MongoServerError && e.code === 73) {
       throw new MigrationError('TARGET_DB_NAME_INVALID', `The server refuses the database name ${JSON.stringify(run.opts.database)}: ${e.message}`, 'Use letters, digits, "_" and "-" (pass --mongodb-db).', { cause: e });
     }
+    // Unauthorized: the server wants credentials the URL does not carry (or a user without rights on the database).
+    if (e instanceof MongoServerError && e.code === 13) throw explainConnectionError(e, run.opts.mongoUrl);
     throw e;
   }
 }

@@ -33,6 +33,9 @@ function watermarkRef(table: TableInfo, column: string): string {
 /** The parent-row filter of an incremental run: rows at or past the previous run's watermark (re-copying the boundary is harmless). */
 function incrementalFilter(run: Run, plan: CollectionPlan, table: TableInfo): { where?: string; params?: SqlValue[] } {
   if (!run.opts.incremental || !plan.incremental) return {};
+  // Junction arrays and embedded rows come from other tables, whose changes the parent's watermark cannot see:
+  // such collections are copied whole (as upserts) so an incremental run never leaves a stale array behind.
+  if (plan.arrays.length > 0 || (plan.embeds ?? []).length > 0) return {};
   const previous = run.baseRecord?.collections.find((c) => c.collection === plan.collection)?.watermark;
   if (!previous?.value || previous.column !== plan.incremental.column) return {};
   return { where: `${watermarkRef(table, plan.incremental.column)} >= ?`, params: [loadValue(previous.value)] };
@@ -217,8 +220,13 @@ export async function importStep(run: Run): Promise<void> {
     } catch (e) {
       await writer?.drain();
       if (writer && current) {
-        current.imported += writer.counts.written;
-        current.failed = writer.counts.failed;
+        // Stopped part-way (refused row with --on-error stop, cancel, lost server): keep what the writer knows.
+        const counts = writer.counts;
+        current.imported += counts.written;
+        current.failed = counts.failed;
+        current.duplicates = counts.duplicates;
+        current.duplicateKeys = counts.duplicateKeys;
+        run.report.errors.push(...counts.errors.slice(0, Math.max(0, 1000 - run.report.errors.length)));
       }
       await saver.flush();
       throw e;

@@ -1,6 +1,7 @@
 import { MigrationError } from '../errors';
 import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
+import { parseZoneOffset } from '../convert/dates';
 
 /**
  * Checks a plan (usually hand-edited) against the source schema and lists every problem at once, so a user
@@ -20,9 +21,20 @@ export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
   const problems: string[] = [];
   if (plan.version !== PLAN_VERSION) problems.push(`version must be ${PLAN_VERSION} (found ${JSON.stringify(plan.version)})`);
   if (!Array.isArray(plan.collections)) problems.push('collections must be an array');
+  if (!Array.isArray(plan.skipped)) problems.push('skipped must be an array (it may be empty)');
+  if (!plan.options || typeof plan.options !== 'object') problems.push('options must be an object: { "nulls": "keep", "timezone": "UTC", "detectTextDates": true }');
+  else {
+    if (!['keep', 'omit'].includes(plan.options.nulls)) problems.push('options.nulls must be "keep" or "omit"');
+    if (parseZoneOffset(String(plan.options.timezone)) === null) problems.push(`options.timezone ${JSON.stringify(plan.options.timezone)} is not "UTC" or a fixed offset like "+02:00" (named zones such as Europe/Paris are not supported)`);
+  }
   const names = new Set<string>();
   for (const [i, c] of (Array.isArray(plan.collections) ? plan.collections : []).entries()) {
     const at = `collections[${i}] (${c?.collection ?? '?'})`;
+    const missing = (['fields', 'arrays', 'indexes'] as const).filter((k) => !Array.isArray(c?.[k]));
+    if (missing.length > 0) {
+      problems.push(`${at}: ${missing.join(', ')} must be arrays (they may be empty)`);
+      continue;
+    }
     if (!c.collection || /^\$|\u0000|^system\./.test(c.collection)) problems.push(`${at}: invalid collection name`);
     if (names.has(c.collection)) problems.push(`${at}: collection name used twice`);
     names.add(c.collection);
