@@ -5,7 +5,7 @@ import { connectMongo } from './mongo/connect';
 import { checkPlan } from './plan/check';
 import { buildDefaultPlan } from './plan/defaults';
 import type { MappingPlan, PlanOptions } from './plan/types';
-import { introspect, iterateQuery, openSqliteSource, quoteIdent, type SqliteSource } from './sqlite';
+import { introspect, iterateQuery, listSkippedTables, openSqliteSource, quoteIdent, type SqliteSource } from './sqlite';
 import type { SchemaInfo } from './sqlite/types';
 
 export interface SourceInspection {
@@ -31,7 +31,10 @@ export function columnSampler(source: SqliteSource) {
 
 /** The default plan for a source, with review notes; `options` overrides plan-wide settings (nulls, dates). */
 export function defaultPlanFor(source: SqliteSource, schema: SchemaInfo = introspect(source), options?: Partial<PlanOptions>) {
-  return buildDefaultPlan(schema, { sampler: columnSampler(source), sourceFile: path.basename(source.path), options });
+  const built = buildDefaultPlan(schema, { sampler: columnSampler(source), sourceFile: path.basename(source.path), options });
+  // Virtual tables (FTS, R-Tree…) and their shadow tables are not read: say so in the plan rather than silently.
+  for (const t of listSkippedTables(source)) built.plan.skipped.push({ table: t.name, reason: `${t.reason} table (${t.detail}); not migrated` });
+  return built;
 }
 
 /** Renders the first document of each planned collection exactly as the migration would build it. */

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { defaultPlanFor } from '../../../src/core/inspect';
+import { openSqliteSource } from '../../../src/core/sqlite';
+import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
 import { buildDefaultPlan, junctionArrayName } from '../../../src/core/plan/defaults';
 import { assignFieldNames, sanitizeFieldName } from '../../../src/core/plan/fieldNames';
 import { checkPlan } from '../../../src/core/plan/check';
@@ -92,5 +96,23 @@ describe('field-name rule', () => {
     assert.equal(sanitizeFieldName('_id'), '_id_');
     assert.equal(sanitizeFieldName(''), '_');
     assert.deepEqual(assignFieldNames(['a.b', 'a_b', 'a.b'], ['_id']), ['a_b', 'a_b_2', 'a_b_3']);
+  });
+});
+
+describe('default plan of a real file', () => {
+  after(() => cleanupTempDirs());
+  it('lists virtual (FTS) tables and their shadow tables as skipped, instead of leaving them out silently', async () => {
+    const file = path.join(tempDir(), 'fts.db');
+    makeDb(file, 'CREATE VIRTUAL TABLE docs USING fts5(body); CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);');
+    const source = await openSqliteSource(file);
+    try {
+      const { plan } = defaultPlanFor(source);
+      assert.deepEqual(plan.collections.map((c) => c.collection), ['notes']);
+      const skipped = plan.skipped.map((s) => s.table);
+      assert.ok(skipped.includes('docs') && skipped.includes('docs_content'), skipped.join(', '));
+      assert.match(plan.skipped.find((s) => s.table === 'docs')?.reason ?? '', /virtual table \(fts5\)/);
+    } finally {
+      source.close();
+    }
   });
 });
