@@ -29,6 +29,8 @@ export interface CollectionRecord {
   done: boolean;
   imported: number;
   failed: number;
+  /** Some inserted _ids could not be recorded: a rollback cannot remove all of this run's documents here. */
+  insertedIdsIncomplete?: boolean;
   /** The watermark this run copied up to (incremental sync starts after it). */
   watermark?: { column: string; value: StoredValue | null };
 }

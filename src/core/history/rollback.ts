@@ -50,6 +50,7 @@ export async function rollback(opts: { mongoUrl: string; database: string; runId
       }
       outcome.removed[c.collection] = removed;
       outcome.limits.push(`${c.collection}: indexes the run created there are kept.`);
+      if (c.insertedIdsIncomplete) outcome.limits.push(`${c.collection}: some inserted documents were not recorded (the server failed at the time) and remain.`);
       if (c.action === 'upserted') outcome.limits.push(`${c.collection}: documents the run replaced (upsert by _id) keep their new content.`);
     }
     if (record.kind === 'incremental') outcome.limits.push('Rows deleted by --sync-deletes are not restored.');

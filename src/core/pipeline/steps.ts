@@ -202,7 +202,13 @@ export async function importStep(run: Run): Promise<void> {
             onBatch: (counts) => meter.update(base + counts.written + counts.failed, name),
             onBatchDone: async ({ seq, size, newIds }) => {
               if (!entry) return;
-              if (trackNewIds && newIds.length > 0) await run.history!.recordInsertedIds(run.record!._id, name, newIds).catch(() => undefined);
+              if (trackNewIds && newIds.length > 0) {
+                await run.history!.recordInsertedIds(run.record!._id, name, newIds).catch((e: Error) => {
+                  // Rollback can then not remove everything this run added here: the record says so.
+                  entry.insertedIdsIncomplete = true;
+                  run.log('warn', `Could not record inserted _ids of ${name} for rollback: ${e.message}`);
+                });
+              }
               tracker.complete(seq, size);
               entry.checkpoint = tracker.count;
               saver.maybeSave();
