@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
 bash scripts/build-ferretdb.sh
-node scripts/build.mjs >/dev/null
+node scripts/build.mjs >/dev/null 2>&1 || node scripts/build.mjs
 DIR=$(mktemp -d)
 mkdir -p "$DIR/data"
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
@@ -17,7 +17,7 @@ trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DIR"' EXIT
 URL="mongodb://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
 echo "Local test server (FerretDB) at $URL"
-echo "\$ sqlite2mongo --sqlite-url samples/app.db --mongodb-url $URL --mongodb-db app $*"
+echo "\$ sqlite2mongo --sqlite-url samples/app.db --mongodb-url $URL --mongodb-db app --if-exists drop $*"
 set +e
 node dist/cli.js --sqlite-url samples/app.db --mongodb-url "$URL" --mongodb-db app --if-exists drop "$@"
 CODE=$?
