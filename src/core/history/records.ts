@@ -9,7 +9,8 @@ export const HISTORY_COLLECTION = '_sqlite2mongo_migrations';
 export const INSERTED_IDS_COLLECTION = '_sqlite2mongo_inserted';
 
 export type RecordStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'rolled-back';
-export type RunKind = 'full' | 'resume' | 'incremental';
+/** A resumed run keeps its record (and kind); `resumedAt` lists when it was continued. */
+export type RunKind = 'full' | 'incremental';
 
 /** A watermark value as stored: SQLite values are typed, and an int64 must survive the round trip exactly. */
 export interface StoredValue {
@@ -53,6 +54,7 @@ export interface MigrationRecord {
   error?: { code: string; message: string };
   totals?: Record<string, number>;
   rolledBackAt?: Date;
+  resumedAt?: Date[];
 }
 
 export function planHash(plan: MappingPlan): string {

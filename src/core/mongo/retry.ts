@@ -20,7 +20,7 @@ export interface RetryOptions {
   onRetry?: (e: unknown, attempt: number) => void;
 }
 
-/** Runs `fn`, retrying transient failures with exponential backoff (bounded: 6 attempts ≈ 30 s by default). */
+/** Runs `fn`, retrying transient failures with exponential backoff (bounded: 6 attempts, waiting 0.5 + 1 + 2 + 4 + 8 s between them). */
 export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
   const attempts = opts.attempts ?? 6;
   const base = opts.baseDelayMs ?? 500;

@@ -58,7 +58,7 @@ export interface BulkWriterOptions {
   existingIsOurs?: boolean;
   /** Send each replacement of an existing document as its own command (FerretDB; see replaceExisting). */
   oneReplacePerCommand?: boolean;
-  /** Tries per batch on transient failures (default 6, about 30 s of backoff). */
+  /** Tries per batch on transient failures (default 6, with 15.5 s of backoff in all). */
   retryAttempts?: number;
 }
 

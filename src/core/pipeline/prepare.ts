@@ -150,7 +150,7 @@ async function prepareResume(run: Run): Promise<void> {
   }
   run.record = record;
   run.report.runId = record._id;
-  await run.history!.update(record._id, { status: 'running' });
+  await run.history!.update(record._id, { status: 'running', resumedAt: [...(record.resumedAt ?? []), new Date()] });
   run.log('info', `Resuming run ${record._id}: ${record.collections.filter((c) => c.done).length} of ${record.collections.length} collections already done.`);
 }
 

@@ -36,7 +36,7 @@ export interface MigrateOptions {
   /** Skip step 4 (not recommended: validation is what proves the copy). */
   skipValidation?: boolean;
   connectTimeoutMs?: number;
-  /** Tries per batch when the server drops away (default 6, about 30 s of backoff); then the run fails and can be resumed. */
+  /** Tries per batch when the server drops away (default 6, with 15.5 s of backoff in all); then the run fails and can be resumed. */
   retryAttempts?: number;
   /** Continue the newest interrupted run in this database from its checkpoints (no duplicates, finished collections skipped). */
   resume?: boolean;
