@@ -307,7 +307,7 @@ function renderRun(): void {
   if (!run) return;
   const status = byId('run-status');
   const text =
-    run.phase === 'running' ? 'Running…' : run.phase === 'cancelling' ? 'Cancelling… (stopping at the next safe point)' : run.phase === 'interrupted' ? 'Interrupted: the window was reloaded while this migration ran. Start it again (choose “Upsert by _id” to finish without duplicates).' : '';
+    run.phase === 'running' ? 'Running…' : run.phase === 'cancelling' ? 'Cancelling… (stopping at the next safe point)' : run.phase === 'interrupted' ? 'Interrupted: the window was reloaded while this migration ran. Resume it from the History view (Migration sidebar) to finish without duplicates.' : '';
   status.textContent = text;
   status.dataset.phase = run.phase;
   status.hidden = !text;

@@ -131,7 +131,7 @@ function summaryBanner(r: MigrationReport): HTMLElement {
     case 'cancelled':
       return h('div', { class: 'banner banner-warn', role: 'status' }, icon('debug-stop'), ' ',
         h('strong', null, `Cancelled. ${fmt(t.imported)} documents had been written`),
-        t.imported > 0 ? ` (${r.collections.filter((c) => c.imported > 0).map((c) => `${c.collection}: ${fmt(c.imported)}`).join(', ')}); run again with “If collections exist: upsert” to finish without duplicates.` : '; nothing to clean up.');
+        t.imported > 0 ? ` (${r.collections.filter((c) => c.imported > 0).map((c) => `${c.collection}: ${fmt(c.imported)}`).join(', ')}); resume it from the History view (Migration sidebar) to finish without duplicates.` : '; nothing to clean up.');
     default:
       return h('div', { class: 'banner banner-bad', role: 'alert' }, icon('error'), ' ', h('strong', null, r.error?.message ?? 'Failed.'), r.error?.hint ? h('div', { class: 'hint' }, r.error.hint) : null);
   }
