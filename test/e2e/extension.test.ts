@@ -212,7 +212,10 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await rows.count(), 2);
     assert.match(await rows.first().locator('.label-name').innerText(), /^\d{8}-\d{6}-[0-9a-f]{4}$/, 'the run id');
+    const before = (await page.locator('.part.sidebar').boundingBox())?.width ?? 300;
+    await setSideBarWidth(page, 620); // wide enough to read each run's status, kind and count
     await screenshot(page, path.join(IMAGES, 'history-view.png'));
+    await setSideBarWidth(page, before);
   });
 
   it('after a window reload the panel comes back with its summary, and the tree with its results', async function () {
