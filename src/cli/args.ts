@@ -13,6 +13,7 @@ export interface CliOptions {
   outputFile?: string;
   inputFile?: string;
   planFile?: string;
+  includeViews: boolean;
   reportFile?: string;
   dryRun: boolean;
   batchSize?: number;
@@ -50,6 +51,7 @@ Source and target:
   --mongodb-url <url>       default mongodb://localhost:27017
   --mongodb-db <name>       default: the SQLite file name without extension
   --plan <file>             mapping plan JSON (print the default with \`sqlite2mongo plan\`)
+  --include-views           without --plan: migrate views too (_id by row position; views are skipped by default)
   --output-file <file>      keep the intermediate NDJSON (Extended JSON v2) here
   --input-file <file>       import an intermediate NDJSON file instead of reading SQLite
 
@@ -105,6 +107,7 @@ export function parseCli(argv: string[]): CliOptions {
         'output-file': { type: 'string' },
         'input-file': { type: 'string' },
         plan: { type: 'string' },
+        'include-views': { type: 'boolean' },
         'report-file': { type: 'string' },
         'dry-run': { type: 'boolean' },
         'batch-size': { type: 'string' },
@@ -142,6 +145,7 @@ export function parseCli(argv: string[]): CliOptions {
     outputFile: values['output-file'],
     inputFile: values['input-file'],
     planFile: values.plan,
+    includeViews: !!values['include-views'],
     reportFile: values['report-file'],
     dryRun: !!values['dry-run'],
     batchSize: positiveInt('--batch-size', values['batch-size']),

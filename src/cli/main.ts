@@ -46,7 +46,7 @@ async function printPlan(opts: CliOptions): Promise<number> {
   if (!opts.sqliteUrl) throw new MigrationError('USAGE', 'plan needs --sqlite-url.');
   const source = await openSqliteSource(resolveSqliteUrl(opts.sqliteUrl));
   try {
-    const { plan, notes } = defaultPlanFor(source);
+    const { plan, notes } = defaultPlanFor(source, undefined, undefined, { includeViews: opts.includeViews });
     const text = JSON.stringify(plan, null, 2) + '\n';
     if (opts.outputFile) {
       await fs.writeFile(opts.outputFile, text);
@@ -142,6 +142,7 @@ async function run(argv: string[]): Promise<number> {
     mongoUrl: opts.mongodbUrl,
     database,
     plan: opts.planFile ? await readPlanFile(opts.planFile) : undefined,
+    includeViews: opts.includeViews,
     outputFile: opts.command === 'export' || opts.command === 'migrate' ? opts.outputFile : undefined,
     dryRun: opts.dryRun,
     batchSize: opts.batchSize,

@@ -321,3 +321,38 @@ describe('migrate: refused rows, dry run, validation', () => {
     assert.equal(await client.db(db).collection('Track').countDocuments(), 3503);
   });
 });
+
+describe('migrate: views', () => {
+  let file: string;
+  before(() => {
+    file = path.join(tempDir(), 'views.db');
+    makeDb(
+      file,
+      `CREATE TABLE sales (id INTEGER PRIMARY KEY, region TEXT, amount REAL);
+       INSERT INTO sales VALUES (1, 'north', 10.5), (2, 'south', 4.0), (3, 'north', 2.25);
+       CREATE VIEW totals AS SELECT region, sum(amount) AS total, count(*) AS n FROM sales GROUP BY region;`,
+    );
+  });
+
+  it('skips views by default and says so', async () => {
+    const { report, events } = await run(file, uniqueDbName('noviews'));
+    assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
+    const plan = events.find((e) => e.type === 'plan');
+    assert.ok(plan && plan.type === 'plan');
+    assert.deepEqual(plan.plan.collections.map((c) => c.collection), ['sales']);
+    assert.match(plan.plan.skipped.find((s) => s.table === 'totals')?.reason ?? '', /--include-views/);
+  });
+
+  it('with includeViews migrates a view with stable _ids by row position, validated, and a rerun upserts the same documents', async () => {
+    const database = uniqueDbName('views');
+    const first = await run(file, database, { includeViews: true });
+    assert.equal(first.report.status, 'succeeded', JSON.stringify(first.report.error));
+    const totals = await client.db(database).collection('totals').find().sort({ region: 1 }).toArray();
+    assert.deepEqual(totals.map((d) => [d.region, d.total, d.n]), [['north', 12.75, 2], ['south', 4, 1]]);
+    assert.equal(totals[0]._id.constructor.name, 'ObjectId');
+    const again = await run(file, database, { includeViews: true, ifExists: 'upsert' });
+    assert.equal(again.report.status, 'succeeded', JSON.stringify(again.report.error));
+    const after = await client.db(database).collection('totals').find().sort({ region: 1 }).toArray();
+    assert.deepEqual(after, totals, 'same _ids, no duplicates');
+  });
+});

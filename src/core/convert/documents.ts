@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { MigrationError } from '../errors';
 import { MAX_DOCUMENT_BYTES } from '../mongo/writer';
-import { iterateQuery, keyOrderColumns, quoteIdent, type SqliteSource } from '../sqlite';
+import { findRelation, iterateQuery, keyOrderColumns, quoteIdent, type SqliteSource } from '../sqlite';
 import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
 import type { CollectionPlan, EmbedPlan, PlanOptions } from '../plan/types';
 import { sanitizeFieldName } from '../plan/fieldNames';
@@ -64,12 +64,13 @@ export class DocumentBuilder {
     private readonly options: PlanOptions,
   ) {
     const find = (name: string) => {
-      const t = schema.tables.find((x) => x.name === name);
+      const t = findRelation(schema, name);
       if (!t) throw new MigrationError('PLAN_INVALID', `The plan names table ${JSON.stringify(name)}, which the database does not have.`);
       return t;
     };
     this.table = find(plan.table);
-    this.keyColumns = keyOrderColumns(this.table);
+    // A view has no key: its rows are numbered in the order of all their columns (IdPlan 'sequence').
+    this.keyColumns = plan.id.kind === 'sequence' ? [] : keyOrderColumns(this.table);
     this.converters = plan.fields.map((f) => makeConverter(f, options));
     this.embeds = (plan.embeds ?? []).map((e) => {
       const child = find(e.table);
@@ -79,7 +80,7 @@ export class DocumentBuilder {
 
   private idColumns(): string[] {
     const id = this.plan.id;
-    return id.kind === 'column' ? [id.column] : id.kind === 'composite' ? id.columns : [this.keyColumns[0]];
+    return id.kind === 'column' ? [id.column] : id.kind === 'composite' ? id.columns : id.kind === 'rowid' ? [this.keyColumns[0]] : [];
   }
 
   /** Column reference on alias p. The rowid alias stays bare: SQLite may read a quoted unknown name as a string. */
@@ -88,7 +89,8 @@ export class DocumentBuilder {
   }
 
   private orderBy(): string {
-    return this.keyColumns.map((c) => this.ref(c)).join(', ');
+    const columns = this.plan.id.kind === 'sequence' ? this.table.columns.map((c) => c.name) : this.keyColumns;
+    return columns.map((c) => this.ref(c)).join(', ');
   }
 
   private documentEmbeds(): Array<[PreparedEmbed, number]> {
@@ -145,11 +147,13 @@ export class DocumentBuilder {
     const fields = this.plan.fields;
     const table = this.table.name;
     try {
+      let ordinal = 0n;
       for (const row of iterateQuery(this.source, this.rowSql(opts.where), params)) {
-        const key = row.slice(0, nKey);
+        ordinal++;
+        const key = this.plan.id.kind === 'sequence' ? [ordinal] : row.slice(0, nKey);
         let keyText: string | undefined;
         const rowWarn = (w: ConversionWarning) => warn({ ...w, table, key: (keyText ??= formatKey(key)) });
-        const doc: Document = { _id: this.buildId(row, nKey, nId) };
+        const doc: Document = { _id: this.plan.id.kind === 'sequence' ? rowidObjectId(table, ordinal) : this.buildId(row, nKey, nId) };
         if (this.plan.id.kind === 'rowid') doc[this.plan.id.rowidField] = autoToBson(row[0]);
         for (let i = 0; i < nFields; i++) {
           const value = this.converters[i](row[nKey + nId + i], rowWarn);

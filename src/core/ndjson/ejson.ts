@@ -30,11 +30,10 @@ const CANONICAL = Object.freeze({ relaxed: false });
  * EJSON.parse calls keeps the decoded values identical by construction.
  */
 type FromEjson = { fromExtendedJSON(doc: unknown, options?: unknown): unknown };
-const codec = (c: unknown): FromEjson => {
-  if (typeof (c as FromEjson).fromExtendedJSON !== 'function') throw new Error('bson codec without fromExtendedJSON');
-  return c as FromEjson;
-};
-const INT32 = codec(Int32), DOUBLE = codec(Double), LONG = codec(Long), DECIMAL = codec(Decimal128), OID = codec(ObjectId), BINARY = codec(Binary);
+const INT32 = Int32 as unknown as FromEjson, DOUBLE = Double as unknown as FromEjson, LONG = Long as unknown as FromEjson;
+const DECIMAL = Decimal128 as unknown as FromEjson, OID = ObjectId as unknown as FromEjson, BINARY = Binary as unknown as FromEjson;
+/** Should a future bson drop these internals, every text is simply parsed by EJSON. */
+const FAST_PARSE = [INT32, DOUBLE, LONG, DECIMAL, OID, BINARY].every((c) => typeof c.fromExtendedJSON === 'function');
 
 /** Thrown inside the fast paths to hand the whole value to EJSON. */
 const FALLBACK = new Error('sqlite2mongo: EJSON fallback');
@@ -158,6 +157,7 @@ export function stringifyFastOnly(value: unknown): string | undefined {
 
 /** The fast path alone: the value, or undefined where parseCanonical would hand the text to EJSON (for tests). */
 export function parseFastOnly(text: string): { value: unknown } | undefined {
+  if (!FAST_PARSE) return undefined;
   try {
     return { value: revive(JSON.parse(text), 0) };
   } catch {
@@ -252,6 +252,7 @@ function revive(v: unknown, depth: number): unknown {
 
 /** `EJSON.parse(text, { relaxed: false })`, faster for canonical text of the engine's value types. */
 export function parseCanonical(text: string): unknown {
+  if (!FAST_PARSE) return EJSON.parse(text, CANONICAL);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

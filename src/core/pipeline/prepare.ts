@@ -24,7 +24,7 @@ export async function prepareSource(run: Run): Promise<void> {
     run.schema = introspect(source);
     if (opts.plan) run.plan = checkPlan(opts.plan, run.schema);
     else {
-      const built = defaultPlanFor(source, run.schema);
+      const built = defaultPlanFor(source, run.schema, undefined, { includeViews: opts.includeViews });
       run.plan = built.plan;
       run.report.notes.push(...built.notes);
     }

@@ -5,7 +5,7 @@ import type { HistoryStore, MigrationRecord } from '../history/records';
 import { maskUrl } from '../mongo/connect';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../mongo/writer';
 import type { CollectionPlan, MappingPlan } from '../plan/types';
-import type { SqliteSource } from '../sqlite';
+import { findRelation, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
 import { STEPS, type MigrationEvent, type StepName } from './events';
 import { ProgressMeter } from './progress';
@@ -26,6 +26,8 @@ export interface MigrateOptions {
   mongoUrl: string;
   database: string;
   plan?: MappingPlan;
+  /** Without a plan: migrate views too (each becomes a collection with _ids by row position). */
+  includeViews?: boolean;
   /** Keep the intermediate NDJSON here (otherwise a temporary file is used and removed). */
   outputFile?: string;
   dryRun?: boolean;
@@ -126,7 +128,7 @@ export class Run {
   collection(plan: CollectionPlan): CollectionReport {
     let c = this.collections.get(plan.collection);
     if (!c) {
-      const rows = this.schema?.tables.find((t) => t.name === plan.table)?.rowCount ?? 0;
+      const rows = (this.schema && findRelation(this.schema, plan.table)?.rowCount) ?? 0;
       c = { collection: plan.collection, table: plan.table, sourceRows: rows, exported: 0, imported: 0, failed: 0, duplicates: 0, duplicateKeys: [], deleted: 0, warnings: 0, existing: { documents: 0, action: 'none' }, indexes: [] };
       this.collections.set(plan.collection, c);
       this.report.collections.push(c);

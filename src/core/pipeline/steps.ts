@@ -11,7 +11,7 @@ import { BulkWriter, MAX_DOCUMENT_BYTES } from '../mongo/writer';
 import { NdjsonWriter } from '../ndjson/writer';
 import { readNdjson } from '../ndjson/reader';
 import type { CollectionPlan } from '../plan/types';
-import { iterateQuery, quoteIdent, rowidAlias, type SqliteSource } from '../sqlite';
+import { findRelation, iterateQuery, quoteIdent, rowidAlias, type SqliteSource } from '../sqlite';
 import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
 import { validateCollection, type ExpectedDocument } from '../validate/validator';
 import type { CollectionReport } from './report';
@@ -22,7 +22,7 @@ const MAX_FILTERED_VALIDATION = 100_000;
 const CHECKPOINT_INTERVAL_MS = 1000;
 
 function tableOf(run: Run, plan: CollectionPlan): TableInfo | undefined {
-  return run.schema?.tables.find((t) => t.name === plan.table);
+  return run.schema && findRelation(run.schema, plan.table);
 }
 
 /** SQL for the watermark column on alias p; the rowid alias must stay bare (a quoted unknown name is a string). */

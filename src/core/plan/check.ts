@@ -2,6 +2,7 @@ import { MigrationError } from '../errors';
 import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
 import { parseZoneOffset } from '../convert/dates';
+import { findRelation } from '../sqlite/schema';
 
 /**
  * Checks a plan (usually hand-edited) against the source schema and lists every problem at once, so a user
@@ -38,7 +39,7 @@ export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
     if (!c.collection || /^\$|\u0000|^system\./.test(c.collection)) problems.push(`${at}: invalid collection name`);
     if (names.has(c.collection)) problems.push(`${at}: collection name used twice`);
     names.add(c.collection);
-    const table = schema.tables.find((t) => t.name === c.table);
+    const table = findRelation(schema, c.table);
     if (!table) {
       problems.push(`${at}: table ${JSON.stringify(c.table)} is not in the database`);
       continue;
@@ -47,7 +48,8 @@ export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
     if (c.id?.kind === 'column' && !hasColumn(c.id.column)) problems.push(`${at}: _id column ${c.id.column} not found`);
     else if (c.id?.kind === 'composite' && (!Array.isArray(c.id.columns) || c.id.columns.some((col) => !hasColumn(col)))) problems.push(`${at}: composite _id columns not all found`);
     else if (c.id?.kind === 'rowid' && (table.withoutRowid || !c.id.rowidField)) problems.push(`${at}: rowid _id needs a rowid table and a rowidField`);
-    else if (!['column', 'composite', 'rowid'].includes(c.id?.kind)) problems.push(`${at}: id.kind must be column, composite or rowid`);
+    else if (!['column', 'composite', 'rowid', 'sequence'].includes(c.id?.kind)) problems.push(`${at}: id.kind must be column, composite, rowid or sequence`);
+    if (table.view && c.id?.kind !== 'sequence') problems.push(`${at}: ${c.table} is a view: its id.kind must be "sequence"`);
     const fieldNames = new Set<string>(['_id']);
     for (const f of c.fields ?? []) {
       if (!hasColumn(f.column)) problems.push(`${at}: column ${JSON.stringify(f.column)} not found`);

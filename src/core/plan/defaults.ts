@@ -158,7 +158,7 @@ export interface DefaultPlanResult {
 }
 
 /** Derives the default mapping plan from the schema (see docs/mapping-plan.md for the rules). */
-export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSampler; options?: Partial<PlanOptions>; sourceFile?: string } = {}): DefaultPlanResult {
+export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSampler; options?: Partial<PlanOptions>; sourceFile?: string; includeViews?: boolean } = {}): DefaultPlanResult {
   const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...opts.options };
   const notes: string[] = [];
   const skipped: SkippedTable[] = [];
@@ -193,7 +193,15 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
     collection.indexes = planIndexes(table, collection, notes);
     collections.push(collection);
   }
-  for (const view of schema.views) skipped.push({ table: view.name, reason: 'view (views are not migrated unless added to the plan)' });
+  for (const view of schema.views) {
+    if (!opts.includeViews || view.columns.length === 0) {
+      skipped.push({ table: view.name, reason: view.columns.length === 0 ? 'view that does not compile' : 'view (include views with --include-views)' });
+      continue;
+    }
+    const names = assignFieldNames(view.columns.map((c) => c.name), ['_id']);
+    const fields: FieldPlan[] = view.columns.map((c, i) => ({ column: c.name, field: names[i], type: defaultFieldType(view.name, c, options, opts.sampler) }));
+    collections.push({ collection: view.name, table: view.name, id: { kind: 'sequence' }, fields, arrays: [], indexes: [] });
+  }
   return {
     plan: { version: PLAN_VERSION, ...(opts.sourceFile ? { source: { file: opts.sourceFile } } : {}), options, collections, skipped },
     notes,

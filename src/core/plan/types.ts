@@ -29,7 +29,9 @@ export type IdPlan =
   /** `_id` is a sub-document of the key columns, e.g. `{ PlaylistId: 1, TrackId: 5 }`. */
   | { kind: 'composite'; columns: string[] }
   /** No usable key: `_id` is an ObjectId derived from the table and rowid (stable across reruns), rowid kept as a field. */
-  | { kind: 'rowid'; rowidField: string };
+  | { kind: 'rowid'; rowidField: string }
+  /** A view (no key, no rowid): `_id` is an ObjectId derived from the view and the row's position, rows ordered by all columns. */
+  | { kind: 'sequence' };
 
 /** A junction table folded into its owner as an array of the referenced ids. */
 export interface ArrayFieldPlan {

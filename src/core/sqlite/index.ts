@@ -2,7 +2,7 @@
 export type { ColumnInfo, ForeignKeyInfo, IndexInfo, SchemaInfo, SqlValue, TableInfo, ViewInfo } from './types';
 export { openSqliteSource, DEFAULT_MAX_BYTES } from './source';
 export type { OpenSqliteOptions, SqliteSource } from './source';
-export { introspect, listSkippedTables } from './schema';
+export { findRelation, introspect, listSkippedTables } from './schema';
 export type { SkippedTable } from './schema';
 export { iterateRows, iterateQuery, keyOrderColumns, rowidAlias } from './rows';
 export type { IterateRowsOptions } from './rows';

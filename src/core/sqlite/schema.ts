@@ -224,3 +224,14 @@ function all(db: Database, sql: string, params?: SqlJsValue[]): SqlJsValue[][] {
     stmt.free();
   }
 }
+
+/**
+ * A table, or a view presented as a keyless table (`view: true`), by name. Views have no rowid and no key: a plan
+ * that includes one gives its documents `_id`s by position (IdPlan 'sequence').
+ */
+export function findRelation(schema: SchemaInfo, name: string): TableInfo | undefined {
+  const table = schema.tables.find((t) => t.name === name);
+  if (table) return table;
+  const view = schema.views.find((v) => v.name === name);
+  return view && { name: view.name, withoutRowid: true, columns: view.columns, primaryKey: [], foreignKeys: [], indexes: [], rowCount: 0, sql: view.sql, view: true };
+}

@@ -45,6 +45,8 @@ export interface TableInfo {
   rowCount: number;
   /** The CREATE TABLE statement. */
   sql: string;
+  /** Set when this describes a view, read like a table (see findRelation). */
+  view?: true;
 }
 
 export interface ViewInfo {

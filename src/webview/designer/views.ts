@@ -87,6 +87,8 @@ function idText(c: CollectionPlan): string {
       return 'composite key (sub-document)';
     case 'rowid':
       return `ObjectId (rowid kept as ${c.id.rowidField})`;
+    case 'sequence':
+      return 'ObjectId by row position (a view)';
   }
 }
 
