@@ -21,6 +21,7 @@ import path from 'node:path';
 import type net from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, REPO_ROOT } from '../helpers/mongoServer';
+import { registerExitCleanup } from '../helpers/exitCleanup';
 
 export { REPO_ROOT };
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
@@ -90,7 +91,6 @@ export interface CodeServer {
 
 // ------------------------------------------------------------------------------------------ process hygiene
 const liveGroups = new Set<number>();
-let handlersInstalled = false;
 
 function killGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
@@ -101,23 +101,10 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 function installExitHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  const killAll = () => {
+  registerExitCleanup(() => {
     for (const g of liveGroups) killGroup(g, 'SIGKILL');
     liveGroups.clear();
-  };
-  process.on('exit', killAll);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      killAll();
-      if (process.listenerCount(sig) === 1) {
-        process.removeListener(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
-    };
-    process.on(sig, onSignal);
-  }
+  });
 }
 
 /** A `sh` that kills the process group (and removes `dir`) when this process dies, even by SIGKILL. */

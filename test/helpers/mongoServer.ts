@@ -28,6 +28,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
+import { registerExitCleanup } from './exitCleanup';
 
 export interface TestServer {
   /** `mongodb://127.0.0.1:PORT/` (no credentials). */
@@ -84,7 +85,6 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 // A tiny `sh` watchdog per server also kills it if this process dies without running any handler (SIGKILL,
 // OOM), and removes the temp dir it owned: it blocks reading a pipe from us, which reaches EOF when we die.
 const live = new Set<ChildProcess>();
-let handlersInstalled = false;
 
 function killAllSync(): void {
   for (const child of live) {
@@ -98,20 +98,7 @@ function killAllSync(): void {
 }
 
 function installExitHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on('exit', killAllSync);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    const onSignal = () => {
-      killAllSync();
-      // If nobody else handles the signal, behave like the default (terminate with the signal).
-      if (process.listenerCount(sig) === 1) {
-        process.removeListener(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
-    };
-    process.on(sig, onSignal);
-  }
+  registerExitCleanup(killAllSync);
 }
 
 function startWatchdog(pid: number, dirToRemove?: string): ChildProcess | undefined {

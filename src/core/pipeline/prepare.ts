@@ -57,7 +57,8 @@ async function connectAndSettle(run: Run): Promise<void> {
   checkDatabaseName(opts.database);
   run.client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs, maxPoolSize: Math.max(4, (opts.concurrency ?? DEFAULT_CONCURRENCY) + 2) });
   run.db = run.client.db(opts.database);
-  run.targetIsFerretDb = !!(await run.client.db('admin').command({ buildInfo: 1 }).catch(() => ({})) as { ferretdbVersion?: string }).ferretdbVersion;
+  const buildInfo: { ferretdbVersion?: string } = await run.client.db('admin').command({ buildInfo: 1 }).catch(() => ({}));
+  run.targetIsFerretDb = !!buildInfo.ferretdbVersion;
   if (!run.steps.includes('import')) return;
   run.history = new HistoryStore(run.db);
   if (opts.resume) return prepareResume(run);

@@ -1,0 +1,36 @@
+/**
+ * One place for "kill what the tests started when this process ends": the FerretDB helper and the code-server
+ * harness both register here, so a single set of exit/signal handlers runs every cleanup and still lets the
+ * process die of the signal (with two independent handler sets, each saw the other and neither re-raised it).
+ */
+const cleanups = new Set<() => void>();
+let installed = false;
+
+function runAll(): void {
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      // best effort: the process is going away
+    }
+  }
+}
+
+/** Runs `fn` (synchronously) when the process exits or gets SIGINT/SIGTERM/SIGHUP. */
+export function registerExitCleanup(fn: () => void): void {
+  cleanups.add(fn);
+  if (installed) return;
+  installed = true;
+  process.on('exit', runAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      runAll();
+      // If nobody else handles the signal, behave like the default (terminate with the signal).
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
+}
