@@ -406,3 +406,11 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** For an `afterEach`: when the test failed, save a screenshot and print code-server's last output. */
+export async function reportFailedTest(test: Mocha.Test | undefined, page: Page | undefined, server: CodeServer | undefined, prefix: string): Promise<void> {
+  if (test?.state !== 'failed' || !page) return;
+  const file = await screenshot(page, `FAILED-${prefix}${test.title.replace(/[^A-Za-z0-9]+/g, '-')}.png`).catch(() => '');
+  if (file) console.log(`    screenshot of the failure: ${file}`);
+  if (server) console.log(`    code-server output (tail):\n${server.logs().slice(-3000)}`);
+}

@@ -15,7 +15,7 @@ import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import type { MappingPlan } from '../../src/core/plan/types';
 import { startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
 import { makeDb } from '../helpers/sqliteBuilders';
-import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, screenshot, startCodeServer, type CodeServer } from './codeServer';
+import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, screenshot, startCodeServer, type CodeServer, reportFailedTest } from './codeServer';
 import { packagedExtension } from './vsix';
 import { SHOP_SCHEMA } from '../helpers/shop';
 
@@ -83,11 +83,7 @@ describe('designer: the mapping designer (packaged, in code-server)', function (
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      const file = await screenshot(page, `FAILED-designer-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-')}.png`).catch(() => '');
-      if (file) console.log(`    screenshot of the failure: ${file}`);
-      if (server) console.log(`    code-server output (tail):\n${server.logs().slice(-3000)}`);
-    }
+    await reportFailedTest(this.currentTest, page, server, 'designer-');
   });
 
   after(async function () {

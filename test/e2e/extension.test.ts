@@ -15,7 +15,7 @@ import { MongoClient } from 'mongodb';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { sharedFixture } from '../helpers/fixtures';
 import { startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
-import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, RESULTS_DIR, runCommand, screenshot, startCodeServer, type CodeServer } from './codeServer';
+import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, RESULTS_DIR, runCommand, screenshot, startCodeServer, type CodeServer, reportFailedTest } from './codeServer';
 import { packagedExtension } from './vsix';
 
 const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
@@ -118,11 +118,7 @@ describe('VS Code extension (packaged, in code-server)', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      const file = await screenshot(page, `FAILED-extension-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-')}.png`).catch(() => '');
-      if (file) console.log(`    screenshot of the failure: ${file}`);
-      if (server) console.log(`    code-server output (tail):\n${server.logs().slice(-3000)}`);
-    }
+    await reportFailedTest(this.currentTest, page, server, 'extension-');
   });
 
   after(async function () {

@@ -9,17 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { sharedFixture } from '../helpers/fixtures';
-import {
-  explorerItem,
-  launchBrowser,
-  makeWorkspace,
-  newPage,
-  openWorkbench,
-  runCommand,
-  screenshot,
-  startCodeServer,
-  type CodeServer,
-} from './codeServer';
+import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, runCommand, screenshot, startCodeServer, type CodeServer, reportFailedTest } from './codeServer';
 
 /** A minimal extension: one command that writes a file into the workspace from the Node extension host. */
 function makeProbeExtension(): string {
@@ -71,11 +61,7 @@ describe('e2e harness: code-server + Chromium', function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      const file = await screenshot(page, `FAILED-${this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-')}.png`).catch(() => '');
-      if (file) console.log(`    screenshot of the failure: ${file}`);
-      if (server) console.log(`    code-server output (tail):\n${server.logs().slice(-3000)}`);
-    }
+    await reportFailedTest(this.currentTest, page, server, '');
   });
 
   after(async function () {
