@@ -18,10 +18,9 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFil
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type net from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, REPO_ROOT } from '../helpers/mongoServer';
-import { registerExitCleanup } from '../helpers/exitCleanup';
+import { registerExitCleanup, spawnWatchdog } from '../helpers/exitCleanup';
 
 export { REPO_ROOT };
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
@@ -109,18 +108,7 @@ function installExitHandlers(): void {
 
 /** A `sh` that kills the process group (and removes `dir`) when this process dies, even by SIGKILL. */
 function startWatchdog(pgid: number, dir: string): ChildProcess | undefined {
-  try {
-    const dog = spawn('sh', ['-c', 'read _ignored; kill -9 -"$S2M_PGID" 2>/dev/null; sleep 0.3; rm -rf "$S2M_DIR"'], {
-      stdio: ['pipe', 'ignore', 'ignore'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', S2M_PGID: String(pgid), S2M_DIR: dir },
-    });
-    dog.on('error', () => undefined);
-    dog.unref();
-    (dog.stdin as unknown as net.Socket | null)?.unref?.();
-    return dog;
-  } catch {
-    return undefined;
-  }
+  return spawnWatchdog('kill -9 -"$S2M_PGID" 2>/dev/null; sleep 0.3; rm -rf "$S2M_DIR"', { S2M_PGID: String(pgid), S2M_DIR: dir });
 }
 
 function httpStatus(url: string): Promise<number> {

@@ -3,6 +3,9 @@
  * harness both register here, so a single set of exit/signal handlers runs every cleanup and still lets the
  * process die of the signal (with two independent handler sets, each saw the other and neither re-raised it).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type net from 'node:net';
+
 const cleanups = new Set<() => void>();
 let installed = false;
 
@@ -32,5 +35,21 @@ export function registerExitCleanup(fn: () => void): void {
       }
     };
     process.on(sig, onSignal);
+  }
+}
+
+/**
+ * Starts a detached `sh` that blocks reading a pipe from this process and runs `script` (after its `read`) once
+ * the pipe closes — that is, when this process dies, even by SIGKILL, when no JS handler can run.
+ */
+export function spawnWatchdog(script: string, env: Record<string, string>): ChildProcess | undefined {
+  try {
+    const dog = spawn('sh', ['-c', `read _ignored; ${script}`], { stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+    dog.on('error', () => undefined);
+    dog.unref();
+    (dog.stdin as unknown as net.Socket | null)?.unref?.();
+    return dog;
+  } catch {
+    return undefined;
   }
 }

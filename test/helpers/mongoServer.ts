@@ -28,7 +28,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { registerExitCleanup } from './exitCleanup';
+import { registerExitCleanup, spawnWatchdog } from './exitCleanup';
 
 export interface TestServer {
   /** `mongodb://127.0.0.1:PORT/` (no credentials). */
@@ -102,22 +102,11 @@ function installExitHandlers(): void {
 }
 
 function startWatchdog(pid: number, dirToRemove?: string): ChildProcess | undefined {
-  try {
-    const script =
-      'read _ignored; ' +
-      'if [ -r "/proc/$S2M_PID/cmdline" ] && grep -q ferretdb "/proc/$S2M_PID/cmdline" 2>/dev/null; then kill -9 "$S2M_PID" 2>/dev/null; sleep 0.2; fi; ' +
-      'if [ -n "$S2M_DIR" ]; then rm -rf "$S2M_DIR"; fi';
-    const dog = spawn('sh', ['-c', script], {
-      stdio: ['pipe', 'ignore', 'ignore'],
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', S2M_PID: String(pid), S2M_DIR: dirToRemove ?? '' },
-    });
-    dog.on('error', () => undefined);
-    dog.unref();
-    (dog.stdin as unknown as net.Socket | null)?.unref?.();
-    return dog;
-  } catch {
-    return undefined;
-  }
+  return spawnWatchdog(
+    'if [ -r "/proc/$S2M_PID/cmdline" ] && grep -q ferretdb "/proc/$S2M_PID/cmdline" 2>/dev/null; then kill -9 "$S2M_PID" 2>/dev/null; sleep 0.2; fi; ' +
+      'if [ -n "$S2M_DIR" ]; then rm -rf "$S2M_DIR"; fi',
+    { S2M_PID: String(pid), S2M_DIR: dirToRemove ?? '' },
+  );
 }
 
 // ------------------------------------------------------------------------------------------------- server

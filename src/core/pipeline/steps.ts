@@ -13,7 +13,7 @@ import { readNdjson } from '../ndjson/reader';
 import type { CollectionPlan } from '../plan/types';
 import { findRelation, iterateQuery, quoteIdent, rowidAlias, type SqliteSource } from '../sqlite';
 import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
-import { validateCollection, type ExpectedDocument } from '../validate/validator';
+import { keyOf, validateCollection, type ExpectedDocument } from '../validate/validator';
 import type { CollectionReport } from './report';
 import type { Run } from './run';
 
@@ -243,8 +243,6 @@ export async function importStep(run: Run): Promise<void> {
   });
 }
 
-const idKey = (id: unknown) => BSON.EJSON.stringify({ id }, { relaxed: false });
-
 /** --sync-deletes: removes target documents whose source rows are gone (one pass over each side). */
 async function syncDeletes(run: Run): Promise<void> {
   const db = run.db as Db;
@@ -252,7 +250,7 @@ async function syncDeletes(run: Run): Promise<void> {
     const table = tableOf(run, plan);
     if (!table || !run.source) continue;
     const keep = new Set<string>();
-    for (const { doc } of new DocumentBuilder(run.source, run.schema as SchemaInfo, plan, run.plan.options).documents(() => undefined)) keep.add(idKey(doc._id));
+    for (const { doc } of new DocumentBuilder(run.source, run.schema as SchemaInfo, plan, run.plan.options).documents(() => undefined)) keep.add(keyOf(doc._id));
     const coll = db.collection(plan.collection);
     let gone: unknown[] = [];
     let deleted = 0;
@@ -263,7 +261,7 @@ async function syncDeletes(run: Run): Promise<void> {
       gone = [];
     };
     for await (const d of coll.find({}, { projection: { _id: 1 } })) {
-      if (!keep.has(idKey(d._id))) gone.push(d._id);
+      if (!keep.has(keyOf(d._id))) gone.push(d._id);
       if (gone.length >= 1000) await flush();
     }
     await flush();

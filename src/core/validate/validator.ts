@@ -38,7 +38,8 @@ export interface ValidateOptions {
   onMismatch?: (m: Mismatch) => void;
 }
 
-const keyOf = (id: unknown) => EJSON.stringify({ id }, { relaxed: false });
+/** A map key for an _id that keeps its BSON type (1 and 1n and "1" stay different). */
+export const keyOf = (id: unknown) => EJSON.stringify({ id }, { relaxed: false });
 
 /**
  * The `_id` element of a BSON document (type byte and value bytes, as a latin1 string): a pairing key as exact as
