@@ -96,7 +96,13 @@ describe('e2e harness: code-server + Chromium', function () {
       .waitFor({ state: 'visible', timeout: 30_000 });
     const written = JSON.parse(readFileSync(path.join(workspace, 'probe-ran.json'), 'utf8'));
     assert.match(written.node, /^\d+\.\d+\.\d+$/);
-    await explorerItem(page, 'probe-ran.json').waitFor({ state: 'visible', timeout: 30_000 });
+    // The Explorer learns of new files from a file watcher, which can lag on a loaded machine: refresh it as a
+    // user would, then the file must be listed.
+    const item = explorerItem(page, 'probe-ran.json');
+    if (!(await item.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) {
+      await runCommand(page, 'File: Refresh Explorer');
+      await item.waitFor({ state: 'visible', timeout: 30_000 });
+    }
     await screenshot(page, 'workbench-probe-command.png');
   });
 
