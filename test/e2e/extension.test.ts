@@ -218,6 +218,15 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await s.page.setViewportSize({ width: 1440, height: 900 });
   });
 
+  it('"Clear Validation Results" empties the Validation tree and brings back its welcome text', async function () {
+    await showValidationView(s.page);
+    const header = validationView(s.page).locator('.pane-header');
+    await header.hover();
+    await header.locator('.action-label[aria-label="Clear Validation Results"]').click();
+    await treeRow(s.page, /^resources$/).waitFor({ state: 'detached', timeout: 30_000 });
+    await validationView(s.page).locator('.welcome-view-content', { hasText: 'No validation results yet' }).waitFor({ state: 'visible', timeout: 30_000 });
+  });
+
   it(`Cancel stops a run on a ${BIG_RESOURCES.toLocaleString('en-US')}-row database and the summary says what was written`, async function () {
     await s.page.keyboard.press('Control+Shift+E');
     const frame = await openPanelFromExplorer(s.page, 'big.db');

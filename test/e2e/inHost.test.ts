@@ -49,6 +49,8 @@ const publish = (result) => {
   fs.renameSync(out + '.tmp', out);
 };
 exports.activate = (context) => {
+  // The suite reads the extension's log: this window's logs are two levels above this extension's log folder.
+  process.env.SQLITE2MONGO_LOGS_ROOT = require('path').dirname(require('path').dirname(context.logUri.fsPath));
   context.subscriptions.push(vscode.commands.registerCommand('s2mInHost.run', async () => {
     try {
       publish(await require(${JSON.stringify(suite)}).runSuite({ reporter: 'spec' }));
