@@ -29,7 +29,7 @@ import { defaultPlanFor } from '../src/core/inspect';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../src/core/mongo/writer';
 import type { MigrationReport } from '../src/core/pipeline/report';
 import { introspect, loadSqlJs, openSqliteSource } from '../src/core/sqlite';
-import { startFerretDb, type TestServer } from '../test/helpers/mongoServer';
+import { startFerretDb, type FerretDbServer as TestServer } from '../scripts/lib/ferretdb';
 
 // ------------------------------------------------------------------------------------------------ setup
 const ROOT = path.resolve(__dirname, '..');

@@ -16,7 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, REPO_ROOT } from './mongoServer';
-import { registerExitCleanup, spawnWatchdog } from './exitCleanup';
+import { registerExitCleanup, spawnWatchdog } from '../../scripts/lib/exitCleanup';
 
 export { REPO_ROOT };
 /** The extension under test, as VS Code names it (publisher.name): its log folder has this name. */
