@@ -40,7 +40,14 @@ export interface SessionOptions {
 const CONSOLE_LINES = 2000;
 
 export class WorkbenchSession {
-  private parts: { server?: CodeServer; browser?: Browser; page?: Page; ferret?: TestServer; mongo?: MongoClient; workspace?: string } = {};
+  private parts: {
+    server?: CodeServer;
+    browser?: Browser;
+    page?: Page;
+    ferret?: TestServer;
+    mongo?: MongoClient;
+    workspace?: string;
+  } = {};
   private readonly console: string[] = [];
 
   get page(): Page {
@@ -92,7 +99,10 @@ export class WorkbenchSession {
   async saveFailure(title: string): Promise<string> {
     const dir = path.join(RESULTS_DIR, `FAILED-${title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 120)}`);
     rmSync(dir, { recursive: true, force: true });
-    if (this.parts.page) await screenshot(this.parts.page, path.join(dir, 'screenshot.png')).catch((e: unknown) => this.log(`[harness] no screenshot: ${String(e)}`));
+    if (this.parts.page)
+      await screenshot(this.parts.page, path.join(dir, 'screenshot.png')).catch((e: unknown) =>
+        this.log(`[harness] no screenshot: ${String(e)}`),
+      );
     this.parts.server?.saveLogs(dir);
     writeFileSync(path.join(dir, 'browser-console.log'), this.console.join('\n') + '\n');
     return dir;
