@@ -4,7 +4,8 @@
  * collection rendered from real rows exactly as the migration builds it, and the plan's warnings.
  */
 import path from 'node:path';
-import { defaultPlanFor, sampleDocuments } from './inspect';
+import { sampleDocuments } from './inspect';
+import { defaultPlanFor } from './plan/defaultPlan';
 import { isMigrationError } from './errors';
 import { applyPlanEdit, designJunctions, designRelationships, type DesignJunction, type DesignRelationship, type PlanEdit } from './plan/edits';
 import type { MappingPlan, PlanOptions } from './plan/types';

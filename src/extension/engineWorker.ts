@@ -4,12 +4,8 @@
  * becomes an AbortSignal for the engine.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { inspectSource, testConnection } from '../core/inspect';
-import { designSource } from '../core/design';
-import { loadDocumentPair } from '../core/documentPair';
-import { migrate } from '../core/pipeline/migrate';
-import { listHistory, rollback } from '../core/history/rollback';
-import { isMigrationError } from '../core/errors';
+import { designSource, inspectSource, listHistory, loadDocumentPair, migrate, rollback, testConnection } from '../core';
+import { errorInfo } from './common/errors';
 import type { ExistingAnswer, HostToWorker, Job, JobTypes, WorkerToHost } from './engine/workerProtocol';
 
 const port = parentPort;
@@ -70,9 +66,6 @@ async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
 run(workerData as Job).then(
   (value) => post({ type: 'result', value }),
   (e: unknown) => {
-    const error = isMigrationError(e)
-      ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
-      : { code: 'INTERNAL', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-    post({ type: 'error', error });
+    post({ type: 'error', error: errorInfo(e, { withStack: true }) });
   },
 );

@@ -1,7 +1,7 @@
 import { MongoServerError } from 'mongodb';
 import { MigrationError } from '../errors';
 import { HistoryStore, newRunId, planHash, type CollectionRecord, type MigrationRecord } from '../history/records';
-import { defaultPlanFor } from '../inspect';
+import { defaultPlanFor } from '../plan/defaultPlan';
 import { checkDatabaseName, connectMongo, explainConnectionError } from '../mongo/connect';
 import { DEFAULT_CONCURRENCY } from '../mongo/writer';
 import { readNdjsonHeader } from '../ndjson/reader';

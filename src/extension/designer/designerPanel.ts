@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MappingPlan } from '../../core/plan/types';
-import type { PlanEdit } from '../../core/plan/edits';
-import { FromDesigner, isDesignerToHost, ToDesigner, type DesignerToHost, type ErrorInfo, type HostToDesigner } from '../../webview/protocol';
-import { EngineError, type EngineClient } from '../engine/engineClient';
+import type { MappingPlan, PlanEdit } from '../../core';
+import { FromDesigner, isFromDesignerMessage, ToDesigner, type ErrorInfo, type FromDesignerMessage, type ToDesignerMessage } from '../../webview/designer/protocol';
+import { errorInfo } from '../common/errors';
+import { panelHtml, webviewOptions } from '../common/webviewHtml';
+import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
-import { panelHtml, webviewOptions } from '../panel/html';
 import type { PlanFiles } from '../storage/planFiles';
 
 export interface DesignerDeps {
@@ -15,9 +15,6 @@ export interface DesignerDeps {
   planFiles: PlanFiles;
   openMigration: (sourcePath: string) => Promise<void>;
 }
-
-const errorInfo = (e: unknown): ErrorInfo =>
-  e instanceof EngineError ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
 
 const same = (a: MappingPlan | undefined, b: MappingPlan | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -37,7 +34,9 @@ export class DesignerPanel implements vscode.Disposable {
   /** Edits run one after another, each on the plan the previous one produced. */
   private queue: Promise<void> = Promise.resolve();
   private readonly closed = new vscode.EventEmitter<void>();
+  /** The designer has nothing running beyond its tab: closing it is disposing it. */
   readonly onDidClose = this.closed.event;
+  readonly onDidDispose = this.closed.event;
 
   constructor(readonly panel: vscode.WebviewPanel, readonly sourcePath: string, private readonly deps: DesignerDeps) {
     panel.webview.options = webviewOptions(deps.extensionUri);
@@ -46,7 +45,7 @@ export class DesignerPanel implements vscode.Disposable {
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title, { script: 'designer.js', styles: ['panel.css', 'designer.css'] });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isDesignerToHost(m)) void this.onMessage(m);
+        if (isFromDesignerMessage(m)) void this.onMessage(m);
       }),
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false;
@@ -59,7 +58,7 @@ export class DesignerPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  private post(m: HostToDesigner): void {
+  private post(m: ToDesignerMessage): void {
     if (this.ready) void this.panel.webview.postMessage(m);
   }
 
@@ -67,7 +66,7 @@ export class DesignerPanel implements vscode.Disposable {
     this.queue = this.queue.then(task, task);
   }
 
-  private async onMessage(m: DesignerToHost): Promise<void> {
+  private async onMessage(m: FromDesignerMessage): Promise<void> {
     switch (m.type) {
       case FromDesigner.ready: {
         this.ready = true;

@@ -3,8 +3,7 @@
  * ends or is disposed. No vscode import: the host hands in the worker path and callbacks.
  */
 import { Worker } from 'node:worker_threads';
-import type { ExistingCollection } from '../../core/pipeline/migrate';
-import type { MigrationEvent } from '../../core/pipeline/events';
+import type { ExistingCollection, MigrationEvent } from '../../core';
 import type { ExistingAnswer, HostToWorker, Job, JobName, JobTypes, WorkerToHost } from './workerProtocol';
 
 /** An error the engine reported, with its stable code (e.g. TARGET_UNREACHABLE, CANCELLED) and a hint. */

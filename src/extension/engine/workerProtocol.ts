@@ -2,15 +2,7 @@
  * Messages between the extension host and the engine worker (dist/engineWorker.js). One worker runs one job
  * (given in `workerData`) and exits; while it runs, the host may cancel it or answer its questions.
  */
-import type { ConnectionCheck, SourceInspection } from '../../core/inspect';
-import type { DesignRequest, DesignState } from '../../core/design';
-import type { DocumentPair, DocumentPairRequest } from '../../core/documentPair';
-import type { ExistingCollection, MigrateOptions } from '../../core/pipeline/migrate';
-import type { MigrationEvent } from '../../core/pipeline/events';
-import type { MigrationReport } from '../../core/pipeline/report';
-import type { MappingPlan, PlanOptions } from '../../core/plan/types';
-import type { MigrationRecord } from '../../core/history/records';
-import type { RollbackOutcome } from '../../core/history/rollback';
+import type { ConnectionCheck, DesignRequest, DesignState, DocumentPair, DocumentPairRequest, ExistingCollection, MappingPlan, MigrateOptions, MigrationEvent, MigrationRecord, MigrationReport, PlanOptions, RollbackOutcome, SourceInspection } from '../../core';
 
 /** A run of the target's history as the History view shows it (the stored plan is left behind). */
 export type HistoryEntry = Omit<MigrationRecord, 'plan'>;
