@@ -7,7 +7,7 @@ export { migrate, type MigrateOptions, type IfExists, type ExistingCollection } 
 export { STEPS, type MigrationEvent, type StepName } from './pipeline/events';
 export { TOOL_VERSION, type MigrationReport, type CollectionReport, type StepReport, type RunStatus } from './pipeline/report';
 export { inspectSource, testConnection, sampleDocuments, type SourceInspection, type ConnectionCheck } from './inspect';
-export { designSource, type DesignRequest, type DesignState } from './design';
+export { DesignSession, designSource, type DesignRequest, type DesignState } from './design';
 export { defaultPlanFor } from './plan/defaultPlan';
 export type { MappingPlan, CollectionPlan, FieldPlan, FieldType, IdPlan, ArrayFieldPlan, IndexPlan, PlanOptions, NullHandling, EmbedPlan } from './plan/types';
 export { FIELD_TYPES, PLAN_VERSION } from './plan/types';

@@ -1,6 +1,6 @@
 import { isMigrationError } from '../../core';
 import type { ErrorInfo } from '../../webview/common/protocol';
-import { EngineError } from '../engine/engineClient';
+import { EngineError } from '../engine/engineError';
 
 /**
  * Any failure as the UI shows it: the engine's code, message and hint when it has them (an EngineError in the host,

@@ -165,7 +165,8 @@ function onMessage(m: ToDesignerMessage): void {
       state.sourcePath = m.sourcePath;
       state.planFile = m.planFile;
       state.planFileExists = m.planFileExists;
-      state.busy = true;
+      // A tab shown again already shows its design (restored state, then the host's copy): no "Updating…" for it.
+      state.busy = !state.design;
       break;
     case ToDesigner.design:
       // Edits are answered in order: only the newest answer is shown.
