@@ -1,5 +1,5 @@
 import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
-import { looksLikeDate } from '../convert/dates';
+import { looksLikeExactDate } from '../convert/dates';
 import { assignFieldNames } from './fieldNames';
 import {
   DEFAULT_PLAN_OPTIONS,
@@ -38,7 +38,8 @@ export function defaultFieldType(table: string, column: { name: string; declared
   if (isBooleanDeclaredType(column.declaredType)) return 'bool';
   if (options.detectTextDates && sampler && mayHoldText(column.declaredType)) {
     const sample = sampler(table, column.name, DATE_SAMPLE_SIZE);
-    if (sample.length > 0 && sample.every((v) => typeof v === 'string' && looksLikeDate(v))) return 'date';
+    // Only when a Date keeps every sampled text whole: sub-millisecond digits or UTC offsets would be lost.
+    if (sample.length > 0 && sample.every((v) => typeof v === 'string' && looksLikeExactDate(v))) return 'date';
   }
   return 'auto';
 }

@@ -6,7 +6,8 @@ import type { BindParams, Statement } from 'sql.js';
 import { MigrationError } from '../errors';
 import type { SqliteSource } from './source';
 import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
-import type { SqlValue, TableInfo } from './types';
+import { InvalidText, type SqlValue, type TableInfo } from './types';
+import { loadedSqlJs } from './wasm';
 
 /** sql.js 1.16 supports `get(params, { useBigInt })`; @types/sql.js does not declare the second argument. */
 type BigIntGet = (params: null, config: { useBigInt: boolean }) => SqlValue[];
@@ -101,6 +102,7 @@ function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefi
       try {
         if (!stmt.step()) return;
         row = get.call(stmt, null, USE_BIGINT);
+        exactText(stmt, row);
       } catch (e) {
         throw mapReadError(source, e, what, sql);
       }
@@ -111,6 +113,34 @@ function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefi
       stmt.free();
     } catch {
       // The database was closed first; sql.js already finalised the statement.
+    }
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * sql.js decodes TEXT leniently: it stops at a NUL byte, and turns bytes that are not UTF-8 into U+FFFD (strings
+ * over 16 bytes) or into other characters (shorter ones). Any string that may not be its exact bytes — a byte
+ * count that differs, a U+FFFD, a short non-ASCII string — is read again from its bytes: strict UTF-8 when valid
+ * (NULs included), else kept as InvalidText. Plain strings (nearly all) cost one length comparison.
+ */
+function exactText(stmt: Statement, row: SqlValue[]): void {
+  const sql = loadedSqlJs() as unknown as { _sqlite3_column_bytes?: (stmt: number, i: number) => number } | undefined;
+  const ptr = (stmt as unknown as { stmt: number }).stmt;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (typeof v !== 'string') continue;
+    const bytes = sql?._sqlite3_column_bytes?.(ptr, i);
+    const suspect = bytes === undefined || bytes !== Buffer.byteLength(v, 'utf8') || v.includes('\uFFFD') || (v.length <= 16 && NON_ASCII.test(v));
+    if (!suspect) continue;
+    const raw = (stmt as unknown as { getBlob(i: number): Uint8Array }).getBlob(i);
+    try {
+      row[i] = strictUtf8.decode(raw);
+    } catch {
+      row[i] = new InvalidText(raw);
     }
   }
 }
