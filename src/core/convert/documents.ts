@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { MigrationError } from '../errors';
 import { MAX_DOCUMENT_BYTES } from '../mongo/writer';
-import { findRelation, iterateQuery, keyOrderColumns, quoteIdent, type SqliteSource } from '../sqlite';
+import { findRelation, iterateQuery, iterateWideQuery, keyOrderColumns, quoteIdent, type SqliteSource } from '../sqlite';
 import { InvalidText, type SchemaInfo, type SqlValue, type TableInfo } from '../sqlite/types';
 import type { CollectionPlan, EmbedPlan, PlanOptions } from '../plan/types';
 import { assignFieldNames, compositeIdNames } from '../plan/fieldNames';
@@ -127,9 +127,12 @@ export class DocumentBuilder {
     return this.plan.id.kind === 'rowid' && column === this.keyColumns[0] ? `p.${column}` : `p.${quoteIdent(column)}`;
   }
 
+  private orderColumns(): string[] {
+    return this.plan.id.kind === 'sequence' ? this.table.columns.map((c) => c.name) : this.keyColumns;
+  }
+
   private orderBy(): string {
-    const columns = this.plan.id.kind === 'sequence' ? this.table.columns.map((c) => c.name) : this.keyColumns;
-    return columns.map((c) => this.ref(c)).join(', ');
+    return this.orderColumns().map((c) => this.ref(c)).join(', ');
   }
 
   private documentEmbeds(): Array<[PreparedEmbed, number]> {
@@ -146,8 +149,8 @@ export class DocumentBuilder {
    * field and array-owner columns not yet selected, then per embedded document a match marker (its first join
    * column) and its fields.
    */
-  private rowQuery(where?: string): { sql: string; at: Map<string, number>; embedAt: number[] } {
-    const columns = [...this.keyColumns, ...this.idColumns(), ...this.plan.fields.map((f) => f.column), ...this.plan.arrays.map((a) => a.ownerKeyColumn)];
+  private rowQuery(where?: string): { terms: string[]; nOrder: number; rest: string; at: Map<string, number>; embedAt: number[] } {
+    const columns = [...this.orderColumns(), ...this.idColumns(), ...this.plan.fields.map((f) => f.column), ...this.plan.arrays.map((a) => a.ownerKeyColumn)];
     const at = new Map<string, number>();
     const refs: string[] = [];
     for (const c of columns) {
@@ -163,8 +166,8 @@ export class DocumentBuilder {
       refs.push(`${alias}.${quoteIdent(e.plan.childColumns[0])}`, ...e.plan.fields.map((f) => `${alias}.${quoteIdent(f.column)}`));
       joins += ` LEFT JOIN ${quoteIdent(e.child.name)} AS ${alias} ON ${this.joinOn(alias, e.plan)}`;
     }
-    const sql = `SELECT ${refs.join(', ')} FROM ${quoteIdent(this.table.name)} AS p${joins}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
-    return { sql, at, embedAt };
+    const rest = `FROM ${quoteIdent(this.table.name)} AS p${joins}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
+    return { terms: refs, nOrder: this.orderColumns().length, rest, at, embedAt };
   }
 
   /** The junction rows in parent order: joining on the parent makes SQLite order both sides the same way. */
@@ -187,7 +190,7 @@ export class DocumentBuilder {
    */
   *documents(warn: (w: RowWarning) => void, opts: { where?: string; params?: SqlValue[]; refuse?: (r: RefusedRow) => void } = {}): Generator<BuiltDocument> {
     const params = opts.params ?? [];
-    const { sql, at, embedAt } = this.rowQuery(opts.where);
+    const { terms, nOrder, rest, at, embedAt } = this.rowQuery(opts.where);
     const keyAt = this.keyColumns.map((c) => at.get(c) as number);
     const idAt = this.idColumns().map((c) => at.get(c) as number);
     const fieldAt = this.plan.fields.map((f) => at.get(f.column) as number);
@@ -204,7 +207,7 @@ export class DocumentBuilder {
     const counts = this.counts;
     try {
       let ordinal = 0n;
-      for (const row of iterateQuery(this.source, sql, params)) {
+      for (const row of iterateWideQuery(this.source, terms, nOrder, rest, params)) {
         ordinal++;
         counts.rows++;
         const key = idKind === 'sequence' ? [ordinal] : keyAt.map((i) => row[i]);

@@ -4,7 +4,7 @@
  * relationship is one ordered query joined to the parent (SQLite orders both sides the same way), merged in step.
  */
 import type { CollectionPlan } from '../plan/types';
-import { iterateQuery, keyOrderColumns, rowidAlias, quoteIdent, type SqliteSource } from '../sqlite';
+import { iterateQuery, iterateWideQuery, keyOrderColumns, rowidAlias, quoteIdent, type SqliteSource } from '../sqlite';
 import { InvalidText, type SqlValue, type TableInfo } from '../sqlite/types';
 
 export interface SourceRow {
@@ -63,31 +63,6 @@ export class SourceRowReader {
     return `SELECT ${[...this.order, ...select].join(', ')} FROM ${from} JOIN ${quoteIdent(this.table.name)} AS p ON ${on}${where ? ` WHERE ${where}` : ''} ORDER BY ${[...this.order, ...extraOrder].join(', ')}`;
   }
 
-  /**
-   * The parent rows as arrays of `terms` values, ordered. Over SQLite's 2,000 result columns, the terms are read by
-   * several statements in the same order, stepped together.
-   */
-  private *parentRows(terms: string[], where: string | undefined, params: SqlValue[]): Generator<SqlValue[]> {
-    const from = `FROM ${quoteIdent(this.table.name)} AS p${where ? ` WHERE ${where}` : ''} ORDER BY ${this.order.join(', ')}`;
-    const width = 1900;
-    const n = this.order.length;
-    if (terms.length <= width) {
-      yield* iterateQuery(this.source, `SELECT ${terms.join(', ')} ${from}`, params);
-      return;
-    }
-    const parts: Array<Generator<SqlValue[]>> = [];
-    for (let i = n; i < terms.length; i += width - n) parts.push(iterateQuery(this.source, `SELECT ${[...this.order, ...terms.slice(i, i + width - n)].join(', ')} ${from}`, params));
-    try {
-      for (;;) {
-        const got = parts.map((p) => p.next());
-        if (got.some((g) => g.done)) return;
-        yield [...(got[0].value as SqlValue[]).slice(0, n), ...got.flatMap((g) => (g.value as SqlValue[]).slice(n))];
-      }
-    } finally {
-      for (const p of parts) p.return(undefined);
-    }
-  }
-
   /** Yields every parent row (restricted by `where` on alias p) with its related rows. */
   *rows(opts: { where?: string; params?: SqlValue[] } = {}): Generator<SourceRow> {
     const { plan, table } = this;
@@ -97,7 +72,7 @@ export class SourceRowReader {
     // Each term once: a table may have 2,000 columns (SQLite's limit, also for a result row).
     const terms = [...new Set([...this.order, ...(rowidTerm ? [rowidTerm] : []), ...cols.map((c) => `p.${quoteIdent(c)}`)])];
     const at = new Map(terms.map((t, i) => [t, i]));
-    const parentRows = this.parentRows(terms, opts.where, params);
+    const parentRows = iterateWideQuery(this.source, terms, this.order.length, `FROM ${quoteIdent(table.name)} AS p${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY ${this.order.join(', ')}`, params);
     const n = this.order.length;
     const streams = [
       ...plan.arrays.map((a) => {
