@@ -63,6 +63,11 @@ export function describe(v: SqlValue): string {
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
 
+/** A value as text; String(-0) is "0", which would lose the sign of a negative zero. */
+function textOf(v: unknown): string {
+  return Object.is(v, -0) ? '-0.0' : String(v);
+}
+
 function toDate(v: SqlValue, field: FieldPlan, offsetMinutes: number): Date | null {
   if (typeof v === 'string') {
     const ms = parseDateText(v, offsetMinutes);
@@ -112,7 +117,7 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
       case 'auto':
         return autoToBson;
       case 'string':
-        return (v, warn) => (v instanceof Uint8Array ? keep(v, 'lossy-type', warn) : String(v));
+        return (v, warn) => (v instanceof Uint8Array ? keep(v, 'lossy-type', warn) : textOf(v));
       case 'int':
         return (v, warn) => {
           const i = toInteger(v);
@@ -137,7 +142,7 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
         return (v, warn) => {
           if (typeof v === 'bigint' || typeof v === 'number' || (typeof v === 'string' && DECIMAL_TEXT.test(v))) {
             try {
-              return Decimal128.fromString(String(v).trim());
+              return Decimal128.fromString(textOf(v).trim());
             } catch {
               return keep(v, 'not-numeric', warn);
             }
@@ -158,7 +163,7 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
           return b === null ? keep(v, 'not-boolean', warn) : b;
         };
       case 'binary':
-        return (v) => (v instanceof Uint8Array ? new Binary(v) : v instanceof InvalidText ? new Binary(v.bytes) : new Binary(Buffer.from(String(v), 'utf8')));
+        return (v) => (v instanceof Uint8Array ? new Binary(v) : v instanceof InvalidText ? new Binary(v.bytes) : new Binary(Buffer.from(textOf(v), 'utf8')));
       case 'json':
         return (v, warn) => {
           if (typeof v !== 'string') return keep(v, 'not-json', warn);
