@@ -107,6 +107,17 @@ export interface CollectionPlan {
   incremental?: { column: string };
 }
 
+/**
+ * A relationship SQLite does not declare (no FOREIGN KEY clause), declared in the plan: `table.columns` reference
+ * `refTable.refColumns`. The designer and embeds then treat it like a foreign key (plan/suggest.ts).
+ */
+export interface DeclaredRelationship {
+  table: string;
+  columns: string[];
+  refTable: string;
+  refColumns: string[];
+}
+
 export interface SkippedTable {
   table: string;
   reason: string;
@@ -127,6 +138,8 @@ export interface MappingPlan {
   options: PlanOptions;
   collections: CollectionPlan[];
   skipped: SkippedTable[];
+  /** Relationships the user declared (accepted suggestions or their own), on top of the file's foreign keys. */
+  relationships?: DeclaredRelationship[];
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { nulls: 'keep', timezone: 'UTC', detectTextDates: true };

@@ -1,0 +1,12 @@
+/** A computed value as BSON: integers as int32/int64 like SQLite INTEGERs, REALs as doubles, lists as arrays. */
+import { Binary, Double } from 'mongodb';
+import { integerToBson } from '../convert/values';
+import type { ExprValue } from './evaluate';
+
+export function exprValueToBson(v: ExprValue): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (typeof v === 'bigint') return integerToBson(v);
+  if (typeof v === 'number') return new Double(v);
+  if (Array.isArray(v)) return v.map(exprValueToBson);
+  return new Binary(v);
+}
