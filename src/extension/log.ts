@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { maskUrl } from '../core/maskUrl';
+import { maskUrl } from '../core';
 
 /**
  * The "SQLite to MongoDB" log channel. Every line is passed through maskUrl, so a connection string never reaches

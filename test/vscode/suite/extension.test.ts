@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/extension/commands';
-import { PANEL_VIEW_TYPE } from '../../../src/webview/protocol';
+import { PANEL_VIEW_TYPE } from '../../../src/webview/panel/protocol';
 
 const EXTENSION_ID = 'sqlite2mongo.sqlite2mongo';
 
