@@ -10,7 +10,7 @@
  *     it('…', async () => { await runExplorerMenuEntry(s.page, 'shop.db', 'Design MongoDB Mapping…'); … });
  *   });
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Browser, Page } from 'playwright-core';
@@ -38,6 +38,12 @@ export interface SessionOptions {
 }
 
 const CONSOLE_LINES = 2000;
+
+// Evidence of an earlier run's failures would be mistaken for this run's: clear it when the tier starts.
+if (existsSync(RESULTS_DIR)) {
+  for (const f of readdirSync(RESULTS_DIR))
+    if (f.startsWith('FAILED-')) rmSync(path.join(RESULTS_DIR, f), { recursive: true, force: true });
+}
 
 export class WorkbenchSession {
   private parts: {
