@@ -77,6 +77,10 @@ describe('faults: the server dies mid-import (SIGKILL), then --resume', function
       assert.ok(killed, 'the server was killed during the import');
       assert.equal(first.status, 'failed', JSON.stringify(first.error));
       assert.ok(first.runId);
+      // Says what happened, how much was written and checkpointed, and how to continue.
+      assert.equal(first.error?.code, 'TARGET_UNREACHABLE', JSON.stringify(first.error));
+      assert.match(first.error?.message ?? '', /server went away .*\. [\d,]+ documents were written by this run, [\d,]+ of them checkpointed in run /);
+      assert.match(first.error?.hint ?? '', /--resume/);
       await server.restart();
       const resumed = await migrate({ ...base, resume: true });
       assert.equal(resumed.status, 'succeeded', JSON.stringify(resumed.error));

@@ -134,7 +134,7 @@ function compareNumbers(a: bigint | number, b: bigint | number): number {
     r = sign(big - BigInt(floor));
     if (r === 0 && dbl > floor) r = -1;
   }
-  return flip ? -r : r;
+  return flip && r !== 0 ? -r : r;
 }
 
 /** Compares two embedded documents (or arrays) element by element. */

@@ -47,7 +47,7 @@ export class Reconciler {
   private head: { raw: Buffer; id: BsonElement } | undefined;
   private started = false;
   private exhausted = false;
-  /** Target `_id`s passed over without a partner so far: key → the `_id` element bytes. */
+  /** Target documents passed over without a partner so far: `_id` key → a copy of the document's bytes. */
   private readonly passed = new Map<string, Buffer>();
   private replacements: Array<{ doc: Document; table: string }> = [];
   private replacementBytes = 0;
@@ -89,7 +89,7 @@ export class Reconciler {
     }
     const id = idElement(bson);
     while (this.head && compareElements(this.head.id, id) < 0) {
-      this.pass(this.head.id);
+      this.pass(this.head);
       await this.advance();
     }
     if (this.head && compareElements(this.head.id, id) === 0) {
@@ -99,16 +99,22 @@ export class Reconciler {
       else await this.replace(doc, bson.length);
       return;
     }
-    if (this.passed.delete(elementKey(id))) {
-      await this.replace(doc, bson.length); // its target twin came earlier (source out of the server's order)
+    const key = elementKey(id);
+    const twin = this.passed.get(key);
+    if (twin) {
+      // Its target twin came earlier: the source is out of the server's order here (e.g. a NOCASE key).
+      this.passed.delete(key);
+      if (Buffer.compare(twin, bson) === 0) this.counts.unchanged++;
+      else await this.replace(doc, bson.length);
       return;
     }
     this.counts.missing++;
     await this.writer.add(doc, this.opts.table, undefined, bson.length);
   }
 
-  private pass(id: BsonElement): void {
-    this.passed.set(elementKey(id), Buffer.from(id.buf.subarray(id.nameStart - 1, id.end)));
+  private pass(head: { raw: Buffer; id: BsonElement }): void {
+    // A copy: a slice would keep the cursor's whole batch buffer alive.
+    this.passed.set(elementKey(head.id), Buffer.from(head.raw));
     if ((this.passed.size & 1023) === 0) throwIfAborted(this.opts.signal);
   }
 
@@ -132,7 +138,7 @@ export class Reconciler {
     if (this.opts.deletes) {
       if (!this.started) await this.advance();
       while (this.head) {
-        this.pass(this.head.id);
+        this.pass(this.head);
         await this.advance();
       }
     }
@@ -144,11 +150,12 @@ export class Reconciler {
 
   private async deletePassed(): Promise<void> {
     let ids: unknown[] = [];
-    for (const element of this.passed.values()) {
-      // A one-field document around the element: decoded with its exact BSON type (Int32/Long/Double kept).
-      const size = 4 + element.length + 1;
-      const doc = Buffer.alloc(size);
-      doc.writeInt32LE(size, 0);
+    for (const raw of this.passed.values()) {
+      // A one-field document around the _id element: decoded with its exact BSON type (Int32/Long/Double kept).
+      const id = idElement(raw);
+      const element = raw.subarray(id.nameStart - 1, id.end);
+      const doc = Buffer.alloc(4 + element.length + 1);
+      doc.writeInt32LE(doc.length, 0);
       element.copy(doc, 4);
       ids.push(BSON.deserialize(doc, DESERIALIZE)._id);
       if (ids.length >= DELETE_BATCH) {

@@ -1,5 +1,5 @@
 /** A progress event at least this often while a step runs, even when no batch finished (slow servers, long scans). */
-const HEARTBEAT_MS = 2000;
+const HEARTBEAT_MS = 1000;
 
 /** Turns a stream of counter updates into at most ~10 progress events a second, with a smoothed rate. */
 export class ProgressMeter {
@@ -15,7 +15,7 @@ export class ProgressMeter {
     private readonly intervalMs = 100,
   ) {
     this.heartbeat = setInterval(() => {
-      if (Date.now() - this.last >= HEARTBEAT_MS) this.flush();
+      if (Date.now() - this.last >= HEARTBEAT_MS - 50) this.flush();
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
