@@ -3,6 +3,7 @@ import type { RowWarning } from '../convert/documents';
 import { maskUrl } from '../mongo/connect';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../mongo/writer';
 import type { CollectionPlan } from '../plan/types';
+import { RowLedger } from '../validate/accounting';
 import { STEPS, type MigrationEvent, type StepName } from './events';
 import type { MigrateOptions } from './options';
 import { ProgressMeter } from './progress';
@@ -54,6 +55,8 @@ export class RunContext {
   opts: MigrateOptions;
   private readonly byCollection = new Map<string, CollectionReport>();
   readonly started = Date.now();
+  /** Row accounting: what the export built and refused (validate/accounting.ts). */
+  readonly ledger = new RowLedger();
   /** The steps this command runs, in order. */
   readonly steps: StepName[];
 

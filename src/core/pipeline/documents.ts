@@ -1,6 +1,6 @@
 import type { Document } from 'mongodb';
 import { MigrationError } from '../errors';
-import { DocumentBuilder, type RowWarning } from '../convert/documents';
+import { DocumentBuilder } from '../convert/documents';
 import { loadValue, storeValue, type CollectionRecord, type MigrationRecord } from '../history/records';
 import { readNdjson, type NdjsonRow } from '../ndjson/reader';
 import type { CollectionPlan } from '../plan/types';
@@ -36,9 +36,9 @@ export function recordWatermark(source: SqliteSource, src: SourceStage, plan: Co
   entry.watermark = { column: plan.incremental.column, value: storeValue(max) };
 }
 
-/** The documents of one collection built from SQLite, in source key order. */
-export function buildDocuments(src: Extract<SourceStage, { kind: 'sqlite' }>, plan: CollectionPlan, warn: (w: RowWarning) => void, filter: RowFilter = {}): Iterable<{ doc: Document }> {
-  return new DocumentBuilder(src.source, src.schema, plan, src.plan.options).documents(warn, filter);
+/** Builds the documents of one collection from SQLite, in source key order (`.documents()`; `.counts` for accounting). */
+export function documentBuilder(src: Extract<SourceStage, { kind: 'sqlite' }>, plan: CollectionPlan): DocumentBuilder {
+  return new DocumentBuilder(src.source, src.schema, plan, src.plan.options);
 }
 
 /**

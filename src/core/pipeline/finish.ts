@@ -1,8 +1,10 @@
 import { ErrorCodes, MigrationError, isMigrationError } from '../errors';
 import type { RecordStatus } from '../history/records';
 import { isTransientError } from '../mongo/retry';
+import { settleAccounts } from './accounts';
 import type { RunContext } from './context';
 import type { MigrationReport } from './report';
+import type { SourceStage } from './source';
 import type { RunRecord, WritePlan } from './writeMode';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -28,7 +30,7 @@ export function explainFailure(e: unknown, ctx: RunContext, write: WritePlan | u
   );
 }
 
-export function finishReport(ctx: RunContext, error?: unknown): MigrationReport {
+export function finishReport(ctx: RunContext, src: SourceStage | undefined, error?: unknown): MigrationReport {
   const r = ctx.report;
   r.finishedAt = new Date().toISOString();
   r.durationMs = Date.now() - ctx.started;
@@ -40,11 +42,16 @@ export function finishReport(ctx: RunContext, error?: unknown): MigrationReport 
   r.totals.unchanged = sum((c) => c.unchanged);
   r.totals.replaced = sum((c) => c.replaced);
   r.totals.inserted = sum((c) => c.inserted);
+  const unaccounted = error ? undefined : settleAccounts(ctx, src);
   if (error) {
     const e = isMigrationError(error) ? error : new MigrationError('INTERNAL', error instanceof Error ? error.message : String(error), undefined, { cause: error });
     r.status = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
     r.exitCode = e.exitCode;
     r.error = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  } else if (unaccounted) {
+    r.status = 'failed';
+    r.exitCode = ErrorCodes.ROWS_UNACCOUNTED;
+    r.error = { code: 'ROWS_UNACCOUNTED', message: unaccounted, hint: 'See "accounting" in the report: list tables left out on purpose under "skipped" in the plan.' };
   } else if (ctx.opts.dryRun) {
     r.status = 'dry-run';
     r.exitCode = 0;

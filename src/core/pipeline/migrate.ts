@@ -11,7 +11,7 @@ import { transferStep } from './transfer';
 import { validateStep } from './validateStep';
 import { decideWriteModes, type WritePlan } from './writeMode';
 
-export type { ExistingCollection, IfExists, MigrateOptions } from './options';
+export type { ExistingCollection, IfExists, MigrateOptions, WriteConcernOption } from './options';
 
 function checkOptions(opts: MigrateOptions): void {
   if ((opts.resume || opts.incremental) && opts.dryRun) throw new MigrationError('USAGE', '--resume and --incremental cannot be combined with --dry-run.');
@@ -64,7 +64,7 @@ export async function migrate(opts: MigrateOptions): Promise<MigrationReport> {
     // No log event here: the report's error carries it, and front ends show that once.
     error = explainFailure(e, ctx, stages.write);
   }
-  const report = finishReport(ctx, error);
+  const report = finishReport(ctx, stages.src, error);
   try {
     await closeRecord(ctx, stages.write?.record);
   } finally {

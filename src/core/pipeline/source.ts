@@ -1,9 +1,9 @@
 import { MigrationError } from '../errors';
-import { defaultPlanFor } from '../inspect';
+import { defaultPlanFor } from '../plan/defaultPlan';
 import { readNdjsonHeader } from '../ndjson/reader';
 import { checkPlan } from '../plan/check';
 import type { MappingPlan } from '../plan/types';
-import { findRelation, introspect, openSqliteSource, type SqliteSource } from '../sqlite';
+import { findRelation, introspect, listSkippedTables, openSqliteSource, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
 import type { RunContext } from './context';
 
@@ -34,7 +34,12 @@ export async function openSource(ctx: RunContext): Promise<SourceStage> {
         ctx.report.notes.push(...built.notes);
       }
       ctx.report.source = { path: source.path, sizeBytes: source.sizeBytes, fingerprint: source.fingerprint, walFramesApplied: source.walFramesApplied };
-      if (schema.tables.length === 0) {
+      if (schema.tables.length === 0 && plan.collections.length === 0) {
+        const virtual = listSkippedTables(source).filter((t) => t.reason === 'virtual');
+        if (virtual.length > 0) {
+          const list = virtual.map((t) => `${t.name} (${t.detail})`).join(', ');
+          throw new MigrationError('SOURCE_EMPTY', `${source.path} has no ordinary tables, only virtual tables, which are not migrated: ${list}.`, 'Copy their rows into ordinary tables (CREATE TABLE copy AS SELECT rowid, * FROM …) and migrate those.');
+        }
         throw new MigrationError('SOURCE_EMPTY', `${source.path} has no tables: nothing to migrate.`, 'Check that this is the right database file.');
       }
       stage = { kind: 'sqlite', source, schema, plan };

@@ -5,7 +5,7 @@ import { NdjsonWriter } from '../ndjson/writer';
 import type { CollectionPlan } from '../plan/types';
 import { CheckpointSaver } from './checkpoints';
 import type { RunContext } from './context';
-import { buildDocuments, changedRowsFilter, FileCollections, recordWatermark } from './documents';
+import { changedRowsFilter, documentBuilder, FileCollections, recordWatermark } from './documents';
 import type { ProgressMeter } from './progress';
 import { CollectionSink } from './sink';
 import type { SourceStage } from './source';
@@ -92,8 +92,9 @@ async function transferCollection(ctx: RunContext, src: Extract<SourceStage, { k
   if (target) recordWatermark(src.source, src, plan, entryOf(target.write.record, name));
   const sink = target && mode && mode.kind !== 'skip' ? new CollectionSink(ctx, target.db, plan, mode, target.write.record, saver, (n) => progress.importMeter?.update(progress.importedBase + n, name)) : undefined;
   const filter = mode?.kind === 'changed' ? changedRowsFilter(src, plan, target?.write.base) : {};
+  const builder = documentBuilder(src, plan);
   try {
-    for (const { doc } of buildDocuments(src, plan, ctx.warn, filter)) {
+    for (const { doc } of builder.documents(ctx.warn, { ...filter, refuse: ctx.ledger.refuse })) {
       report.exported++;
       progress.exported++;
       if (file) await file.writeDocument(plan.table, name, doc);
@@ -107,6 +108,7 @@ async function transferCollection(ctx: RunContext, src: Extract<SourceStage, { k
       }
     }
     progress.exportMeter.update(progress.exported, name);
+    ctx.ledger.built(name, builder.counts);
     await sink?.finish();
   } catch (e) {
     await sink?.abort();

@@ -1,9 +1,11 @@
 import type { Db, Document } from 'mongodb';
+import type { Mismatch } from '../validate/compare';
+import { proveCollection } from '../validate/proof';
 import { readNdjson } from '../ndjson/reader';
 import type { CollectionPlan } from '../plan/types';
 import { validateCollection, type ExpectedDocument } from '../validate/validator';
 import type { RunContext } from './context';
-import { buildDocuments, changedRowsFilter } from './documents';
+import { changedRowsFilter, documentBuilder, type RowFilter } from './documents';
 import type { SourceStage } from './source';
 import type { WritePlan } from './writeMode';
 
@@ -22,16 +24,13 @@ async function* expectedFromFile(file: string, collection: string): AsyncGenerat
   }
 }
 
-/** What to compare one collection with: every source document, or (incremental by watermark) the changed ones by _id. */
-function expectedOf(ctx: RunContext, src: SourceStage, plan: CollectionPlan, write: WritePlan | undefined): { expected: Iterable<ExpectedDocument> | AsyncIterable<ExpectedDocument>; filter?: Document } {
-  if (src.kind === 'file') return { expected: expectedFromFile(src.file, plan.collection) };
-  const changedOnly = write?.modes.get(plan.collection)?.kind === 'changed' ? changedRowsFilter(src, plan, write.base) : {};
-  const docs = buildDocuments(src, plan, () => undefined, changedOnly);
-  if (changedOnly.where && ctx.collection(plan.collection).exported <= MAX_FILTERED_VALIDATION) {
-    const list = [...docs];
-    return { expected: list, filter: { _id: { $in: list.map((d) => d.doc._id) } } };
-  }
-  return { expected: docs };
+/** Incremental by watermark: the changed rows only, and the target documents they became (by _id). */
+function changedOnly(ctx: RunContext, src: SourceStage, plan: CollectionPlan, write: WritePlan | undefined): { rows: RowFilter; filter?: Document } {
+  if (src.kind !== 'sqlite' || write?.modes.get(plan.collection)?.kind !== 'changed') return { rows: {} };
+  const rows = changedRowsFilter(src, plan, write.base);
+  if (!rows.where || ctx.collection(plan.collection).exported > MAX_FILTERED_VALIDATION) return { rows: {} };
+  const ids = [...documentBuilder(src, plan).documents(() => undefined, rows)].map((d) => d.doc._id);
+  return { rows, filter: { _id: { $in: ids } } };
 }
 
 /** Step 4: every document compared with the source (or the input file), field by field where bytes differ. */
@@ -47,18 +46,22 @@ export async function validateStep(ctx: RunContext, src: SourceStage, db: Db | u
     let base = 0;
     for (const c of src.plan.collections) {
       const report = ctx.collection(c.collection);
-      const { expected, filter } = expectedOf(ctx, src, c, write);
+      const { rows, filter } = changedOnly(ctx, src, c, write);
       const mode = write?.modes.get(c.collection);
       const deletesSynced = mode?.kind === 'compare' && mode.deletes;
-      const v = await validateCollection(expected, db.collection(c.collection), {
-        collectionName: c.collection,
+      const common = {
         filter,
         // Documents that were there before an append or upsert are not the source's: count them, don't flag them.
         allowOthers: !filter && (report.existing.action === 'appended' || report.existing.action === 'upserted') && !deletesSynced,
         signal: opts.signal,
-        onProgress: (n) => meter.update(base + n, c.collection),
-        onMismatch: (m) => ctx.emit({ type: 'mismatch', mismatch: m }),
-      });
+        onProgress: (n: number) => meter.update(base + n, c.collection),
+        onMismatch: (m: Mismatch) => ctx.emit({ type: 'mismatch', mismatch: m }),
+      };
+      // From SQLite, the proof decides: each stored value against the raw row, apart from the converter.
+      const v =
+        src.kind === 'sqlite'
+          ? await proveCollection(src.source, src.schema, c, src.plan.options, db.collection(c.collection), { ...common, ...rows })
+          : await validateCollection(expectedFromFile(src.file, c.collection), db.collection(c.collection), { ...common, collectionName: c.collection });
       report.validation = { matched: v.matched, differing: v.differing, missing: v.missing, extra: v.extra, mismatches: v.mismatchCount, others: v.others };
       ctx.report.totals.validated += v.matched;
       ctx.report.totals.mismatches += v.mismatchCount;
