@@ -1,15 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { ErrorCodes, MigrationError, isMigrationError } from '../core/errors';
-import { migrate, type ExistingCollection, type MigrateOptions } from '../core/pipeline/migrate';
-import { listHistory, rollback } from '../core/history/rollback';
-import type { StepName } from '../core/pipeline/events';
-import { TOOL_VERSION } from '../core/pipeline/report';
-import { defaultPlanFor } from '../core/inspect';
-import type { MappingPlan } from '../core/plan/types';
-import { readNdjsonHeader } from '../core/ndjson/reader';
-import { openSqliteSource } from '../core/sqlite';
-import { defaultDatabaseName, resolveSqliteUrl } from '../core/sourceUrl';
+import { defaultDatabaseName, formatCount, defaultPlanFor, ErrorCodes, type ExistingCollection, isMigrationError, listHistory, type MappingPlan, migrate, type MigrateOptions, MigrationError, openSqliteSource, readNdjsonHeader, resolveSqliteUrl, rollback, type StepName, TOOL_VERSION } from '../core';
 import { parseCli, USAGE, type CliOptions } from './args';
 import { ConsoleRenderer } from './output';
 
@@ -31,7 +22,7 @@ async function readPlanFile(file: string): Promise<MappingPlan> {
 async function askOnTerminal(existing: ExistingCollection[]): Promise<'drop' | 'append' | 'upsert' | 'cancel'> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const list = existing.map((e) => `  ${e.collection}: ${e.documents.toLocaleString('en-US')} documents`).join('\n');
+    const list = existing.map((e) => `  ${e.collection}: ${formatCount(e.documents)} documents`).join('\n');
     for (;;) {
       const answer = (await rl.question(`The target already has data:\n${list}\n[d]rop and replace, [a]ppend, [u]psert by _id, or [c]ancel? `)).trim().toLowerCase();
       const choice = ({ d: 'drop', a: 'append', u: 'upsert', c: 'cancel' } as const)[answer[0] as 'd' | 'a' | 'u' | 'c'];
@@ -79,7 +70,7 @@ async function historyCommand(opts: CliOptions): Promise<number> {
     if (runs.length === 0) process.stdout.write(`No migrations recorded in ${opts.mongodbDb}.\n`);
     for (const r of runs) {
       const docs = r.collections.reduce((n, c) => n + c.imported, 0);
-      process.stdout.write(`${r._id}  ${r.status.padEnd(11)} ${r.kind.padEnd(11)} ${r.startedAt.toISOString()}  ${docs.toLocaleString('en-US')} documents  ${r.source.path}${r.error ? `  (${r.error.message})` : ''}\n`);
+      process.stdout.write(`${r._id}  ${r.status.padEnd(11)} ${r.kind.padEnd(11)} ${r.startedAt.toISOString()}  ${formatCount(docs)} documents  ${r.source.path}${r.error ? `  (${r.error.message})` : ''}\n`);
     }
     return 0;
   }
@@ -97,6 +88,13 @@ async function historyCommand(opts: CliOptions): Promise<number> {
     for (const limit of outcome.limits) process.stdout.write(`  not undone: ${limit}\n`);
   }
   return 0;
+}
+
+/** The command that continues this run: the same one plus --resume (its plan and options come from the run's record). */
+function resumeCommand(argv: string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const args = argv.filter((a) => a !== '--resume' && a !== '--json' && a !== '--quiet');
+  return ['sqlite2mongo', ...args, '--resume'].map(quote).join(' ');
 }
 
 const STEPS_BY_COMMAND: Record<string, StepName[] | undefined> = {
@@ -153,6 +151,7 @@ async function run(argv: string[]): Promise<number> {
     resume: opts.resume,
     incremental: opts.incremental,
     syncDeletes: opts.syncDeletes,
+    writeConcern: opts.writeConcern,
     connectTimeoutMs: opts.connectTimeoutMs,
     // Only ask when a person can answer: without a terminal, 'ask' fails and writes nothing.
     askExisting: process.stdin.isTTY && mode !== 'json' ? askOnTerminal : undefined,
@@ -163,7 +162,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     const report = await migrate(migrateOptions);
     if (opts.reportFile) await fs.writeFile(opts.reportFile, JSON.stringify(report, null, 2) + '\n');
-    renderer.summary(report);
+    renderer.summary(report, resumeCommand(argv));
     return report.exitCode;
   } finally {
     process.off('SIGINT', onSigint);

@@ -3,13 +3,17 @@
  * designer shows — schema with counts, relationships and their current mapping, the plan, one sample document per
  * collection rendered from real rows exactly as the migration builds it, and the plan's warnings.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { defaultPlanFor, sampleDocuments } from './inspect';
+import { sampleDocuments } from './inspect';
+import { defaultPlanFor } from './plan/defaultPlan';
 import { isMigrationError } from './errors';
 import { applyPlanEdit, designJunctions, designRelationships, type DesignJunction, type DesignRelationship, type PlanEdit } from './plan/edits';
 import type { MappingPlan, PlanOptions } from './plan/types';
 import { planWarnings, type PlanWarning } from './plan/warnings';
-import { introspect, openSqliteSource } from './sqlite';
+import { relationshipKey } from './plan/ruleEdits';
+import { suggestRelationships, withDeclaredRelationships, type SuggestedRelationship } from './plan/suggest';
+import { introspect, openSqliteSource, type SqliteSource } from './sqlite';
 import type { SchemaInfo } from './sqlite/types';
 
 export interface DesignRequest {
@@ -30,15 +34,45 @@ export interface DesignState {
   junctions: DesignJunction[];
   samples: Record<string, string>;
   warnings: PlanWarning[];
+  /** Relationships SQLite does not declare that names and data suggest (neither declared nor rejected in the plan). */
+  suggestions: SuggestedRelationship[];
   /** Why the edit was not applied (the plan is returned unchanged), e.g. embedding into a table left out. */
   editError?: string;
 }
 
-export async function designSource(req: DesignRequest): Promise<DesignState> {
-  const source = await openSqliteSource(req.file);
-  try {
-    const schema = introspect(source);
-    const defaults = defaultPlanFor(source, schema, req.plan?.options ?? req.planOptions).plan;
+/**
+ * The designer's hold on one file: the source is opened, checked and introspected once, and kept open for every
+ * edit (sql.js holds it in memory). Before each design the file's size and modification time (and its -wal's) are
+ * compared with what was read: a file changed on disk is opened again, so the designer never shows stale rows.
+ */
+export class DesignSession {
+  private defaults = new Map<string, MappingPlan>();
+  private suggested?: SuggestedRelationship[];
+
+  private constructor(
+    readonly file: string,
+    private source: SqliteSource,
+    private schema: SchemaInfo,
+    private stamp: string,
+  ) {}
+
+  static async open(file: string): Promise<DesignSession> {
+    const stamp = fileStamp(file);
+    const source = await openSqliteSource(file);
+    try {
+      return new DesignSession(file, source, introspect(source), stamp);
+    } catch (e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /** Applies the edit (if any) to the plan (the default plan when absent) and renders the design. */
+  async design(req: Omit<DesignRequest, 'file'>): Promise<DesignState> {
+    await this.refreshIfChanged();
+    const { source } = this;
+    let schema = withDeclaredRelationships(this.schema, req.plan?.relationships);
+    const defaults = this.defaultPlan(req.plan?.options ?? req.planOptions);
     let plan = req.plan ?? defaults;
     let editError: string | undefined;
     if (req.edit) {
@@ -49,6 +83,10 @@ export async function designSource(req: DesignRequest): Promise<DesignState> {
         editError = e.message;
       }
     }
+    // Relationships the plan declares are foreign keys to everything the designer shows.
+    schema = withDeclaredRelationships(this.schema, plan.relationships);
+    const known = new Set([...(plan.relationships ?? []).map(relationshipKey), ...(plan.rejectedRelationships ?? [])]);
+    this.suggested ??= suggestRelationships(source, this.schema);
     return {
       path: source.path,
       fileName: path.basename(source.path),
@@ -59,10 +97,59 @@ export async function designSource(req: DesignRequest): Promise<DesignState> {
       junctions: designJunctions(plan, schema),
       samples: safeSamples(source, schema, plan),
       warnings: planWarnings(source, schema, plan),
+      suggestions: this.suggested.filter((s) => !known.has(relationshipKey(s))),
       ...(editError ? { editError } : {}),
     };
+  }
+
+  close(): void {
+    this.source.close();
+  }
+
+  /** The default plan for a set of plan-wide options, built once per set (it samples columns for dates). */
+  private defaultPlan(options: Partial<PlanOptions> | undefined): MappingPlan {
+    const key = JSON.stringify(options ?? {});
+    let plan = this.defaults.get(key);
+    if (!plan) {
+      plan = defaultPlanFor(this.source, this.schema, options).plan;
+      this.defaults.set(key, plan);
+    }
+    return structuredClone(plan);
+  }
+
+  private async refreshIfChanged(): Promise<void> {
+    const stamp = fileStamp(this.file);
+    if (stamp === this.stamp) return;
+    const source = await openSqliteSource(this.file);
+    this.source.close();
+    this.source = source;
+    this.schema = introspect(source);
+    this.stamp = stamp;
+    this.defaults.clear();
+    this.suggested = undefined;
+  }
+}
+
+/** Size and modification time of the file and its -wal: what changes when anyone writes to the database. */
+function fileStamp(file: string): string {
+  const stat = (p: string) => {
+    try {
+      const s = statSync(p);
+      return `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  return `${stat(file)}|${stat(`${file}-wal`)}`;
+}
+
+/** One design of a file, opened and closed for this call (the CLI and tests; the extension keeps a session). */
+export async function designSource(req: DesignRequest): Promise<DesignState> {
+  const session = await DesignSession.open(req.file);
+  try {
+    return await session.design(req);
   } finally {
-    source.close();
+    session.close();
   }
 }
 

@@ -30,6 +30,16 @@ export function resolveSqliteUrl(url: string, cwd: string = process.cwd()): stri
   return path.resolve(cwd, filePart);
 }
 
+/** File extensions taken for SQLite databases (Explorer menu, file pickers, derived names). */
+export const SQLITE_EXTENSIONS = ['db', 'sqlite', 'sqlite3', 'db3'] as const;
+/** package.json's Explorer menu `when` clause repeats this list (a test keeps the two in step). */
+const SQLITE_EXTENSION = new RegExp(`\\.(${SQLITE_EXTENSIONS.join('|')})$`, 'i');
+
+/** The file name or path without its SQLite extension: `app.sqlite3` → `app`. */
+export function withoutSqliteExtension(name: string): string {
+  return name.replace(SQLITE_EXTENSION, '');
+}
+
 function decodePath(text: string, url: string): string {
   try {
     return decodeURIComponent(text);
@@ -59,7 +69,7 @@ export function fileUriPath(uri: string): string {
 
 /** The default MongoDB database name for a source file: its base name without extension, made safe for MongoDB. */
 export function defaultDatabaseName(sqlitePath: string): string {
-  const base = path.basename(sqlitePath).replace(/\.(db|sqlite3?|db3)$/i, '');
+  const base = withoutSqliteExtension(path.basename(sqlitePath));
   const safe = base.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 63);
   return safe || 'sqlite2mongo';
 }

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BSON, Binary, Double, Int32, Long, MongoClient, ObjectId, type Document } from 'mongodb';
 import { migrate } from '../../src/core';
-import { defaultPlanFor } from '../../src/core/inspect';
+import { defaultPlanFor } from '../../src/core/plan/defaultPlan';
 import { compositeIdNames } from '../../src/core/plan/fieldNames';
 import { INVALID_TEXT_SUBTYPE, type CollectionPlan, type MappingPlan } from '../../src/core/plan/types';
 import { openSqliteSource } from '../../src/core/sqlite';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MongoClient, type Document } from 'mongodb';
 import { migrate, type MigrateOptions } from '../../src/core';
 import { DocumentBuilder } from '../../src/core/convert/documents';
-import { defaultPlanFor } from '../../src/core/inspect';
+import { defaultPlanFor } from '../../src/core/plan/defaultPlan';
 import { openSqliteSource } from '../../src/core/sqlite';
 import type { MappingPlan } from '../../src/core/plan/types';
 import { getTestMongoUrl, uniqueDbName } from '../helpers/mongoServer';

@@ -8,5 +8,6 @@ export function exprValueToBson(v: ExprValue): unknown {
   if (typeof v === 'bigint') return integerToBson(v);
   if (typeof v === 'number') return new Double(v);
   if (Array.isArray(v)) return v.map(exprValueToBson);
-  return autoToBson(v); // bytes: a BLOB, or TEXT that is not UTF-8
+  // BLOBs, and TEXT whose bytes are not valid UTF-8, are carried exactly as a plain column would be.
+  return autoToBson(v);
 }

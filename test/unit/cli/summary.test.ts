@@ -25,7 +25,7 @@ const base = (): MigrationReport => ({
   finishedAt: '',
   durationMs: 10,
   steps: { export: { durationMs: 1, items: 3, ratePerSec: 3 } },
-  totals: { exported: 3, imported: 3, failed: 0, duplicates: 0, deleted: 0, validated: 3, mismatches: 0, warnings: 1 },
+  totals: { exported: 3, imported: 3, failed: 0, duplicates: 0, deleted: 0, validated: 3, mismatches: 0, warnings: 1, unchanged: 0, replaced: 0, inserted: 3 },
   collections: [],
   warnings: { byKind: { 'date-precision': 1 }, samples: [{ kind: 'date-precision', table: 'items', column: 'made', key: '1', value: '2024-01-02 03:04:05.123456' }] },
   errors: [],
