@@ -2,15 +2,12 @@
  * Streaming row readers. One prepared statement is stepped row by row, so a table of any size never has to fit
  * in memory as a whole; the statement is always freed, also when the consumer stops early (generator return()).
  */
-import type { BindParams, Statement } from 'sql.js';
 import { MigrationError } from '../errors';
+import type { Statement } from './database';
+import { SourceChangedError } from './image';
 import type { SqliteSource } from './source';
 import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
 import type { SqlValue, TableInfo } from './types';
-
-/** sql.js 1.16 supports `get(params, { useBigInt })`; @types/sql.js does not declare the second argument. */
-type BigIntGet = (params: null, config: { useBigInt: boolean }) => SqlValue[];
-const USE_BIGINT = Object.freeze({ useBigInt: true });
 
 const ROWID_ALIASES = ['rowid', '_rowid_', 'oid'];
 
@@ -89,42 +86,38 @@ function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefi
     throw mapReadError(source, e, what, sql);
   }
   try {
-    if (params && params.length > 0) stmt.bind(toBindParams(params));
+    if (params && params.length > 0) stmt.bind(params);
   } catch (e) {
     stmt.free(); // e.g. wrong number of parameters
     throw mapReadError(source, e, what, sql);
   }
   try {
-    const get = stmt.get as unknown as BigIntGet;
     for (;;) {
       let row: SqlValue[];
       try {
         if (!stmt.step()) return;
-        row = get.call(stmt, null, USE_BIGINT);
+        row = stmt.row();
       } catch (e) {
         throw mapReadError(source, e, what, sql);
       }
       yield row;
     }
   } finally {
-    try {
-      stmt.free();
-    } catch {
-      // The database was closed first; sql.js already finalised the statement.
-    }
+    stmt.free(); // a no-op when the database was closed first (closing finalises its statements)
   }
-}
-
-/**
- * sql.js binds numbers as int32 or double and bigints as TEXT. Safe-range bigints become numbers (exact); larger
- * ones stay text, which SQLite converts back exactly when compared with an INTEGER/NUMERIC column or the rowid.
- */
-function toBindParams(params: SqlValue[]): BindParams {
-  return params.map((p) => (typeof p === 'bigint' && p >= BigInt(Number.MIN_SAFE_INTEGER) && p <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(p) : p)) as BindParams;
 }
 
 function mapReadError(source: SqliteSource, e: unknown, what: string, sql: string): unknown {
   if (e instanceof MigrationError) return e;
+  const cause = e instanceof Error ? e.cause : undefined;
+  if (cause instanceof SourceChangedError) {
+    return new MigrationError(
+      'SOURCE_UNREADABLE',
+      `${source.path} changed while ${what} was being read: another program wrote to it.`,
+      'Stop the application that writes to the database (or copy the database and its -wal file while it is stopped), then retry.',
+      { cause },
+    );
+  }
   const msg = errorMessage(e);
   if (isCorruptionMessage(msg)) {
     return new MigrationError(

@@ -3,7 +3,7 @@
  * Everything comes from SQLite's own PRAGMAs rather than parsing CREATE statements, so quirks of the SQL dialect
  * (quoting styles, comments, constraint forms) are interpreted exactly as SQLite interprets them.
  */
-import type { Database, SqlValue as SqlJsValue } from 'sql.js';
+import type { Database, LooseValue as SqlJsValue } from './database';
 import { MigrationError } from '../errors';
 import type { SqliteSource } from './source';
 import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
