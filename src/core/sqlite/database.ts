@@ -5,6 +5,7 @@
  */
 import type { SqliteEngine, SqliteWasm } from './engine';
 import type { PageImage } from './image';
+import { registerMathFunctions, releaseMathFunctions } from './mathFunctions';
 import type { SqlValue } from './types';
 
 const SQLITE_OK = 0;
@@ -34,6 +35,7 @@ export class Database {
   private readonly wasm: SqliteWasm;
   private handle: number;
   private readonly statements = new Set<Statement>();
+  private functionKeys: number[] = [];
 
   private constructor(
     private readonly engine: SqliteEngine,
@@ -61,6 +63,7 @@ export class Database {
         throw new Error(msg);
       }
       const db = new Database(engine, name, handle);
+      db.functionKeys = registerMathFunctions(wasm, handle);
       // Legacy schemas and views may use "double-quoted" string literals, which SQLite accepts by default.
       db.configure(SQLITE_DBCONFIG_DQS_DDL, 1);
       db.configure(SQLITE_DBCONFIG_DQS_DML, 1);
@@ -106,6 +109,7 @@ export class Database {
     for (const s of [...this.statements]) s.free();
     this.wasm._sqlite3_close_v2(this.handle);
     this.handle = 0;
+    releaseMathFunctions(this.wasm, this.functionKeys);
     this.engine.vfs.forget(this.name);
   }
 

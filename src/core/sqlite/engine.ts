@@ -45,7 +45,7 @@ export interface SqliteWasm {
   _sqlite3_bind_text(stmt: number, i: number, p: number, n: number, destructor: number): number;
   _sqlite3_bind_blob(stmt: number, i: number, p: number, n: number, destructor: number): number;
   _sqlite3_db_config(db: number, op: number, varargs: number): number;
-  _sqlite3_value_type(v: number): number;
+  _sqlite3_value_numeric_type(v: number): number;
   _sqlite3_value_double(v: number): number;
   _sqlite3_value_int64(v: number): number;
   _sqlite3_result_double(ctx: number, v: number): void;
