@@ -6,7 +6,7 @@
 import type { SqliteEngine, SqliteWasm } from './engine';
 import type { PageImage } from './image';
 import { registerMathFunctions, releaseMathFunctions } from './mathFunctions';
-import type { SqlValue } from './types';
+import { InvalidText, type SqlValue } from './types';
 
 const SQLITE_OK = 0;
 const SQLITE_ROW = 100;
@@ -29,6 +29,12 @@ export type BindValue = SqlValue | boolean | undefined;
 
 const utf8 = new TextDecoder();
 const encoder = new TextEncoder();
+/** Strict decoders by the database's text encoding (header offset 56: 1 UTF-8, 2 UTF-16le, 3 UTF-16be). */
+const STRICT: Record<number, TextDecoder> = {
+  1: new TextDecoder('utf-8', { fatal: true }),
+  2: new TextDecoder('utf-16le', { fatal: true }),
+  3: new TextDecoder('utf-16be', { fatal: true }),
+};
 let openCount = 0;
 
 export class Database {
@@ -36,6 +42,8 @@ export class Database {
   private handle: number;
   private readonly statements = new Set<Statement>();
   private functionKeys: number[] = [];
+  /** @internal The database's text encoding: 1 UTF-8, 2 UTF-16le, 3 UTF-16be. */
+  textEncoding = 1;
 
   private constructor(
     private readonly engine: SqliteEngine,
@@ -69,6 +77,8 @@ export class Database {
       db.configure(SQLITE_DBCONFIG_DQS_DML, 1);
       // Sorting and temporary b-trees stay in memory: the VFS opens no other file.
       db.exec('PRAGMA temp_store = MEMORY');
+      const encoding = db.exec('PRAGMA encoding')[0]?.values[0]?.[0];
+      db.textEncoding = encoding === 'UTF-16le' ? 2 : encoding === 'UTF-16be' ? 3 : 1;
       return db;
     } catch (e) {
       vfs.forget(name);
@@ -192,7 +202,8 @@ export class Statement {
       else if (typeof v === 'bigint') rc = bindInt64(wasm, handle, i, v);
       else if (typeof v === 'boolean') rc = wasm._sqlite3_bind_int64(handle, i, v ? 1 : 0, 0);
       else if (typeof v === 'number') rc = Number.isSafeInteger(v) ? bindInt64(wasm, handle, i, BigInt(v)) : wasm._sqlite3_bind_double(handle, i, v);
-      else rc = bindBytes(wasm, handle, i, typeof v === 'string' ? encoder.encode(v) : v instanceof Uint8Array ? v : encoder.encode(String(v)), typeof v === 'string');
+      else if (v instanceof InvalidText) rc = bindBytes(wasm, handle, i, v.bytes, true);
+      else rc = bindBytes(wasm, handle, i, typeof v === 'string' ? encoder.encode(v) : v, typeof v === 'string');
       if (rc !== SQLITE_OK) throw this.db.error();
     });
   }
@@ -232,6 +243,9 @@ export class Statement {
       if (type === SQLITE_INTEGER) {
         const lo = wasm._sqlite3_column_int64(handle, i);
         out[i] = wasm._getTempRet0() * TWO_32 + (lo >>> 0);
+      } else if (type === SQLITE_TEXT) {
+        const p = wasm._sqlite3_column_text(handle, i);
+        out[i] = utf8.decode(wasm.HEAPU8.subarray(p, p + wasm._sqlite3_column_bytes(handle, i)));
       } else out[i] = this.value(type, i) as LooseValue;
     }
     return out;
@@ -247,15 +261,29 @@ export class Statement {
   private value(type: number, i: number): SqlValue {
     const { wasm, handle } = this;
     if (type === SQLITE_FLOAT) return wasm._sqlite3_column_double(handle, i);
-    if (type === SQLITE_TEXT) {
-      const p = wasm._sqlite3_column_text(handle, i);
-      return utf8.decode(wasm.HEAPU8.subarray(p, p + wasm._sqlite3_column_bytes(handle, i)));
-    }
+    if (type === SQLITE_TEXT) return this.text(i);
     if (type === SQLITE_BLOB) {
       const p = wasm._sqlite3_column_blob(handle, i);
       return wasm.HEAPU8.slice(p, p + wasm._sqlite3_column_bytes(handle, i));
     }
     return null;
+  }
+
+  /**
+   * TEXT exactly as stored: decoded strictly from the stored bytes (NULs included); bytes that are not valid in
+   * the database's encoding (a Latin-1 import, a lone surrogate) are kept as InvalidText, never replaced by U+FFFD.
+   */
+  private text(i: number): string | InvalidText {
+    const { wasm, handle } = this;
+    const encoding = this.db.textEncoding;
+    // column_text gives UTF-8 bytes unconverted in a UTF-8 database; column_blob gives the stored bytes in any.
+    const p = encoding === 1 ? wasm._sqlite3_column_text(handle, i) : wasm._sqlite3_column_blob(handle, i);
+    const bytes = wasm.HEAPU8.subarray(p, p + wasm._sqlite3_column_bytes(handle, i));
+    try {
+      return STRICT[encoding].decode(bytes);
+    } catch {
+      return new InvalidText(bytes.slice());
+    }
   }
 }
 

@@ -73,6 +73,34 @@ export function* iterateRows(source: SqliteSource, table: TableInfo, opts: Itera
   yield* stepAll(source, sql, opts.params, `table ${table.name}`);
 }
 
+/** SQLite's SQLITE_MAX_COLUMN: the most columns a table, and a result row, may have. */
+export const MAX_RESULT_COLUMNS = 2000;
+
+/**
+ * Yields the rows of `SELECT <terms> <rest>`, where `rest` (FROM … ORDER BY …) orders the rows by the first `nOrder`
+ * terms, totally. A table may have 2,000 columns and a result row may not hold more, so over that the terms are read
+ * by several statements with the same order, stepped together; each row comes back whole, in `terms` order.
+ */
+export function* iterateWideQuery(source: SqliteSource, terms: string[], nOrder: number, rest: string, params?: SqlValue[]): Generator<SqlValue[]> {
+  if (terms.length <= MAX_RESULT_COLUMNS) {
+    yield* iterateQuery(source, `SELECT ${terms.join(', ')} ${rest}`, params);
+    return;
+  }
+  const order = terms.slice(0, nOrder);
+  const width = MAX_RESULT_COLUMNS - nOrder;
+  const parts: Array<Generator<SqlValue[]>> = [];
+  for (let i = nOrder; i < terms.length; i += width) parts.push(iterateQuery(source, `SELECT ${[...order, ...terms.slice(i, i + width)].join(', ')} ${rest}`, params));
+  try {
+    for (;;) {
+      const got = parts.map((p) => p.next());
+      if (got.some((g) => g.done)) return;
+      yield [...(got[0].value as SqlValue[]).slice(0, nOrder), ...got.flatMap((g) => (g.value as SqlValue[]).slice(nOrder))];
+    }
+  } finally {
+    for (const p of parts) p.return(undefined);
+  }
+}
+
 /** Yields the rows of an arbitrary query (same value mapping as iterateRows); the SQL must set its own order. */
 export function* iterateQuery(source: SqliteSource, sql: string, params?: SqlValue[]): Generator<SqlValue[]> {
   yield* stepAll(source, sql, params, 'a query');
@@ -130,5 +158,7 @@ function mapReadError(source: SqliteSource, e: unknown, what: string, sql: strin
   const hint = missingFeatureHint(msg);
   if (hint) return new MigrationError('SOURCE_UNREADABLE', `Cannot read ${what} of ${source.path}: ${msg}.`, hint, { cause: e });
   // Anything else is a bug in the SQL we were given (bad column, bad WHERE): keep it a plain error.
-  return new Error(`SQLite error while reading ${what} of ${source.path}: ${msg} (SQL: ${sql})`, { cause: e });
+  // The SQL of a wide table runs to tens of KB: show its start only.
+  const shown = sql.length > 300 ? `${sql.slice(0, 300)}… (${sql.length} characters)` : sql;
+  return new Error(`SQLite error while reading ${what} of ${source.path}: ${msg} (SQL: ${shown})`, { cause: e });
 }

@@ -1,0 +1,33 @@
+/**
+ * Row filters: a SQL WHERE expression per table, evaluated by SQLite (e.g. `deleted_at IS NULL`). The text is put
+ * inside `WHERE (…)` of our own SELECT, so it must be one expression: no statement separator and no parenthesis
+ * that closes ours. The source is a private read-only copy, so a filter can only choose rows, never change a file.
+ */
+export function filterProblem(filter: unknown): string | null {
+  if (typeof filter !== 'string' || filter.trim() === '') return 'filter must be a non-empty SQL expression, e.g. "deleted_at IS NULL"';
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < filter.length; i++) {
+    const c = filter[i];
+    if (quote) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '[') quote = ']';
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth < 0) return 'filter closes a parenthesis it did not open';
+    else if (c === ';') return 'filter must be one SQL expression (no ";")';
+    else if (c === '-' && filter[i + 1] === '-') return 'filter must not contain a -- comment';
+    else if (c === '/' && filter[i + 1] === '*') return 'filter must not contain a /* comment */';
+  }
+  if (quote) return 'filter has an unterminated quote';
+  if (depth !== 0) return 'filter has an unclosed parenthesis';
+  return null;
+}
+
+/** The WHERE clause text of a filter and an optional extra condition (e.g. the incremental watermark). */
+export function whereClause(...conditions: Array<string | undefined>): string | undefined {
+  const parts = conditions.filter((c): c is string => !!c && c.trim() !== '');
+  return parts.length === 0 ? undefined : parts.map((c) => `(${c})`).join(' AND ');
+}
