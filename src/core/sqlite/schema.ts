@@ -202,7 +202,7 @@ function readIndexes(db: Database, table: string): IndexInfo[] {
   });
 }
 
-/** wr=1 in pragma_table_list (SQLite >= 3.37, which sql.js ships); otherwise the CREATE statement's table option. */
+/** wr=1 in pragma_table_list (SQLite >= 3.37; the engine ships 3.5x); otherwise the CREATE statement's table option. */
 function isWithoutRowid(table: string, sql: string, flags: Map<string, boolean> | undefined): boolean {
   const wr = flags?.get(table);
   if (wr !== undefined) return wr;

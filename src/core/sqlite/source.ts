@@ -153,8 +153,9 @@ function readHead(file: string, n: number): Uint8Array {
 }
 
 /**
- * A hot rollback journal means a transaction was interrupted; SQLite would roll it back on next open, but sql.js
- * never sees the journal, so it would read half-written pages.
+ * A hot rollback journal means a transaction was interrupted; SQLite would roll it back on next open, but our
+ * read-only VFS never shows SQLite the journal (rolling back writes the user's file), so it would read half-written
+ * pages.
  */
 function checkHotJournal(file: string, q: string): void {
   const journal = `${file}-journal`;
