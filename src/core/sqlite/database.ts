@@ -47,6 +47,7 @@ export class Database {
 
   private constructor(
     private readonly engine: SqliteEngine,
+    private readonly image: PageImage,
     private readonly name: string,
     handle: number,
   ) {
@@ -70,7 +71,7 @@ export class Database {
         if (handle) wasm._sqlite3_close_v2(handle);
         throw new Error(msg);
       }
-      const db = new Database(engine, name, handle);
+      const db = new Database(engine, image, name, handle);
       db.functionKeys = registerMathFunctions(wasm, handle);
       // Legacy schemas and views may use "double-quoted" string literals, which SQLite accepts by default.
       db.configure(SQLITE_DBCONFIG_DQS_DDL, 1);
@@ -90,7 +91,10 @@ export class Database {
     }
   }
 
+  /** Prepares one statement. First checks that the files were not changed since they were opened. */
   prepare(sql: string): Statement {
+    this.image.checkUnchanged();
+    if (this.image.changed) throw new Error(this.image.changed.message, { cause: this.image.changed });
     const stmt = this.prepareNext(sql, 0).stmt;
     if (!stmt) throw new Error('The SQL text holds no statement.');
     return stmt;

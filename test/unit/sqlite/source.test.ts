@@ -257,6 +257,26 @@ os._exit(0)  # die mid-transaction, as a crash would`,
     await expectMigrationError(() => openSqliteSource(fifo), 'SOURCE_UNREADABLE', fifo);
   });
 
+  it('a file changed by another program after opening → reading stops with SOURCE_UNREADABLE naming the change', async () => {
+    const file = makeMultiPageDb(path.join(dir, 'changing.db'));
+    const src = await openSqliteSource(file);
+    try {
+      const items = introspect(src).tables.find((t) => t.name === 'items');
+      assert.ok(items);
+      assert.equal([...iterateRows(src, items)].length, 3000);
+      // Another program commits a change: our reads must not mix the two versions.
+      py(`import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("UPDATE items SET name = 'changed' WHERE id = 1")
+con.commit()
+con.close()`, file);
+      const e = await expectMigrationError(() => [...iterateRows(src, items)], 'SOURCE_UNREADABLE', file);
+      assert.match(e.message, /changed while table items was being read/);
+    } finally {
+      src.close();
+    }
+  });
+
   it('an explicit wasmPath is honoured; a wrong one is an INTERNAL error, not a source error', async () => {
     const file = makeDb(path.join(dir, 'wasm.db'), 'CREATE TABLE t (a);');
     const wasm = locateEngineWasm();
