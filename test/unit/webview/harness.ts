@@ -39,6 +39,7 @@ export function loadWebview<Out, In, State>(moduleFile: string, restored?: State
   g.acquireVsCodeApi = () => ({ postMessage: (m: Out) => posted.push(structuredClone(m)), getState: () => state, setState: (s: State) => (state = structuredClone(s)) });
   const resolved = require.resolve(moduleFile);
   delete require.cache[resolved];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs the page script anew, after the DOM exists
   require(resolved);
   const $ = <T extends Element>(selector: string): T => {
     const el = document.querySelector(selector);
