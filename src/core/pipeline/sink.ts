@@ -1,5 +1,6 @@
-import { BSON, type Db, type Document } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import { PrefixTracker } from '../history/checkpoint';
+import { serializeOrUndefined } from '../mongo/rawInsert';
 import { Reconciler } from '../mongo/reconcile';
 import { BulkWriter } from '../mongo/writer';
 import type { CollectionPlan } from '../plan/types';
@@ -43,6 +44,7 @@ export class CollectionSink {
     // Only documents added to collections that were there before need remembering for rollback.
     const trackNewIds = !!entry && entry.existedBefore && entry.action !== 'dropped';
     this.writer = new BulkWriter(db.collection(name), {
+      db,
       collectionName: name,
       batchSize: opts.batchSize,
       concurrency: opts.concurrency,
@@ -89,13 +91,9 @@ export class CollectionSink {
       this.skip--;
       return;
     }
-    if (!this.reconciler) return this.writer.add(doc, table);
-    let bson: Uint8Array;
-    try {
-      bson = BSON.serialize(doc);
-    } catch {
-      return this.writer.add(doc, table); // over 16 MiB: the writer reports the row
-    }
+    // Serialised once: the comparison and the insert command use the same bytes.
+    const bson = serializeOrUndefined(doc);
+    if (!this.reconciler || !bson) return this.writer.add(doc, table, undefined, bson); // (too large: the writer reports it)
     await this.reconciler.add(doc, bson);
   }
 
