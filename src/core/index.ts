@@ -15,6 +15,7 @@ export type { PlanEdit, DesignJunction, DesignRelationship, JunctionMode, Relati
 export type { PlanWarning } from './plan/warnings';
 export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';
 export type { Mismatch, MismatchKind } from './validate/compare';
+export type { TableAccount } from './validate/accounting';
 export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/writer';
 export { DEFAULT_MONGODB_URL } from './mongo/connect';
 export { maskUrl, hasPassword } from './maskUrl';
