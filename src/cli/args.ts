@@ -27,6 +27,9 @@ export interface CliOptions {
   incremental: boolean;
   syncDeletes: boolean;
   writeConcern?: WriteConcernOption;
+  applySchema: boolean;
+  /** plan: also write each collection's generated $jsonSchema validator here. */
+  jsonSchemaFile?: string;
   /** rollback: the run id. */
   runId?: string;
   force: boolean;
@@ -42,7 +45,7 @@ Usage:
   sqlite2mongo export    --sqlite-url <url|path> --output-file <data.ndjson> [--plan plan.json]
   sqlite2mongo import    --input-file <data.ndjson> [--mongodb-url <url>] [--mongodb-db <name>] [options]
   sqlite2mongo validate  (--sqlite-url <url|path> | --input-file <file>) [--mongodb-url <url>] [--mongodb-db <name>]
-  sqlite2mongo plan      --sqlite-url <url|path> [--output-file plan.json]
+  sqlite2mongo plan      --sqlite-url <url|path> [--plan plan.json] [--output-file plan.json] [--json-schema v.json]
   sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name>
   sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--yes] [--force]
 
@@ -69,6 +72,9 @@ Behaviour:
   --sync-deletes            with --incremental or --if-exists upsert: delete documents whose rows are gone
   --write-concern <w>       write concern of the data writes: majority, a number of nodes, optionally
                             with journal (majority,j); default: the server's
+  --apply-schema            after a clean validation, set each collection's generated $jsonSchema as its
+                            validator (checked first: a server without validators stops the run unwritten)
+  --json-schema <file>      plan: write the generated $jsonSchema validator of each collection to <file>
   --yes                     rollback: do not ask for confirmation (required without a terminal)
   --force                   rollback: even when later runs touched the same collections
   --connect-timeout <ms>    give up connecting after this long (default 10000)
@@ -79,7 +85,7 @@ Output:
   --quiet                   only the summary
   -h, --help  -v, --version
 
-Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 20–25 target problems; 30–31 plan/input file invalid;
+Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 20–26 target problems; 30–31 plan/input file invalid;
 32 nothing to resume or history mismatch; 40 rows refused; 41 validation mismatches; 130 cancelled.
 See docs/migration.md.`;
 
@@ -136,6 +142,8 @@ export function parseCli(argv: string[]): CliOptions {
         incremental: { type: 'boolean' },
         'sync-deletes': { type: 'boolean' },
         'write-concern': { type: 'string' },
+        'apply-schema': { type: 'boolean' },
+        'json-schema': { type: 'string' },
         force: { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         help: { type: 'boolean', short: 'h' },
@@ -175,6 +183,8 @@ export function parseCli(argv: string[]): CliOptions {
     incremental: !!values.incremental,
     syncDeletes: !!values['sync-deletes'],
     writeConcern: parseWriteConcern(values['write-concern']),
+    applySchema: !!values['apply-schema'],
+    jsonSchemaFile: values['json-schema'],
     runId,
     force: !!values.force,
     yes: !!values.yes,

@@ -116,3 +116,71 @@ print(json.dumps(con.execute("SELECT id, first_name || ' ' || upper(last_name), 
     assert.match(refusedExpr.error?.message ?? '', /computed field "x": unknown function constructor\(\)/);
   });
 });
+
+describe('generated $jsonSchema: checked on our side, applied on request', () => {
+  const NARROW = `
+    CREATE TABLE people (id INTEGER PRIMARY KEY, code VARCHAR(3) NOT NULL, kind TEXT CHECK (kind IN ('a', 'b')));
+    INSERT INTO people VALUES (1, 'abc', 'a'), (2, 'x', NULL);
+    PRAGMA ignore_check_constraints = ON;
+    INSERT INTO people VALUES (3, 'toolong', 'z');`;
+
+  it('validation reports the documents that break the generated schema, without failing the run', async () => {
+    const file = makeDb(path.join(tempDir(), 'narrow.db'), NARROW);
+    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database: uniqueDbName('schema'), ifExists: 'fail' });
+    assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
+    assert.equal(report.collections.find((c) => c.collection === 'people')?.schemaViolations, 1);
+    assert.ok(report.notes.some((n) => /1 document\(s\) of people do not fit the generated \$jsonSchema .*_id 3: code 7 characters, more than 3; kind "z" is not one of "a", "b", null/.test(n)), report.notes.join('\n'));
+  });
+
+  it('--apply-schema sets the validator where the server has validators, and otherwise stops before writing', async () => {
+    const file = makeDb(path.join(tempDir(), 'narrow.db'), NARROW.replace("'toolong', 'z'", "'ok', 'b'"));
+    const database = uniqueDbName('apply');
+    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, ifExists: 'fail', applySchema: true });
+    const infos = await client.db(database).listCollections().toArray();
+    if (report.status === 'failed') {
+      // FerretDB v1: no validators. Nothing was written, not even the probe.
+      assert.equal(report.exitCode, 26);
+      assert.match(report.error?.message ?? '', /--apply-schema needs collection validators, and this server refuses them .*Nothing was written/);
+      assert.deepEqual(infos.map((c) => c.name).filter((n) => !n.startsWith('_sqlite2mongo_migrations')), []);
+      assert.equal(await client.db(database).collection('people').countDocuments(), 0);
+    } else {
+      const people = infos.find((c) => c.name === 'people') as { options?: { validator?: { $jsonSchema?: { required?: string[] } } } };
+      assert.deepEqual(people.options?.validator?.$jsonSchema?.required, ['_id', 'code', 'kind']);
+      await assert.rejects(client.db(database).collection('people').insertOne({ _id: 9 as never, code: 'much too long', kind: 'a' }));
+    }
+  });
+});
+
+describe('text dates in a named time zone', () => {
+  it('Europe/Paris across both daylight-saving changes: stored instants equal zoneinfo, and the proof passes', async () => {
+    const file = makeDb(
+      path.join(tempDir(), 'paris.db'),
+      `CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME);
+       INSERT INTO events VALUES (1, '2024-01-15 12:00:00'), (2, '2024-07-15 12:00:00'), (3, '2024-03-31 02:30:00'), (4, '2024-10-27 02:30:00'), (5, '2024-07-15 12:00:00Z');`,
+    );
+    const source = await openSqliteSource(file);
+    let plan: MappingPlan;
+    try {
+      plan = defaultPlanFor(source, undefined, { timezone: 'Europe/Paris' }).plan;
+    } finally {
+      source.close();
+    }
+    const db = uniqueDbName('paris');
+    const report = await run(file, db, plan);
+    assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
+    assert.equal(report.totals.mismatches, 0);
+    const stored = (await client.db(db).collection('events').find({}, { sort: { _id: 1 } }).toArray()).map((d: Document) => (d.at as Date).getTime());
+    const expected = pyJson<number[]>(
+      `import sqlite3, sys, json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+rows = sqlite3.connect(sys.argv[1]).execute('SELECT at FROM events ORDER BY id').fetchall()
+def instant(t):
+    d = datetime.fromisoformat(t.replace('Z', '+00:00'))
+    return round((d if d.tzinfo else d.replace(tzinfo=ZoneInfo('Europe/Paris'))).timestamp() * 1000)
+print(json.dumps([instant(r[0]) for r in rows]))`,
+      file,
+    );
+    assert.deepEqual(stored, expected);
+  });
+});
