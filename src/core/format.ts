@@ -18,3 +18,13 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
+
+/**
+ * Time left for a step, from its measured throughput: `ratePerSec` is done ÷ time since the step started, so the
+ * step has run done ÷ rate seconds. Under a second of measurement (a batch or two) says nothing about the rest, so
+ * no estimate is given then (an early guess said 8.9 s for a step that took 0.4 s).
+ */
+export function remainingMs(done: number, total: number, ratePerSec: number): number | undefined {
+  if (ratePerSec <= 0 || done <= 0 || total <= done || done / ratePerSec < 1) return undefined;
+  return ((total - done) / ratePerSec) * 1000;
+}

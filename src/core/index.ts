@@ -17,13 +17,13 @@ export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } f
 export type { Mismatch, MismatchKind } from './validate/compare';
 export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/writer';
 export { DEFAULT_MONGODB_URL } from './mongo/connect';
-export { maskUrl, hasPassword } from './maskUrl';
+export { maskUrl, hasPassword, hostOf } from './maskUrl';
 export { resolveSqliteUrl, defaultDatabaseName, SQLITE_EXTENSIONS, withoutSqliteExtension } from './sourceUrl';
-export { formatCount, formatDuration, formatBytes } from './format';
+export { formatCount, formatDuration, formatBytes, remainingMs } from './format';
 export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
 export { rollback, type RollbackOutcome } from './history/rollback';
 export { listHistory } from './history/list';
-export { HISTORY_COLLECTION, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';
+export { HISTORY_COLLECTION, isBookkeepingCollection, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';
 export { readNdjsonHeader } from './ndjson/reader';
 export { DocumentBuilder } from './convert/documents';
 export { introspect, loadSqlJs, openSqliteSource, type SqliteSource } from './sqlite';

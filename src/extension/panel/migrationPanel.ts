@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultDatabaseName, formatCount, type MappingPlan, type MigrationReport } from '../../core';
+import { defaultDatabaseName, formatCount, HISTORY_COLLECTION, hostOf, isBookkeepingCollection, type MappingPlan, type MigrationReport } from '../../core';
 import { FromPanel, isFromPanelMessage, ToPanel, type FromPanelMessage, type PanelRunEvent, type PlanSettings, type RunRequest, type ToPanelMessage } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
 import { defaultOutputFile } from '../common/files';
@@ -26,7 +26,9 @@ export interface PanelDeps {
   openDesigner: (sourcePath: string) => Promise<void>;
 }
 
-const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}`;
+const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}|${p.includeViews}`;
+/** The engine's inputs for a default plan with the panel's settings. */
+const planInput = ({ includeViews, ...planOptions }: PlanSettings) => ({ planOptions, includeViews });
 
 /**
  * One migration panel for one SQLite file: answers the webview's requests, starts and cancels the run, and
@@ -87,6 +89,7 @@ export class MigrationPanel implements vscode.Disposable {
           recentTargets: this.deps.targets.list(),
           defaultDatabase: defaultDatabaseName(this.sourcePath),
           defaultOutputFile: defaultOutputFile(this.sourcePath),
+          historyCollection: HISTORY_COLLECTION,
           activeRunId: this.run?.id,
         });
         for (const msg of this.runReplay) this.post(msg);
@@ -94,7 +97,7 @@ export class MigrationPanel implements vscode.Disposable {
       case FromPanel.inspect:
         return this.inspect(m.requestId, m.plan);
       case FromPanel.testConnection:
-        return this.testConnection(m.requestId, m.url, m.database);
+        return this.testConnection(m.requestId, m.url, m.database, m.timeoutMs);
       case FromPanel.pickOutputFile: {
         const picked = await vscode.window.showSaveDialog({
           defaultUri: vscode.Uri.file(m.current || defaultOutputFile(this.sourcePath)),
@@ -144,7 +147,7 @@ export class MigrationPanel implements vscode.Disposable {
     }
     const key = planKey(settings);
     if (this.plan?.key === key) return this.plan.plan;
-    const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings });
+    const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, ...planInput(settings) });
     this.plan = { key, plan: inspection.plan };
     return inspection.plan;
   }
@@ -152,7 +155,7 @@ export class MigrationPanel implements vscode.Disposable {
   private async inspect(requestId: number, settings: PlanSettings): Promise<void> {
     try {
       const saved = await this.deps.planFiles.read(this.sourcePath);
-      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings, plan: saved?.plan });
+      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, ...planInput(settings), plan: saved?.plan });
       if (!saved) this.plan = { key: planKey(settings), plan: inspection.plan };
       this.post({ type: ToPanel.inspection, requestId, ok: true, inspection, planFile: saved?.label });
     } catch (e) {
@@ -162,11 +165,13 @@ export class MigrationPanel implements vscode.Disposable {
     }
   }
 
-  private async testConnection(requestId: number, url: string, database: string): Promise<void> {
+  private async testConnection(requestId: number, url: string, database: string, timeoutMs: number): Promise<void> {
     try {
-      const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs: 5000 });
+      const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs });
       this.deps.log.info(`Test connection ${url}: ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`);
-      this.post({ type: ToPanel.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections: check.existingCollections });
+      const ours = check.existingCollections.filter(isBookkeepingCollection);
+      const existingCollections = check.existingCollections.filter((c) => !isBookkeepingCollection(c));
+      this.post({ type: ToPanel.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections, historyRuns: ours.includes(HISTORY_COLLECTION) });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.warn(`Test connection failed: ${error.message}`);
@@ -191,7 +196,7 @@ export class MigrationPanel implements vscode.Disposable {
     const targetId = await this.deps.targets.remember(request.url, request.database);
     const run = new MigrationRun(this.deps.engine, this.deps.log, { sourcePath: this.sourcePath, request, plan });
     this.run = run;
-    const started: ToPanelMessage = { type: ToPanel.runStarted, runId: run.id, steps: run.steps };
+    const started: ToPanelMessage = { type: ToPanel.runStarted, runId: run.id, steps: run.steps, target: { host: hostOf(request.url), database: request.database } };
     this.runReplay = [started];
     this.post(started);
     let lastProgress: ToPanelMessage | undefined;
