@@ -5,7 +5,7 @@
  */
 import { Window } from 'happy-dom';
 
-const GLOBALS = ['window', 'document', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLDetailsElement', 'HTMLButtonElement', 'Event', 'MessageEvent', 'navigator'] as const;
+const GLOBALS = ['window', 'document', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLDetailsElement', 'HTMLButtonElement', 'Event', 'MessageEvent', 'navigator', 'CSS'] as const;
 
 export interface WebviewPage<Out, In, State> {
   window: Window;
