@@ -21,6 +21,7 @@ export { maskUrl, hasPassword, hostOf } from './maskUrl';
 export { resolveSqliteUrl, defaultDatabaseName, SQLITE_EXTENSIONS, withoutSqliteExtension } from './sourceUrl';
 export { formatCount, formatDuration, formatBytes, remainingMs } from './format';
 export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
+export { peekCollection, type CollectionPeek, type CollectionPeekRequest } from './peek';
 export { rollback, type RollbackOutcome } from './history/rollback';
 export { listHistory } from './history/list';
 export { HISTORY_COLLECTION, isBookkeepingCollection, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';

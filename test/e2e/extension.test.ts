@@ -204,15 +204,16 @@ describe('VS Code extension (packaged, in code-server)', function () {
     const history = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*History/i }) });
     const header = history.locator('.pane-header');
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
-    // Two runs so far: the first migration, and the second start answered with "Upsert by _id".
-    const rows = history.locator('.monaco-list-row', { has: page.locator('.label-description', { hasText: /completed · full · 3 documents/ }) });
+    // Two runs so far: the first migration, and the second start answered with "Upsert by _id". They are listed under
+    // their target database, labelled by source file and time, readable at the default sidebar width.
+    const target = history.locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: database }) });
+    await target.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await target.locator('.label-description').innerText(), /^127\.0\.0\.1:\d+ · 2 runs$/);
+    const rows = history.locator('.monaco-list-row', { has: page.locator('.label-description', { hasText: /^3 docs$/ }) });
     await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await rows.count(), 2);
-    assert.match(await rows.first().locator('.label-name').innerText(), /^\d{8}-\d{6}-[0-9a-f]{4}$/, 'the run id');
-    const before = (await page.locator('.part.sidebar').boundingBox())?.width ?? 300;
-    await setSideBarWidth(page, 620); // wide enough to read each run's status, kind and count
+    assert.match(await rows.first().locator('.label-name').innerText(), /^app\.db · \d{1,2} \w{3} \d\d:\d\d$/, 'source file and time');
     await screenshot(page, path.join(IMAGES, 'history-view.png'));
-    await setSideBarWidth(page, before);
   });
 
   it('after a window reload the panel comes back with its summary, and the tree with its results', async function () {
