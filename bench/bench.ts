@@ -25,7 +25,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { MongoClient, type Document } from 'mongodb';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, defaultPlanFor, DocumentBuilder, introspect, loadSqlJs, type MigrationReport, openSqliteSource } from '../src/core';
-import { startFerretDb, type TestServer } from '../test/helpers/mongoServer';
+import { startFerretDb, type FerretDbServer as TestServer } from '../scripts/lib/ferretdb';
 
 // ------------------------------------------------------------------------------------------------ setup
 const ROOT = path.resolve(__dirname, '..');

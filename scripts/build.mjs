@@ -6,6 +6,10 @@ import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+// The test tiers start with `node scripts/build.mjs --for-tests`: a tier run alone builds first, while `npm test`
+// (scripts/test-all.sh) builds once and sets SQLITE2MONGO_SKIP_BUILD=1 for its tiers.
+if (process.argv.includes('--for-tests') && process.env.SQLITE2MONGO_SKIP_BUILD === '1') process.exit(0);
+
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');

@@ -66,11 +66,11 @@ export function activate(context: vscode.ExtensionContext): void {
       [Commands.openLastReport]: async () => {
         const last = reports.last();
         if (last) await reports.open(last);
-        else void vscode.window.showInformationMessage('No migration report yet: run a migration first.');
+        else log.showInfo('No migration report yet: run a migration first.');
       },
       [Commands.forgetConnections]: async () => {
         const n = await targets.forgetAll();
-        void vscode.window.showInformationMessage(`Forgot ${n} saved MongoDB connection(s).`);
+        log.showInfo(`Forgot ${n} saved MongoDB connection(s).`);
       },
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
       [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) => validation.openMismatch(node),

@@ -24,6 +24,12 @@ export class Log implements vscode.Disposable {
     this.channel.show(true);
   }
 
+  /** An information message, also written to the log (what the user was told stays on record). */
+  showInfo(message: string): void {
+    this.info(message);
+    void vscode.window.showInformationMessage(maskAll(message));
+  }
+
   /** An error notification with a "Show log" action (plus any extra actions); resolves to the action chosen. */
   async showError<T extends string>(message: string, ...actions: T[]): Promise<T | undefined> {
     this.error(message);
