@@ -67,7 +67,8 @@ export class MigrationRun implements vscode.Disposable {
         return { ok: true, report };
       },
       (e: unknown): RunOutcome => {
-        const error = errorInfo(e);
+        const stoppedWhileConnecting = this.cancelled && !this.stepStarted;
+        const error = stoppedWhileConnecting ? { code: 'CANCELLED', message: 'Cancelled while connecting: nothing was written.' } : errorInfo(e);
         this.log.error(`Migration ${this.id} stopped: ${error.message}`);
         return { ok: false, error };
       },

@@ -41,6 +41,8 @@ export class MigrationPanel implements vscode.Disposable {
   private run: MigrationRun | undefined;
   /** What the webview needs to show the current or last run again: runStarted, its events, runFinished. */
   private runReplay: ToPanelMessage[] = [];
+  /** The designer saved a plan while this webview was hidden. */
+  private planChangedWhileHidden = false;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
   private readonly gone = new vscode.EventEmitter<void>();
@@ -65,7 +67,10 @@ export class MigrationPanel implements vscode.Disposable {
       deps.planFiles.onDidSave((saved) => {
         if (saved !== sourcePath) return;
         this.plan = undefined;
-        this.post({ type: ToPanel.planChanged });
+        // A finished run no longer describes what Start would do: it is not replayed, and the page drops it.
+        if (!this.run?.running) this.runReplay = [];
+        if (this.ready) this.post({ type: ToPanel.planChanged });
+        else this.planChangedWhileHidden = true; // a hidden webview hears nothing: tell it when it is back
       }),
     );
   }
@@ -93,6 +98,10 @@ export class MigrationPanel implements vscode.Disposable {
           activeRunId: this.run?.id,
         });
         for (const msg of this.runReplay) this.post(msg);
+        if (this.planChangedWhileHidden) {
+          this.planChangedWhileHidden = false;
+          this.post({ type: ToPanel.planChanged });
+        }
         return;
       case FromPanel.inspect:
         return this.inspect(m.requestId, m.plan);

@@ -168,7 +168,9 @@ export function summaryView(run: RunView, historyCollection: string): HTMLElemen
   if (!r || failedEarly) {
     const error = run.error ?? r?.error;
     if (!error) return null;
-    return h('div', { class: 'banner banner-bad', role: 'alert', id: 'run-error' }, icon('error'), ' ', h('strong', null, error.message), error.hint ? h('div', { class: 'hint' }, error.hint) : null);
+    const cancelled = error.code === 'CANCELLED';
+    return h('div', { class: `banner ${cancelled ? 'banner-warn' : 'banner-bad'}`, role: cancelled ? 'status' : 'alert', id: 'run-error', 'data-code': error.code },
+      icon(cancelled ? 'debug-stop' : 'error'), ' ', h('strong', null, error.message), error.hint ? h('div', { class: 'hint' }, error.hint) : null);
   }
   const where = run.target ? ` in ${run.target.database} on ${run.target.host}` : '';
   const wrote = r.status !== 'dry-run' && r.totals.imported > 0;
