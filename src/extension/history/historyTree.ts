@@ -14,13 +14,13 @@ export interface HistoryTarget {
   label: string;
 }
 
-/** Short and fixed-width-free: "30 Nov 10:42", with the year only when it is not this year's. */
+/** Short, so the sidebar has room for the rest: "10:42" today, "30 Nov 10:42" this year, "30 Nov 2025" before. */
 export function runTime(iso: Date | string, now = new Date()): string {
   const d = new Date(iso);
-  const sameYear = d.getFullYear() === now.getFullYear();
-  const date = d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', ...(sameYear ? {} : { year: 'numeric' }) });
   const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-  return `${date} ${time}`;
+  if (d.toDateString() === now.toDateString()) return time;
+  if (d.getFullYear() === now.getFullYear()) return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** One run: labelled by the file it migrated and when; status by its icon, documents in the description. */

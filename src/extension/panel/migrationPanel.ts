@@ -226,7 +226,9 @@ export class MigrationPanel implements vscode.Disposable {
       const finished: ToPanelMessage = { type: ToPanel.runFinished, runId: run.id, ok: false, error: outcome.error };
       this.runReplay.push(finished);
       this.post(finished);
-      void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
+      // The panel in view shows the error with its fix; a toast is for a panel out of sight (a cancel is no failure).
+      if (this.panel.visible && !this.disposed) this.deps.log.error(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
+      else if (outcome.error.code !== 'CANCELLED') void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
       return this.afterRun(run);
     }
     const report = outcome.report;
@@ -247,7 +249,7 @@ export class MigrationPanel implements vscode.Disposable {
     this.afterRun(run);
   }
 
-  /** Notifications: errors always (with "Show log"); success only when the panel is not in view. */
+  /** Notifications only when the panel is not in view (it shows the outcome itself): errors with "Show log". */
   private async notifyOutcome(report: MigrationReport, reportUri: vscode.Uri | undefined): Promise<void> {
     const name = path.basename(this.sourcePath);
     const t = report.totals;
@@ -261,6 +263,7 @@ export class MigrationPanel implements vscode.Disposable {
       if (this.panel.visible && !this.disposed) return;
       choice = await vscode.window.showWarningMessage(`Migration of ${name} cancelled: ${formatCount(t.imported)} documents had been written.`, ...actions);
     } else {
+      if (this.panel.visible && !this.disposed) return;
       choice = await this.deps.log.showError(`Migration of ${name} failed: ${report.error?.message ?? 'see the log'}`, ...actions);
     }
     if (choice === 'Open Report' && reportUri) await this.deps.reports.open(reportUri);

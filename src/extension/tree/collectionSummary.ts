@@ -4,7 +4,7 @@
  * to open it in MongoDB for VS Code or mongosh.
  */
 import * as vscode from 'vscode';
-import { formatCount as fmt, hostOf, type CollectionPeek } from '../../core';
+import { formatCount as fmt, hostOf, readableSample, type CollectionPeek } from '../../core';
 import type { CollectionResult, ValidationRecord } from './validationModel';
 
 export const SUMMARY_SCHEME = 'sqlite2mongo-collection';
@@ -31,7 +31,7 @@ export function summaryMarkdown(rec: ValidationRecord, c: CollectionResult, peek
     '',
     `Table \`${c.table}\` of \`${rec.sourcePath}\` → database \`${rec.database}\` on ${hostOf(rec.targetLabel)}.`,
     '',
-    '| | |',
+    '| What | Count |',
     '|---|---:|',
     `| Rows in SQLite | ${fmt(c.sourceRows)} |`,
     `| Documents written | ${fmt(c.imported)} |`,
@@ -44,7 +44,8 @@ export function summaryMarkdown(rec: ValidationRecord, c: CollectionResult, peek
   if ('error' in peek) lines.push('## In MongoDB now', '', `Could not read the collection: ${peek.error}`, '');
   else {
     lines.push('## In MongoDB now', '', `${fmt(peek.documents)} document${peek.documents === 1 ? '' : 's'}. The first ${peek.samples.length}:`, '');
-    for (const s of peek.samples) lines.push('```json', s, '```', '');
+    // As the panel shows samples: ISO dates, binaries by size, long strings cut (the report has the exact values).
+    for (const s of peek.samples) lines.push('```json', readableSample(s), '```', '');
   }
   lines.push('## Open it', '', 'In a terminal, with mongosh:', '', '```sh', mongoshCommand(rec, c.collection), '```', '');
   return lines.join('\n');
