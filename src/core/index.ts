@@ -17,7 +17,7 @@ export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } f
 export { checkPlan } from './plan/check';
 export { suggestRelationships, withDeclaredRelationships, type SuggestedRelationship } from './plan/suggest';
 export { planJsonSchemas, collectionJsonSchema, type CollectionValidator, type JsonSchemaNode } from './plan/jsonSchema';
-export type { RuleEdit } from './plan/ruleEdits';
+export { computedFieldCount, withoutComputed, type RuleEdit } from './plan/ruleEdits';
 export type { ComputedFieldPlan, DeclaredRelationship } from './plan/types';
 export type { Mismatch, MismatchKind } from './validate/compare';
 export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/writer';

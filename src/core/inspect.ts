@@ -1,4 +1,5 @@
 import { BSON, type Document } from 'mongodb';
+import { withoutComputed } from './plan/ruleEdits';
 import { DocumentBuilder } from './convert/documents';
 import { connectMongo } from './mongo/connect';
 import { checkPlan } from './plan/check';
@@ -38,7 +39,7 @@ export function sampleDocuments(source: SqliteSource, schema: SchemaInfo, plan: 
  * `planOptions` builds the default plan with other plan-wide settings (null handling, date detection, time zone);
  * `includeViews` makes each view a collection too.
  */
-export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions>; includeViews?: boolean } = {}): Promise<SourceInspection> {
+export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions>; includeViews?: boolean; evaluateExpressions?: boolean } = {}): Promise<SourceInspection> {
   const source = await openSqliteSource(file);
   try {
     const schema = introspect(source);
@@ -51,7 +52,7 @@ export async function inspectSource(file: string, opts: { plan?: MappingPlan; pl
       schema,
       plan: built.plan,
       notes: built.notes,
-      samples: sampleDocuments(source, schema, built.plan),
+      samples: sampleDocuments(source, schema, opts.evaluateExpressions === false ? withoutComputed(built.plan) : built.plan),
     };
   } finally {
     source.close();
