@@ -240,7 +240,8 @@ describe('VS Code extension (packaged, in code-server)', function () {
     const importStep = frame.locator('li.step[data-step="import"]');
     // Wait until documents are being written, so the cancel lands in the middle of the import.
     await frame.locator('li.step[data-step="import"][data-status="running"] .step-detail', { hasText: /[1-9][\d,]* \/ [\d,]+ documents/ }).waitFor({ timeout: 120_000 });
-    assert.match(await frame.locator('li.step[data-step="export"]').getAttribute('data-status') ?? '', /done/);
+    // Export and import run together now (documents stream from the builder into the writer): export may still run.
+    assert.match(await frame.locator('li.step[data-step="export"]').getAttribute('data-status') ?? '', /running|done/);
     // Hidden panel: a notification mirrors the progress. Shown again: the re-created webview catches up.
     await runCommand(s.page, 'File: New Untitled Text File');
     const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: 'Migrating big.db' });
@@ -248,7 +249,6 @@ describe('VS Code extension (packaged, in code-server)', function () {
     assert.match(await toast.innerText(), /Migrating big\.db → s2m_big_/);
     await editorTab(s.page, 'Migrate big.db').click();
     await toast.waitFor({ state: 'hidden', timeout: 30_000 });
-    await frame.locator('li.step[data-step="export"][data-status="done"]').waitFor({ timeout: 30_000 });
     await frame.locator('li.step[data-step="import"][data-status="running"]').waitFor({ timeout: 30_000 });
     await docScreenshot(s.page, 'panel-running.png');
     await frame.locator('#cancel').click();
