@@ -28,11 +28,11 @@ export class RunItem extends vscode.TreeItem {
   constructor(readonly run: HistoryEntry, readonly target: HistoryTarget) {
     super(`${path.basename(run.source.path)} · ${runTime(run.startedAt)}`, vscode.TreeItemCollapsibleState.None);
     this.id = `run:${target.targetId}:${target.database}:${run._id}`;
-    // Documents this run wrote (an upsert that found them unchanged still went through all of them: its checkpoint).
-    const docs = run.collections.reduce((n, c) => n + Math.max(c.imported, c.checkpoint), 0);
+    // Documents this run wrote (a rerun that found every document unchanged wrote none).
+    const written = run.collections.reduce((n, c) => n + c.imported, 0);
     const unfinished = run.status === 'running' || run.status === 'failed' || run.status === 'cancelled';
     // The icon says "completed"; other states are said in words, first, so a narrow sidebar still shows them.
-    this.description = `${run.status === 'completed' ? '' : `${run.status} · `}${formatCount(docs)} docs${run.kind === 'full' ? '' : ` · ${run.kind}`}`;
+    this.description = `${run.status === 'completed' ? '' : `${run.status} · `}${formatCount(written)} written${run.kind === 'full' ? '' : ` · ${run.kind}`}`;
     this.contextValue = run.status === 'rolled-back' ? 'run-rolled-back' : unfinished ? 'run-unfinished' : 'run-completed';
     const [icon, color] =
       run.status === 'completed' ? ['pass', 'testing.iconPassed'] : run.status === 'rolled-back' ? ['discard', 'disabledForeground'] : unfinished ? ['debug-pause', 'testing.iconQueued'] : ['circle-outline', 'foreground'];

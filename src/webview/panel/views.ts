@@ -173,7 +173,8 @@ export function summaryView(run: RunView, historyCollection: string): HTMLElemen
       icon(cancelled ? 'debug-stop' : 'error'), ' ', h('strong', null, error.message), error.hint ? h('div', { class: 'hint' }, error.hint) : null);
   }
   const where = run.target ? ` in ${run.target.database} on ${run.target.host}` : '';
-  const wrote = r.status !== 'dry-run' && r.totals.imported > 0;
+  // Every run that reached the import step recorded itself, whatever it wrote.
+  const recorded = r.status !== 'dry-run' && !!r.steps.import && !r.steps.import.skipped;
   const t = r.totals;
   const cols = ['Collection', 'Rows', 'Exported', 'Imported', 'Refused', 'Validated', 'Mismatches', 'Warnings'];
   const steps = Object.entries(r.steps).map(([name, s]) => `${name} ${s?.skipped ? 'skipped' : duration(s?.durationMs ?? 0)}`).join(' · ');
@@ -206,7 +207,7 @@ export function summaryView(run: RunView, historyCollection: string): HTMLElemen
     r.notes.length > 0 ? h('ul', { class: 'notes' }, r.notes.map((n) => h('li', null, icon('info'), ' ', n))) : null,
     h('ul', { class: 'notes', id: 'summary-notes' },
       h('li', null, icon('info'), ' ', ROWS_VS_DOCUMENTS),
-      wrote ? h('li', null, icon('history'), ' ', 'The run is recorded in ', h('code', null, historyCollection), ` in ${run.target?.database ?? 'the target database'} (History view): resume or roll it back from there.`) : null,
+      recorded ? h('li', null, icon('history'), ' ', 'The run is recorded in ', h('code', null, historyCollection), ` in ${run.target?.database ?? 'the target database'} (History view): resume or roll it back from there.`) : null,
     ),
   );
 }
