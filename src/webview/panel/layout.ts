@@ -47,7 +47,7 @@ export function buildLayout(): void {
             field('If collections exist', select('ifExists', [['ask', 'Ask'], ['drop', 'Drop and replace'], ['append', 'Append'], ['upsert', 'Upsert by _id'], ['fail', 'Fail (write nothing)']])),
             field('Null values', select('nulls', [['keep', 'Keep as null'], ['omit', 'Omit the field']])),
             field('Refused rows', select('onError', [['stop', 'Stop the migration'], ['skip', 'Skip and list them']])),
-            field('Time zone of text dates', h('input', { id: 'timezone', type: 'text', spellcheck: 'false', placeholder: 'UTC or +02:00' })),
+            field('Time zone of text dates', h('input', { id: 'timezone', type: 'text', spellcheck: 'false', placeholder: 'UTC, +02:00 or Europe/Paris' })),
             field('Connection timeout (s)', h('input', { id: 'connectTimeout', type: 'number', min: 1, max: 300, step: 1 }), 'How long to wait for the server'),
           ),
           checkbox('detectTextDates', 'Detect dates stored as text'),
