@@ -8,6 +8,9 @@ export const HISTORY_COLLECTION = '_sqlite2mongo_migrations';
 /** _ids a run inserted into collections that existed before it — what rollback removes there. */
 export const INSERTED_IDS_COLLECTION = '_sqlite2mongo_inserted';
 
+/** The collections sqlite2mongo keeps for itself in a target database (run history, ids for rollback). */
+export const isBookkeepingCollection = (name: string): boolean => name === HISTORY_COLLECTION || name === INSERTED_IDS_COLLECTION;
+
 export type RecordStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'rolled-back';
 /** A resumed run keeps its record (and kind); `resumedAt` lists when it was continued. */
 export type RunKind = 'full' | 'incremental';

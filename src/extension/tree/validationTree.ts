@@ -92,6 +92,7 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
       if (v) tip.appendMarkdown(`| Validated OK | ${fmt(v.matched)} |\n| Differing | ${fmt(v.differing)} |\n| Missing | ${fmt(v.missing)} |\n| Extra | ${fmt(v.extra)} |\n`);
       tip.appendMarkdown(`\nChecked ${new Date(c.checkedAt).toLocaleString()}`);
       item.tooltip = tip;
+      item.command = { command: Commands.openCollection, title: 'Show the collection', arguments: [node] };
       return item;
     }
     if (node.kind === 'accounting') return this.accountingItem(node.accounts);
