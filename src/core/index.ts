@@ -3,7 +3,7 @@
  * here. Modules inside src/core import each other directly; nothing outside src/core imports a deeper path.
  */
 export { ErrorCodes, MigrationError, isMigrationError, type ErrorCode } from './errors';
-export { migrate, type MigrateOptions, type IfExists, type ExistingCollection } from './pipeline/migrate';
+export { migrate, type MigrateOptions, type IfExists, type ExistingCollection, type WriteConcernOption } from './pipeline/migrate';
 export { STEPS, type MigrationEvent, type StepName } from './pipeline/events';
 export { TOOL_VERSION, type MigrationReport, type CollectionReport, type StepReport, type RunStatus } from './pipeline/report';
 export { inspectSource, testConnection, sampleDocuments, type SourceInspection, type ConnectionCheck } from './inspect';
@@ -14,6 +14,11 @@ export { FIELD_TYPES, PLAN_VERSION } from './plan/types';
 export type { PlanEdit, DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/edits';
 export type { PlanWarning } from './plan/warnings';
 export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';
+export { checkPlan } from './plan/check';
+export { suggestRelationships, withDeclaredRelationships, type SuggestedRelationship } from './plan/suggest';
+export { planJsonSchemas, collectionJsonSchema, type CollectionValidator, type JsonSchemaNode } from './plan/jsonSchema';
+export { computedFieldCount, withoutComputed, type RuleEdit } from './plan/ruleEdits';
+export type { ComputedFieldPlan, DeclaredRelationship } from './plan/types';
 export type { Mismatch, MismatchKind } from './validate/compare';
 export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/writer';
 export { DEFAULT_MONGODB_URL } from './mongo/connect';

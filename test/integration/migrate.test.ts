@@ -9,20 +9,15 @@ import path from 'node:path';
 import { Binary, Double, Int32, Long, MongoClient, type Db, type Document } from 'mongodb';
 import { migrate, type MigrateOptions, type MigrationEvent } from '../../src/core';
 import { sharedFixturesDir } from '../helpers/fixtures';
-import { getTestMongoUrl, isRealMongo, uniqueDbName } from '../helpers/mongoServer';
+import { getTestMongoUrl, isRealMongo, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
 const FIXTURES = sharedFixturesDir();
 const RAW = { promoteValues: false, promoteLongs: false } as const;
 
 let client: MongoClient;
-before(async () => {
-  client = await MongoClient.connect(getTestMongoUrl());
-});
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 function appDb(resources: number): string {
   const file = path.join(tempDir(), `app${resources}.db`);
@@ -247,6 +242,8 @@ describe('migrate: existing data (--if-exists)', () => {
     assert.equal((await target.collection('resources').findOne({ _id: 3 as never }))?.name, 'api-report-3');
     assert.equal(report.collections[0].validation?.others, 1, 'the unrelated document is counted, not flagged');
     assert.equal(report.collections[0].validation?.matched, 3);
+    const { unchanged, replaced, inserted, deleted } = report.collections[0];
+    assert.deepEqual({ unchanged, replaced, inserted, deleted }, { unchanged: 0, replaced: 1, inserted: 2, deleted: 0 }, 'only what differed was written');
   });
 });
 

@@ -53,6 +53,8 @@ export interface MigrationRecord {
   collections: CollectionRecord[];
   error?: { code: string; message: string };
   totals?: Record<string, number>;
+  /** Whether validation proved the copy (false for --no-validate runs and runs with mismatches). */
+  verified?: boolean;
   rolledBackAt?: Date;
   resumedAt?: Date[];
 }

@@ -3,6 +3,8 @@ import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
 import { parseZoneOffset } from '../convert/dates';
 import { findRelation } from '../sqlite/schema';
+import { declaredRelationshipProblems, ruleProblems } from './checkRules';
+import { withDeclaredRelationships } from './suggest';
 import { RESERVED_COLLECTIONS } from './defaults';
 
 /** Why MongoDB (or this tool) would refuse a collection name, or undefined when it is usable. */
@@ -10,6 +12,7 @@ export function collectionNameProblem(name: unknown): string | undefined {
   if (typeof name !== 'string' || name === '') return 'a collection name must be non-empty text';
   if (name.includes('$') || name.includes('\u0000')) return 'a collection name must not contain "$" or NUL';
   if (name.startsWith('system.')) return '"system." names are reserved by the server';
+  if (name.startsWith('.')) return 'a collection name must not start with "."';
   if (RESERVED_COLLECTIONS.includes(name)) return `${name} is where sqlite2mongo keeps its own records`;
   if (Buffer.byteLength(name, 'utf8') > 200) return 'a collection name must be at most 200 bytes';
   return undefined;
@@ -29,8 +32,10 @@ export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
 }
 
 /** Every problem of a plan, one sentence each (empty when the plan is usable); the mapping designer shows them inline. */
-export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
-  const problems: string[] = [];
+export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[] {
+  const problems: string[] = declaredRelationshipProblems(plan, fileSchema);
+  // Relationships the plan declares count as foreign keys from here on (embeds may follow them).
+  const schema = problems.length === 0 ? withDeclaredRelationships(fileSchema, plan.relationships) : fileSchema;
   if (plan.version !== PLAN_VERSION) problems.push(`version must be ${PLAN_VERSION} (found ${JSON.stringify(plan.version)})`);
   if (!Array.isArray(plan.collections)) problems.push('collections must be an array');
   if (!Array.isArray(plan.skipped)) problems.push('skipped must be an array (it may be empty)');
@@ -116,6 +121,7 @@ export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
       if (fieldNames.has(a.field)) problems.push(`${at}: array field ${a.field} clashes with another field`);
       fieldNames.add(a.field);
     }
+    problems.push(...ruleProblems(c, table, fieldNames, at));
   }
   return problems;
 }
