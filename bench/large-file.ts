@@ -56,9 +56,11 @@ async function main(): Promise<void> {
   console.log(`built ${file}: ${built.size} bytes (${diskKiB} KiB on disk) in ${buildSeconds}s`);
 
   t = Date.now();
-  const python = spawnSync('python3', ['-c', 'import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nn=sum(len(r[2]) for r in c.execute("SELECT * FROM big ORDER BY id"))\nprint(n)', file], { encoding: 'utf8' });
+  const python = spawnSync('python3', ['-c', 'import sqlite3,sys\nc=sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)\nn=sum(len(r[2]) for r in c.execute("SELECT * FROM big ORDER BY id"))\nprint(n)', file], { encoding: 'utf8' });
   const pythonSeconds = (Date.now() - t) / 1000;
 
+  // Read-only above, so Python cannot have checkpointed the WAL away; record it before the runs.
+  const walSize = statSync(`${file}-wal`).size;
   const server = await startFerretDb({ startTimeoutMs: 60_000 });
   try {
     const migrate = runCli(['migrate', '--sqlite-url', file, '--mongodb-url', server.url, '--mongodb-db', 'large', '--if-exists', 'drop'], path.join(WORK, 'large-report.json'));
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
     console.log(`dry run: exit ${dry.exitCode}, ${dry.seconds}s, peak RSS ${dry.peakRssMiB} MiB`);
     const result = {
       date: new Date().toISOString(),
-      file: { bytes: statSync(file).size, diskKiB, walBytes: statSync(`${file}-wal`).size, rows: Number(rows), rowBytes: Number(rowBytes), build: built, buildSeconds },
+      file: { bytes: statSync(file).size, diskKiB, walBytes: walSize, rows: Number(rows), rowBytes: Number(rowBytes), build: built, buildSeconds },
       pythonScanSeconds: pythonSeconds,
       pythonPayloadBytes: Number(python.stdout.trim()),
       migrate: { seconds: migrate.seconds, peakRssMiB: migrate.peakRssMiB, exitCode: migrate.exitCode, status: migrate.report.status, totals: migrate.report.totals, source: migrate.report.source },
