@@ -23,8 +23,12 @@ import { iterateQuery } from '../src/core/sqlite';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, 'bench', 'work');
-const FIXTURE_SCRIPT = process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
-const QUERIES = ['SELECT id, name, description, created_at, updated_at FROM resources ORDER BY id', 'SELECT resource_id, dependency_id FROM resource_dependencies ORDER BY resource_id, dependency_id'];
+const FIXTURE_SCRIPT =
+  process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
+const QUERIES = [
+  'SELECT id, name, description, created_at, updated_at FROM resources ORDER BY id',
+  'SELECT resource_id, dependency_id FROM resource_dependencies ORDER BY resource_id, dependency_id',
+];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -38,7 +42,11 @@ interface Timing {
 }
 
 function best(runs: Timing[]): Timing {
-  return { wallMs: Math.min(...runs.map((r) => r.wallMs)), cpuMs: Math.min(...runs.map((r) => r.cpuMs)), rows: runs[0].rows };
+  return {
+    wallMs: Math.min(...runs.map((r) => r.wallMs)),
+    cpuMs: Math.min(...runs.map((r) => r.cpuMs)),
+    rows: runs[0].rows,
+  };
 }
 
 function pythonScan(file: string): Timing {
@@ -97,8 +105,23 @@ async function main(): Promise<void> {
   } finally {
     source.close();
   }
-  const dry = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'migrate', '--sqlite-url', file, '--dry-run', '--report-file', path.join(WORK, 'read-dry.json')], { encoding: 'utf8' });
-  const dryReport = JSON.parse(readFileSync(path.join(WORK, 'read-dry.json'), 'utf8')) as { durationMs: number; steps: { export: { durationMs: number } } };
+  const dry = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'dist', 'cli.js'),
+      'migrate',
+      '--sqlite-url',
+      file,
+      '--dry-run',
+      '--report-file',
+      path.join(WORK, 'read-dry.json'),
+    ],
+    { encoding: 'utf8' },
+  );
+  const dryReport = JSON.parse(readFileSync(path.join(WORK, 'read-dry.json'), 'utf8')) as {
+    durationMs: number;
+    steps: { export: { durationMs: number } };
+  };
 
   const py = best(python);
   const ours = best(raw);
@@ -124,7 +147,10 @@ async function main(): Promise<void> {
   writeFileSync(
     `${out}.md`,
     [
-      `${n.toLocaleString('en-US')} resources, ${py.rows.toLocaleString('en-US')} rows; best of ${repeat}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' / ')}.`,
+      `${n.toLocaleString('en-US')} resources, ${py.rows.toLocaleString('en-US')} rows; best of ${repeat}; load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' / ')}.`,
       '',
       '| what | wall ms | CPU ms | Python ÷ this (wall) | Python ÷ this (CPU) |',
       '| --- | --- | --- | --- | --- |',

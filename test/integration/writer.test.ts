@@ -12,14 +12,23 @@ describe('BulkWriter: batches of large documents', () => {
     const db = client.db(uniqueDbName('writerbytes'));
     try {
       const sizes: number[] = [];
-      const writer = new BulkWriter(db.collection('big'), { collectionName: 'big', onConflict: 'refuse', onError: 'stop', batchSize: 1000, onBatchDone: (d) => void sizes.push(d.size) });
+      const writer = new BulkWriter(db.collection('big'), {
+        collectionName: 'big',
+        onConflict: 'refuse',
+        onError: 'stop',
+        batchSize: 1000,
+        onBatchDone: (d) => void sizes.push(d.size),
+      });
       const payloads = Array.from({ length: 40 }, () => randomBytes(1024 * 1024));
       for (let i = 0; i < payloads.length; i++) await writer.add({ _id: i, payload: new Binary(payloads[i]) }, 'big');
       const counts = await writer.finish();
       assert.equal(counts.written, 40);
       // Each document is just over 1 MiB, so a 16 MiB batch holds 16 of them; without the bound, one batch of 40.
       const perBatch = Math.ceil(MAX_BATCH_BYTES / (1024 * 1024 + 64));
-      assert.deepEqual(sizes.sort((a, b) => b - a), [perBatch, perBatch, 40 - 2 * perBatch]);
+      assert.deepEqual(
+        sizes.sort((a, b) => b - a),
+        [perBatch, perBatch, 40 - 2 * perBatch],
+      );
       const back = await db.collection<{ _id: number; payload: Binary }>('big').find({}).sort({ _id: 1 }).toArray();
       assert.equal(back.length, 40);
       back.forEach((d, i) => assert.ok(Buffer.from(d.payload.buffer).equals(payloads[i]), `document ${i}`));
