@@ -25,7 +25,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new ReportStore(context.globalStorageUri, context.globalState);
   const model = new ValidationModel(context.workspaceState);
   const validation = new ValidationController(model, engine, targets, log);
-  const history = new HistoryController(engine, targets, model, log);
+  const history = new HistoryController(engine, targets, model, context.workspaceState, log);
   const planFiles = new PlanFiles();
   // The panel and the designer open each other (the panel's "Design mapping…", the designer's "Migrate…").
   const panels: PanelRegistry<MigrationPanel> = new PanelRegistry({
@@ -74,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
       [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) => validation.openMismatch(node),
+      [Commands.openCollection]: (node?: Parameters<ValidationController['openCollection']>[0]) => validation.openCollection(node),
       [Commands.clearValidation]: () => validation.clear(),
       [Commands.refreshHistory]: () => history.refresh(),
       [Commands.resumeRun]: (item?: Parameters<HistoryController['resume']>[0]) => history.resume(item),
