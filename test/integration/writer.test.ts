@@ -13,6 +13,7 @@ describe('BulkWriter: batches of large documents', () => {
     try {
       const sizes: number[] = [];
       const writer = new BulkWriter(db.collection('big'), {
+        db,
         collectionName: 'big',
         onConflict: 'refuse',
         onError: 'stop',
