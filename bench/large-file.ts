@@ -35,10 +35,19 @@ interface CliRun {
 
 /** Runs the CLI under GNU time; returns wall time, peak RSS and the JSON report. */
 function runCli(args: string[], reportFile: string): CliRun {
-  const r = spawnSync('/usr/bin/time', ['-f', 'S2M_TIME %e %M', process.execPath, CLI, ...args, '--report-file', reportFile], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'S2M_TIME %e %M', process.execPath, CLI, ...args, '--report-file', reportFile],
+    { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 },
+  );
   const m = /S2M_TIME ([\d.]+) (\d+)/.exec(r.stderr);
   if (!m) throw new Error(`no timing from /usr/bin/time: ${r.stderr.slice(-2000)}`);
-  return { seconds: Number(m[1]), peakRssMiB: Math.round(Number(m[2]) / 1024), exitCode: r.status ?? -1, report: JSON.parse(readFileSync(reportFile, 'utf8')) };
+  return {
+    seconds: Number(m[1]),
+    peakRssMiB: Math.round(Number(m[2]) / 1024),
+    exitCode: r.status ?? -1,
+    report: JSON.parse(readFileSync(reportFile, 'utf8')),
+  };
 }
 
 async function main(): Promise<void> {
@@ -50,27 +59,64 @@ async function main(): Promise<void> {
   const file = path.join(WORK, 'large.db');
 
   let t = Date.now();
-  const built = JSON.parse(spawnSync('python3', [BUILDER, file, '--size-gib', sizeGib, '--rows', rows, '--row-bytes', rowBytes, '--wal'], { encoding: 'utf8' }).stdout) as Record<string, number>;
+  const built = JSON.parse(
+    spawnSync('python3', [BUILDER, file, '--size-gib', sizeGib, '--rows', rows, '--row-bytes', rowBytes, '--wal'], {
+      encoding: 'utf8',
+    }).stdout,
+  ) as Record<string, number>;
   const buildSeconds = (Date.now() - t) / 1000;
   const diskKiB = Number(spawnSync('du', ['-k', file], { encoding: 'utf8' }).stdout.split('\t')[0]);
   console.log(`built ${file}: ${built.size} bytes (${diskKiB} KiB on disk) in ${buildSeconds}s`);
 
   t = Date.now();
-  const python = spawnSync('python3', ['-c', 'import sqlite3,sys\nc=sqlite3.connect(sys.argv[1])\nn=sum(len(r[2]) for r in c.execute("SELECT * FROM big ORDER BY id"))\nprint(n)', file], { encoding: 'utf8' });
+  const python = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sqlite3,sys\nc=sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)\nn=sum(len(r[2]) for r in c.execute("SELECT * FROM big ORDER BY id"))\nprint(n)',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   const pythonSeconds = (Date.now() - t) / 1000;
 
+  // Read-only above, so Python cannot have checkpointed the WAL away; record it before the runs.
+  const walSize = statSync(`${file}-wal`).size;
   const server = await startFerretDb({ startTimeoutMs: 60_000 });
   try {
-    const migrate = runCli(['migrate', '--sqlite-url', file, '--mongodb-url', server.url, '--mongodb-db', 'large', '--if-exists', 'drop'], path.join(WORK, 'large-report.json'));
-    console.log(`migrate: exit ${migrate.exitCode}, ${migrate.seconds}s, peak RSS ${migrate.peakRssMiB} MiB, status ${migrate.report.status}`);
-    const dry = runCli(['migrate', '--sqlite-url', file, '--mongodb-url', server.url, '--mongodb-db', 'large-dry', '--dry-run'], path.join(WORK, 'large-dry-report.json'));
+    const migrate = runCli(
+      ['migrate', '--sqlite-url', file, '--mongodb-url', server.url, '--mongodb-db', 'large', '--if-exists', 'drop'],
+      path.join(WORK, 'large-report.json'),
+    );
+    console.log(
+      `migrate: exit ${migrate.exitCode}, ${migrate.seconds}s, peak RSS ${migrate.peakRssMiB} MiB, status ${migrate.report.status}`,
+    );
+    const dry = runCli(
+      ['migrate', '--sqlite-url', file, '--mongodb-url', server.url, '--mongodb-db', 'large-dry', '--dry-run'],
+      path.join(WORK, 'large-dry-report.json'),
+    );
     console.log(`dry run: exit ${dry.exitCode}, ${dry.seconds}s, peak RSS ${dry.peakRssMiB} MiB`);
     const result = {
       date: new Date().toISOString(),
-      file: { bytes: statSync(file).size, diskKiB, walBytes: statSync(`${file}-wal`).size, rows: Number(rows), rowBytes: Number(rowBytes), build: built, buildSeconds },
+      file: {
+        bytes: statSync(file).size,
+        diskKiB,
+        walBytes: walSize,
+        rows: Number(rows),
+        rowBytes: Number(rowBytes),
+        build: built,
+        buildSeconds,
+      },
       pythonScanSeconds: pythonSeconds,
       pythonPayloadBytes: Number(python.stdout.trim()),
-      migrate: { seconds: migrate.seconds, peakRssMiB: migrate.peakRssMiB, exitCode: migrate.exitCode, status: migrate.report.status, totals: migrate.report.totals, source: migrate.report.source },
+      migrate: {
+        seconds: migrate.seconds,
+        peakRssMiB: migrate.peakRssMiB,
+        exitCode: migrate.exitCode,
+        status: migrate.report.status,
+        totals: migrate.report.totals,
+        source: migrate.report.source,
+      },
       dryRun: { seconds: dry.seconds, peakRssMiB: dry.peakRssMiB, exitCode: dry.exitCode, status: dry.report.status },
     };
     writeFileSync(`${out}.json`, `${JSON.stringify(result, null, 2)}\n`);

@@ -8,6 +8,8 @@ import { isTransientError, withRetry } from './retry';
 
 export const DEFAULT_BATCH_SIZE = 1000;
 export const DEFAULT_CONCURRENCY = 4;
+/** A batch is also sent once its documents reach this many BSON bytes, so large rows keep memory bounded. */
+export const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 /** MongoDB's document limit (maxBsonObjectSize). Bigger documents are reported per row, never sent. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 const KEEP_ERRORS = 1000;
@@ -86,6 +88,7 @@ function idText(doc: Document): string {
  */
 export class BulkWriter {
   private batch: Pending[] = [];
+  private batchBytes = 0;
   private nextSeq = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private stopError: MigrationError | undefined;
@@ -112,7 +115,8 @@ export class BulkWriter {
       return;
     }
     this.batch.push({ doc, bson, table, key });
-    if (this.batch.length >= this.batchSize) await this.dispatch(this.takeBatch(), false);
+    this.batchBytes += bson.length;
+    if (this.batch.length >= this.batchSize || this.batchBytes >= MAX_BATCH_BYTES) await this.dispatch(this.takeBatch(), false);
   }
 
   /**
@@ -145,6 +149,7 @@ export class BulkWriter {
   private takeBatch(): Pending[] {
     const batch = this.batch;
     this.batch = [];
+    this.batchBytes = 0;
     return batch;
   }
 

@@ -102,7 +102,10 @@ async function instantiate(file: string): Promise<SqliteEngine> {
   const failed = new Promise<never>((_, reject) => (fail = reject));
   const wasm = await Promise.race([
     factory({
-      instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
+      instantiateWasm(
+        imports: WebAssembly.Imports,
+        done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+      ) {
         WebAssembly.instantiate(module, imports).then((instance) => done(instance, module), fail);
         return {};
       },

@@ -78,7 +78,10 @@ export class PageImage {
         fs.closeSync(walFd);
         walFd = undefined;
       }
-      const stamps: [FileStamp, FileStamp | undefined] = [stampOf(fs.fstatSync(mainFd)), walFd === undefined ? undefined : stampOf(walStat!)];
+      const stamps: [FileStamp, FileStamp | undefined] = [
+        stampOf(fs.fstatSync(mainFd)),
+        walFd === undefined ? undefined : stampOf(walStat!),
+      ];
       return new PageImage(file, mainFd, walFd, stamps, mainPageSize);
     } catch (e) {
       if (walFd !== undefined) fs.closeSync(walFd);
@@ -109,7 +112,10 @@ export class PageImage {
         const frame = this.wal.pages.get(pgno);
         if (frame !== undefined) walDataOff = frame + inPage;
       }
-      const got = walDataOff !== undefined ? readFully(this.walFd!, dest, done, n, walDataOff) : readFully(this.mainFd, dest, done, n, pos);
+      const got =
+        walDataOff !== undefined
+          ? readFully(this.walFd!, dest, done, n, walDataOff)
+          : readFully(this.mainFd, dest, done, n, pos);
       // The main file may be shorter than the image (pages added by the WAL that a later frame does not carry).
       if (got < n) dest.fill(0, done + got, done + n);
       done += n;
@@ -124,7 +130,8 @@ export class PageImage {
     if (this.changed || this.closed) return;
     const main = stampOf(fs.fstatSync(this.mainFd));
     const wal = this.walFd === undefined ? undefined : stampOf(fs.fstatSync(this.walFd));
-    if (!sameStamp(main, this.stamps[0]) || !sameStamp(wal, this.stamps[1])) this.changed = new SourceChangedError(this.file);
+    if (!sameStamp(main, this.stamps[0]) || !sameStamp(wal, this.stamps[1]))
+      this.changed = new SourceChangedError(this.file);
     // A -wal created after we opened means a writer is active; its frames are not in our index.
     if (this.walFd === undefined) {
       try {
@@ -138,9 +145,12 @@ export class PageImage {
   /** Streams the main file then the -wal through `update` (e.g. a hash), in bounded memory. */
   digest(update: (chunk: Uint8Array) => void): void {
     const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
-    for (const [fd, size] of [[this.mainFd, this.mainSize], [this.walFd, this.walSize]] as const) {
+    for (const [fd, size] of [
+      [this.mainFd, this.mainSize],
+      [this.walFd, this.walSize],
+    ] as const) {
       if (fd === undefined) continue;
-      for (let pos = 0; pos < size; ) {
+      for (let pos = 0; pos < size;) {
         const n = readFully(fd, buf, 0, Math.min(buf.length, size - pos), pos);
         if (n === 0) break;
         update(buf.subarray(0, n));

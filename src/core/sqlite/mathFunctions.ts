@@ -58,7 +58,12 @@ export function registerMathFunctions(wasm: SqliteWasm, db: number): number[] {
   const define = (name: string, nArg: number, xFunc: (ctx: number, n: number, argv: number) => void) => {
     const key = wasm._sqlite3_malloc(4);
     wasm.HEAP32[key >> 2] = 0; // no asynchronous methods
-    const rc = wasm.ccall('libfunction_create_function', 'number', ['number', 'string', 'number', 'number', 'number', 'number', 'number', 'number'], [db, name, nArg, SQLITE_UTF8 | SQLITE_DETERMINISTIC, key, 1, 0, 0]);
+    const rc = wasm.ccall(
+      'libfunction_create_function',
+      'number',
+      ['number', 'string', 'number', 'number', 'number', 'number', 'number', 'number'],
+      [db, name, nArg, SQLITE_UTF8 | SQLITE_DETERMINISTIC, key, 1, 0, 0],
+    );
     if (rc !== 0) {
       wasm._sqlite3_free(key);
       throw new Error(`Cannot define the SQL function ${name} (SQLite error ${String(rc)})`);

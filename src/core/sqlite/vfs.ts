@@ -128,7 +128,7 @@ export class ReadOnlyVfs {
   xFileSize(pFile: number, pSize: number): number {
     const image = this.byFile.get(pFile);
     if (!image) return SQLITE_IOERR;
-    this.wasm.HEAP32[pSize >> 2] = image.size % 0x100000000 | 0;
+    this.wasm.HEAP32[pSize >> 2] = (image.size % 0x100000000) | 0;
     this.wasm.HEAP32[(pSize >> 2) + 1] = Math.floor(image.size / 0x100000000);
     return SQLITE_OK;
   }

@@ -39,7 +39,9 @@ describe('sqlite/source: files larger than the old in-memory limit', function ()
 
   it('reads a 2 GiB+ file (rows past 2 GiB, committed WAL frames over them) exactly as Python does, in bounded memory', async () => {
     const file = path.join(dir, 'big.db');
-    const built = JSON.parse(execFileSync('python3', [BUILDER, file, '--size-gib', '2.02', '--wal'], { encoding: 'utf8' })) as { size: number; lowestDataPage: number; walBytes: number };
+    const built = JSON.parse(
+      execFileSync('python3', [BUILDER, file, '--size-gib', '2.02', '--wal'], { encoding: 'utf8' }),
+    ) as { size: number; lowestDataPage: number; walBytes: number };
     assert.ok(built.size > TWO_GIB, `expected a file over 2 GiB, got ${built.size}`);
     assert.ok((built.lowestDataPage - 1) * 65536 > TWO_GIB, 'the rows must live past the 2 GiB offset');
     assert.ok(built.walBytes > 0);
@@ -51,7 +53,8 @@ describe('sqlite/source: files larger than the old in-memory limit', function ()
     try {
       assert.equal(src.sizeBytes, built.size);
       assert.ok(src.walFramesApplied > 0);
-      for (const table of introspect(src).tables) got[table.name] = [...iterateRows(src, table)].map((r) => r.map(show));
+      for (const table of introspect(src).tables)
+        got[table.name] = [...iterateRows(src, table)].map((r) => r.map(show));
     } finally {
       src.close();
     }

@@ -5,10 +5,37 @@ import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../../helpers/sqliteBu
 
 /** Expressions whose results Python's sqlite3 (built with the math functions) gives exactly the same way. */
 const EXPRESSIONS = [
-  'sqrt(4)', 'sqrt(-1)', 'pi()', 'log(100)', 'log(2, 8)', 'log(1, 8)', 'ln(0)', 'ln(2.5)', 'log2(8)', 'mod(7, 3)',
-  'mod(-7.5, 2)', 'mod(1, 0)', 'ceil(1.2)', 'ceil(-1.2)', 'ceil(5)', 'floor(-1.5)', 'trunc(-2.7)',
-  'trunc(9007199254740993)', "ceiling('abc')", "sqrt('16')", 'pow(2, 10)', 'power(2, 0.5)', 'atan2(1, 1)',
-  'degrees(pi())', 'radians(180)', 'exp(1)', 'acos(2)', 'sin(NULL)', "cos('x')", 'tanh(0.5)', 'typeof(ceil(5))',
+  'sqrt(4)',
+  'sqrt(-1)',
+  'pi()',
+  'log(100)',
+  'log(2, 8)',
+  'log(1, 8)',
+  'ln(0)',
+  'ln(2.5)',
+  'log2(8)',
+  'mod(7, 3)',
+  'mod(-7.5, 2)',
+  'mod(1, 0)',
+  'ceil(1.2)',
+  'ceil(-1.2)',
+  'ceil(5)',
+  'floor(-1.5)',
+  'trunc(-2.7)',
+  'trunc(9007199254740993)',
+  "ceiling('abc')",
+  "sqrt('16')",
+  'pow(2, 10)',
+  'power(2, 0.5)',
+  'atan2(1, 1)',
+  'degrees(pi())',
+  'radians(180)',
+  'exp(1)',
+  'acos(2)',
+  'sin(NULL)',
+  "cos('x')",
+  'tanh(0.5)',
+  'typeof(ceil(5))',
   'typeof(ceil(5.5))',
 ];
 
@@ -22,7 +49,10 @@ function assertSameResults(actual: unknown[][], expected: unknown[][]): void {
     row.forEach((a, j) => {
       const e = expected[i][j];
       if (typeof a === 'number' && typeof e === 'number' && !Number.isInteger(e)) {
-        assert.ok(Math.abs(a - e) <= 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(e)), `row ${i} column ${j}: ${a} vs ${e}`);
+        assert.ok(
+          Math.abs(a - e) <= 4 * Number.EPSILON * Math.max(Math.abs(a), Math.abs(e)),
+          `row ${i} column ${j}: ${a} vs ${e}`,
+        );
       } else assert.deepEqual(a, e, `row ${i} column ${j}`);
     }),
   );
@@ -70,7 +100,15 @@ print(json.dumps([list(r) for r in con.execute('SELECT * FROM calc')] + [list(r)
     const file = makeDb(path.join(dir, 'int.db'), 'CREATE TABLE t (id INTEGER PRIMARY KEY);');
     const src = await openSqliteSource(file);
     try {
-      assert.deepEqual([...iterateQuery(src, 'SELECT ceil(9223372036854775807), floor(-9223372036854775808), trunc(9007199254740993)')], [[9223372036854775807n, -9223372036854775808n, 9007199254740993n]]);
+      assert.deepEqual(
+        [
+          ...iterateQuery(
+            src,
+            'SELECT ceil(9223372036854775807), floor(-9223372036854775808), trunc(9007199254740993)',
+          ),
+        ],
+        [[9223372036854775807n, -9223372036854775808n, 9007199254740993n]],
+      );
     } finally {
       src.close();
     }

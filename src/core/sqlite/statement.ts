@@ -1,0 +1,185 @@
+/**
+ * A prepared statement of a Database (database.ts): bind, step, and read the current row straight from the wasm
+ * heap — INTEGER as an exact 64-bit value from its two 32-bit halves, TEXT validated and decoded once (bytes that
+ * are not valid text stay exact as InvalidText), BLOB copied once.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Database } from './database';
+import type { SqliteWasm } from './engine';
+import { InvalidText, type SqlValue } from './types';
+
+const SQLITE_OK = 0;
+const SQLITE_ROW = 100;
+const SQLITE_DONE = 101;
+const SQLITE_INTEGER = 1;
+const SQLITE_FLOAT = 2;
+const SQLITE_TEXT = 3;
+const SQLITE_BLOB = 4;
+/** SQLITE_TRANSIENT: SQLite copies bound text/blobs before the call returns. */
+const SQLITE_TRANSIENT = -1;
+const TWO_32 = 0x100000000;
+
+/** A value as the lenient accessors (get/exec) return it: INTEGERs as JS numbers, like sql.js. */
+export type LooseValue = number | string | Uint8Array | null;
+export type BindValue = SqlValue | boolean | undefined;
+
+const utf8 = new TextDecoder();
+const encoder = new TextEncoder();
+/** Strict decoders by the database's text encoding (header offset 56: 1 UTF-8, 2 UTF-16le, 3 UTF-16be). */
+const STRICT: Record<number, TextDecoder> = {
+  1: new TextDecoder('utf-8', { fatal: true }),
+  2: new TextDecoder('utf-16le', { fatal: true }),
+  3: new TextDecoder('utf-16be', { fatal: true }),
+};
+
+export class Statement {
+  readonly columnCount: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly wasm: SqliteWasm,
+    private handle: number,
+  ) {
+    this.columnCount = wasm._sqlite3_column_count(handle);
+  }
+
+  columnNames(): string[] {
+    const names: string[] = [];
+    for (let i = 0; i < this.columnCount; i++)
+      names.push(this.wasm.UTF8ToString(this.wasm._sqlite3_column_name(this.handle, i)));
+    return names;
+  }
+
+  /** Binds positional parameters (?1, ?2, …). bigints bind as exact 64-bit integers. */
+  bind(values: readonly BindValue[]): void {
+    const { wasm, handle } = this;
+    if (values.length > wasm._sqlite3_bind_parameter_count(handle))
+      throw new Error(`too many parameters: ${values.length}`);
+    values.forEach((v, k) => {
+      const i = k + 1;
+      let rc: number;
+      if (v === null || v === undefined) rc = wasm._sqlite3_bind_null(handle, i);
+      else if (typeof v === 'bigint') rc = bindInt64(wasm, handle, i, v);
+      else if (typeof v === 'boolean') rc = wasm._sqlite3_bind_int64(handle, i, v ? 1 : 0, 0);
+      else if (typeof v === 'number')
+        rc = Number.isSafeInteger(v) ? bindInt64(wasm, handle, i, BigInt(v)) : wasm._sqlite3_bind_double(handle, i, v);
+      else if (v instanceof InvalidText) rc = bindBytes(wasm, handle, i, v.bytes, true);
+      else rc = bindBytes(wasm, handle, i, typeof v === 'string' ? encoder.encode(v) : v, typeof v === 'string');
+      if (rc !== SQLITE_OK) throw this.db.error();
+    });
+  }
+
+  /** Advances to the next row; false when there are no more. Throws SQLite's error. */
+  step(): boolean {
+    const rc = this.wasm._sqlite3_step(this.handle);
+    if (rc === SQLITE_ROW) return true;
+    if (rc === SQLITE_DONE) return false;
+    throw this.db.error();
+  }
+
+  /** The current row with exact values: INTEGER → bigint over the whole int64 range. */
+  row(): SqlValue[] {
+    const { wasm, handle } = this;
+    const n = this.columnCount;
+    const out = new Array<SqlValue>(n);
+    for (let i = 0; i < n; i++) {
+      const type = wasm._sqlite3_column_type(handle, i);
+      if (type === SQLITE_INTEGER) {
+        const lo = wasm._sqlite3_column_int64(handle, i);
+        const hi = wasm._getTempRet0();
+        // Within ±2^53 the two halves combine exactly as a double; only larger values need BigInt arithmetic.
+        out[i] =
+          hi >= -0x200000 && hi < 0x200000 ? BigInt(hi * TWO_32 + (lo >>> 0)) : (BigInt(hi) << 32n) | BigInt(lo >>> 0);
+      } else out[i] = this.value(type, i);
+    }
+    return out;
+  }
+
+  /** The current row with INTEGERs as JS numbers (for schema PRAGMAs and counts). */
+  get(): LooseValue[] {
+    const { wasm, handle } = this;
+    const n = this.columnCount;
+    const out = new Array<LooseValue>(n);
+    for (let i = 0; i < n; i++) {
+      const type = wasm._sqlite3_column_type(handle, i);
+      if (type === SQLITE_INTEGER) {
+        const lo = wasm._sqlite3_column_int64(handle, i);
+        out[i] = wasm._getTempRet0() * TWO_32 + (lo >>> 0);
+      } else if (type === SQLITE_TEXT) {
+        const p = wasm._sqlite3_column_text(handle, i);
+        out[i] = utf8.decode(wasm.HEAPU8.subarray(p, p + wasm._sqlite3_column_bytes(handle, i)));
+      } else out[i] = this.value(type, i) as LooseValue;
+    }
+    return out;
+  }
+
+  free(): void {
+    if (!this.handle) return;
+    this.wasm._sqlite3_finalize(this.handle);
+    this.handle = 0;
+    this.db.forgetStatement(this);
+  }
+
+  private value(type: number, i: number): SqlValue {
+    const { wasm, handle } = this;
+    if (type === SQLITE_FLOAT) return wasm._sqlite3_column_double(handle, i);
+    if (type === SQLITE_TEXT) return this.text(i);
+    if (type === SQLITE_BLOB) {
+      const p = wasm._sqlite3_column_blob(handle, i);
+      return wasm.HEAPU8.slice(p, p + wasm._sqlite3_column_bytes(handle, i));
+    }
+    return null;
+  }
+
+  /**
+   * TEXT exactly as stored: decoded strictly from the stored bytes (NULs included); bytes that are not valid in
+   * the database's encoding (a Latin-1 import, a lone surrogate) are kept as InvalidText, never replaced by U+FFFD.
+   */
+  private text(i: number): string | InvalidText {
+    const { wasm, handle } = this;
+    const encoding = this.db.textEncoding;
+    // column_text gives UTF-8 bytes unconverted in a UTF-8 database; column_blob gives the stored bytes in any.
+    const p = encoding === 1 ? wasm._sqlite3_column_text(handle, i) : wasm._sqlite3_column_blob(handle, i);
+    const n = wasm._sqlite3_column_bytes(handle, i);
+    if (encoding === 1) {
+      // Validate, then decode, both natively on a Buffer over the wasm memory: much cheaper per value than a
+      // fatal TextDecoder, and as strict.
+      const heap = heapBuffer(wasm);
+      const bytes = heap.subarray(p, p + n);
+      return isUtf8(bytes) ? heap.toString('utf8', p, p + n) : new InvalidText(Uint8Array.prototype.slice.call(bytes));
+    }
+    const bytes = wasm.HEAPU8.subarray(p, p + n);
+    try {
+      return STRICT[encoding].decode(bytes);
+    } catch {
+      return new InvalidText(bytes.slice());
+    }
+  }
+}
+
+let heapView: Buffer | undefined;
+
+/** A Buffer over the wasm memory, renewed when the memory grows (growing replaces its ArrayBuffer). */
+function heapBuffer(wasm: SqliteWasm): Buffer {
+  const heap = wasm.HEAPU8;
+  if (heapView?.buffer !== heap.buffer) heapView = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength);
+  return heapView;
+}
+
+function bindInt64(wasm: SqliteWasm, stmt: number, i: number, v: bigint): number {
+  const n = BigInt.asIntN(64, v);
+  if (n !== v) return wasm._sqlite3_bind_double(stmt, i, Number(v)); // outside int64: SQLite would store a REAL too
+  return wasm._sqlite3_bind_int64(stmt, i, Number(n & 0xffffffffn) | 0, Number(n >> 32n));
+}
+
+function bindBytes(wasm: SqliteWasm, stmt: number, i: number, bytes: Uint8Array, text: boolean): number {
+  const p = wasm._sqlite3_malloc(Math.max(1, bytes.length));
+  try {
+    wasm.HEAPU8.set(bytes, p);
+    return text
+      ? wasm._sqlite3_bind_text(stmt, i, p, bytes.length, SQLITE_TRANSIENT)
+      : wasm._sqlite3_bind_blob(stmt, i, p, bytes.length, SQLITE_TRANSIENT);
+  } finally {
+    wasm._sqlite3_free(p);
+  }
+}
