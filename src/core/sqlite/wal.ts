@@ -63,6 +63,80 @@ function u32be(b: Uint8Array, off: number): number {
   return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
 }
 
+/** One WAL frame that belongs to a committed transaction. */
+export interface WalFrame {
+  pgno: number;
+  /** Offset of the page data (after the 24-byte frame header) in the WAL. */
+  dataOff: number;
+}
+
+export interface WalScan {
+  /** 0 when the WAL is empty. */
+  pageSize: number;
+  /** Valid frames up to and including the last commit frame, in WAL order (a later frame of a page wins). */
+  frames: WalFrame[];
+  /** Database size in pages after the last commit; -1 when no commit frame was found. */
+  finalPages: number;
+  /** The WAL header's salts (change on every WAL restart), hex; '' when the WAL is empty. */
+  salts: string;
+  /** The cumulative checksum of the last commit frame, hex: identifies the committed state the WAL holds. */
+  lastCommitChecksum: string;
+}
+
+/**
+ * Walks the WAL the way SQLite's recovery does: frames count while salts and the cumulative checksum chain match;
+ * frames after the last commit frame belong to an unfinished transaction and are dropped.
+ * Throws WalError when a non-empty WAL has an unusable header or a page size different from the database's.
+ */
+export function scanWal(main: Uint8Array, wal: Uint8Array): WalScan {
+  const scan: WalScan = { pageSize: 0, frames: [], finalPages: -1, salts: '', lastCommitChecksum: '' };
+  if (wal.length === 0) return scan;
+  if (wal.length < WAL_HEADER_SIZE) throw new WalError(`the WAL file is only ${wal.length} bytes, shorter than its 32-byte header`);
+  const view = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
+  const magic = u32be(wal, 0);
+  if ((magic & 0xfffffffe) >>> 0 !== WAL_MAGIC) {
+    throw new WalError(`the WAL header has a bad magic number 0x${magic.toString(16).padStart(8, '0')}`);
+  }
+  const littleEndian = (magic & 1) === 0;
+  const pageSize = u32be(wal, 8);
+  if (!isValidPageSize(pageSize)) throw new WalError(`the WAL header has an invalid page size ${pageSize}`);
+  const cksum: [number, number] = [0, 0];
+  walChecksum(view, 0, 24, littleEndian, cksum);
+  if (cksum[0] !== u32be(wal, 24) || cksum[1] !== u32be(wal, 28)) throw new WalError('the WAL header checksum does not match');
+  const version = u32be(wal, 4);
+  if (version !== WAL_VERSION) throw new WalError(`the WAL format version ${version} is not supported`);
+  const dbPageSize = mainPageSize(main);
+  if (dbPageSize !== 0 && dbPageSize !== pageSize) {
+    throw new WalError(`the WAL page size ${pageSize} does not match the database page size ${dbPageSize}`);
+  }
+  scan.pageSize = pageSize;
+  scan.salts = Buffer.from(wal.subarray(16, 24)).toString('hex');
+
+  // Walk frames until the first invalid one; remember where the last commit ends.
+  const frameSize = WAL_FRAME_HEADER_SIZE + pageSize;
+  let validUpTo = 0;
+  for (let off = WAL_HEADER_SIZE; off + frameSize <= wal.length; off += frameSize) {
+    const pgno = u32be(wal, off);
+    if (pgno === 0) break;
+    // Salts must equal the header's: frames left over from before a WAL restart carry old salts.
+    let saltOk = true;
+    for (let i = 0; i < 8; i++) if (wal[off + 8 + i] !== wal[16 + i]) { saltOk = false; break; }
+    if (!saltOk) break;
+    walChecksum(view, off, 8, littleEndian, cksum);
+    walChecksum(view, off + WAL_FRAME_HEADER_SIZE, pageSize, littleEndian, cksum);
+    if (cksum[0] !== u32be(wal, off + 16) || cksum[1] !== u32be(wal, off + 20)) break;
+    scan.frames.push({ pgno, dataOff: off + WAL_FRAME_HEADER_SIZE });
+    const commitSize = u32be(wal, off + 4);
+    if (commitSize !== 0) {
+      scan.finalPages = commitSize;
+      scan.lastCommitChecksum = Buffer.from(wal.subarray(off + 16, off + 24)).toString('hex');
+      validUpTo = scan.frames.length;
+    }
+  }
+  scan.frames.length = validUpTo;
+  return scan;
+}
+
 /**
  * Applies the committed frames of `wal` to `main`. By default the input is never modified (a copy is made);
  * `inPlace: true` lets the caller avoid doubling memory for a large database it owns.
@@ -70,54 +144,8 @@ function u32be(b: Uint8Array, off: number): number {
  */
 export function applyWal(main: Uint8Array, wal: Uint8Array, opts: { inPlace?: boolean } = {}): WalResult {
   const walPresent = wal.length > 0;
-  let pageSize = 0;
-  let framesApplied = 0;
-  let finalPages = -1; // database size in pages after the last valid commit; -1 = no commit found
-  const frames: Array<{ pgno: number; dataOff: number }> = [];
-
-  if (walPresent) {
-    if (wal.length < WAL_HEADER_SIZE) throw new WalError(`the WAL file is only ${wal.length} bytes, shorter than its 32-byte header`);
-    const view = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
-    const magic = u32be(wal, 0);
-    if ((magic & 0xfffffffe) >>> 0 !== WAL_MAGIC) {
-      throw new WalError(`the WAL header has a bad magic number 0x${magic.toString(16).padStart(8, '0')}`);
-    }
-    const littleEndian = (magic & 1) === 0;
-    pageSize = u32be(wal, 8);
-    if (!isValidPageSize(pageSize)) throw new WalError(`the WAL header has an invalid page size ${pageSize}`);
-    const cksum: [number, number] = [0, 0];
-    walChecksum(view, 0, 24, littleEndian, cksum);
-    if (cksum[0] !== u32be(wal, 24) || cksum[1] !== u32be(wal, 28)) throw new WalError('the WAL header checksum does not match');
-    const version = u32be(wal, 4);
-    if (version !== WAL_VERSION) throw new WalError(`the WAL format version ${version} is not supported`);
-    const dbPageSize = mainPageSize(main);
-    if (dbPageSize !== 0 && dbPageSize !== pageSize) {
-      throw new WalError(`the WAL page size ${pageSize} does not match the database page size ${dbPageSize}`);
-    }
-
-    // Walk frames until the first invalid one; remember where the last commit ends.
-    const frameSize = WAL_FRAME_HEADER_SIZE + pageSize;
-    let validUpTo = 0;
-    for (let off = WAL_HEADER_SIZE; off + frameSize <= wal.length; off += frameSize) {
-      const pgno = u32be(wal, off);
-      if (pgno === 0) break;
-      // Salts must equal the header's: frames left over from before a WAL restart carry old salts.
-      let saltOk = true;
-      for (let i = 0; i < 8; i++) if (wal[off + 8 + i] !== wal[16 + i]) { saltOk = false; break; }
-      if (!saltOk) break;
-      walChecksum(view, off, 8, littleEndian, cksum);
-      walChecksum(view, off + WAL_FRAME_HEADER_SIZE, pageSize, littleEndian, cksum);
-      if (cksum[0] !== u32be(wal, off + 16) || cksum[1] !== u32be(wal, off + 20)) break;
-      frames.push({ pgno, dataOff: off + WAL_FRAME_HEADER_SIZE });
-      const commitSize = u32be(wal, off + 4);
-      if (commitSize !== 0) {
-        finalPages = commitSize;
-        validUpTo = frames.length;
-      }
-    }
-    frames.length = validUpTo;
-    framesApplied = validUpTo;
-  }
+  const { pageSize, frames, finalPages } = scanWal(main, wal);
+  const framesApplied = frames.length;
 
   let image: Uint8Array;
   if (framesApplied === 0) {
