@@ -24,12 +24,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { MongoClient, type Document } from 'mongodb';
-import { DocumentBuilder } from '../src/core/convert/documents';
-import { defaultPlanFor } from '../src/core/inspect';
-import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../src/core/mongo/writer';
-import type { MigrationReport } from '../src/core/pipeline/report';
-import { introspect, loadSqlJs, openSqliteSource } from '../src/core/sqlite';
-import { startFerretDb, type TestServer } from '../test/helpers/mongoServer';
+import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, defaultPlanFor, DocumentBuilder, introspect, loadSqlJs, type MigrationReport, openSqliteSource } from '../src/core';
+import { startFerretDb, type FerretDbServer as TestServer } from '../scripts/lib/ferretdb';
 
 // ------------------------------------------------------------------------------------------------ setup
 const ROOT = path.resolve(__dirname, '..');

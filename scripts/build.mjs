@@ -1,9 +1,14 @@
 // One esbuild config for every bundle: extension host (node/cjs, vscode external), CLI (node),
 // webview (browser), and the engine worker the extension runs migrations in. Type-checking is `npm run typecheck`.
+// package.json says "sideEffects": false: a bundle that imports src/core/index.ts keeps only the modules it uses.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+
+// The test tiers start with `node scripts/build.mjs --for-tests`: a tier run alone builds first, while `npm test`
+// (scripts/test-all.sh) builds once and sets SQLITE2MONGO_SKIP_BUILD=1 for its tiers.
+if (process.argv.includes('--for-tests') && process.env.SQLITE2MONGO_SKIP_BUILD === '1') process.exit(0);
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -19,7 +24,7 @@ const bundles = [
 const optional = [
   { entry: 'src/extension/extension.ts', options: { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode'] } },
   { entry: 'src/extension/engineWorker.ts', options: { ...common, entryPoints: { engineWorker: 'src/extension/engineWorker.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' } },
-  { entry: 'src/webview/main.ts', options: { ...common, entryPoints: { webview: 'src/webview/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' } },
+  { entry: 'src/webview/panel/main.ts', options: { ...common, entryPoints: { webview: 'src/webview/panel/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' } },
   { entry: 'src/webview/designer/main.ts', options: { ...common, entryPoints: { designer: 'src/webview/designer/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' } },
   { entry: 'bench/bench.ts', options: { ...common, entryPoints: { bench: 'bench/bench.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' } },
   { entry: 'test/vscode/suite/index.ts', options: { ...common, entryPoints: { 'test-suite': 'test/vscode/suite/index.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode', 'mocha'] } },

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { MigrationError } from '../core/errors';
-import type { IfExists } from '../core/pipeline/migrate';
+import { type IfExists, MigrationError } from '../core';
 
 export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan', 'history', 'rollback'] as const;
 export type Command = (typeof COMMANDS)[number];

@@ -1,15 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { ErrorCodes, MigrationError, isMigrationError } from '../core/errors';
-import { migrate, type ExistingCollection, type MigrateOptions } from '../core/pipeline/migrate';
-import { listHistory, rollback } from '../core/history/rollback';
-import type { StepName } from '../core/pipeline/events';
-import { TOOL_VERSION } from '../core/pipeline/report';
-import { defaultPlanFor } from '../core/inspect';
-import type { MappingPlan } from '../core/plan/types';
-import { readNdjsonHeader } from '../core/ndjson/reader';
-import { openSqliteSource } from '../core/sqlite';
-import { defaultDatabaseName, resolveSqliteUrl } from '../core/sourceUrl';
+import { defaultDatabaseName, formatCount, defaultPlanFor, ErrorCodes, type ExistingCollection, isMigrationError, listHistory, type MappingPlan, migrate, type MigrateOptions, MigrationError, openSqliteSource, readNdjsonHeader, resolveSqliteUrl, rollback, type StepName, TOOL_VERSION } from '../core';
 import { parseCli, USAGE, type CliOptions } from './args';
 import { ConsoleRenderer } from './output';
 
@@ -31,7 +22,7 @@ async function readPlanFile(file: string): Promise<MappingPlan> {
 async function askOnTerminal(existing: ExistingCollection[]): Promise<'drop' | 'append' | 'upsert' | 'cancel'> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const list = existing.map((e) => `  ${e.collection}: ${e.documents.toLocaleString('en-US')} documents`).join('\n');
+    const list = existing.map((e) => `  ${e.collection}: ${formatCount(e.documents)} documents`).join('\n');
     for (;;) {
       const answer = (await rl.question(`The target already has data:\n${list}\n[d]rop and replace, [a]ppend, [u]psert by _id, or [c]ancel? `)).trim().toLowerCase();
       const choice = ({ d: 'drop', a: 'append', u: 'upsert', c: 'cancel' } as const)[answer[0] as 'd' | 'a' | 'u' | 'c'];
@@ -79,7 +70,7 @@ async function historyCommand(opts: CliOptions): Promise<number> {
     if (runs.length === 0) process.stdout.write(`No migrations recorded in ${opts.mongodbDb}.\n`);
     for (const r of runs) {
       const docs = r.collections.reduce((n, c) => n + c.imported, 0);
-      process.stdout.write(`${r._id}  ${r.status.padEnd(11)} ${r.kind.padEnd(11)} ${r.startedAt.toISOString()}  ${docs.toLocaleString('en-US')} documents  ${r.source.path}${r.error ? `  (${r.error.message})` : ''}\n`);
+      process.stdout.write(`${r._id}  ${r.status.padEnd(11)} ${r.kind.padEnd(11)} ${r.startedAt.toISOString()}  ${formatCount(docs)} documents  ${r.source.path}${r.error ? `  (${r.error.message})` : ''}\n`);
     }
     return 0;
   }

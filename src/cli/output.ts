@@ -1,9 +1,7 @@
-import type { MigrationEvent } from '../core/pipeline/events';
-import type { MigrationReport } from '../core/pipeline/report';
+import { formatCount as fmt, type MigrationEvent, type MigrationReport } from '../core';
 
 export type OutputMode = 'tty' | 'plain' | 'json' | 'quiet';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
 
 function bar(fraction: number, width = 20): string {

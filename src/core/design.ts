@@ -3,13 +3,15 @@
  * designer shows — schema with counts, relationships and their current mapping, the plan, one sample document per
  * collection rendered from real rows exactly as the migration builds it, and the plan's warnings.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { defaultPlanFor, sampleDocuments } from './inspect';
+import { sampleDocuments } from './inspect';
+import { defaultPlanFor } from './plan/defaultPlan';
 import { isMigrationError } from './errors';
 import { applyPlanEdit, designJunctions, designRelationships, type DesignJunction, type DesignRelationship, type PlanEdit } from './plan/edits';
 import type { MappingPlan, PlanOptions } from './plan/types';
 import { planWarnings, type PlanWarning } from './plan/warnings';
-import { introspect, openSqliteSource } from './sqlite';
+import { introspect, openSqliteSource, type SqliteSource } from './sqlite';
 import type { SchemaInfo } from './sqlite/types';
 
 export interface DesignRequest {
@@ -34,11 +36,37 @@ export interface DesignState {
   editError?: string;
 }
 
-export async function designSource(req: DesignRequest): Promise<DesignState> {
-  const source = await openSqliteSource(req.file);
-  try {
-    const schema = introspect(source);
-    const defaults = defaultPlanFor(source, schema, req.plan?.options ?? req.planOptions).plan;
+/**
+ * The designer's hold on one file: the source is opened, checked and introspected once, and kept open for every
+ * edit (sql.js holds it in memory). Before each design the file's size and modification time (and its -wal's) are
+ * compared with what was read: a file changed on disk is opened again, so the designer never shows stale rows.
+ */
+export class DesignSession {
+  private defaults = new Map<string, MappingPlan>();
+
+  private constructor(
+    readonly file: string,
+    private source: SqliteSource,
+    private schema: SchemaInfo,
+    private stamp: string,
+  ) {}
+
+  static async open(file: string): Promise<DesignSession> {
+    const stamp = fileStamp(file);
+    const source = await openSqliteSource(file);
+    try {
+      return new DesignSession(file, source, introspect(source), stamp);
+    } catch (e) {
+      source.close();
+      throw e;
+    }
+  }
+
+  /** Applies the edit (if any) to the plan (the default plan when absent) and renders the design. */
+  async design(req: Omit<DesignRequest, 'file'>): Promise<DesignState> {
+    await this.refreshIfChanged();
+    const { source, schema } = this;
+    const defaults = this.defaultPlan(req.plan?.options ?? req.planOptions);
     let plan = req.plan ?? defaults;
     let editError: string | undefined;
     if (req.edit) {
@@ -61,8 +89,55 @@ export async function designSource(req: DesignRequest): Promise<DesignState> {
       warnings: planWarnings(source, schema, plan),
       ...(editError ? { editError } : {}),
     };
+  }
+
+  close(): void {
+    this.source.close();
+  }
+
+  /** The default plan for a set of plan-wide options, built once per set (it samples columns for dates). */
+  private defaultPlan(options: Partial<PlanOptions> | undefined): MappingPlan {
+    const key = JSON.stringify(options ?? {});
+    let plan = this.defaults.get(key);
+    if (!plan) {
+      plan = defaultPlanFor(this.source, this.schema, options).plan;
+      this.defaults.set(key, plan);
+    }
+    return structuredClone(plan);
+  }
+
+  private async refreshIfChanged(): Promise<void> {
+    const stamp = fileStamp(this.file);
+    if (stamp === this.stamp) return;
+    const source = await openSqliteSource(this.file);
+    this.source.close();
+    this.source = source;
+    this.schema = introspect(source);
+    this.stamp = stamp;
+    this.defaults.clear();
+  }
+}
+
+/** Size and modification time of the file and its -wal: what changes when anyone writes to the database. */
+function fileStamp(file: string): string {
+  const stat = (p: string) => {
+    try {
+      const s = statSync(p);
+      return `${s.size}:${s.mtimeMs}`;
+    } catch {
+      return '-';
+    }
+  };
+  return `${stat(file)}|${stat(`${file}-wal`)}`;
+}
+
+/** One design of a file, opened and closed for this call (the CLI and tests; the extension keeps a session). */
+export async function designSource(req: DesignRequest): Promise<DesignState> {
+  const session = await DesignSession.open(req.file);
+  try {
+    return await session.design(req);
   } finally {
-    source.close();
+    session.close();
   }
 }
 

@@ -33,6 +33,8 @@ export const ErrorCodes = {
   // 40–49: the run finished but not everything is right
   ROWS_FAILED: 40,
   VALIDATION_FAILED: 41,
+  /** Some source rows are neither written, folded, refused nor skipped with a reason (report: accounting). */
+  ROWS_UNACCOUNTED: 42,
   // 130: cancelled by the user (Ctrl+C / Cancel button), like a shell's SIGINT code
   CANCELLED: 130,
   INTERNAL: 1,

@@ -1,17 +1,30 @@
-/** The engine's public API, used by the CLI, the extension (in a worker thread) and the benchmark. No vscode here. */
+/**
+ * The engine's public API: the one door the CLI, the extension (host and worker) and the benchmark import. No vscode
+ * here. Modules inside src/core import each other directly; nothing outside src/core imports a deeper path.
+ */
 export { ErrorCodes, MigrationError, isMigrationError, type ErrorCode } from './errors';
 export { migrate, type MigrateOptions, type IfExists, type ExistingCollection } from './pipeline/migrate';
 export { STEPS, type MigrationEvent, type StepName } from './pipeline/events';
-export type { MigrationReport, CollectionReport, StepReport, RunStatus } from './pipeline/report';
-export { inspectSource, testConnection, defaultPlanFor, sampleDocuments, type SourceInspection, type ConnectionCheck } from './inspect';
-export type { MappingPlan, CollectionPlan, FieldPlan, FieldType, IdPlan, ArrayFieldPlan, IndexPlan, PlanOptions } from './plan/types';
+export { TOOL_VERSION, type MigrationReport, type CollectionReport, type StepReport, type RunStatus } from './pipeline/report';
+export { inspectSource, testConnection, sampleDocuments, type SourceInspection, type ConnectionCheck } from './inspect';
+export { DesignSession, designSource, type DesignRequest, type DesignState } from './design';
+export { defaultPlanFor } from './plan/defaultPlan';
+export type { MappingPlan, CollectionPlan, FieldPlan, FieldType, IdPlan, ArrayFieldPlan, IndexPlan, PlanOptions, NullHandling, EmbedPlan } from './plan/types';
 export { FIELD_TYPES, PLAN_VERSION } from './plan/types';
-export type { Mismatch, MismatchKind } from './validate/compare';
-export type { RowError } from './mongo/writer';
-export { maskUrl, DEFAULT_MONGODB_URL } from './mongo/connect';
-export { resolveSqliteUrl, defaultDatabaseName } from './sourceUrl';
-export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
-export { rollback, listHistory, type RollbackOutcome } from './history/rollback';
-export { HISTORY_COLLECTION, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';
+export type { PlanEdit, DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/edits';
+export type { PlanWarning } from './plan/warnings';
 export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';
-export type { EmbedPlan } from './plan/types';
+export type { Mismatch, MismatchKind } from './validate/compare';
+export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/writer';
+export { DEFAULT_MONGODB_URL } from './mongo/connect';
+export { maskUrl, hasPassword } from './maskUrl';
+export { resolveSqliteUrl, defaultDatabaseName, SQLITE_EXTENSIONS, withoutSqliteExtension } from './sourceUrl';
+export { formatCount, formatDuration, formatBytes } from './format';
+export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
+export { rollback, type RollbackOutcome } from './history/rollback';
+export { listHistory } from './history/list';
+export { HISTORY_COLLECTION, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';
+export { readNdjsonHeader } from './ndjson/reader';
+export { DocumentBuilder } from './convert/documents';
+export { introspect, loadSqlJs, openSqliteSource, type SqliteSource } from './sqlite';
+export type { SchemaInfo, TableInfo, ColumnInfo } from './sqlite/types';

@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { BSON, type Document } from 'mongodb';
 import { DocumentBuilder } from './convert/documents';
 import { connectMongo } from './mongo/connect';
 import { checkPlan } from './plan/check';
-import { buildDefaultPlan } from './plan/defaults';
+import { defaultPlanFor } from './plan/defaultPlan';
 import type { MappingPlan, PlanOptions } from './plan/types';
-import { introspect, iterateQuery, listSkippedTables, openSqliteSource, quoteIdent, type SqliteSource } from './sqlite';
+import { introspect, openSqliteSource, type SqliteSource } from './sqlite';
 import type { SchemaInfo } from './sqlite/types';
 
 export interface SourceInspection {
@@ -18,23 +17,6 @@ export interface SourceInspection {
   notes: string[];
   /** One sample document per planned collection, built from its first row, as relaxed Extended JSON text. */
   samples: Record<string, string>;
-}
-
-/** Samples a column's first non-null values (date detection for the default plan). */
-export function columnSampler(source: SqliteSource) {
-  return (table: string, column: string, limit: number) => {
-    const values = [];
-    for (const row of iterateQuery(source, `SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)} WHERE ${quoteIdent(column)} IS NOT NULL LIMIT ${limit}`)) values.push(row[0]);
-    return values;
-  };
-}
-
-/** The default plan for a source, with review notes; `options` overrides plan-wide settings (nulls, dates). */
-export function defaultPlanFor(source: SqliteSource, schema: SchemaInfo = introspect(source), options?: Partial<PlanOptions>, build: { includeViews?: boolean } = {}) {
-  const built = buildDefaultPlan(schema, { sampler: columnSampler(source), sourceFile: path.basename(source.path), options, includeViews: build.includeViews });
-  // Virtual tables (FTS, R-Tree…) and their shadow tables are not read: say so in the plan rather than silently.
-  for (const t of listSkippedTables(source)) built.plan.skipped.push({ table: t.name, reason: `${t.reason} table (${t.detail}); not migrated` });
-  return built;
 }
 
 /** Renders the first document of each planned collection exactly as the migration would build it. */

@@ -4,13 +4,9 @@
  * becomes an AbortSignal for the engine.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { inspectSource, testConnection } from '../core/inspect';
-import { designSource } from '../core/design';
-import { loadDocumentPair } from '../core/documentPair';
-import { migrate } from '../core/pipeline/migrate';
-import { listHistory, rollback } from '../core/history/rollback';
-import { isMigrationError } from '../core/errors';
-import type { ExistingAnswer, HostToWorker, Job, JobTypes, WorkerToHost } from './engine/workerProtocol';
+import { DesignSession, inspectSource, listHistory, loadDocumentPair, migrate, rollback, testConnection } from '../core';
+import { errorInfo } from './common/errors';
+import type { DesignInput, ExistingAnswer, HostToWorker, Job, JobTypes, WorkerToHost } from './engine/workerProtocol';
 
 const port = parentPort;
 if (!port) throw new Error('engineWorker must run in a worker thread');
@@ -30,15 +26,31 @@ port.on('message', (m: HostToWorker) => {
   } else if (m.type === 'answer') {
     pendingAnswers.get(m.requestId)?.(m.answer);
     pendingAnswers.delete(m.requestId);
+  } else if (m.type === 'design') {
+    designQueue = designQueue.then(() => design(m.requestId, m.input));
   }
 });
+
+// ------------------------------------------------------------------------------------------------ design session
+let session: DesignSession | undefined;
+let designQueue: Promise<void> = Promise.resolve();
+
+/** Answers one design request of the session's file; a file that cannot be opened is tried again next time. */
+async function design(requestId: number, input: DesignInput): Promise<void> {
+  try {
+    session ??= await DesignSession.open((workerData as Extract<Job, { op: 'designSession' }>).input.file);
+    post({ type: 'designed', requestId, ok: true, value: await session.design(input) });
+  } catch (e) {
+    post({ type: 'designed', requestId, ok: false, error: errorInfo(e, { withStack: true }) });
+  }
+}
 
 async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
   switch (job.op) {
     case 'inspect':
       return inspectSource(job.input.file, { planOptions: job.input.planOptions, plan: job.input.plan });
-    case 'design':
-      return designSource(job.input);
+    case 'designSession':
+      return new Promise<never>(() => undefined); // lives until the host terminates it
     case 'testConnection':
       return testConnection(job.input.url, job.input.database, job.input.timeoutMs);
     case 'documentPair':
@@ -70,9 +82,6 @@ async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
 run(workerData as Job).then(
   (value) => post({ type: 'result', value }),
   (e: unknown) => {
-    const error = isMigrationError(e)
-      ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }
-      : { code: 'INTERNAL', message: e instanceof Error ? (e.stack ?? e.message) : String(e) };
-    post({ type: 'error', error });
+    post({ type: 'error', error: errorInfo(e, { withStack: true }) });
   },
 );

@@ -6,14 +6,17 @@ import * as vscode from 'vscode';
 import { Commands, registerCommands } from './commands';
 import { EngineClient } from './engine/engineClient';
 import { Log } from './log';
-import { PanelController } from './panel/panelController';
+import { PanelRegistry } from './common/panelRegistry';
+import { MigrationPanel } from './panel/migrationPanel';
 import { ReportStore } from './storage/reports';
 import { TargetStore } from './storage/targets';
 import { ValidationController } from './tree/validationController';
 import { ValidationModel } from './tree/validationModel';
 import { HistoryController } from './history/historyController';
-import { DesignerController } from './designer/designerController';
+import { DesignerPanel } from './designer/designerPanel';
 import { PlanFiles } from './storage/planFiles';
+import { PANEL_VIEW_TYPE } from '../webview/panel/protocol';
+import { DESIGNER_VIEW_TYPE } from '../webview/designer/protocol';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -25,12 +28,25 @@ export function activate(context: vscode.ExtensionContext): void {
   const history = new HistoryController(engine, targets, model, log);
   const planFiles = new PlanFiles();
   // The panel and the designer open each other (the panel's "Design mapping…", the designer's "Migrate…").
-  let designers: DesignerController | undefined;
-  const panels = new PanelController({
-    extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal(), planFiles,
-    openDesigner: (sourcePath) => designers!.open(vscode.Uri.file(sourcePath)),
+  const panels: PanelRegistry<MigrationPanel> = new PanelRegistry({
+    viewType: PANEL_VIEW_TYPE,
+    titlePrefix: 'Migrate',
+    pick: { openLabel: 'Migrate to MongoDB', title: 'SQLite database to migrate' },
+    verb: 'migrated',
+    create: (panel, sourcePath) =>
+      new MigrationPanel(panel, sourcePath, {
+        extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal(), planFiles,
+        openDesigner: (path) => designers.open(vscode.Uri.file(path)),
+      }),
   });
-  designers = new DesignerController({ extensionUri: context.extensionUri, engine, log, planFiles, openMigration: (sourcePath) => panels.open(vscode.Uri.file(sourcePath)) });
+  const designers: PanelRegistry<DesignerPanel> = new PanelRegistry({
+    viewType: DESIGNER_VIEW_TYPE,
+    titlePrefix: 'Design',
+    pick: { openLabel: 'Design Mapping', title: 'SQLite database to design the MongoDB mapping of' },
+    verb: 'designed',
+    create: (panel, sourcePath) =>
+      new DesignerPanel(panel, sourcePath, { extensionUri: context.extensionUri, engine, log, planFiles, openMigration: (path) => panels.open(vscode.Uri.file(path)) }),
+  });
 
   context.subscriptions.push(
     log,
@@ -44,17 +60,17 @@ export function activate(context: vscode.ExtensionContext): void {
     registerCommands({
       [Commands.migrate]: () => panels.open(),
       [Commands.migrateFile]: (uri?: vscode.Uri) => panels.open(uri),
-      [Commands.designMapping]: (uri?: vscode.Uri) => designers!.open(uri instanceof vscode.Uri ? uri : undefined),
-      [Commands.designMappingFile]: (uri?: vscode.Uri) => designers!.open(uri),
+      [Commands.designMapping]: (uri?: vscode.Uri) => designers.open(uri instanceof vscode.Uri ? uri : undefined),
+      [Commands.designMappingFile]: (uri?: vscode.Uri) => designers.open(uri),
       [Commands.showLog]: () => log.show(),
       [Commands.openLastReport]: async () => {
         const last = reports.last();
         if (last) await reports.open(last);
-        else void vscode.window.showInformationMessage('No migration report yet: run a migration first.');
+        else log.showInfo('No migration report yet: run a migration first.');
       },
       [Commands.forgetConnections]: async () => {
         const n = await targets.forgetAll();
-        void vscode.window.showInformationMessage(`Forgot ${n} saved MongoDB connection(s).`);
+        log.showInfo(`Forgot ${n} saved MongoDB connection(s).`);
       },
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
       [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) => validation.openMismatch(node),

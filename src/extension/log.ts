@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { maskUrl } from '../core/maskUrl';
+import { maskUrl } from '../core';
 
 /**
  * The "SQLite to MongoDB" log channel. Every line is passed through maskUrl, so a connection string never reaches
@@ -22,6 +22,12 @@ export class Log implements vscode.Disposable {
 
   show(): void {
     this.channel.show(true);
+  }
+
+  /** An information message, also written to the log (what the user was told stays on record). */
+  showInfo(message: string): void {
+    this.info(message);
+    void vscode.window.showInformationMessage(maskAll(message));
   }
 
   /** An error notification with a "Show log" action (plus any extra actions); resolves to the action chosen. */

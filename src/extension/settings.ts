@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { IfExists } from '../core/pipeline/migrate';
-import type { PanelDefaults } from '../webview/protocol';
+import type { IfExists } from '../core';
+import type { PanelDefaults } from '../webview/panel/protocol';
 
 const IF_EXISTS: readonly IfExists[] = ['ask', 'drop', 'append', 'upsert', 'fail'];
 

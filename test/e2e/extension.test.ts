@@ -2,55 +2,28 @@
  * The packaged extension in a real VS Code (code-server) driven by Chromium: Explorer right-click on app.db →
  * the migration panel → a migration into a FerretDB started here → the Validation tree; a changed document found
  * by "Re-run Validation"; a cancelled run on a larger database. Screenshots of what a user sees go to
- * docs/images/ (the README shows them) and test-results/e2e/.
+ * test-results/e2e/ (and to docs/images/, which the README shows, with SQLITE2MONGO_UPDATE_SCREENSHOTS=1).
  *
  * Needs `npm run setup:e2e` (Chromium + code-server) and `npm run ferretdb` (the FerretDB binary).
  * SQLITE2MONGO_E2E_VSIX=path skips packaging and installs that .vsix instead.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
-import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
+import { useWorkbench } from '../helpers/e2eSession';
 import { sharedFixture } from '../helpers/fixtures';
-import { startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
-import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, RESULTS_DIR, runCommand, screenshot, startCodeServer, type CodeServer, reportFailedTest } from './codeServer';
-import { packagedExtension } from './vsix';
+import { uniqueDbName } from '../helpers/mongoServer';
+import { docScreenshot, editorTab, migrationActivity, runCommand, runExplorerMenuEntry, screenshot, treeRow, validationView, webviewFrame } from '../helpers/workbench';
 
-const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 const BIG_RESOURCES = 200_000;
 
-/** The content frame of the (only) webview panel: code-server nests it in two iframes. */
-function panelFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
-}
-
-function validationView(page: Page): Locator {
-  return page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*Validation/i }) });
-}
-
-function treeRow(page: Page, label: string | RegExp): Locator {
-  return validationView(page).locator('.monaco-list-row', { has: page.locator('.label-name', { hasText: label }) });
-}
-
 async function openPanelFromExplorer(page: Page, file: string, shot?: string): Promise<FrameLocator> {
-  // The extension's menus exist once its contributions are registered (its activity bar icon shows then).
-  await page.locator('.activitybar .action-item a[aria-label^="Migration"]').waitFor({ state: 'visible', timeout: 60_000 });
-  const item = explorerItem(page, file);
-  await item.waitFor({ state: 'visible', timeout: 30_000 });
-  const entry = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Migrate to MongoDB…' });
-  for (let attempt = 0; ; attempt++) {
-    await item.click({ button: 'right' });
-    if (await entry.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) break;
-    await page.keyboard.press('Escape');
-    if (attempt >= 5) throw new Error(`"Migrate to MongoDB…" is not in the Explorer context menu of ${file}`);
-  }
-  await entry.hover();
-  if (shot) await screenshot(page, shot);
-  await entry.click();
-  await page.locator('.tabs-container .tab', { hasText: `Migrate ${file}` }).waitFor({ state: 'visible', timeout: 30_000 });
-  const frame = panelFrame(page);
+  // The extension's menu entries exist once its contributions are registered (its activity bar item shows then).
+  await migrationActivity(page).waitFor({ state: 'visible', timeout: 60_000 });
+  await runExplorerMenuEntry(page, file, 'Migrate to MongoDB…', shot);
+  await editorTab(page, `Migrate ${file}`).waitFor({ state: 'visible', timeout: 30_000 });
+  const frame = webviewFrame(page);
   await frame.locator('#source-tables').waitFor({ state: 'visible', timeout: 60_000 });
   return frame;
 }
@@ -81,7 +54,7 @@ async function setTheme(page: Page, theme: string): Promise<void> {
 /** Shows the Migration view container (clicking its activity bar item when it is not already showing). */
 async function showValidationView(page: Page): Promise<void> {
   if (await validationView(page).isVisible().catch(() => false)) return;
-  await page.locator('.activitybar .action-item', { has: page.locator('a[aria-label^="Migration"]') }).click();
+  await migrationActivity(page).click();
   await validationView(page).waitFor({ state: 'visible', timeout: 30_000 });
 }
 
@@ -95,46 +68,17 @@ async function configure(frame: FrameLocator, url: string, database: string, opt
 
 describe('VS Code extension (packaged, in code-server)', function () {
   this.timeout(300_000);
-  let ferret: TestServer | undefined;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let workspace: string;
-  let mongo: MongoClient;
   const database = uniqueDbName('app');
-
-  before(async function () {
-    const vsix = packagedExtension();
-    ferret = await startFerretDb();
-    mongo = await new MongoClient(ferret.url).connect();
-    workspace = makeWorkspace({ 'app.db': sharedFixture('app.db') });
-    execFileSync('python3', [sharedFixture('make_app_db.py'), path.join(workspace, 'big.db'), '--resources', String(BIG_RESOURCES)], { stdio: 'ignore', timeout: 120_000 });
-    server = await startCodeServer({ workspaceDir: workspace, vsixPath: vsix, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
-    browser = await launchBrowser();
-    page = await newPage(browser, server.url);
-    await openWorkbench(page, server.url);
-    mkdirSync(IMAGES, { recursive: true });
-    mkdirSync(RESULTS_DIR, { recursive: true });
-  });
-
-  afterEach(async function () {
-    await reportFailedTest(this.currentTest, page, server, 'extension-');
-  });
-
-  after(async function () {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await mongo?.close().catch(() => undefined);
-    await ferret?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
-    // Keep a copy of the screenshots with the test results too (CI artifacts).
-    for (const f of ['explorer-context-menu.png', 'panel-configured.png', 'panel-running.png', 'panel-finished.png', 'validation-mismatch.png', 'panel-light.png', 'panel-high-contrast.png']) {
-      if (existsSync(path.join(IMAGES, f))) copyFileSync(path.join(IMAGES, f), path.join(RESULTS_DIR, f));
-    }
+  const s = useWorkbench('extension-', {
+    ferret: true,
+    vsix: true,
+    files: { 'app.db': sharedFixture('app.db') },
+    workspace: (dir) =>
+      execFileSync('python3', [sharedFixture('make_app_db.py'), path.join(dir, 'big.db'), '--resources', String(BIG_RESOURCES)], { stdio: 'ignore', timeout: 120_000 }),
   });
 
   it('Explorer right-click on app.db → "Migrate to MongoDB…" opens the panel with tables, plan and a sample document', async function () {
-    const frame = await openPanelFromExplorer(page, 'app.db', path.join(IMAGES, 'explorer-context-menu.png'));
+    const frame = await openPanelFromExplorer(s.page, 'app.db', 'explorer-context-menu.png');
     const resourcesRow = frame.locator('#source-tables tr[data-table="resources"]');
     await resourcesRow.waitFor();
     assert.match(await resourcesRow.innerText(), /resources\s+3\s/);
@@ -146,18 +90,18 @@ describe('VS Code extension (packaged, in code-server)', function () {
   });
 
   it('tests the connection and shows a clear result', async function () {
-    const frame = panelFrame(page);
+    const frame = webviewFrame(s.page);
     await frame.locator('#url').fill('mongodb://127.0.0.1:1/');
     await frame.locator('#test').click();
     await frame.locator('#connection-result .result-error').waitFor({ timeout: 30_000 });
     assert.match(await frame.locator('#connection-result').innerText(), /Connection refused|No MongoDB server answered/);
-    await configure(frame, ferret!.url, database);
+    await configure(frame, s.ferret.url, database);
     assert.match(await frame.locator('#connection-result').innerText(), /Connected: (MongoDB|FerretDB) .*database .* is empty or new/);
-    await screenshot(page, path.join(IMAGES, 'panel-configured.png'));
+    await docScreenshot(s.page, 'panel-configured.png');
   });
 
   it('Start runs the four steps to success and shows the summary', async function () {
-    const frame = panelFrame(page);
+    const frame = webviewFrame(s.page);
     await frame.locator('#start').click();
     const summary = frame.locator('#summary');
     await summary.waitFor({ state: 'visible', timeout: 120_000 });
@@ -167,133 +111,142 @@ describe('VS Code extension (packaged, in code-server)', function () {
     }
     assert.match(await summary.innerText(), /Migrated and validated 3 documents/);
     assert.match(await frame.locator('#summary tr[data-collection="resources"]').innerText(), /resources\s+3\s+3\s+3\s+0\s+3\s+0\s+0/);
-    assert.equal(await mongo.db(database).collection('resources').countDocuments(), 3);
+    assert.equal(await s.mongo.db(database).collection('resources').countDocuments(), 3);
     await frame.locator('#openReport').waitFor({ state: 'visible' });
-    await screenshot(page, path.join(IMAGES, 'panel-finished.png'));
+    await docScreenshot(s.page, 'panel-finished.png');
   });
 
   it('a second Start asks in a modal dialog what to do with the existing collection; "Upsert by _id" rewrites it without duplicates', async function () {
-    const frame = panelFrame(page);
+    const frame = webviewFrame(s.page);
     await frame.locator('#start').click();
-    const dialog = page.locator('.monaco-dialog-box');
+    const dialog = s.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await dialog.innerText(), /already has resources \(3 documents\)/);
     await dialog.locator('.monaco-button', { hasText: 'Upsert by _id' }).click();
     await frame.locator('#summary[data-status="succeeded"]').waitFor({ timeout: 120_000 });
-    assert.equal(await mongo.db(database).collection('resources').countDocuments(), 3);
+    assert.equal(await s.mongo.db(database).collection('resources').countDocuments(), 3);
   });
 
   it('"Open report" opens the report JSON', async function () {
-    await panelFrame(page).locator('#openReport').click();
-    const tab = page.locator('.tabs-container .tab', { hasText: /^app\.db-.*\.json/ });
+    await webviewFrame(s.page).locator('#openReport').click();
+    const tab = s.page.locator('.tabs-container .tab', { hasText: /^app\.db-.*\.json/ });
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.locator('.monaco-editor .view-lines', { hasText: '"status": "succeeded"' }).first().waitFor({ timeout: 15_000 });
+    await s.page.locator('.monaco-editor .view-lines', { hasText: '"status": "succeeded"' }).first().waitFor({ timeout: 15_000 });
   });
 
   it('the Validation tree shows resources with 3 passed', async function () {
-    await showValidationView(page);
-    const row = treeRow(page, /^resources$/);
+    await showValidationView(s.page);
+    const row = treeRow(s.page, /^resources$/);
     await row.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await row.locator('.label-description').innerText(), /^3 passed$/);
     assert.equal(await row.locator('.codicon-pass-filled').count(), 1, 'a pass icon');
   });
 
   it('the History view lists the run, completed, read from the target database', async function () {
-    await showValidationView(page);
-    const history = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*History/i }) });
+    await showValidationView(s.page);
+    const history = s.page.locator('.pane', { has: s.page.locator('.pane-header', { hasText: /^\s*History/i }) });
     const header = history.locator('.pane-header');
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
     // Two runs so far: the first migration, and the second start answered with "Upsert by _id".
-    const rows = history.locator('.monaco-list-row', { has: page.locator('.label-description', { hasText: /completed · full · 3 documents/ }) });
+    const rows = history.locator('.monaco-list-row', { has: s.page.locator('.label-description', { hasText: /completed · full · 3 documents/ }) });
     await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await rows.count(), 2);
     assert.match(await rows.first().locator('.label-name').innerText(), /^\d{8}-\d{6}-[0-9a-f]{4}$/, 'the run id');
-    const before = (await page.locator('.part.sidebar').boundingBox())?.width ?? 300;
-    await setSideBarWidth(page, 620); // wide enough to read each run's status, kind and count
-    await screenshot(page, path.join(IMAGES, 'history-view.png'));
-    await setSideBarWidth(page, before);
+    const before = (await s.page.locator('.part.sidebar').boundingBox())?.width ?? 300;
+    await setSideBarWidth(s.page, 620); // wide enough to read each run's status, kind and count
+    await docScreenshot(s.page, 'history-view.png');
+    await setSideBarWidth(s.page, before);
   });
 
   it('after a window reload the panel comes back with its summary, and the tree with its results', async function () {
-    await runCommand(page, 'Developer: Reload Window');
-    await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Migrate app.db' });
+    await runCommand(s.page, 'Developer: Reload Window');
+    await s.page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    const tab = editorTab(s.page, 'Migrate app.db');
     await tab.waitFor({ state: 'visible', timeout: 60_000 });
     await tab.click();
-    const summary = panelFrame(page).locator('#summary');
+    const summary = webviewFrame(s.page).locator('#summary');
     await summary.waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(await summary.getAttribute('data-status'), 'succeeded');
     // The restored panel asks the host again: the source is re-read and the connection string is back.
-    await panelFrame(page).locator('#source-tables tr[data-table="resources"]').waitFor({ timeout: 60_000 });
-    assert.equal(await panelFrame(page).locator('#url').inputValue(), ferret!.url);
-    await showValidationView(page);
-    await treeRow(page, /^resources$/).waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await treeRow(page, /^resources$/).locator('.label-description').innerText(), /^3 passed$/);
+    await webviewFrame(s.page).locator('#source-tables tr[data-table="resources"]').waitFor({ timeout: 60_000 });
+    assert.equal(await webviewFrame(s.page).locator('#url').inputValue(), s.ferret.url);
+    await showValidationView(s.page);
+    await treeRow(s.page, /^resources$/).waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await treeRow(s.page, /^resources$/).locator('.label-description').innerText(), /^3 passed$/);
   });
 
   it('the panel reads well in the light and high-contrast themes (screenshots)', async function () {
-    await page.locator('.tabs-container .tab', { hasText: 'Migrate app.db' }).click();
-    await runCommand(page, 'View: Close Editors in Other Groups');
-    const body = panelFrame(page).locator('body');
+    await editorTab(s.page, 'Migrate app.db').click();
+    await runCommand(s.page, 'View: Close Editors in Other Groups');
+    const body = webviewFrame(s.page).locator('body');
     const background = () => body.evaluate((el) => getComputedStyle(el).backgroundColor);
     const dark = await background();
     for (const [theme, file] of [['Default Light Modern', 'panel-light.png'], ['Default High Contrast', 'panel-high-contrast.png']] as const) {
-      await setTheme(page, theme);
+      await setTheme(s.page, theme);
       const deadline = Date.now() + 30_000;
       while ((await background()) === dark && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
       assert.notEqual(await background(), dark, `${theme} was not applied`);
       await new Promise((r) => setTimeout(r, 500));
-      await screenshot(page, path.join(IMAGES, file));
+      await docScreenshot(s.page, file);
     }
-    await setTheme(page, 'Default Dark Modern');
+    await setTheme(s.page, 'Default Dark Modern');
     const deadline = Date.now() + 30_000;
     while ((await background()) !== dark && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
   });
 
   it('"Re-run Validation" after a change in MongoDB shows the mismatch with its field path, and opens both documents side by side', async function () {
-    await mongo.db(database).collection<{ _id: number; name: string }>('resources').updateOne({ _id: 2 }, { $set: { name: 'changed by the test' } });
-    const row = treeRow(page, /^resources$/);
+    await s.mongo.db(database).collection<{ _id: number; name: string }>('resources').updateOne({ _id: 2 }, { $set: { name: 'changed by the test' } });
+    const row = treeRow(s.page, /^resources$/);
     await row.hover();
     await row.locator('.actions .action-label[aria-label="Re-run Validation"]').click();
-    const mismatch = treeRow(page, /^_id 2 · name$/);
+    const mismatch = treeRow(s.page, /^_id 2 · name$/);
     await mismatch.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await mismatch.locator('.label-description').innerText(), /value differs: expected ".*" ≠ actual "changed by the test"/);
     assert.match(await row.locator('.label-description').innerText(), /^2 passed · 1 failed$/);
     assert.equal(await row.locator('.codicon-error').count(), 1, 'a fail icon');
     // For the screenshot, a larger screen: the whole mismatch line in the tree, both documents side by side.
-    await runCommand(page, 'View: Close All Editor Groups');
-    await page.setViewportSize({ width: 1920, height: 1000 });
-    await setSideBarWidth(page, 700);
+    await runCommand(s.page, 'View: Close All Editor Groups');
+    await s.page.setViewportSize({ width: 1920, height: 1000 });
+    await setSideBarWidth(s.page, 700);
     await mismatch.click();
-    const tab = page.locator('.tabs-container .tab', { hasText: 'resources _id 2' });
+    const tab = s.page.locator('.tabs-container .tab', { hasText: 'resources _id 2' });
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    const diff = page.locator('.monaco-diff-editor');
+    const diff = s.page.locator('.monaco-diff-editor');
     await diff.locator('.view-lines', { hasText: 'changed by the test' }).first().waitFor({ timeout: 30_000 });
-    await screenshot(page, path.join(IMAGES, 'validation-mismatch.png'));
-    await setSideBarWidth(page, 300);
-    await page.setViewportSize({ width: 1440, height: 900 });
+    await docScreenshot(s.page, 'validation-mismatch.png');
+    await setSideBarWidth(s.page, 300);
+    await s.page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('"Clear Validation Results" empties the Validation tree and brings back its welcome text', async function () {
+    await showValidationView(s.page);
+    const header = validationView(s.page).locator('.pane-header');
+    await header.hover();
+    await header.locator('.action-label[aria-label="Clear Validation Results"]').click();
+    await treeRow(s.page, /^resources$/).waitFor({ state: 'detached', timeout: 30_000 });
+    await validationView(s.page).locator('.welcome-view-content', { hasText: 'No validation results yet' }).waitFor({ state: 'visible', timeout: 30_000 });
   });
 
   it(`Cancel stops a run on a ${BIG_RESOURCES.toLocaleString('en-US')}-row database and the summary says what was written`, async function () {
-    await page.keyboard.press('Control+Shift+E');
-    const frame = await openPanelFromExplorer(page, 'big.db');
+    await s.page.keyboard.press('Control+Shift+E');
+    const frame = await openPanelFromExplorer(s.page, 'big.db');
     const bigDb = uniqueDbName('big');
-    await configure(frame, ferret!.url, bigDb);
+    await configure(frame, s.ferret.url, bigDb);
     await frame.locator('#start').click();
     const importStep = frame.locator('li.step[data-step="import"]');
     // Wait until documents are being written, so the cancel lands in the middle of the import.
     await frame.locator('li.step[data-step="import"][data-status="running"] .step-detail', { hasText: /[1-9][\d,]* \/ [\d,]+ documents/ }).waitFor({ timeout: 120_000 });
     assert.match(await frame.locator('li.step[data-step="export"]').getAttribute('data-status') ?? '', /done/);
     // Hidden panel: a notification mirrors the progress. Shown again: the re-created webview catches up.
-    await runCommand(page, 'File: New Untitled Text File');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Migrating big.db' });
+    await runCommand(s.page, 'File: New Untitled Text File');
+    const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: 'Migrating big.db' });
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await toast.innerText(), /Migrating big\.db → s2m_big_/);
-    await page.locator('.tabs-container .tab', { hasText: 'Migrate big.db' }).click();
+    await editorTab(s.page, 'Migrate big.db').click();
     await toast.waitFor({ state: 'hidden', timeout: 30_000 });
     await frame.locator('li.step[data-step="export"][data-status="done"]').waitFor({ timeout: 30_000 });
     await frame.locator('li.step[data-step="import"][data-status="running"]').waitFor({ timeout: 30_000 });
-    await screenshot(page, path.join(IMAGES, 'panel-running.png'));
+    await docScreenshot(s.page, 'panel-running.png');
     await frame.locator('#cancel').click();
     const summary = frame.locator('#summary');
     await summary.waitFor({ state: 'visible', timeout: 60_000 });
@@ -304,7 +257,7 @@ describe('VS Code extension (packaged, in code-server)', function () {
     assert.ok(m, text);
     const written = Number(m[1].replace(/,/g, ''));
     assert.ok(written > 0 && written < BIG_RESOURCES, `written ${written}`);
-    assert.equal(await mongo.db(bigDb).collection('resources').countDocuments(), written, 'the summary matches what is in MongoDB');
-    await screenshot(page, 'panel-cancelled.png');
+    assert.equal(await s.mongo.db(bigDb).collection('resources').countDocuments(), written, 'the summary matches what is in MongoDB');
+    await screenshot(s.page, 'panel-cancelled.png');
   });
 });

@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { REPO_ROOT } from '../helpers/codeServer';
+import { useWorkbench } from '../helpers/e2eSession';
 import { sharedFixturesDir } from '../helpers/fixtures';
-import { launchBrowser, makeWorkspace, newPage, openWorkbench, REPO_ROOT, runCommand, screenshot, startCodeServer, type CodeServer } from './codeServer';
-import { packagedExtension } from './vsix';
+import { runCommand } from '../helpers/workbench';
 
 interface SuiteResult {
   passed: number;
@@ -19,8 +19,14 @@ interface SuiteResult {
   failures: Array<{ title: string; error: string }>;
 }
 
-function makeRunnerExtension(suite: string, out: string): string {
+/**
+ * A runner extension whose command runs the suite and writes its result to `<dir>/result.json`. Written to a temp
+ * name and renamed: the test polls for the file, and a plain writeFileSync lets it see (and parse) the file between
+ * its creation and its content — "Unexpected end of JSON input".
+ */
+function makeRunnerExtension(suite: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-inhost-runner-'));
+  const out = path.join(dir, 'result.json');
   writeFileSync(
     path.join(dir, 'package.json'),
     JSON.stringify({
@@ -37,13 +43,19 @@ function makeRunnerExtension(suite: string, out: string): string {
     path.join(dir, 'extension.js'),
     `const vscode = require('vscode');
 const fs = require('fs');
+const out = ${JSON.stringify(out)};
+const publish = (result) => {
+  fs.writeFileSync(out + '.tmp', JSON.stringify(result));
+  fs.renameSync(out + '.tmp', out);
+};
 exports.activate = (context) => {
+  // The suite reads the extension's log: this window's logs are two levels above this extension's log folder.
+  process.env.SQLITE2MONGO_LOGS_ROOT = require('path').dirname(require('path').dirname(context.logUri.fsPath));
   context.subscriptions.push(vscode.commands.registerCommand('s2mInHost.run', async () => {
     try {
-      const result = await require(${JSON.stringify(suite)}).runSuite({ reporter: 'spec' });
-      fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify(result));
+      publish(await require(${JSON.stringify(suite)}).runSuite({ reporter: 'spec' }));
     } catch (e) {
-      fs.writeFileSync(${JSON.stringify(out)}, JSON.stringify({ passed: 0, failed: 1, failures: [{ title: 'loading the suite', error: String(e && e.stack || e) }] }));
+      publish({ passed: 0, failed: 1, failures: [{ title: 'loading the suite', error: String(e && e.stack || e) }] });
     }
   }));
 };
@@ -54,41 +66,27 @@ exports.activate = (context) => {
 
 describe('in-host suite (test/vscode/suite) in code-server', function () {
   this.timeout(240_000);
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-  let workspace: string;
-  let runner: string;
-  let out: string;
-
-  before(async function () {
-    const suite = path.join(REPO_ROOT, 'dist', 'test-suite.js');
-    assert.ok(existsSync(suite), `${suite} is missing (npm run build)`);
-    const vsix = packagedExtension();
-    workspace = makeWorkspace();
-    out = path.join(workspace, 'in-host-result.json');
-    runner = makeRunnerExtension(suite, out);
-    server = await startCodeServer({ workspaceDir: workspace, vsixPath: vsix, extensionDevelopmentPath: runner, env: { SQLITE2MONGO_FIXTURES: sharedFixturesDir() } });
-    browser = await launchBrowser();
-    page = await newPage(browser, server.url);
-    await openWorkbench(page, server.url);
+  const suite = path.join(REPO_ROOT, 'dist', 'test-suite.js');
+  let runner: string | undefined;
+  const s = useWorkbench('in-host-', {
+    vsix: true,
+    extensionDevelopmentPath: () => {
+      assert.ok(existsSync(suite), `${suite} is missing (npm run build)`);
+      return (runner = makeRunnerExtension(suite));
+    },
+    env: { SQLITE2MONGO_FIXTURES: sharedFixturesDir() },
   });
 
-  after(async function () {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  after(function () {
     if (runner) rmSync(runner, { recursive: true, force: true });
   });
 
   it('passes inside the extension host, next to the installed .vsix', async function () {
-    await runCommand(page, 'S2M Tests: Run In-Host Suite');
+    const out = path.join(runner!, 'result.json');
+    await runCommand(s.page, 'S2M Tests: Run In-Host Suite');
     const deadline = Date.now() + 180_000;
     while (!existsSync(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-    if (!existsSync(out)) {
-      await screenshot(page, 'FAILED-in-host-suite.png');
-      throw new Error(`the in-host suite wrote no result; code-server output:\n${server?.logs().slice(-3000)}`);
-    }
+    assert.ok(existsSync(out), 'the in-host suite wrote no result within 180 s');
     const result = JSON.parse(readFileSync(out, 'utf8')) as SuiteResult;
     for (const f of result.failures) console.log(`    in-host failure: ${f.title}\n${f.error}`);
     assert.equal(result.failed, 0, `${result.failed} in-host test(s) failed`);

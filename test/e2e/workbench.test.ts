@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { useWorkbench } from '../helpers/e2eSession';
 import { sharedFixture } from '../helpers/fixtures';
-import { explorerItem, launchBrowser, makeWorkspace, newPage, openWorkbench, runCommand, screenshot, startCodeServer, type CodeServer, reportFailedTest } from './codeServer';
+import { editorTab, explorerItem, openWorkbench, runCommand, screenshot } from '../helpers/workbench';
 
 /** A minimal extension: one command that writes a file into the workspace from the Node extension host. */
 function makeProbeExtension(): string {
@@ -46,67 +46,53 @@ exports.deactivate = () => {};
 
 describe('e2e harness: code-server + Chromium', function () {
   this.timeout(180_000);
-  let workspace: string;
-  let probeExt: string;
-  let server: CodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page;
-
-  before(async function () {
-    workspace = makeWorkspace({ 'app.db': sharedFixture('app.db') });
-    probeExt = makeProbeExtension();
-    server = await startCodeServer({ workspaceDir: workspace, extensionDevelopmentPath: probeExt });
-    browser = await launchBrowser();
-    page = await newPage(browser, server.url);
+  let probeExt: string | undefined;
+  const s = useWorkbench('harness-', {
+    files: { 'app.db': sharedFixture('app.db') },
+    extensionDevelopmentPath: () => (probeExt = makeProbeExtension()),
+    open: false, // the first test opens it
   });
 
-  afterEach(async function () {
-    await reportFailedTest(this.currentTest, page, server, '');
-  });
-
-  after(async function () {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (workspace) rmSync(workspace, { recursive: true, force: true });
+  after(function () {
     if (probeExt) rmSync(probeExt, { recursive: true, force: true });
   });
 
   it('opens the workbench and the Explorer lists app.db', async function () {
-    await openWorkbench(page, server!.url);
-    await explorerItem(page, 'app.db').waitFor({ state: 'visible', timeout: 30_000 });
-    assert.equal(await explorerItem(page, 'app.db').count(), 1);
+    await openWorkbench(s.page, s.server.url);
+    await explorerItem(s.page, 'app.db').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await explorerItem(s.page, 'app.db').count(), 1);
     // The window is a real VS Code workbench for this folder.
-    const title = await page.title();
-    assert.match(title, new RegExp(path.basename(workspace)));
-    const shot = await screenshot(page, 'workbench.png');
+    const title = await s.page.title();
+    assert.match(title, new RegExp(path.basename(s.workspace)));
+    const shot = await screenshot(s.page, 'workbench.png');
     assert.ok(existsSync(shot));
   });
 
   it('runs a built-in command from the Command Palette', async function () {
-    await runCommand(page, 'File: New Untitled Text File');
-    await page.locator('.tabs-container .tab', { hasText: 'Untitled-1' }).waitFor({ state: 'visible', timeout: 20_000 });
-    await page.keyboard.type('typed by playwright');
-    await page.locator('.monaco-editor .view-lines', { hasText: 'typed by playwright' }).waitFor({ timeout: 10_000 });
+    await runCommand(s.page, 'File: New Untitled Text File');
+    await editorTab(s.page, 'Untitled-1').waitFor({ state: 'visible', timeout: 20_000 });
+    await s.page.keyboard.type('typed by playwright');
+    await s.page.locator('.monaco-editor .view-lines', { hasText: 'typed by playwright' }).waitFor({ timeout: 10_000 });
   });
 
   it("runs an extension's command in the Node extension host (extensionDevelopmentPath)", async function () {
-    await runCommand(page, 'S2M Probe: Write Probe File');
-    await page
+    await runCommand(s.page, 'S2M Probe: Write Probe File');
+    await s.page
       .locator('.notifications-toasts .notification-list-item-message', { hasText: 'S2M probe ran in the extension host' })
       .waitFor({ state: 'visible', timeout: 30_000 });
-    const written = JSON.parse(readFileSync(path.join(workspace, 'probe-ran.json'), 'utf8'));
+    const written = JSON.parse(readFileSync(path.join(s.workspace, 'probe-ran.json'), 'utf8'));
     assert.match(written.node, /^\d+\.\d+\.\d+$/);
     // The Explorer learns of new files from a file watcher, which can lag on a loaded machine: refresh it as a
     // user would, then the file must be listed.
-    const item = explorerItem(page, 'probe-ran.json');
+    const item = explorerItem(s.page, 'probe-ran.json');
     if (!(await item.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) {
-      await runCommand(page, 'File: Refresh Explorer');
+      await runCommand(s.page, 'File: Refresh Explorer');
       await item.waitFor({ state: 'visible', timeout: 30_000 });
     }
-    await screenshot(page, 'workbench-probe-command.png');
+    await screenshot(s.page, 'workbench-probe-command.png');
   });
 
   it('reports a clear error for a command that does not exist', async function () {
-    await assert.rejects(runCommand(page, 'No Such Command Anywhere 12345', 3000), /not found in the Command Palette/);
+    await assert.rejects(runCommand(s.page, 'No Such Command Anywhere 12345', 3000), /not found in the Command Palette/);
   });
 });

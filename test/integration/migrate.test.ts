@@ -304,7 +304,7 @@ describe('migrate: refused rows, dry run, validation', () => {
     const found = report.mismatches.map((m) => `${m.id} ${m.kind} ${m.path}`).sort();
     assert.deepEqual(found, ['2 missing-field description', '2 value-differs name', '42 extra-document ']);
     const nameDiff = report.mismatches.find((m) => m.path === 'name');
-    assert.equal(nameDiff?.expected, '"cache-export-2"');
+    assert.equal(nameDiff?.expected, 'text "cache-export-2"');
     assert.equal(nameDiff?.actual, '"tampered"');
   });
 

@@ -14,14 +14,16 @@ if (!existsSync(suite)) {
 }
 const fixtures = [process.env.SQLITE2MONGO_FIXTURES, path.resolve(root, '..', 'shared', 'fixtures'), '/work/shared/fixtures'].find((d) => d && existsSync(path.join(d, 'app.db')));
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-electron-ws-'));
+// The suite reads the extension's log (SQLITE2MONGO_LOGS_ROOT): keep this run's logs in a known folder.
+const logs = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-electron-logs-'));
 
 try {
   await runTests({
     version: process.env.VSCODE_TEST_VERSION ?? 'stable',
     extensionDevelopmentPath: root,
     extensionTestsPath: suite,
-    launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
-    extensionTestsEnv: fixtures ? { SQLITE2MONGO_FIXTURES: fixtures } : {},
+    launchArgs: [workspace, '--logsPath', logs, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    extensionTestsEnv: { SQLITE2MONGO_LOGS_ROOT: logs, ...(fixtures ? { SQLITE2MONGO_FIXTURES: fixtures } : {}) },
   });
 } catch (e) {
   console.error(`In-host tests failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -10,7 +10,8 @@ const DATE_RE =
 export function parseZoneOffset(zone: string): number | null {
   if (/^(utc|z|gmt)$/i.test(zone)) return 0;
   const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-  if (!m) return null;
+  // An offset is under 24 hours with minutes under 60 (as Python's datetime says): +25:99 is not a zone.
+  if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
   const minutes = Number(m[2]) * 60 + Number(m[3]);
   return m[1] === '-' ? -minutes : minutes;
 }
@@ -74,6 +75,25 @@ export function parseDateTextGeneral(text: string, defaultOffsetMinutes = 0): nu
   const offset = zone ? parseZoneOffset(zone) : defaultOffsetMinutes;
   if (offset === null) return null;
   return utc - offset * 60_000;
+}
+
+/**
+ * What a BSON Date cannot keep of a text date that parses: digits past the millisecond that are not zeros
+ * ('date-precision'), or a UTC offset other than zero ('date-offset': the instant is exact, the local time is not
+ * kept). Undefined when the Date carries the text completely.
+ */
+export function dateTextLoss(text: string): 'date-precision' | 'date-offset' | undefined {
+  const m = DATE_RE.exec(text.trim());
+  if (!m) return undefined;
+  const [, , , , , , , frac = '', zone] = m;
+  if (/[1-9]/.test(frac.slice(3))) return 'date-precision';
+  if (zone && parseZoneOffset(zone) !== 0) return 'date-offset';
+  return undefined;
+}
+
+/** A text date whose Date keeps all of it (see dateTextLoss): what date detection proposes for undeclared columns. */
+export function looksLikeExactDate(text: string): boolean {
+  return parseDateText(text) !== null && dateTextLoss(text) === undefined;
 }
 
 export function looksLikeDate(text: string): boolean {

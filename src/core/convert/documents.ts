@@ -2,17 +2,42 @@ import { createHash } from 'node:crypto';
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { MigrationError } from '../errors';
 import { MAX_DOCUMENT_BYTES } from '../mongo/writer';
-import { findRelation, iterateQuery, keyOrderColumns, quoteIdent, type SqliteSource } from '../sqlite';
-import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
+import { findRelation, iterateQuery, iterateWideQuery, keyOrderColumns, quoteIdent, type SqliteSource } from '../sqlite';
+import { InvalidText, type SchemaInfo, type SqlValue, type TableInfo } from '../sqlite/types';
 import type { CollectionPlan, EmbedPlan, PlanOptions } from '../plan/types';
-import { sanitizeFieldName } from '../plan/fieldNames';
-import { autoToBson, makeConverter, OMIT, type ConversionWarning, type Converter } from './values';
+import { assignFieldNames, compositeIdNames } from '../plan/fieldNames';
+import { autoToBson, describe, makeConverter, OMIT, type ConversionWarning, type Converter } from './values';
 
 /** One source row turned into its document, with the source key for reports. */
 export interface BuiltDocument {
   doc: Document;
   /** The row's key values (primary key columns, or rowid), for error and mismatch reports. */
   key: SqlValue[];
+}
+
+/** A row that cannot become a document (see DocumentBuilder.documents), reported and counted, never dropped silently. */
+export interface RefusedRow {
+  table: string;
+  key: string;
+  reason: string;
+}
+
+export interface BuildCounts {
+  rows: number;
+  refused: number;
+  /** Junction table → rows folded into arrays. */
+  folded: Record<string, number>;
+  /** Embedded table → child rows embedded (array items or sub-documents). */
+  embedded: Record<string, number>;
+}
+
+/**
+ * Sets a field so that any name is data: `__proto__` would otherwise set the object's prototype and the field
+ * would vanish from the document.
+ */
+export function setField(doc: Document, name: string, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(doc, name, { value, enumerable: true, writable: true, configurable: true });
+  else doc[name] = value;
 }
 
 export interface RowWarning extends ConversionWarning {
@@ -29,12 +54,21 @@ export function rowidObjectId(table: string, rowid: bigint): ObjectId {
 }
 
 export function formatKey(key: SqlValue[]): string {
-  return key.map((v) => (v instanceof Uint8Array ? `x'${Buffer.from(v).toString('hex')}'` : typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  return key.map((v) => (v instanceof Uint8Array ? `x'${hex(v)}'` : v instanceof InvalidText ? `x'${hex(v.bytes)}' (text, not UTF-8)` : typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
 }
 
 function sameKey(a: SqlValue, b: SqlValue): boolean {
   if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
+  if (a instanceof InvalidText && b instanceof InvalidText) return Buffer.from(a.bytes).equals(Buffer.from(b.bytes));
   return a === b;
+}
+
+/** An upper bound of a row's BSON size from its values (text counted at 3 bytes a character), to skip exact sizing. */
+function roughBytes(row: SqlValue[]): number {
+  let n = 0;
+  for (const v of row) n += typeof v === 'string' ? 3 * v.length + 16 : v instanceof Uint8Array ? v.length + 16 : v instanceof InvalidText ? v.bytes.length + 16 : 24;
+  return n;
 }
 
 /** One embedded relationship, prepared: its converters and, for arrays, the child key columns. */
@@ -69,14 +103,19 @@ export class DocumentBuilder {
       return t;
     };
     this.table = find(plan.table);
-    // A view has no key: its rows are numbered in the order of all their columns (IdPlan 'sequence').
-    this.keyColumns = plan.id.kind === 'sequence' ? [] : keyOrderColumns(this.table);
+    // A view has no key: its rows are numbered in the order of all their columns (IdPlan 'sequence'). A rowid
+    // `_id` follows the rowid, also when the table has a primary key (one holding NULLs, see defaults.ts).
+    this.keyColumns = plan.id.kind === 'sequence' ? [] : plan.id.kind === 'rowid' ? keyOrderColumns({ ...this.table, primaryKey: [] }) : keyOrderColumns(this.table);
     this.converters = plan.fields.map((f) => makeConverter(f, options));
     this.embeds = (plan.embeds ?? []).map((e) => {
       const child = find(e.table);
       return { plan: e, child, converters: e.fields.map((f) => makeConverter(f, options)), childKey: e.kind === 'array' ? keyOrderColumns(child) : [] };
     });
   }
+
+  /** Rows read, rows refused, and related rows folded into arrays or embedded, per table (row accounting). */
+  readonly counts: BuildCounts = { rows: 0, refused: 0, folded: Object.create(null), embedded: Object.create(null) };
+  private idNames?: string[];
 
   private idColumns(): string[] {
     const id = this.plan.id;
@@ -88,9 +127,12 @@ export class DocumentBuilder {
     return this.plan.id.kind === 'rowid' && column === this.keyColumns[0] ? `p.${column}` : `p.${quoteIdent(column)}`;
   }
 
+  private orderColumns(): string[] {
+    return this.plan.id.kind === 'sequence' ? this.table.columns.map((c) => c.name) : this.keyColumns;
+  }
+
   private orderBy(): string {
-    const columns = this.plan.id.kind === 'sequence' ? this.table.columns.map((c) => c.name) : this.keyColumns;
-    return columns.map((c) => this.ref(c)).join(', ');
+    return this.orderColumns().map((c) => this.ref(c)).join(', ');
   }
 
   private documentEmbeds(): Array<[PreparedEmbed, number]> {
@@ -102,18 +144,30 @@ export class DocumentBuilder {
   }
 
   /**
-   * Rows selected: key columns first (for reports and ordering), then the id columns, then the planned fields,
-   * then per embedded document a match marker (its first join column) and its fields.
+   * The parent query and where each column lands in its rows. Every column is selected once (a table may have
+   * SQLite's maximum of 2,000 columns, which is also the limit of a result row): key columns first, then the id,
+   * field and array-owner columns not yet selected, then per embedded document a match marker (its first join
+   * column) and its fields.
    */
-  private rowSql(where?: string): string {
-    const cols = [...this.keyColumns, ...this.idColumns(), ...this.plan.fields.map((f) => f.column)].map((c) => this.ref(c));
+  private rowQuery(where?: string): { terms: string[]; nOrder: number; rest: string; at: Map<string, number>; embedAt: number[] } {
+    const columns = [...this.orderColumns(), ...this.idColumns(), ...this.plan.fields.map((f) => f.column), ...this.plan.arrays.map((a) => a.ownerKeyColumn)];
+    const at = new Map<string, number>();
+    const refs: string[] = [];
+    for (const c of columns) {
+      if (at.has(c)) continue;
+      at.set(c, refs.length);
+      refs.push(this.ref(c));
+    }
     let joins = '';
+    const embedAt: number[] = [];
     for (const [e, i] of this.documentEmbeds()) {
       const alias = `d${i}`;
-      cols.push(`${alias}.${quoteIdent(e.plan.childColumns[0])}`, ...e.plan.fields.map((f) => `${alias}.${quoteIdent(f.column)}`));
+      embedAt.push(refs.length);
+      refs.push(`${alias}.${quoteIdent(e.plan.childColumns[0])}`, ...e.plan.fields.map((f) => `${alias}.${quoteIdent(f.column)}`));
       joins += ` LEFT JOIN ${quoteIdent(e.child.name)} AS ${alias} ON ${this.joinOn(alias, e.plan)}`;
     }
-    return `SELECT ${cols.join(', ')} FROM ${quoteIdent(this.table.name)} AS p${joins}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
+    const rest = `FROM ${quoteIdent(this.table.name)} AS p${joins}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
+    return { terms: refs, nOrder: this.orderColumns().length, rest, at, embedAt };
   }
 
   /** The junction rows in parent order: joining on the parent makes SQLite order both sides the same way. */
@@ -130,51 +184,59 @@ export class DocumentBuilder {
     return `SELECT ${cols.join(', ')} FROM ${quoteIdent(e.child.name)} AS c JOIN ${quoteIdent(this.table.name)} AS p ON ${this.joinOn('c', e.plan)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}, ${childKeyRefs.join(', ')}`;
   }
 
-  /** Yields the documents; `where` (SQL on alias p) restricts the parent rows, e.g. for incremental sync. */
-  *documents(warn: (w: RowWarning) => void, opts: { where?: string; params?: SqlValue[] } = {}): Generator<BuiltDocument> {
+  /**
+   * Yields the documents; `where` (SQL on alias p) restricts the parent rows, e.g. for incremental sync. A row whose
+   * key holds a NULL cannot have an `_id` (several would collide): it is refused through `opts.refuse`, never built.
+   */
+  *documents(warn: (w: RowWarning) => void, opts: { where?: string; params?: SqlValue[]; refuse?: (r: RefusedRow) => void } = {}): Generator<BuiltDocument> {
     const params = opts.params ?? [];
-    const nKey = this.keyColumns.length;
-    const idCols = this.idColumns();
-    const nId = idCols.length;
-    const nFields = this.plan.fields.length;
+    const { terms, nOrder, rest, at, embedAt } = this.rowQuery(opts.where);
+    const keyAt = this.keyColumns.map((c) => at.get(c) as number);
+    const idAt = this.idColumns().map((c) => at.get(c) as number);
+    const fieldAt = this.plan.fields.map((f) => at.get(f.column) as number);
+    const ownerAt = this.plan.arrays.map((a) => at.get(a.ownerKeyColumn) as number);
     const junctions = this.plan.arrays.map((_, i) => iterateQuery(this.source, this.junctionSql(i, opts.where), params));
     const pendingJunction: Array<SqlValue[] | undefined> = junctions.map((it) => it.next().value ?? undefined);
-    const ownerKeyIndex = this.plan.arrays.map((a) => idCols.indexOf(a.ownerKeyColumn));
     const arrayEmbeds = this.embeds.filter((e) => e.plan.kind === 'array');
     const children = arrayEmbeds.map((e) => iterateQuery(this.source, this.childArraySql(e, opts.where), params));
     const pendingChild: Array<SqlValue[] | undefined> = children.map((it) => it.next().value ?? undefined);
     const documentEmbeds = this.documentEmbeds();
     const fields = this.plan.fields;
     const table = this.table.name;
+    const idKind = this.plan.id.kind;
+    const counts = this.counts;
     try {
       let ordinal = 0n;
-      for (const row of iterateQuery(this.source, this.rowSql(opts.where), params)) {
+      for (const row of iterateWideQuery(this.source, terms, nOrder, rest, params)) {
         ordinal++;
-        const key = this.plan.id.kind === 'sequence' ? [ordinal] : row.slice(0, nKey);
+        counts.rows++;
+        const key = idKind === 'sequence' ? [ordinal] : keyAt.map((i) => row[i]);
         let keyText: string | undefined;
         const rowWarn = (w: ConversionWarning) => warn({ ...w, table, key: (keyText ??= formatKey(key)) });
-        const doc: Document = { _id: this.plan.id.kind === 'sequence' ? rowidObjectId(table, ordinal) : this.buildId(row, nKey, nId) };
-        if (this.plan.id.kind === 'rowid') doc[this.plan.id.rowidField] = autoToBson(row[0]);
-        for (let i = 0; i < nFields; i++) {
-          const value = this.converters[i](row[nKey + nId + i], rowWarn);
-          if (value !== OMIT) doc[fields[i].field] = value;
+        const idValues = idAt.map((i) => row[i]);
+        const refused = (idKind === 'column' || idKind === 'composite') && idValues.some((v) => v === null);
+        const doc: Document = {};
+        if (!refused) doc._id = idKind === 'sequence' ? rowidObjectId(table, ordinal) : this.buildId(idValues, row[keyAt[0]], rowWarn);
+        if (idKind === 'rowid') setField(doc, this.plan.id.rowidField, autoToBson(row[keyAt[0]]));
+        for (let i = 0; i < fields.length; i++) {
+          const value = this.converters[i](row[fieldAt[i]], rowWarn);
+          if (value !== OMIT) setField(doc, fields[i].field, value);
         }
-        let at = nKey + nId + nFields;
-        for (const [e] of documentEmbeds) {
-          const matched = row[at] !== null;
-          const values = row.slice(at + 1, at + 1 + e.plan.fields.length);
-          at += 1 + e.plan.fields.length;
+        documentEmbeds.forEach(([e], d) => {
+          let p = embedAt[d];
+          const matched = row[p++] !== null;
+          const values = row.slice(p, p + e.plan.fields.length);
           if (!matched) {
-            if (!e.plan.merge) doc[e.plan.field] = null;
-            continue;
+            if (!e.plan.merge) setField(doc, e.plan.field, null);
+            return;
           }
+          counts.embedded[e.plan.table] = (counts.embedded[e.plan.table] ?? 0) + 1;
           const target: Document = e.plan.merge ? doc : {};
-          const prefix = e.plan.merge ? (e.plan.mergePrefix ?? '') : '';
-          this.fill(target, e, values, prefix, rowWarn);
-          if (!e.plan.merge) doc[e.plan.field] = target;
-        }
+          this.fill(target, e, values, e.plan.merge ? (e.plan.mergePrefix ?? '') : '', rowWarn);
+          if (!e.plan.merge) setField(doc, e.plan.field, target);
+        });
         for (let a = 0; a < junctions.length; a++) {
-          const ownerKey = row[nKey + ownerKeyIndex[a]];
+          const ownerKey = row[ownerAt[a]];
           const values: unknown[] = [];
           let j = pendingJunction[a];
           while (j && sameKey(j[0], ownerKey)) {
@@ -182,7 +244,9 @@ export class DocumentBuilder {
             j = junctions[a].next().value ?? undefined;
           }
           pendingJunction[a] = j;
-          doc[this.plan.arrays[a].field] = values;
+          const junction = this.plan.arrays[a].junctionTable;
+          counts.folded[junction] = (counts.folded[junction] ?? 0) + values.length;
+          setField(doc, this.plan.arrays[a].field, values);
         }
         const childKeys: unknown[][] = [];
         for (let c = 0; c < children.length; c++) {
@@ -190,18 +254,28 @@ export class DocumentBuilder {
           const items: Document[] = [];
           const keys: unknown[] = [];
           let r = pendingChild[c];
-          while (r && sameKeys(r, key, nKey)) {
+          while (r && sameKeys(r, key, keyAt.length)) {
             const item: Document = {};
-            this.fill(item, e, r.slice(nKey, nKey + e.plan.fields.length), '', rowWarn);
+            this.fill(item, e, r.slice(keyAt.length, keyAt.length + e.plan.fields.length), '', rowWarn);
             items.push(item);
-            keys.push(childKeyValue(e, r.slice(nKey + e.plan.fields.length)));
+            keys.push(childKeyValue(e, r.slice(keyAt.length + e.plan.fields.length)));
             r = children[c].next().value ?? undefined;
           }
           pendingChild[c] = r;
-          doc[e.plan.field] = items;
+          counts.embedded[e.plan.table] = (counts.embedded[e.plan.table] ?? 0) + items.length;
+          setField(doc, e.plan.field, items);
           childKeys.push(keys);
         }
+        if (refused) {
+          counts.refused++;
+          opts.refuse?.({ table, key: formatKey(key), reason: `the primary key ${this.idColumns().join(', ')} holds NULL, so the row cannot have an _id` });
+          continue;
+        }
         this.applySizePolicy(doc, arrayEmbeds, childKeys, rowWarn);
+        // Over 16 MiB no server stores it: say so now (export and dry run too), not only when the import refuses it.
+        if ((junctions.length > 0 || children.length > 0 || roughBytes(row) > MAX_DOCUMENT_BYTES) && BSON.calculateObjectSize(doc) > MAX_DOCUMENT_BYTES) {
+          rowWarn({ kind: 'document-too-large', column: '', value: `${BSON.calculateObjectSize(doc)} bytes, over MongoDB's 16 MiB limit` });
+        }
         yield { doc, key };
       }
     } finally {
@@ -212,7 +286,7 @@ export class DocumentBuilder {
   private fill(target: Document, e: PreparedEmbed, values: SqlValue[], prefix: string, warn: (w: ConversionWarning) => void): void {
     for (let i = 0; i < e.plan.fields.length; i++) {
       const value = e.converters[i](values[i], warn);
-      if (value !== OMIT) target[prefix + e.plan.fields[i].field] = value;
+      if (value !== OMIT) setField(target, prefix + e.plan.fields[i].field, value);
     }
   }
 
@@ -222,21 +296,23 @@ export class DocumentBuilder {
     if (BSON.calculateObjectSize(doc) <= MAX_DOCUMENT_BYTES) return;
     arrayEmbeds.forEach((e, i) => {
       if (e.plan.onTooLarge !== 'reference') return;
-      doc[e.plan.field] = childKeys[i];
+      setField(doc, e.plan.field, childKeys[i]);
       warn({ kind: 'embed-too-large', column: e.plan.field, value: `${childKeys[i].length} ${e.child.name} rows kept as references` });
     });
   }
 
-  private buildId(row: SqlValue[], nKey: number, nId: number): unknown {
+  private buildId(values: SqlValue[], rowid: SqlValue, warn: (w: ConversionWarning) => void): unknown {
     const id = this.plan.id;
-    if (id.kind === 'column') return autoToBson(row[nKey]);
+    values.forEach((v, i) => v instanceof InvalidText && warn({ kind: 'invalid-utf8', column: this.idColumns()[i], value: describe(v) }));
+    if (id.kind === 'column') return autoToBson(values[0]);
     if (id.kind === 'composite') {
       const sub: Document = {};
+      const names = (this.idNames ??= compositeIdNames(id));
       // Key values are carried as their storage class: an `_id` must never be omitted or reinterpreted.
-      for (let i = 0; i < nId; i++) sub[sanitizeFieldName(id.columns[i])] = autoToBson(row[nKey + i]);
+      values.forEach((v, i) => setField(sub, names[i], autoToBson(v)));
       return sub;
     }
-    return rowidObjectId(this.table.name, row[0] as bigint);
+    return rowidObjectId(this.table.name, rowid as bigint);
   }
 }
 
@@ -244,7 +320,8 @@ export class DocumentBuilder {
 function childKeyValue(e: PreparedEmbed, values: SqlValue[]): unknown {
   if (values.length === 1) return autoToBson(values[0]);
   const sub: Document = {};
-  e.childKey.forEach((c, i) => (sub[sanitizeFieldName(c)] = autoToBson(values[i])));
+  const names = assignFieldNames(e.childKey);
+  e.childKey.forEach((_, i) => setField(sub, names[i], autoToBson(values[i])));
   return sub;
 }
 

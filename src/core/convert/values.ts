@@ -1,14 +1,28 @@
 import { Binary, Decimal128, Double, Long } from 'mongodb';
-import type { SqlValue } from '../sqlite/types';
-import type { FieldPlan, PlanOptions } from '../plan/types';
-import { parseDateText, parseZoneOffset } from './dates';
+import { InvalidText, type SqlValue } from '../sqlite/types';
+import { INVALID_TEXT_SUBTYPE, type FieldPlan, type PlanOptions } from '../plan/types';
+import { dateTextLoss, parseDateText, parseZoneOffset } from './dates';
 
 /** Returned by a converter when a NULL is to be left out of the document. */
 export const OMIT = Symbol('omit');
 
-export type WarningKind = 'unparseable-date' | 'not-boolean' | 'not-json' | 'lossy-type' | 'not-numeric' | 'embed-too-large';
+export type WarningKind =
+  | 'unparseable-date'
+  | 'not-boolean'
+  | 'not-json'
+  | 'lossy-type'
+  | 'not-numeric'
+  | 'embed-too-large'
+  | 'invalid-utf8'
+  | 'date-precision'
+  | 'date-offset'
+  | 'document-too-large'
+  | 'orphan-junction-row';
 
-/** A value kept as it was because the planned type did not fit it (counted as a warning, never silently changed). */
+/**
+ * A value kept as it was because the planned type did not fit it, or converted with a stated loss (sub-millisecond
+ * digits, a UTC offset): counted as a warning with samples, never silently changed.
+ */
 export interface ConversionWarning {
   kind: WarningKind;
   column: string;
@@ -37,14 +51,21 @@ export function autoToBson(v: SqlValue): unknown {
     case 'string':
       return v;
     default:
-      return new Binary(v);
+      // TEXT that is not valid UTF-8 keeps its exact bytes, in a subtype no BLOB uses, so it stays text-like.
+      return v instanceof InvalidText ? new Binary(v.bytes, INVALID_TEXT_SUBTYPE) : new Binary(v);
   }
 }
 
-function describe(v: SqlValue): string {
+export function describe(v: SqlValue): string {
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+  if (v instanceof InvalidText) return `<${v.bytes.length} bytes of text that is not UTF-8: ${Buffer.from(v.bytes.subarray(0, 24)).toString('hex')}${v.bytes.length > 24 ? '…' : ''}>`;
   const s = String(v);
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
+}
+
+/** A value as text; String(-0) is "0", which would lose the sign of a negative zero. */
+function textOf(v: unknown): string {
+  return Object.is(v, -0) ? '-0.0' : String(v);
 }
 
 function toDate(v: SqlValue, field: FieldPlan, offsetMinutes: number): Date | null {
@@ -70,12 +91,17 @@ function toBoolean(v: SqlValue): boolean | null {
   return null;
 }
 
+/** The value as an int64, or null (text digits beyond int64 would wrap around as a Long: they are kept instead). */
 function toInteger(v: SqlValue): bigint | null {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-  if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return BigInt(v.trim());
-  return null;
+  let i: bigint | null = null;
+  if (typeof v === 'bigint') i = v;
+  else if (typeof v === 'number' && Number.isInteger(v)) i = BigInt(v);
+  else if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) i = BigInt(v.trim());
+  return i !== null && BigInt.asIntN(64, i) === i ? i : null;
 }
+
+/** A plain decimal number (no hex, no "Infinity", no empty text), as text may hold it. */
+const DECIMAL_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 
 /** Builds the converter for one planned field; the closure avoids re-deciding the type for every row. */
 export function makeConverter(field: FieldPlan, options: PlanOptions): Converter {
@@ -91,7 +117,7 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
       case 'auto':
         return autoToBson;
       case 'string':
-        return (v, warn) => (v instanceof Uint8Array ? keep(v, 'lossy-type', warn) : String(v));
+        return (v, warn) => (v instanceof Uint8Array ? keep(v, 'lossy-type', warn) : textOf(v));
       case 'int':
         return (v, warn) => {
           const i = toInteger(v);
@@ -100,8 +126,7 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
       case 'long':
         return (v, warn) => {
           const i = toInteger(v);
-          // Text digits beyond int64 cannot become a Long: keep the text rather than wrap around.
-          return i === null || BigInt.asIntN(64, i) !== i ? keep(v, 'not-numeric', warn) : Long.fromBigInt(i);
+          return i === null ? keep(v, 'not-numeric', warn) : Long.fromBigInt(i);
         };
       case 'double':
         return (v, warn) => {
@@ -110,14 +135,14 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
             if (BigInt(Number(v)) !== v) warn({ kind: 'lossy-type', column, value: describe(v) });
             return new Double(Number(v));
           }
-          if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return new Double(Number(v));
+          if (typeof v === 'string' && DECIMAL_TEXT.test(v) && Number.isFinite(Number(v))) return new Double(Number(v));
           return keep(v, 'not-numeric', warn);
         };
       case 'decimal':
         return (v, warn) => {
-          if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string') {
+          if (typeof v === 'bigint' || typeof v === 'number' || (typeof v === 'string' && DECIMAL_TEXT.test(v))) {
             try {
-              return Decimal128.fromString(String(v).trim());
+              return Decimal128.fromString(textOf(v).trim());
             } catch {
               return keep(v, 'not-numeric', warn);
             }
@@ -125,14 +150,20 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
           return keep(v, 'not-numeric', warn);
         };
       case 'date':
-        return (v, warn) => toDate(v, field, offset) ?? keep(v, 'unparseable-date', warn);
+        return (v, warn) => {
+          const date = toDate(v, field, offset);
+          if (date === null) return keep(v, 'unparseable-date', warn);
+          const loss = typeof v === 'string' ? dateTextLoss(v) : undefined;
+          if (loss) warn({ kind: loss, column, value: describe(v) });
+          return date;
+        };
       case 'bool':
         return (v, warn) => {
           const b = toBoolean(v);
           return b === null ? keep(v, 'not-boolean', warn) : b;
         };
       case 'binary':
-        return (v) => (v instanceof Uint8Array ? new Binary(v) : new Binary(Buffer.from(String(v), 'utf8')));
+        return (v) => (v instanceof Uint8Array ? new Binary(v) : v instanceof InvalidText ? new Binary(v.bytes) : new Binary(Buffer.from(textOf(v), 'utf8')));
       case 'json':
         return (v, warn) => {
           if (typeof v !== 'string') return keep(v, 'not-json', warn);
@@ -146,5 +177,10 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
         };
     }
   })();
-  return (v, warn) => (v === null ? (omitNull ? OMIT : null) : typed(v, warn));
+  const keepsBytes = field.type === 'binary';
+  return (v, warn) => {
+    if (v === null) return omitNull ? OMIT : null;
+    if (v instanceof InvalidText && !keepsBytes) return keep(v, 'invalid-utf8', warn);
+    return typed(v, warn);
+  };
 }

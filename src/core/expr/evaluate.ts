@@ -5,7 +5,7 @@
  * like a refused row. Functions are looked up in a fixed table (own properties only), never on JavaScript objects.
  */
 import { parseDateText } from '../convert/dates';
-import type { SqlValue } from '../sqlite/types';
+import { InvalidText, type SqlValue } from '../sqlite/types';
 import { parseExpression, type ExprNode } from './parse';
 
 export type ExprValue = SqlValue | boolean | Date | ExprValue[];
@@ -46,6 +46,7 @@ function num(v: ExprValue, fn: string): bigint | number {
 function describe(v: ExprValue): string {
   if (v === null) return 'NULL';
   if (v instanceof Uint8Array) return `a BLOB of ${v.length} bytes`;
+  if (v instanceof InvalidText) return `text of ${v.bytes.length} bytes that are not valid UTF-8`;
   if (Array.isArray(v)) return 'a list';
   if (v instanceof Date) return 'a date';
   const s = typeof v === 'string' ? `'${v.length > 40 ? `${v.slice(0, 37)}…` : v}'` : String(v);

@@ -81,7 +81,8 @@ export function newRunId(now = new Date()): string {
 }
 
 export function storeValue(v: SqlValue): StoredValue | null {
-  if (v === null || v instanceof Uint8Array) return null;
+  // A watermark that is bytes (BLOB, or TEXT that is not UTF-8) cannot be stored: the next run copies everything.
+  if (v === null || typeof v === 'object') return null;
   if (typeof v === 'bigint') return { type: 'integer', value: v.toString() };
   if (typeof v === 'number') return { type: 'real', value: String(v) };
   return { type: 'text', value: v };

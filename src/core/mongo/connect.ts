@@ -29,7 +29,10 @@ function causeCode(e: unknown): string | undefined {
   return undefined;
 }
 
-/** Maps a driver error to the user's problem: wrong URL, nothing listening, unknown host, bad credentials. */
+/** Node's codes for a server certificate that no trusted CA vouches for. */
+const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
+/** Maps a driver error to the user's problem: wrong URL, nothing listening, unknown host, untrusted TLS certificate, bad credentials. */
 export function explainConnectionError(e: unknown, url: string): MigrationError {
   const shown = maskUrl(url);
   if (e instanceof MigrationError) return e;
@@ -43,6 +46,9 @@ export function explainConnectionError(e: unknown, url: string): MigrationError 
   }
   const code = causeCode(e);
   if (code === 'ECONNREFUSED') return new MigrationError('TARGET_UNREACHABLE', `Connection refused by ${shown}.`, 'Is mongod running and listening on that host and port?', { cause: e });
+  if (code && UNTRUSTED_CERTIFICATE.has(code)) {
+    return new MigrationError('TARGET_UNREACHABLE', `The TLS certificate of ${shown} is not trusted (${code}).`, 'Name the CA that signed it: add tlsCAFile=/path/to/ca.pem to the URL.', { cause: e });
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new MigrationError('TARGET_UNREACHABLE', `Unknown host in ${shown}.`, 'Check the host name (DNS lookup failed).', { cause: e });
   if (e instanceof MongoServerSelectionError) return new MigrationError('TARGET_UNREACHABLE', `No MongoDB server answered at ${shown} (${e.message}).`, 'Check host, port, firewall and TLS settings; raise --connect-timeout for slow networks.', { cause: e });
   const message = e instanceof Error ? e.message : String(e);

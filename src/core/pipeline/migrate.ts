@@ -6,6 +6,7 @@ import type { MigrationReport } from './report';
 import { prepareSource, prepareTarget } from './prepare';
 import { Run, type MigrateOptions } from './run';
 import { exportStep, importStep, indexStep, validateStep } from './steps';
+import { settleAccounts } from './accounts';
 
 export type { ExistingCollection, IfExists, MigrateOptions } from './run';
 
@@ -16,11 +17,16 @@ function finish(run: Run, error?: unknown): MigrationReport {
   r.totals.imported = r.collections.reduce((n, c) => n + c.imported, 0);
   r.totals.failed = r.collections.reduce((n, c) => n + c.failed, 0);
   r.totals.duplicates = r.collections.reduce((n, c) => n + c.duplicates, 0);
+  const unaccounted = error ? undefined : settleAccounts(run);
   if (error) {
     const e = isMigrationError(error) ? error : new MigrationError('INTERNAL', error instanceof Error ? error.message : String(error), undefined, { cause: error });
     r.status = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
     r.exitCode = e.exitCode;
     r.error = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  } else if (unaccounted) {
+    r.status = 'failed';
+    r.exitCode = ErrorCodes.ROWS_UNACCOUNTED;
+    r.error = { code: 'ROWS_UNACCOUNTED', message: unaccounted, hint: 'See "accounting" in the report: list tables left out on purpose under "skipped" in the plan.' };
   } else if (run.opts.dryRun) {
     r.status = 'dry-run';
     r.exitCode = 0;

@@ -1,12 +1,12 @@
 import { MongoServerError } from 'mongodb';
 import { MigrationError } from '../errors';
 import { HistoryStore, newRunId, planHash, type CollectionRecord, type MigrationRecord } from '../history/records';
-import { defaultPlanFor } from '../inspect';
+import { defaultPlanFor } from '../plan/defaultPlan';
 import { checkDatabaseName, connectMongo, explainConnectionError } from '../mongo/connect';
 import { DEFAULT_CONCURRENCY } from '../mongo/writer';
 import { readNdjsonHeader } from '../ndjson/reader';
 import { checkPlan } from '../plan/check';
-import { introspect, openSqliteSource } from '../sqlite';
+import { introspect, listSkippedTables, openSqliteSource } from '../sqlite';
 import type { ExistingCollection, Run } from './run';
 
 /** Opens the source (or the input file's header) and settles the plan. */
@@ -29,7 +29,12 @@ export async function prepareSource(run: Run): Promise<void> {
       run.report.notes.push(...built.notes);
     }
     run.report.source = { path: source.path, sizeBytes: source.sizeBytes, fingerprint: source.fingerprint, walFramesApplied: source.walFramesApplied };
-    if (run.schema.tables.length === 0) {
+    if (run.schema.tables.length === 0 && run.plan.collections.length === 0) {
+      const virtual = listSkippedTables(source).filter((t) => t.reason === 'virtual');
+      if (virtual.length > 0) {
+        const list = virtual.map((t) => `${t.name} (${t.detail})`).join(', ');
+        throw new MigrationError('SOURCE_EMPTY', `${source.path} has no ordinary tables, only virtual tables, which are not migrated: ${list}.`, 'Copy their rows into ordinary tables (CREATE TABLE copy AS SELECT rowid, * FROM …) and migrate those.');
+      }
       throw new MigrationError('SOURCE_EMPTY', `${source.path} has no tables: nothing to migrate.`, 'Check that this is the right database file.');
     }
   }

@@ -2,6 +2,7 @@ import type { RowWarning } from '../convert/documents';
 import type { IndexOutcome } from '../mongo/indexes';
 import type { RowError } from '../mongo/writer';
 import type { Mismatch } from '../validate/compare';
+import type { TableAccount } from '../validate/accounting';
 import type { StepName } from './events';
 
 /** The figures of one migration run; written by --report-file and shown by both front ends. docs/migration.md documents every field. */
@@ -53,6 +54,11 @@ export interface MigrationReport {
   warnings: { byKind: Record<string, number>; samples: RowWarning[] };
   errors: RowError[];
   mismatches: Mismatch[];
+  /**
+   * Per source table: rows read = written + folded + refused + skipped (+ unaccounted, which fails the run). Absent
+   * when the run stopped early or did not read SQLite (import of a file, validate alone).
+   */
+  accounting?: TableAccount[];
   notes: string[];
 }
 

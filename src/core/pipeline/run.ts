@@ -7,6 +7,7 @@ import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../mongo/writer';
 import type { CollectionPlan, MappingPlan } from '../plan/types';
 import { findRelation, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
+import { RowLedger } from '../validate/accounting';
 import { STEPS, type MigrationEvent, type StepName } from './events';
 import { ProgressMeter } from './progress';
 import { TOOL_VERSION, type CollectionReport, type MigrationReport, type StepReport } from './report';
@@ -75,6 +76,8 @@ export class Run {
   /** For --incremental: the completed run this one continues from. */
   baseRecord?: MigrationRecord;
   readonly started = Date.now();
+  /** Row accounting: what the export built and refused (validate/accounting.ts). */
+  readonly ledger = new RowLedger();
   readonly steps: StepName[];
 
   constructor(readonly opts: MigrateOptions) {

@@ -14,6 +14,8 @@ import type { CollectionPlan } from '../plan/types';
 import { findRelation, iterateQuery, quoteIdent, rowidAlias, type SqliteSource } from '../sqlite';
 import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
 import { keyOf, validateCollection, type ExpectedDocument } from '../validate/validator';
+import { proveCollection } from '../validate/proof';
+import type { Mismatch } from '../validate/compare';
 import type { CollectionReport } from './report';
 import type { Run } from './run';
 
@@ -76,7 +78,7 @@ export async function exportStep(run: Run): Promise<void> {
           saved.watermark = { column: plan.incremental.column, value: storeValue(max) };
         }
         const builder = new DocumentBuilder(source, run.schema as SchemaInfo, plan, run.plan.options);
-        for (const { doc } of builder.documents(run.warn, incrementalFilter(run, plan, table))) {
+        for (const { doc } of builder.documents(run.warn, { ...incrementalFilter(run, plan, table), refuse: run.ledger.refuse })) {
           if (writer) await writer.writeDocument(plan.table, plan.collection, doc);
           else if (BSON.calculateObjectSize(doc) > MAX_DOCUMENT_BYTES) run.log('warn', `${plan.collection}: a document is over 16 MiB (_id ${String(doc._id)}); the import would refuse it.`);
           report.exported++;
@@ -89,6 +91,7 @@ export async function exportStep(run: Run): Promise<void> {
           }
         }
         meter.update(done, plan.collection);
+        run.ledger.built(plan.collection, builder.counts);
       }
       if (writer) await writer.finish();
     } catch (e) {
@@ -314,27 +317,28 @@ export async function validateStep(run: Run): Promise<void> {
     for (const c of run.plan.collections) {
       const report = run.collection(c);
       const table = tableOf(run, c);
-      let expected: Iterable<ExpectedDocument> | AsyncIterable<ExpectedDocument>;
       let filter: Document | undefined;
+      let changedOnly: { where?: string; params?: SqlValue[] } = {};
       if (run.source && table) {
-        const changedOnly = opts.incremental ? incrementalFilter(run, c, table) : {};
-        const docs = new DocumentBuilder(run.source, run.schema as SchemaInfo, c, run.plan.options).documents(() => undefined, changedOnly);
+        changedOnly = opts.incremental ? incrementalFilter(run, c, table) : {};
         if (changedOnly.where && report.exported <= MAX_FILTERED_VALIDATION) {
           // Incremental: compare just the documents this run wrote, fetched by _id.
-          const list = [...docs];
-          filter = { _id: { $in: list.map((d) => d.doc._id) } };
-          expected = list;
-        } else expected = docs;
-      } else expected = expectedFromFile(run.ndjsonPath as string, c.collection);
-      const v = await validateCollection(expected, db.collection(c.collection), {
-        collectionName: c.collection,
+          const ids = [...new DocumentBuilder(run.source, run.schema as SchemaInfo, c, run.plan.options).documents(() => undefined, changedOnly)].map((d) => d.doc._id);
+          filter = { _id: { $in: ids } };
+        } else changedOnly = {};
+      }
+      const common = {
         filter,
         // Documents that were there before an append or upsert are not the source's: count them, don't flag them.
         allowOthers: !filter && (report.existing.action === 'appended' || report.existing.action === 'upserted') && !(opts.incremental && opts.syncDeletes),
         signal: opts.signal,
-        onProgress: (n) => meter.update(base + n, c.collection),
-        onMismatch: (m) => run.emit({ type: 'mismatch', mismatch: m }),
-      });
+        onProgress: (n: number) => meter.update(base + n, c.collection),
+        onMismatch: (m: Mismatch) => run.emit({ type: 'mismatch', mismatch: m }),
+      };
+      // From SQLite, the proof decides: each stored value against the raw row, apart from the converter.
+      const v = run.source && table
+        ? await proveCollection(run.source, run.schema as SchemaInfo, c, run.plan.options, db.collection(c.collection), { ...common, ...changedOnly })
+        : await validateCollection(expectedFromFile(run.ndjsonPath as string, c.collection), db.collection(c.collection), { ...common, collectionName: c.collection });
       if (filter && opts.syncDeletes) {
         // After deletions are synced, the collection must hold exactly the source's rows.
         const actual = await db.collection(c.collection).countDocuments({});

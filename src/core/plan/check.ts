@@ -3,6 +3,17 @@ import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
 import { parseZoneOffset } from '../convert/dates';
 import { findRelation } from '../sqlite/schema';
+import { RESERVED_COLLECTIONS } from './defaults';
+
+/** Why MongoDB (or this tool) would refuse a collection name, or undefined when it is usable. */
+export function collectionNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string' || name === '') return 'a collection name must be non-empty text';
+  if (name.includes('$') || name.includes('\u0000')) return 'a collection name must not contain "$" or NUL';
+  if (name.startsWith('system.')) return '"system." names are reserved by the server';
+  if (RESERVED_COLLECTIONS.includes(name)) return `${name} is where sqlite2mongo keeps its own records`;
+  if (Buffer.byteLength(name, 'utf8') > 200) return 'a collection name must be at most 200 bytes';
+  return undefined;
+}
 
 /**
  * Checks a plan (usually hand-edited) against the source schema and lists every problem at once, so a user
@@ -36,7 +47,8 @@ export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
       problems.push(`${at}: ${missing.join(', ')} must be arrays (they may be empty)`);
       continue;
     }
-    if (!c.collection || /^\$|\u0000|^system\./.test(c.collection)) problems.push(`${at}: invalid collection name`);
+    const nameProblem = collectionNameProblem(c.collection);
+    if (nameProblem) problems.push(`${at}: invalid collection name (${nameProblem})`);
     if (names.has(c.collection)) problems.push(`${at}: collection name used twice`);
     names.add(c.collection);
     const table = findRelation(schema, c.table);
@@ -47,6 +59,11 @@ export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
     const hasColumn = (col: string) => table.columns.some((x) => x.name === col);
     if (c.id?.kind === 'column' && !hasColumn(c.id.column)) problems.push(`${at}: _id column ${c.id.column} not found`);
     else if (c.id?.kind === 'composite' && (!Array.isArray(c.id.columns) || c.id.columns.some((col) => !hasColumn(col)))) problems.push(`${at}: composite _id columns not all found`);
+    else if (c.id?.kind === 'composite' && c.id.fields !== undefined) {
+      const f = c.id.fields;
+      if (!Array.isArray(f) || f.length !== c.id.columns.length) problems.push(`${at}: composite _id fields must name each of its ${c.id.columns.length} columns`);
+      else if (new Set(f).size !== f.length || f.some((x) => !x || x.includes('.') || x.startsWith('$'))) problems.push(`${at}: composite _id fields must be unique, non-empty, without "." and not start with "$"`);
+    }
     else if (c.id?.kind === 'rowid' && (table.withoutRowid || !c.id.rowidField)) problems.push(`${at}: rowid _id needs a rowid table and a rowidField`);
     else if (!['column', 'composite', 'rowid', 'sequence'].includes(c.id?.kind)) problems.push(`${at}: id.kind must be column, composite, rowid or sequence`);
     if (table.view && c.id?.kind !== 'sequence') problems.push(`${at}: ${c.table} is a view: its id.kind must be "sequence"`);

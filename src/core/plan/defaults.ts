@@ -1,6 +1,9 @@
 import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
-import { looksLikeDate } from '../convert/dates';
-import { assignFieldNames } from './fieldNames';
+import { looksLikeExactDate } from '../convert/dates';
+import { HISTORY_COLLECTION, INSERTED_IDS_COLLECTION } from '../history/records';
+import { quoteIdent } from '../sqlite/sql';
+import { rowidAlias } from '../sqlite/rows';
+import { assignFieldNames, compositeIdNames } from './fieldNames';
 import {
   DEFAULT_PLAN_OPTIONS,
   PLAN_VERSION,
@@ -16,6 +19,28 @@ import {
 
 /** Returns up to `limit` non-null sample values of a column (used to detect text dates). */
 export type ColumnSampler = (table: string, column: string, limit: number) => SqlValue[];
+
+/** Runs a `SELECT count(*) …` over the source (the default plan looks at the data where the schema cannot tell). */
+export type RowCounter = (sql: string) => number;
+
+/** Collections the tool keeps for itself in every target database. */
+export const RESERVED_COLLECTIONS = [HISTORY_COLLECTION, INSERTED_IDS_COLLECTION];
+
+/**
+ * A collection name MongoDB (and FerretDB) accepts for a table name, unique among `taken`: `$` and NUL become `_`,
+ * an empty name `_`, `system.` (reserved by the server) gets a leading `_`, and the tool's own collections are
+ * never reused. Long names are cut to 120 bytes (the namespace, database name included, must stay under 255).
+ */
+export function collectionNameFor(table: string, taken: Set<string>): string {
+  let name = table.replace(/[$\u0000]/g, '_');
+  if (name === '') name = '_';
+  if (/^system\./.test(name)) name = `_${name}`;
+  while (Buffer.byteLength(name, 'utf8') > 120) name = name.slice(0, -1);
+  let candidate = name;
+  for (let n = 2; taken.has(candidate) || RESERVED_COLLECTIONS.includes(candidate); n++) candidate = `${name}_${n}`;
+  taken.add(candidate);
+  return candidate;
+}
 
 const DATE_SAMPLE_SIZE = 200;
 
@@ -38,7 +63,8 @@ export function defaultFieldType(table: string, column: { name: string; declared
   if (isBooleanDeclaredType(column.declaredType)) return 'bool';
   if (options.detectTextDates && sampler && mayHoldText(column.declaredType)) {
     const sample = sampler(table, column.name, DATE_SAMPLE_SIZE);
-    if (sample.length > 0 && sample.every((v) => typeof v === 'string' && looksLikeDate(v))) return 'date';
+    // Only when a Date keeps every sampled text whole: sub-millisecond digits or UTC offsets would be lost.
+    if (sample.length > 0 && sample.every((v) => typeof v === 'string' && looksLikeExactDate(v))) return 'date';
   }
   return 'auto';
 }
@@ -98,7 +124,7 @@ export function junctionArrayName(junctionName: string, ownerName: string, value
 /** Field path of a source column in the target document ('_id', '_id.col' or the mapped field). */
 function fieldPathFor(col: string, plan: CollectionPlan): string | null {
   if (plan.id.kind === 'column' && plan.id.column === col) return '_id';
-  if (plan.id.kind === 'composite' && plan.id.columns.includes(col)) return `_id.${col}`;
+  if (plan.id.kind === 'composite' && plan.id.columns.includes(col)) return `_id.${compositeIdNames(plan.id)[plan.id.columns.indexOf(col)]}`;
   if (plan.id.kind === 'rowid' && col === 'rowid') return plan.id.rowidField;
   return plan.fields.find((f) => f.column === col)?.field ?? null;
 }
@@ -113,7 +139,7 @@ function planIndexes(table: TableInfo, plan: CollectionPlan, warnings: string[])
     indexes.push(index);
   };
   // The primary key becomes `_id`, which MongoDB always indexes uniquely.
-  seen.add(plan.id.kind === 'composite' ? plan.id.columns.map((c) => `_id.${c}:1`).join(',') : '_id:1');
+  seen.add(plan.id.kind === 'composite' ? compositeIdNames(plan.id).map((c) => `_id.${c}:1`).join(',') : '_id:1');
   for (const ix of table.indexes) {
     if (ix.origin === 'pk') continue;
     if (ix.partial || ix.columns.some((c) => c === null)) {
@@ -157,8 +183,33 @@ export interface DefaultPlanResult {
   notes: string[];
 }
 
+/** Junction rows no owner row takes: the owner is missing (SQLite does not enforce foreign keys by default) or NULL. */
+function orphanJunctionSql(j: JunctionInfo): string {
+  const a = j.array;
+  return `SELECT count(*) FROM ${quoteIdent(j.junction.name)} AS j WHERE NOT EXISTS (SELECT 1 FROM ${quoteIdent(j.owner.name)} AS p WHERE p.${quoteIdent(a.ownerKeyColumn)} = j.${quoteIdent(a.ownerColumn)})`;
+}
+
+/**
+ * The primary key as `_id`; none: an ObjectId from the rowid. A rowid table's non-INTEGER key may hold NULLs (a
+ * legacy SQLite quirk) and such rows cannot have an `_id`: then the rowid keys the documents and the key columns
+ * stay fields.
+ */
+function defaultId(table: TableInfo, count: RowCounter | undefined, notes: string[]): CollectionPlan['id'] {
+  const pk = table.primaryKey;
+  if (pk.length > 0 && !table.withoutRowid && count && rowidAlias(table)) {
+    const nulls = count(`SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${pk.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')}`);
+    if (nulls > 0) {
+      notes.push(`${table.name}: ${nulls} rows have a NULL primary key (${pk.join(', ')}); _id is an ObjectId from the rowid, and ${pk.join(', ')} ${pk.length === 1 ? 'is a field' : 'are fields'}.`);
+      return { kind: 'rowid', rowidField: '_rowid' };
+    }
+  }
+  if (pk.length === 1) return { kind: 'column', column: pk[0] };
+  if (pk.length > 1) return { kind: 'composite', columns: [...pk] };
+  return { kind: 'rowid', rowidField: '_rowid' };
+}
+
 /** Derives the default mapping plan from the schema (see docs/mapping-plan.md for the rules). */
-export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSampler; options?: Partial<PlanOptions>; sourceFile?: string; includeViews?: boolean } = {}): DefaultPlanResult {
+export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSampler; count?: RowCounter; options?: Partial<PlanOptions>; sourceFile?: string; includeViews?: boolean } = {}): DefaultPlanResult {
   const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...opts.options };
   const notes: string[] = [];
   const skipped: SkippedTable[] = [];
@@ -166,19 +217,22 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
   for (const table of schema.tables) {
     const junction = detectJunction(table, schema);
     if (!junction) continue;
+    const orphans = opts.count?.(orphanJunctionSql(junction)) ?? 0;
+    if (orphans > 0) {
+      // Folding would leave these rows in no array: keep the junction table as a collection of its own.
+      notes.push(`${table.name} is kept as a collection, not folded into ${junction.owner.name}.${junction.array.field}: ${orphans} of its rows have no ${junction.owner.name} row (or a NULL ${junction.array.ownerColumn}).`);
+      continue;
+    }
     const list = arraysByOwner.get(junction.owner.name) ?? [];
     list.push(junction.array);
     arraysByOwner.set(junction.owner.name, list);
     skipped.push({ table: table.name, reason: `junction table folded into ${junction.owner.name}.${junction.array.field}` });
   }
   const collections: CollectionPlan[] = [];
+  const collectionNames = new Set<string>();
   for (const table of schema.tables) {
     if (skipped.some((s) => s.table === table.name)) continue;
-    const id = table.primaryKey.length === 1
-      ? { kind: 'column' as const, column: table.primaryKey[0] }
-      : table.primaryKey.length > 1
-        ? { kind: 'composite' as const, columns: [...table.primaryKey] }
-        : { kind: 'rowid' as const, rowidField: '_rowid' };
+    const id = defaultId(table, opts.count, notes);
     const arrays = arraysByOwner.get(table.name) ?? [];
     const dataColumns = table.columns.filter((c) => !(id.kind === 'column' && c.name === id.column) && !(id.kind === 'composite' && id.columns.includes(c.name)));
     const taken = ['_id', ...(id.kind === 'rowid' ? [id.rowidField] : [])];
@@ -187,7 +241,7 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
     // Array fields must not collide with column fields either.
     const arrayNames = assignFieldNames(arrays.map((a) => a.field), [...taken, ...fieldNames]);
     const namedArrays = arrays.map((a, i) => ({ ...a, field: arrayNames[i] }));
-    const collection: CollectionPlan = { collection: table.name, table: table.name, id, fields, arrays: namedArrays, indexes: [] };
+    const collection: CollectionPlan = { collection: collectionNameFor(table.name, collectionNames), table: table.name, id, fields, arrays: namedArrays, indexes: [] };
     const watermark = incrementalColumn(table);
     if (watermark) collection.incremental = { column: watermark };
     collection.indexes = planIndexes(table, collection, notes);
@@ -200,7 +254,7 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
     }
     const names = assignFieldNames(view.columns.map((c) => c.name), ['_id']);
     const fields: FieldPlan[] = view.columns.map((c, i) => ({ column: c.name, field: names[i], type: defaultFieldType(view.name, c, options, opts.sampler) }));
-    collections.push({ collection: view.name, table: view.name, id: { kind: 'sequence' }, fields, arrays: [], indexes: [] });
+    collections.push({ collection: collectionNameFor(view.name, collectionNames), table: view.name, id: { kind: 'sequence' }, fields, arrays: [], indexes: [] });
   }
   return {
     plan: { version: PLAN_VERSION, ...(opts.sourceFile ? { source: { file: opts.sourceFile } } : {}), options, collections, skipped },

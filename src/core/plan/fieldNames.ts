@@ -24,3 +24,11 @@ export function assignFieldNames(names: string[], taken: Iterable<string> = []):
     return candidate;
   });
 }
+
+/**
+ * The field names of a composite `_id`, one per key column: the plan's own list, or the field-name rule applied
+ * with collisions resolved (`a.b` and `a_b` become `a_b` and `a_b_2`), so two rows never share an `_id`.
+ */
+export function compositeIdNames(id: { columns: string[]; fields?: string[] }): string[] {
+  return id.fields ?? assignFieldNames(id.columns);
+}

@@ -11,6 +11,12 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 
 export type NullHandling = 'keep' | 'omit';
 
+/**
+ * BSON binary subtype (user-defined range) of a TEXT value whose bytes are not valid UTF-8: the exact bytes, in the
+ * database's text encoding. A BLOB is always subtype 0, so the two stay distinguishable.
+ */
+export const INVALID_TEXT_SUBTYPE = 0x80;
+
 export interface FieldPlan {
   /** Source column. */
   column: string;
@@ -27,7 +33,12 @@ export type IdPlan =
   /** `_id` is this column's value (single-column primary key). */
   | { kind: 'column'; column: string }
   /** `_id` is a sub-document of the key columns, e.g. `{ PlaylistId: 1, TrackId: 5 }`. */
-  | { kind: 'composite'; columns: string[] }
+  | {
+      kind: 'composite';
+      columns: string[];
+      /** The sub-document's field names, one per column (default: the field-name rule, made unique). */
+      fields?: string[];
+    }
   /** No usable key: `_id` is an ObjectId derived from the table and rowid (stable across reruns), rowid kept as a field. */
   | { kind: 'rowid'; rowidField: string }
   /** A view (no key, no rowid): `_id` is an ObjectId derived from the view and the row's position, rows ordered by all columns. */

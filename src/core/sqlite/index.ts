@@ -4,7 +4,7 @@ export { openSqliteSource, DEFAULT_MAX_BYTES } from './source';
 export type { OpenSqliteOptions, SqliteSource } from './source';
 export { findRelation, introspect, listSkippedTables } from './schema';
 export type { SkippedTable } from './schema';
-export { iterateRows, iterateQuery, keyOrderColumns, rowidAlias } from './rows';
+export { iterateRows, iterateQuery, iterateWideQuery, keyOrderColumns, rowidAlias, MAX_RESULT_COLUMNS } from './rows';
 export type { IterateRowsOptions } from './rows';
 export { quoteIdent } from './sql';
 export { applyWal, WalError } from './wal';

@@ -6,7 +6,8 @@ import type { BindParams, Statement } from 'sql.js';
 import { MigrationError } from '../errors';
 import type { SqliteSource } from './source';
 import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
-import type { SqlValue, TableInfo } from './types';
+import { InvalidText, type SqlValue, type TableInfo } from './types';
+import { loadedSqlJs } from './wasm';
 
 /** sql.js 1.16 supports `get(params, { useBigInt })`; @types/sql.js does not declare the second argument. */
 type BigIntGet = (params: null, config: { useBigInt: boolean }) => SqlValue[];
@@ -76,6 +77,34 @@ export function* iterateRows(source: SqliteSource, table: TableInfo, opts: Itera
   yield* stepAll(source, sql, opts.params, `table ${table.name}`);
 }
 
+/** SQLite's SQLITE_MAX_COLUMN: the most columns a table, and a result row, may have. */
+export const MAX_RESULT_COLUMNS = 2000;
+
+/**
+ * Yields the rows of `SELECT <terms> <rest>`, where `rest` (FROM … ORDER BY …) orders the rows by the first `nOrder`
+ * terms, totally. A table may have 2,000 columns and a result row may not hold more, so over that the terms are read
+ * by several statements with the same order, stepped together; each row comes back whole, in `terms` order.
+ */
+export function* iterateWideQuery(source: SqliteSource, terms: string[], nOrder: number, rest: string, params?: SqlValue[]): Generator<SqlValue[]> {
+  if (terms.length <= MAX_RESULT_COLUMNS) {
+    yield* iterateQuery(source, `SELECT ${terms.join(', ')} ${rest}`, params);
+    return;
+  }
+  const order = terms.slice(0, nOrder);
+  const width = MAX_RESULT_COLUMNS - nOrder;
+  const parts: Array<Generator<SqlValue[]>> = [];
+  for (let i = nOrder; i < terms.length; i += width) parts.push(iterateQuery(source, `SELECT ${[...order, ...terms.slice(i, i + width)].join(', ')} ${rest}`, params));
+  try {
+    for (;;) {
+      const got = parts.map((p) => p.next());
+      if (got.some((g) => g.done)) return;
+      yield [...(got[0].value as SqlValue[]).slice(0, nOrder), ...got.flatMap((g) => (g.value as SqlValue[]).slice(nOrder))];
+    }
+  } finally {
+    for (const p of parts) p.return(undefined);
+  }
+}
+
 /** Yields the rows of an arbitrary query (same value mapping as iterateRows); the SQL must set its own order. */
 export function* iterateQuery(source: SqliteSource, sql: string, params?: SqlValue[]): Generator<SqlValue[]> {
   yield* stepAll(source, sql, params, 'a query');
@@ -101,6 +130,7 @@ function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefi
       try {
         if (!stmt.step()) return;
         row = get.call(stmt, null, USE_BIGINT);
+        exactText(stmt, row);
       } catch (e) {
         throw mapReadError(source, e, what, sql);
       }
@@ -111,6 +141,34 @@ function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefi
       stmt.free();
     } catch {
       // The database was closed first; sql.js already finalised the statement.
+    }
+  }
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * sql.js decodes TEXT leniently: it stops at a NUL byte, and turns bytes that are not UTF-8 into U+FFFD (strings
+ * over 16 bytes) or into other characters (shorter ones). Any string that may not be its exact bytes — a byte
+ * count that differs, a U+FFFD, a short non-ASCII string — is read again from its bytes: strict UTF-8 when valid
+ * (NULs included), else kept as InvalidText. Plain strings (nearly all) cost one length comparison.
+ */
+function exactText(stmt: Statement, row: SqlValue[]): void {
+  const sql = loadedSqlJs() as unknown as { _sqlite3_column_bytes?: (stmt: number, i: number) => number } | undefined;
+  const ptr = (stmt as unknown as { stmt: number }).stmt;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    if (typeof v !== 'string') continue;
+    const bytes = sql?._sqlite3_column_bytes?.(ptr, i);
+    const suspect = bytes === undefined || bytes !== Buffer.byteLength(v, 'utf8') || v.includes('\uFFFD') || (v.length <= 16 && NON_ASCII.test(v));
+    if (!suspect) continue;
+    const raw = (stmt as unknown as { getBlob(i: number): Uint8Array }).getBlob(i);
+    try {
+      row[i] = strictUtf8.decode(raw);
+    } catch {
+      row[i] = new InvalidText(raw);
     }
   }
 }
@@ -137,5 +195,7 @@ function mapReadError(source: SqliteSource, e: unknown, what: string, sql: strin
   const hint = missingFeatureHint(msg);
   if (hint) return new MigrationError('SOURCE_UNREADABLE', `Cannot read ${what} of ${source.path}: ${msg}.`, hint, { cause: e });
   // Anything else is a bug in the SQL we were given (bad column, bad WHERE): keep it a plain error.
-  return new Error(`SQLite error while reading ${what} of ${source.path}: ${msg} (SQL: ${sql})`, { cause: e });
+  // The SQL of a wide table runs to tens of KB: show its start only.
+  const shown = sql.length > 300 ? `${sql.slice(0, 300)}… (${sql.length} characters)` : sql;
+  return new Error(`SQLite error while reading ${what} of ${source.path}: ${msg} (SQL: ${shown})`, { cause: e });
 }

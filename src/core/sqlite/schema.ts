@@ -17,8 +17,18 @@ export interface SkippedTable {
   detail: string;
 }
 
-/** Shadow-table suffixes of the virtual table modules that store data in ordinary tables. */
-const SHADOW_SUFFIXES = new Set(['content', 'segments', 'segdir', 'docsize', 'stat', 'data', 'idx', 'config', 'node', 'parent', 'rowid']);
+/**
+ * The shadow tables each module creates for a virtual table x (x_<suffix>), as the modules' own xShadowName
+ * functions list them. An ordinary table that only looks like one (x_data next to an FTS4 table x) is a table.
+ */
+const SHADOW_SUFFIXES: Record<string, string[]> = {
+  fts3: ['content', 'segments', 'segdir', 'docsize', 'stat'],
+  fts4: ['content', 'segments', 'segdir', 'docsize', 'stat'],
+  fts5: ['data', 'idx', 'content', 'docsize', 'config'],
+  rtree: ['node', 'parent', 'rowid'],
+  rtree_i32: ['node', 'parent', 'rowid'],
+  geopoly: ['node', 'parent', 'rowid'],
+};
 
 interface MasterRow {
   type: string;
@@ -121,7 +131,8 @@ function classify(db: Database): { tables: MasterRow[]; views: MasterRow[]; skip
 function shadowOwner(name: string, virtuals: Map<string, string>): string | undefined {
   const lower = asciiLower(name);
   for (let i = lower.lastIndexOf('_'); i > 0; i = lower.lastIndexOf('_', i - 1)) {
-    if (virtuals.has(lower.slice(0, i)) && SHADOW_SUFFIXES.has(lower.slice(i + 1))) return name.slice(0, i);
+    const module = virtuals.get(lower.slice(0, i));
+    if (module && SHADOW_SUFFIXES[module]?.includes(lower.slice(i + 1))) return name.slice(0, i);
   }
   return undefined;
 }

@@ -1,5 +1,17 @@
-/** A value exactly as SQLite stores it: INTEGER → bigint (never a lossy double), REAL → number, TEXT → string, BLOB → bytes. */
-export type SqlValue = null | bigint | number | string | Uint8Array;
+/**
+ * TEXT whose stored bytes are not valid UTF-8 (a Latin-1 import, a lone surrogate in a UTF-16 database). Decoding
+ * it would replace bytes with U+FFFD and could make two different keys equal, so the exact bytes are kept, in the
+ * database's text encoding (docs/migration.md, "What is kept exactly").
+ */
+export class InvalidText {
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/**
+ * A value exactly as SQLite stores it: INTEGER → bigint (never a lossy double), REAL → number, TEXT → string (or
+ * InvalidText when its bytes are not valid UTF-8), BLOB → bytes.
+ */
+export type SqlValue = null | bigint | number | string | Uint8Array | InvalidText;
 
 export interface ColumnInfo {
   name: string;

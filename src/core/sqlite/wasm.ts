@@ -9,6 +9,12 @@ import type { SqlJsStatic } from 'sql.js';
 
 const WASM_FILE = 'sql-wasm.wasm';
 const cache = new Map<string, Promise<SqlJsStatic>>();
+let loaded: SqlJsStatic | undefined;
+
+/** The sql.js module once loadSqlJs has resolved (the row reader uses two of its C functions directly). */
+export function loadedSqlJs(): SqlJsStatic | undefined {
+  return loaded;
+}
 
 /**
  * Where sql-wasm.wasm lives. The build copies it into dist/ next to the bundles, because the packaged extension
@@ -36,7 +42,12 @@ export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
   if (!p) {
     // Hand sql.js the bytes ourselves: no fetch/locateFile guessing inside emscripten.
     const wasmBinary = fs.readFileSync(file);
-    p = initSqlJs({ wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer });
+    // useOldExtensionFunctions: false — sql.js otherwise replaces SQLite's own math functions (log, sqrt, …) with
+    // legacy ones that give other results (log() is ln) and are not deterministic, so views and generated
+    // columns would read differently than in SQLite itself.
+    const options = { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer, useOldExtensionFunctions: false };
+    p = initSqlJs(options as Parameters<typeof initSqlJs>[0]);
+    p.then((m) => (loaded = m), () => undefined);
     // A failed initialisation must not poison the cache for later attempts.
     p.catch(() => cache.delete(file));
     cache.set(file, p);

@@ -46,7 +46,7 @@ export const keyOf = (id: unknown) => EJSON.stringify({ id }, { relaxed: false }
  * keyOf (type and value; BSON serialisation is deterministic) without decoding the document. Falls back to keyOf
  * on the decoded document for element types it does not walk.
  */
-function idKeyOf(bson: Uint8Array): string {
+export function idKeyOf(bson: Uint8Array): string {
   const end = bson.length - 1;
   let p = 4;
   const int32 = (at: number) => bson[at] | (bson[at + 1] << 8) | (bson[at + 2] << 16) | (bson[at + 3] << 24);

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MappingPlan } from '../../core/plan/types';
-import type { PlanEdit } from '../../core/plan/edits';
-import { FromDesigner, isDesignerToHost, ToDesigner, type DesignerToHost, type ErrorInfo, type HostToDesigner } from '../../webview/protocol';
-import { EngineError, type EngineClient } from '../engine/engineClient';
+import type { MappingPlan, PlanEdit } from '../../core';
+import { FromDesigner, isFromDesignerMessage, ToDesigner, type ErrorInfo, type FromDesignerMessage, type ToDesignerMessage } from '../../webview/designer/protocol';
+import { errorInfo } from '../common/errors';
+import { panelHtml, webviewOptions } from '../common/webviewHtml';
+import type { EngineClient } from '../engine/engineClient';
+import type { DesignSessionClient } from '../engine/designSession';
 import type { Log } from '../log';
-import { panelHtml, webviewOptions } from '../panel/html';
 import type { PlanFiles } from '../storage/planFiles';
 
 export interface DesignerDeps {
@@ -16,14 +17,12 @@ export interface DesignerDeps {
   openMigration: (sourcePath: string) => Promise<void>;
 }
 
-const errorInfo = (e: unknown): ErrorInfo =>
-  e instanceof EngineError ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-
 const same = (a: MappingPlan | undefined, b: MappingPlan | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
- * The mapping designer for one SQLite file. The host keeps the plan being designed; every edit goes to the engine
- * worker (applyPlanEdit, samples, warnings) one at a time, in order, and the new design goes back to the webview.
+ * The mapping designer for one SQLite file. The host keeps the plan being designed; every edit goes to the file's
+ * long-lived engine worker (applyPlanEdit, samples, warnings) one at a time, in order, and the new design goes back
+ * to the webview. The last design is kept, so a tab shown again gets it at once instead of "Updating…".
  */
 export class DesignerPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -36,17 +35,23 @@ export class DesignerPanel implements vscode.Disposable {
   private defaultPlan: MappingPlan | undefined;
   /** Edits run one after another, each on the plan the previous one produced. */
   private queue: Promise<void> = Promise.resolve();
+  /** The newest design sent to the webview (shown again at once when the tab comes back). */
+  private lastDesign: Extract<ToDesignerMessage, { type: 'design'; ok: true }> | undefined;
+  private readonly session: DesignSessionClient;
   private readonly closed = new vscode.EventEmitter<void>();
+  /** The designer has nothing running beyond its tab: closing it is disposing it. */
   readonly onDidClose = this.closed.event;
+  readonly onDidDispose = this.closed.event;
 
   constructor(readonly panel: vscode.WebviewPanel, readonly sourcePath: string, private readonly deps: DesignerDeps) {
+    this.session = deps.engine.openDesignSession(sourcePath);
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
     panel.title = `Design ${path.basename(sourcePath)}`;
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title, { script: 'designer.js', styles: ['panel.css', 'designer.css'] });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isDesignerToHost(m)) void this.onMessage(m);
+        if (isFromDesignerMessage(m)) void this.onMessage(m);
       }),
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false;
@@ -59,7 +64,7 @@ export class DesignerPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  private post(m: HostToDesigner): void {
+  private post(m: ToDesignerMessage): void {
     if (this.ready) void this.panel.webview.postMessage(m);
   }
 
@@ -67,7 +72,7 @@ export class DesignerPanel implements vscode.Disposable {
     this.queue = this.queue.then(task, task);
   }
 
-  private async onMessage(m: DesignerToHost): Promise<void> {
+  private async onMessage(m: FromDesignerMessage): Promise<void> {
     switch (m.type) {
       case FromDesigner.ready: {
         this.ready = true;
@@ -81,6 +86,10 @@ export class DesignerPanel implements vscode.Disposable {
         }
         this.savedPlan = saved;
         this.post({ type: ToDesigner.init, sourcePath: this.sourcePath, planFile: location.label, planFileExists: !!saved });
+        if (this.lastDesign && !readError) {
+          // The tab came back: show what it showed; the design below only confirms it (the file may have changed).
+          this.post(this.lastDesign);
+        }
         // A restored webview hands back the plan it showed, unsaved edits included; otherwise the saved plan.
         if (!this.plan) this.plan = m.restored && m.plan ? m.plan : saved;
         if (readError) {
@@ -121,12 +130,13 @@ export class DesignerPanel implements vscode.Disposable {
 
   private async design(requestId: number, edit?: PlanEdit): Promise<void> {
     try {
-      const design = await this.deps.engine.call('design', { file: this.sourcePath, plan: this.plan, edit });
+      const design = await this.session.design({ plan: this.plan, edit });
       if ((!this.plan && !edit) || edit?.kind === 'reset') this.defaultPlan = design.plan;
       this.plan = design.plan;
       if (design.editError) this.deps.log.warn(`Designer: ${design.editError}`);
       const dirty = this.savedPlan ? !same(this.plan, this.savedPlan) : !same(this.plan, this.defaultPlan);
-      this.post({ type: ToDesigner.design, requestId, ok: true, design, dirty });
+      this.lastDesign = { type: ToDesigner.design, requestId: 0, ok: true, design, dirty };
+      this.post({ ...this.lastDesign, requestId });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.error(`Designer on ${this.sourcePath}: ${error.message}`);
@@ -152,6 +162,7 @@ export class DesignerPanel implements vscode.Disposable {
   dispose(): void {
     if (this.disposables.length === 0) return;
     this.ready = false;
+    this.session.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.closed.fire();
     this.closed.dispose();

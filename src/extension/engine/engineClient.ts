@@ -3,17 +3,10 @@
  * ends or is disposed. No vscode import: the host hands in the worker path and callbacks.
  */
 import { Worker } from 'node:worker_threads';
-import type { ExistingCollection } from '../../core/pipeline/migrate';
-import type { MigrationEvent } from '../../core/pipeline/events';
+import type { ExistingCollection, MigrationEvent } from '../../core';
+import { DesignSessionClient } from './designSession';
+import { EngineError } from './engineError';
 import type { ExistingAnswer, HostToWorker, Job, JobName, JobTypes, WorkerToHost } from './workerProtocol';
-
-/** An error the engine reported, with its stable code (e.g. TARGET_UNREACHABLE, CANCELLED) and a hint. */
-export class EngineError extends Error {
-  constructor(readonly code: string, message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
 
 export interface JobHooks {
   onEvent?: (event: MigrationEvent) => void;
@@ -28,9 +21,11 @@ export interface EngineJob<T> {
   dispose(): void;
 }
 
+export { EngineError };
+
 export class EngineClient {
-  /** Jobs still running: disposed (their workers terminated) with the client. */
-  private readonly live = new Set<EngineJob<unknown>>();
+  /** Jobs still running and design sessions still open: disposed (their workers terminated) with the client. */
+  private readonly live = new Set<{ dispose(): void }>();
 
   constructor(private readonly workerFile: string) {}
 
@@ -99,6 +94,18 @@ export class EngineClient {
       () => this.live.delete(handle),
     );
     return handle;
+  }
+
+  /** A long-lived worker for the designer of one file; dispose it when the designer closes. */
+  openDesignSession(file: string): DesignSessionClient {
+    const session = new DesignSessionClient(this.workerFile, file);
+    this.live.add(session);
+    const dispose = session.dispose.bind(session);
+    session.dispose = () => {
+      this.live.delete(session);
+      dispose();
+    };
+    return session;
   }
 
   /** Terminates every worker still running (the extension is being deactivated). */

@@ -1,16 +1,9 @@
 /**
  * Messages between the extension host and the engine worker (dist/engineWorker.js). One worker runs one job
- * (given in `workerData`) and exits; while it runs, the host may cancel it or answer its questions.
+ * (given in `workerData`) and exits; while it runs, the host may cancel it or answer its questions. The designer's
+ * worker is the exception: a `designSession` keeps one file open and answers `design` requests until terminated.
  */
-import type { ConnectionCheck, SourceInspection } from '../../core/inspect';
-import type { DesignRequest, DesignState } from '../../core/design';
-import type { DocumentPair, DocumentPairRequest } from '../../core/documentPair';
-import type { ExistingCollection, MigrateOptions } from '../../core/pipeline/migrate';
-import type { MigrationEvent } from '../../core/pipeline/events';
-import type { MigrationReport } from '../../core/pipeline/report';
-import type { MappingPlan, PlanOptions } from '../../core/plan/types';
-import type { MigrationRecord } from '../../core/history/records';
-import type { RollbackOutcome } from '../../core/history/rollback';
+import type { ConnectionCheck, DesignRequest, DesignState, DocumentPair, DocumentPairRequest, ExistingCollection, MappingPlan, MigrateOptions, MigrationEvent, MigrationRecord, MigrationReport, PlanOptions, RollbackOutcome, SourceInspection } from '../../core';
 
 /** A run of the target's history as the History view shows it (the stored plan is left behind). */
 export type HistoryEntry = Omit<MigrationRecord, 'plan'>;
@@ -26,8 +19,8 @@ export interface JobTypes {
   migrate: { input: WorkerMigrateOptions; output: MigrationReport };
   /** With `plan` (a saved plan file): that plan, checked, and its samples; otherwise the default plan. */
   inspect: { input: { file: string; planOptions?: Partial<PlanOptions>; plan?: MappingPlan }; output: SourceInspection };
-  /** The mapping designer: applies one edit to the plan and renders samples and warnings. */
-  design: { input: DesignRequest; output: DesignState };
+  /** The mapping designer's long-lived worker for one file (answers `design` requests; never finishes by itself). */
+  designSession: { input: { file: string }; output: never };
   testConnection: { input: { url: string; database: string; timeoutMs?: number }; output: ConnectionCheck };
   documentPair: { input: DocumentPairRequest; output: DocumentPair };
   history: { input: { url: string; database: string }; output: HistoryEntry[] };
@@ -38,10 +31,17 @@ export type Job = { [K in JobName]: { op: K; input: JobTypes[K]['input'] } }[Job
 
 export type ExistingAnswer = 'drop' | 'append' | 'upsert' | 'cancel';
 
-export type HostToWorker = { type: 'cancel' } | { type: 'answer'; requestId: number; answer: ExistingAnswer };
+/** One design of the session's file: applies the edit (if any) to the plan and renders samples and warnings. */
+export type DesignInput = Omit<DesignRequest, 'file'>;
+
+export type HostToWorker =
+  | { type: 'cancel' }
+  | { type: 'answer'; requestId: number; answer: ExistingAnswer }
+  | { type: 'design'; requestId: number; input: DesignInput };
 
 export type WorkerToHost =
   | { type: 'event'; event: MigrationEvent }
   | { type: 'ask'; requestId: number; existing: ExistingCollection[] }
   | { type: 'result'; value: JobTypes[JobName]['output'] }
-  | { type: 'error'; error: { code: string; message: string; hint?: string } };
+  | { type: 'error'; error: { code: string; message: string; hint?: string } }
+  | ({ type: 'designed'; requestId: number } & ({ ok: true; value: DesignState } | { ok: false; error: { code: string; message: string; hint?: string } }));

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { formatCount } from '../../core';
+import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
 import type { TargetStore } from '../storage/targets';
@@ -44,7 +46,7 @@ export class HistoryController implements vscode.Disposable {
     try {
       this.tree.set(await this.engine.call('history', { url: target.url, database: target.database }));
     } catch (e) {
-      this.log.warn(`Could not read the migration history of ${target.label}: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.warn(`Could not read the migration history of ${target.label}: ${errorInfo(e).message}`);
       this.tree.set([]);
     }
   }
@@ -64,13 +66,13 @@ export class HistoryController implements vscode.Disposable {
         });
         token.onCancellationRequested(() => job.cancel());
         return job.result.catch((e: unknown) => {
-          void this.log.showError(`Resume failed: ${e instanceof Error ? e.message : String(e)}`);
+          void this.log.showError(`Resume failed: ${errorInfo(e).message}`);
           return undefined;
         });
       },
     );
     if (report) {
-      if (report.status === 'succeeded') void vscode.window.showInformationMessage(`Resumed ${run._id}: migrated and validated ${report.totals.validated.toLocaleString('en-US')} documents.`);
+      if (report.status === 'succeeded') void vscode.window.showInformationMessage(`Resumed ${run._id}: migrated and validated ${formatCount(report.totals.validated)} documents.`);
       else void this.log.showError(`Resume of ${run._id} ended ${report.status}: ${report.error?.message ?? ''}`);
     }
     await this.refresh();
@@ -92,7 +94,7 @@ export class HistoryController implements vscode.Disposable {
       this.log.info(`Rolled back ${run._id}: dropped ${outcome.dropped.join(', ') || 'nothing'}; removed ${removed.join(', ') || 'nothing'}. ${outcome.limits.join(' ')}`);
       void vscode.window.showInformationMessage(`Rolled back ${run._id}${outcome.dropped.length ? `: dropped ${outcome.dropped.join(', ')}` : ''}.`);
     } catch (e) {
-      await this.log.showError(`Rollback failed: ${e instanceof Error ? e.message : String(e)}`);
+      await this.log.showError(`Rollback failed: ${errorInfo(e).message}`);
     }
     await this.refresh();
   }

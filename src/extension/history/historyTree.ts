@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatCount } from '../../core';
 import type { HistoryEntry } from '../engine/workerProtocol';
 
 export const HISTORY_VIEW_ID = 'sqlite2mongo.history';
@@ -8,7 +9,7 @@ export class RunItem extends vscode.TreeItem {
   constructor(readonly run: HistoryEntry) {
     super(run._id, vscode.TreeItemCollapsibleState.None);
     const docs = run.collections.reduce((n, c) => n + c.imported, 0);
-    this.description = `${run.status} · ${run.kind} · ${docs.toLocaleString('en-US')} documents`;
+    this.description = `${run.status} · ${run.kind} · ${formatCount(docs)} documents`;
     const unfinished = run.status === 'running' || run.status === 'failed' || run.status === 'cancelled';
     this.contextValue = run.status === 'rolled-back' ? 'run-rolled-back' : unfinished ? 'run-unfinished' : 'run-completed';
     const [icon, color] =

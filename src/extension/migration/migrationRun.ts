@@ -1,16 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExistingCollection } from '../../core/pipeline/migrate';
-import { STEPS, type MigrationEvent, type StepName } from '../../core/pipeline/events';
-import type { MigrationReport } from '../../core/pipeline/report';
-import type { MappingPlan } from '../../core/plan/types';
-import { maskUrl } from '../../core/maskUrl';
-import type { PanelRunEvent, RunRequest } from '../../webview/protocol';
-import { EngineError, type EngineClient, type EngineJob } from '../engine/engineClient';
+import { type ExistingCollection, formatCount as fmt, type MappingPlan, maskUrl, type MigrationEvent, type MigrationReport, type StepName, STEPS } from '../../core';
+import type { ErrorInfo } from '../../webview/common/protocol';
+import type { PanelRunEvent, RunRequest } from '../../webview/panel/protocol';
+import { errorInfo } from '../common/errors';
+import type { EngineClient, EngineJob } from '../engine/engineClient';
 import type { ExistingAnswer } from '../engine/workerProtocol';
 import type { Log } from '../log';
 
-export type RunOutcome = { ok: true; report: MigrationReport } | { ok: false; error: { code: string; message: string; hint?: string } };
+export type RunOutcome = { ok: true; report: MigrationReport } | { ok: false; error: ErrorInfo };
 
 export interface RunSpec {
   sourcePath: string;
@@ -18,7 +16,6 @@ export interface RunSpec {
   plan: MappingPlan;
 }
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
 
 let nextRunId = 1;
@@ -67,7 +64,7 @@ export class MigrationRun implements vscode.Disposable {
         return { ok: true, report };
       },
       (e: unknown): RunOutcome => {
-        const error = e instanceof EngineError ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } : { code: 'INTERNAL', message: String(e) };
+        const error = errorInfo(e);
         this.log.error(`Migration ${this.id} stopped: ${error.message}`);
         return { ok: false, error };
       },

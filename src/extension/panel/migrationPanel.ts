@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MigrationReport } from '../../core/pipeline/report';
-import type { MappingPlan } from '../../core/plan/types';
-import { defaultDatabaseName } from '../../core/sourceUrl';
-import { isWebviewToHost, ToHost, ToWebview, type HostToWebview, type PanelRunEvent, type PlanSettings, type RunRequest, type WebviewToHost } from '../../webview/protocol';
-import { EngineError, type EngineClient } from '../engine/engineClient';
+import { defaultDatabaseName, formatCount, type MappingPlan, type MigrationReport } from '../../core';
+import { FromPanel, isFromPanelMessage, ToPanel, type FromPanelMessage, type PanelRunEvent, type PlanSettings, type RunRequest, type ToPanelMessage } from '../../webview/panel/protocol';
+import { errorInfo } from '../common/errors';
+import { defaultOutputFile } from '../common/files';
+import { panelHtml, webviewOptions } from '../common/webviewHtml';
+import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
 import { MigrationRun } from '../migration/migrationRun';
 import { readDefaults } from '../settings';
@@ -12,7 +13,6 @@ import type { PlanFiles } from '../storage/planFiles';
 import type { ReportStore } from '../storage/reports';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
-import { panelHtml, webviewOptions } from './html';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -26,9 +26,6 @@ export interface PanelDeps {
   openDesigner: (sourcePath: string) => Promise<void>;
 }
 
-const errorInfo = (e: unknown) =>
-  e instanceof EngineError ? { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } : { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
-
 const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}`;
 
 /**
@@ -41,7 +38,7 @@ export class MigrationPanel implements vscode.Disposable {
   private plan: { key: string; plan: MappingPlan } | undefined;
   private run: MigrationRun | undefined;
   /** What the webview needs to show the current or last run again: runStarted, its events, runFinished. */
-  private runReplay: HostToWebview[] = [];
+  private runReplay: ToPanelMessage[] = [];
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
   private readonly gone = new vscode.EventEmitter<void>();
@@ -56,7 +53,7 @@ export class MigrationPanel implements vscode.Disposable {
     panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (isWebviewToHost(m)) void this.onMessage(m);
+        if (isFromPanelMessage(m)) void this.onMessage(m);
       }),
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.ready = false; // a hidden webview is torn down; it says `ready` again when shown
@@ -66,7 +63,7 @@ export class MigrationPanel implements vscode.Disposable {
       deps.planFiles.onDidSave((saved) => {
         if (saved !== sourcePath) return;
         this.plan = undefined;
-        this.post({ type: ToWebview.planChanged });
+        this.post({ type: ToPanel.planChanged });
       }),
     );
   }
@@ -75,59 +72,59 @@ export class MigrationPanel implements vscode.Disposable {
     this.panel.reveal();
   }
 
-  private post(m: HostToWebview): void {
+  private post(m: ToPanelMessage): void {
     if (this.ready && !this.disposed) void this.panel.webview.postMessage(m);
   }
 
-  private async onMessage(m: WebviewToHost): Promise<void> {
+  private async onMessage(m: FromPanelMessage): Promise<void> {
     switch (m.type) {
-      case ToHost.ready:
+      case FromPanel.ready:
         this.ready = true;
         this.post({
-          type: ToWebview.init,
+          type: ToPanel.init,
           sourcePath: this.sourcePath,
           defaults: readDefaults(vscode.Uri.file(this.sourcePath)),
           recentTargets: this.deps.targets.list(),
           defaultDatabase: defaultDatabaseName(this.sourcePath),
-          defaultOutputFile: this.sourcePath.replace(/\.(db|sqlite3?|db3)$/i, '') + '.ndjson',
+          defaultOutputFile: defaultOutputFile(this.sourcePath),
           activeRunId: this.run?.id,
         });
         for (const msg of this.runReplay) this.post(msg);
         return;
-      case ToHost.inspect:
+      case FromPanel.inspect:
         return this.inspect(m.requestId, m.plan);
-      case ToHost.testConnection:
+      case FromPanel.testConnection:
         return this.testConnection(m.requestId, m.url, m.database);
-      case ToHost.pickOutputFile: {
+      case FromPanel.pickOutputFile: {
         const picked = await vscode.window.showSaveDialog({
-          defaultUri: vscode.Uri.file(m.current || this.sourcePath.replace(/\.(db|sqlite3?|db3)$/i, '') + '.ndjson'),
+          defaultUri: vscode.Uri.file(m.current || defaultOutputFile(this.sourcePath)),
           filters: { 'Extended JSON lines': ['ndjson', 'jsonl'] },
           title: 'Keep the intermediate file at',
         });
-        this.post({ type: ToWebview.outputFilePicked, requestId: m.requestId, path: picked?.fsPath });
+        this.post({ type: ToPanel.outputFilePicked, requestId: m.requestId, path: picked?.fsPath });
         return;
       }
-      case ToHost.useRecentTarget: {
+      case FromPanel.useRecentTarget: {
         const url = await this.deps.targets.url(m.targetId);
         const target = this.deps.targets.list().find((t) => t.id === m.targetId);
-        this.post({ type: ToWebview.targetUrl, requestId: m.requestId, targetId: m.targetId, url, database: target?.database });
+        this.post({ type: ToPanel.targetUrl, requestId: m.requestId, targetId: m.targetId, url, database: target?.database });
         return;
       }
-      case ToHost.start:
+      case FromPanel.start:
         return this.start(m.request);
-      case ToHost.cancel:
+      case FromPanel.cancel:
         this.run?.cancel();
         return;
-      case ToHost.openReport:
+      case FromPanel.openReport:
         await this.deps.reports.open(vscode.Uri.parse(m.reportUri)).catch((e: unknown) => this.deps.log.showError(`Cannot open the report: ${errorInfo(e).message}`));
         return;
-      case ToHost.showLog:
+      case FromPanel.showLog:
         this.deps.log.show();
         return;
-      case ToHost.showValidation:
+      case FromPanel.showValidation:
         await this.deps.revealValidation();
         return;
-      case ToHost.openDesigner:
+      case FromPanel.openDesigner:
         await this.deps.openDesigner(this.sourcePath);
         return;
     }
@@ -157,11 +154,11 @@ export class MigrationPanel implements vscode.Disposable {
       const saved = await this.deps.planFiles.read(this.sourcePath);
       const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings, plan: saved?.plan });
       if (!saved) this.plan = { key: planKey(settings), plan: inspection.plan };
-      this.post({ type: ToWebview.inspection, requestId, ok: true, inspection, planFile: saved?.label });
+      this.post({ type: ToPanel.inspection, requestId, ok: true, inspection, planFile: saved?.label });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.error(`Cannot read ${this.sourcePath}: ${error.message}`);
-      this.post({ type: ToWebview.inspection, requestId, ok: false, error });
+      this.post({ type: ToPanel.inspection, requestId, ok: false, error });
     }
   }
 
@@ -169,11 +166,11 @@ export class MigrationPanel implements vscode.Disposable {
     try {
       const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs: 5000 });
       this.deps.log.info(`Test connection ${url}: ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`);
-      this.post({ type: ToWebview.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections: check.existingCollections });
+      this.post({ type: ToPanel.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections: check.existingCollections });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.warn(`Test connection failed: ${error.message}`);
-      this.post({ type: ToWebview.connectionResult, requestId, ok: false, error });
+      this.post({ type: ToPanel.connectionResult, requestId, ok: false, error });
     }
   }
 
@@ -194,12 +191,12 @@ export class MigrationPanel implements vscode.Disposable {
     const targetId = await this.deps.targets.remember(request.url, request.database);
     const run = new MigrationRun(this.deps.engine, this.deps.log, { sourcePath: this.sourcePath, request, plan });
     this.run = run;
-    const started: HostToWebview = { type: ToWebview.runStarted, runId: run.id, steps: run.steps };
+    const started: ToPanelMessage = { type: ToPanel.runStarted, runId: run.id, steps: run.steps };
     this.runReplay = [started];
     this.post(started);
-    let lastProgress: HostToWebview | undefined;
+    let lastProgress: ToPanelMessage | undefined;
     const sub = run.onEvent((event: PanelRunEvent) => {
-      const msg: HostToWebview = { type: ToWebview.runEvent, runId: run.id, event };
+      const msg: ToPanelMessage = { type: ToPanel.runEvent, runId: run.id, event };
       // Keep every step boundary and log line for a replay, but only the newest progress of the current step.
       if (event.type === 'progress') {
         if (lastProgress) this.runReplay.splice(this.runReplay.indexOf(lastProgress), 1);
@@ -212,7 +209,7 @@ export class MigrationPanel implements vscode.Disposable {
     const outcome = await run.outcome;
     sub.dispose();
     if (!outcome.ok) {
-      const finished: HostToWebview = { type: ToWebview.runFinished, runId: run.id, ok: false, error: outcome.error };
+      const finished: ToPanelMessage = { type: ToPanel.runFinished, runId: run.id, ok: false, error: outcome.error };
       this.runReplay.push(finished);
       this.post(finished);
       void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
@@ -229,7 +226,7 @@ export class MigrationPanel implements vscode.Disposable {
     if (Object.values(report.steps).some((s) => s && !s.skipped) && report.collections.some((c) => c.validation)) {
       await this.deps.validation.setFromRun(report, { sourcePath: this.sourcePath, targetId, plan });
     }
-    const finished: HostToWebview = { type: ToWebview.runFinished, runId: run.id, ok: true, report, reportUri: reportUri?.toString() };
+    const finished: ToPanelMessage = { type: ToPanel.runFinished, runId: run.id, ok: true, report, reportUri: reportUri?.toString() };
     this.runReplay.push(finished);
     this.post(finished);
     void this.notifyOutcome(report, reportUri);
@@ -244,11 +241,11 @@ export class MigrationPanel implements vscode.Disposable {
     let choice: string | undefined;
     if (report.status === 'succeeded' || report.status === 'dry-run') {
       if (this.panel.visible && !this.disposed) return;
-      const text = report.status === 'succeeded' ? `Migrated ${name}: ${t.validated.toLocaleString('en-US')} documents written and validated.` : `Dry run of ${name}: ${t.exported.toLocaleString('en-US')} documents would be written.`;
+      const text = report.status === 'succeeded' ? `Migrated ${name}: ${formatCount(t.validated)} documents written and validated.` : `Dry run of ${name}: ${formatCount(t.exported)} documents would be written.`;
       choice = await vscode.window.showInformationMessage(text, ...actions);
     } else if (report.status === 'cancelled') {
       if (this.panel.visible && !this.disposed) return;
-      choice = await vscode.window.showWarningMessage(`Migration of ${name} cancelled: ${t.imported.toLocaleString('en-US')} documents had been written.`, ...actions);
+      choice = await vscode.window.showWarningMessage(`Migration of ${name} cancelled: ${formatCount(t.imported)} documents had been written.`, ...actions);
     } else {
       choice = await this.deps.log.showError(`Migration of ${name} failed: ${report.error?.message ?? 'see the log'}`, ...actions);
     }

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MappingPlan } from '../../core/plan/types';
+import { withoutSqliteExtension, type MappingPlan } from '../../core';
 
 export const PLAN_DIR = '.sqlite2mongo';
 
@@ -23,7 +23,7 @@ export class PlanFiles implements vscode.Disposable {
   location(sourcePath: string): PlanLocation {
     const source = vscode.Uri.file(sourcePath);
     const folder = vscode.workspace.getWorkspaceFolder(source)?.uri ?? vscode.Uri.file(path.dirname(sourcePath));
-    const name = `${path.basename(sourcePath).replace(/\.(db|sqlite3?|db3)$/i, '')}.plan.json`;
+    const name = `${withoutSqliteExtension(path.basename(sourcePath))}.plan.json`;
     return { uri: vscode.Uri.joinPath(folder, PLAN_DIR, name), label: `${PLAN_DIR}/${name}` };
   }
 

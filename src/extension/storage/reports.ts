@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MigrationReport } from '../../core/pipeline/report';
+import type { MigrationReport } from '../../core';
 
 const LAST_KEY = 'sqlite2mongo.lastReport';
 

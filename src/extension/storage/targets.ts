@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { maskUrl } from '../../core/maskUrl';
-import type { RecentTarget } from '../../webview/protocol';
+import { maskUrl } from '../../core';
+import type { RecentTarget } from '../../webview/panel/protocol';
 
 const RECENT_KEY = 'sqlite2mongo.recentTargets';
 const SECRET_PREFIX = 'sqlite2mongo.target.';

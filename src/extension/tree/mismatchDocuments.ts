@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DocumentPair } from '../../core/documentPair';
+import type { DocumentPair } from '../../core';
 import type { ValidationRecord } from './validationModel';
 
 export const MISMATCH_SCHEME = 'sqlite2mongo-doc';

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
 import type { TargetStore } from '../storage/targets';
@@ -56,7 +57,7 @@ export class ValidationController implements vscode.Disposable {
     try {
       url = await this.targetUrl(rec.targetId);
     } catch (e) {
-      await this.log.showError(e instanceof Error ? e.message : String(e));
+      await this.log.showError(errorInfo(e).message);
       return;
     }
     const what = collection ?? 'all collections';
@@ -65,7 +66,7 @@ export class ValidationController implements vscode.Disposable {
       const report = await this.engine
         .call('migrate', { sqlitePath: rec.sourcePath, mongoUrl: url, database: rec.database, plan: { ...rec.plan, collections: planned }, steps: ['validate'], ask: false })
         .catch((e: unknown) => {
-          void this.log.showError(`Validation of ${what} could not run: ${e instanceof Error ? e.message : String(e)}`);
+          void this.log.showError(`Validation of ${what} could not run: ${errorInfo(e).message}`);
           return undefined;
         });
       if (!report) return;

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import type { CollectionReport, MigrationReport, RunStatus } from '../../core/pipeline/report';
-import type { MappingPlan } from '../../core/plan/types';
-import type { Mismatch } from '../../core/validate/compare';
+import type { CollectionReport, MappingPlan, MigrationReport, Mismatch, RunStatus } from '../../core';
 
 const STATE_KEY = 'sqlite2mongo.validation';
 /** Mismatches kept per collection for the tree (the report file keeps up to 1000 in all). */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Mismatch } from '../../core/validate/compare';
+import { formatCount as fmt, type Mismatch } from '../../core';
 import { Commands } from '../commands';
 import { verdictOf, type CollectionResult, type ValidationModel, type Verdict } from './validationModel';
 
@@ -11,7 +11,6 @@ export type ValidationNode =
   | { kind: 'mismatch'; collection: string; mismatch: Mismatch }
   | { kind: 'more'; collection: string; count: number };
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 const ICONS: Record<Verdict, vscode.ThemeIcon> = {
   pass: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),

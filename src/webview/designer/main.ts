@@ -1,24 +1,17 @@
 /**
- * The mapping designer (browser code). Like the migration panel it talks to the host only through ../protocol:
+ * The mapping designer (browser code). Like the migration panel it talks to the host only through ./protocol.ts:
  * `ready` first, then edits by request id; each answer is a whole new design (plan, samples, warnings) that the
  * page is rebuilt from. Everything shown is kept in one state object persisted with setState.
  */
-import type { PlanEdit } from '../../core/plan/edits';
-import type { FieldType } from '../../core/plan/types';
-import { byId, h, icon, replaceChildren } from '../dom';
-import { bytes } from '../format';
-import { FromDesigner, ToDesigner, type DesignerToHost, type HostToDesigner } from '../protocol';
+import type { FieldType, PlanEdit } from '../../core';
+import { button, byId, h, icon, replaceChildren } from '../common/dom';
+import { bytes } from '../common/format';
+import { vscodeApi } from '../common/vscodeApi';
+import { FromDesigner, ToDesigner, type FromDesignerMessage, type ToDesignerMessage } from './protocol';
 import { initialDesignerState, planStatus, warningCounts, type DesignerViewState } from './state';
 import { collectionsView, schemaView } from './views';
 
-interface VsCodeApi {
-  postMessage(message: DesignerToHost): void;
-  getState(): (DesignerViewState & { openFields?: string[] }) | undefined;
-  setState(state: DesignerViewState & { openFields: string[] }): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<FromDesignerMessage, DesignerViewState & { openFields?: string[] }>();
 const restored = vscode.getState();
 const state: DesignerViewState = restored ? { ...initialDesignerState(), ...restored, busy: false } : initialDesignerState();
 /** Tables whose field list is expanded. */
@@ -26,7 +19,7 @@ const openFields = new Set<string>(restored?.openFields ?? []);
 let nextRequest = 1;
 let latestRequest = 0;
 
-function post(m: DesignerToHost): void {
+function post(m: FromDesignerMessage): void {
   vscode.postMessage(m);
 }
 
@@ -42,10 +35,6 @@ function edit(e: PlanEdit): void {
   post({ type: FromDesigner.edit, requestId: latestRequest, edit: e });
   renderHeader();
   byId('collections-body').classList.add('stale');
-}
-
-function button(id: string, iconName: string, text: string, kind: 'primary' | 'secondary' = 'secondary'): HTMLButtonElement {
-  return h('button', { id, class: `btn ${kind}`, type: 'button' }, icon(iconName), h('span', null, text));
 }
 
 function buildLayout(): void {
@@ -170,13 +159,14 @@ function render(): void {
 }
 
 // ------------------------------------------------------------------------------------------------ messages
-function onMessage(m: HostToDesigner): void {
+function onMessage(m: ToDesignerMessage): void {
   switch (m.type) {
     case ToDesigner.init:
       state.sourcePath = m.sourcePath;
       state.planFile = m.planFile;
       state.planFileExists = m.planFileExists;
-      state.busy = true;
+      // A tab shown again already shows its design (restored state, then the host's copy): no "Updating…" for it.
+      state.busy = !state.design;
       break;
     case ToDesigner.design:
       // Edits are answered in order: only the newest answer is shown.
@@ -203,7 +193,7 @@ function onMessage(m: HostToDesigner): void {
   render();
 }
 
-window.addEventListener('message', (e: MessageEvent<HostToDesigner>) => onMessage(e.data));
+window.addEventListener('message', (e: MessageEvent<ToDesignerMessage>) => onMessage(e.data));
 
 buildLayout();
 render();

@@ -1,8 +1,6 @@
 /** The designer's state (persisted with setState) and the pure helpers its views use. */
-import type { DesignState } from '../../core/design';
-import type { DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from '../../core/plan/edits';
-import type { PlanWarning } from '../../core/plan/warnings';
-import type { ErrorInfo } from '../protocol';
+import type { DesignJunction, DesignRelationship, DesignState, JunctionMode, RelationshipMode, PlanWarning } from '../../core';
+import type { ErrorInfo } from '../common/protocol';
 
 export interface DesignerViewState {
   sourcePath: string;

@@ -2,13 +2,10 @@
  * The designer's views, rebuilt from the design whenever it changes. Every control carries `data-edit` and the
  * data its edit needs; main.ts turns a change event on such a control into one PlanEdit for the engine.
  */
-import type { DesignState } from '../../core/design';
-import { FIELD_TYPES, type CollectionPlan, type EmbedPlan } from '../../core/plan/types';
-import type { PlanWarning } from '../../core/plan/warnings';
-import type { TableInfo } from '../../core/sqlite/types';
-import { h, icon, type Child } from '../dom';
-import { fmt } from '../format';
-import { jsonBlock } from '../views';
+import type { CollectionPlan, DesignState, EmbedPlan, PlanWarning, TableInfo } from '../../core';
+import { FIELD_TYPES } from '../../core/plan/types';
+import { h, icon, jsonBlock, type Child } from '../common/dom';
+import { fmt } from '../common/format';
 import { junctionOptions, relationshipOptions, warningsByCollection } from './state';
 
 function selectOf(value: string, options: Array<[string, string]>, props: Record<string, string>): HTMLSelectElement {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { defaultPlanFor } from '../../../src/core/inspect';
+import { defaultPlanFor } from '../../../src/core/plan/defaultPlan';
 import { openSqliteSource } from '../../../src/core/sqlite';
 import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
 import { buildDefaultPlan, junctionArrayName } from '../../../src/core/plan/defaults';

@@ -1,7 +1,7 @@
 /** The designer's warnings: plan problems, type overrides that will not hold for the file's values, 16 MiB. */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { defaultPlanFor } from '../../../src/core/inspect';
+import { defaultPlanFor } from '../../../src/core/plan/defaultPlan';
 import { applyEmbed } from '../../../src/core/plan/relationships';
 import type { MappingPlan } from '../../../src/core/plan/types';
 import { planWarnings } from '../../../src/core/plan/warnings';

@@ -1,10 +1,10 @@
 /** In-host checks of the shell: activation, commands, menus, the panel, the Validation view, settings. */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/extension/commands';
-import { PANEL_VIEW_TYPE } from '../../../src/webview/protocol';
+import { PANEL_VIEW_TYPE } from '../../../src/webview/panel/protocol';
 
 const EXTENSION_ID = 'sqlite2mongo.sqlite2mongo';
 
@@ -32,6 +32,29 @@ function fixture(name: string): string {
 
 function panelTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PANEL_VIEW_TYPE));
+}
+
+/**
+ * What the extension wrote to its log channel so far: every "<extension id>/*.log" under SQLITE2MONGO_LOGS_ROOT,
+ * where the runner says VS Code keeps this window's logs (test/e2e/inHost.test.ts, test/vscode/run-electron.mjs).
+ */
+function extensionLog(): string {
+  const root = process.env.SQLITE2MONGO_LOGS_ROOT;
+  if (!root || !existsSync(root)) throw new Error(`SQLITE2MONGO_LOGS_ROOT (${root ?? 'unset'}) must name the folder VS Code writes its logs to`);
+  const texts: string[] = [];
+  const visit = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) visit(full);
+      else if (path.basename(dir) === EXTENSION_ID && e.name.endsWith('.log')) texts.push(readFileSync(full, 'utf8'));
+    }
+  };
+  visit(root);
+  return texts.join('\n');
+}
+
+function allTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
@@ -78,19 +101,24 @@ describe('in-host: the SQLite to MongoDB extension', function () {
     await vscode.commands.executeCommand(Commands.migrateFile, file);
     const tab = await waitFor('the panel tab', () => panelTabs()[0]);
     assert.equal(tab.label, 'Migrate app.db');
+    // Another editor in front, then the same command: the existing panel comes back to the front.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'plaintext' })); // empty: closes without asking to save
+    await waitFor('the text editor in front', () => !panelTabs()[0]?.isActive);
     await vscode.commands.executeCommand(Commands.migrateFile, file);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor('the panel in front again', () => panelTabs()[0]?.isActive);
     assert.equal(panelTabs().length, 1, 'the same file reuses its panel');
-    await vscode.window.tabGroups.close(panelTabs());
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('the Validation view opens and can be cleared when empty', async function () {
-    await vscode.commands.executeCommand('sqlite2mongo.validation.focus');
-    await vscode.commands.executeCommand(Commands.clearValidation);
-    await vscode.commands.executeCommand('workbench.action.closeSidebar');
-  });
-
-  it('"Open Last Migration Report" without a report says so instead of failing', async function () {
+  it('"Open Last Migration Report" without a report opens nothing and tells the user so', async function () {
+    const tabsBefore = allTabs().length;
     await vscode.commands.executeCommand(Commands.openLastReport);
+    await waitFor('the message in the log', () => extensionLog().includes('[info] No migration report yet: run a migration first.'));
+    assert.equal(allTabs().length, tabsBefore, 'no editor was opened');
+  });
+
+  it('"Forget Saved MongoDB Connections" with none saved reports that it forgot 0', async function () {
+    await vscode.commands.executeCommand(Commands.forgetConnections);
+    await waitFor('the message in the log', () => extensionLog().includes('[info] Forgot 0 saved MongoDB connection(s).'));
   });
 });

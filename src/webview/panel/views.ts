@@ -1,9 +1,7 @@
 /** Read-only parts of the panel, rebuilt from the state whenever it changes. */
-import type { SourceInspection } from '../core/inspect';
-import type { MigrationReport } from '../core/pipeline/report';
-import type { CollectionPlan } from '../core/plan/types';
-import { h, icon, type Child } from './dom';
-import { bytes, duration, eta, fmt, jsonTokens } from './format';
+import type { CollectionPlan, MigrationReport, SourceInspection } from '../../core';
+import { h, icon, jsonBlock, type Child } from '../common/dom';
+import { bytes, duration, eta, fmt } from '../common/format';
 import type { ConnectionState, FormState, RunView, StepView } from './state';
 
 const UNITS: Record<string, string> = { export: 'rows', import: 'documents', indexes: 'indexes', validate: 'documents' };
@@ -40,10 +38,6 @@ function idRule(c: CollectionPlan): Child {
     case 'rowid':
       return [h('code', null, '_id'), ' = ObjectId from rowid, kept as ', h('code', null, c.id.rowidField)];
   }
-}
-
-export function jsonBlock(text: string): HTMLPreElement {
-  return h('pre', { class: 'json' }, jsonTokens(text).map((t) => (t.kind === 'plain' ? t.text : h('span', { class: `tok-${t.kind}` }, t.text))));
 }
 
 export function planView(ins: SourceInspection): HTMLElement {

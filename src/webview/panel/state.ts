@@ -1,9 +1,6 @@
 /** The panel's state: what it shows, persisted with setState so a reload or a hidden tab restores it. */
-import type { SourceInspection } from '../core/inspect';
-import { STEPS, type StepName } from '../core/pipeline/events';
-import type { IfExists } from '../core/pipeline/migrate';
-import type { MigrationReport } from '../core/pipeline/report';
-import type { NullHandling } from '../core/plan/types';
+import type { IfExists, MigrationReport, NullHandling, SourceInspection, StepName } from '../../core';
+import { STEPS } from '../../core/pipeline/events';
 import type { ErrorInfo, PanelDefaults, PanelRunEvent, PersistedPanelState, RecentTarget } from './protocol';
 
 export interface FormState {

@@ -1,9 +1,9 @@
 /** The migration panel's state logic (browser code without a DOM): run events, endings, JSON colouring, masking. */
 import assert from 'node:assert/strict';
-import { hasPassword, maskUrl } from '../../../src/core/maskUrl';
-import { jsonTokens, eta } from '../../../src/webview/format';
-import { applyRunEvent, finishRun, interruptRun, newRun } from '../../../src/webview/state';
-import type { MigrationReport } from '../../../src/core/pipeline/report';
+import { hasPassword, maskUrl } from '../../../../src/core/maskUrl';
+import { jsonTokens, eta } from '../../../../src/webview/common/format';
+import { applyRunEvent, finishRun, interruptRun, newRun } from '../../../../src/webview/panel/state';
+import type { MigrationReport } from '../../../../src/core/pipeline/report';
 
 const STEPS = ['export', 'import', 'indexes', 'validate'] as const;
 

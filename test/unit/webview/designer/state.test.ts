@@ -1,7 +1,7 @@
 /** The mapping designer's state helpers (browser code without a DOM). */
 import assert from 'node:assert/strict';
-import type { PlanWarning } from '../../../src/core/plan/warnings';
-import { junctionOptions, planStatus, relationshipOptions, warningCounts, warningsByCollection } from '../../../src/webview/designer/state';
+import type { PlanWarning } from '../../../../src/core/plan/warnings';
+import { junctionOptions, planStatus, relationshipOptions, warningCounts, warningsByCollection } from '../../../../src/webview/designer/state';
 
 describe('designer state', () => {
   it('words the relationship choices with the tables; no "keep" variant for a self-reference', () => {

@@ -1,4 +1,6 @@
-/** A tiny DOM builder for the webview: text always goes in as text nodes (never innerHTML). */
+/** A tiny DOM builder for the webviews: text always goes in as text nodes (never innerHTML). */
+import { jsonTokens } from './format';
+
 export type Child = Node | string | number | null | undefined | false | Child[];
 
 export interface Props {
@@ -44,4 +46,14 @@ export function byId<T extends HTMLElement>(id: string): T {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} is missing`);
   return el as T;
+}
+
+/** A button with a codicon, as both webviews draw them. */
+export function button(id: string, iconName: string, text: string, kind: 'primary' | 'secondary' = 'secondary'): HTMLButtonElement {
+  return h('button', { id, class: `btn ${kind}`, type: 'button' }, icon(iconName), h('span', null, text));
+}
+
+/** Extended JSON text with its tokens coloured (sample documents). */
+export function jsonBlock(text: string): HTMLPreElement {
+  return h('pre', { class: 'json' }, jsonTokens(text).map((t) => (t.kind === 'plain' ? t.text : h('span', { class: `tok-${t.kind}` }, t.text))));
 }

@@ -1,28 +1,22 @@
 /**
- * The migration panel (browser code). It talks to the extension host only through ./protocol: it posts `ready`
+ * The migration panel (browser code). It talks to the extension host only through ./protocol.ts: it posts `ready`
  * first, then requests by id; it keeps everything it shows in one state object persisted with setState.
  */
-import { hasPassword } from '../core/maskUrl';
-import type { IfExists } from '../core/pipeline/migrate';
-import { byId, h, icon, replaceChildren } from './dom';
-import { ToHost, ToWebview, type HostToWebview, type PlanSettings, type WebviewToHost } from './protocol';
+import type { IfExists } from '../../core';
+import { hasPassword } from '../../core/maskUrl';
+import { button, byId, h, icon, replaceChildren } from '../common/dom';
+import { vscodeApi } from '../common/vscodeApi';
+import { FromPanel, ToPanel, type FromPanelMessage, type PlanSettings, type ToPanelMessage } from './protocol';
 import { applyDefaults, applyRunEvent, finishRun, initialState, interruptRun, newRun, type FormState, type ViewState } from './state';
 import { connectionView, planView, progressView, sourceHeader, sourceView, summaryView } from './views';
 
-interface VsCodeApi {
-  postMessage(message: WebviewToHost): void;
-  getState(): ViewState | undefined;
-  setState(state: ViewState): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
-
-const vscode = acquireVsCodeApi();
+const vscode = vscodeApi<FromPanelMessage, ViewState>();
 const restored = vscode.getState();
 const state: ViewState = restored ? { ...initialState(), ...restored, inspecting: false } : initialState();
 let nextRequest = 1;
 const pending = new Map<number, string>();
 
-function post(m: WebviewToHost): void {
+function post(m: FromPanelMessage): void {
   vscode.postMessage(m);
 }
 
@@ -61,10 +55,6 @@ function select(id: string, options: Array<[string, string]>): HTMLSelectElement
 
 function checkbox(id: string, label: string, hint?: string): HTMLElement {
   return h('div', { class: 'check' }, h('input', { type: 'checkbox', id }), h('label', { for: id }, label), hint ? h('div', { class: 'field-hint' }, hint) : null);
-}
-
-function button(id: string, iconName: string, text: string, kind: 'primary' | 'secondary' = 'secondary'): HTMLButtonElement {
-  return h('button', { id, class: `btn ${kind}`, type: 'button' }, icon(iconName), h('span', null, text));
 }
 
 function buildLayout(): void {
@@ -188,35 +178,35 @@ function wireForm(): void {
   });
   selectEl('recent').addEventListener('change', () => {
     const id = selectEl('recent').value;
-    if (id) post({ type: ToHost.useRecentTarget, requestId: request('recent'), targetId: id });
+    if (id) post({ type: FromPanel.useRecentTarget, requestId: request('recent'), targetId: id });
   });
   byId('test').addEventListener('click', () => {
     if (!state.form.url) return;
     state.connection = { phase: 'testing' };
     renderConnection();
-    post({ type: ToHost.testConnection, requestId: request('test'), url: state.form.url, database: state.form.database });
+    post({ type: FromPanel.testConnection, requestId: request('test'), url: state.form.url, database: state.form.database });
   });
-  byId('browse').addEventListener('click', () => post({ type: ToHost.pickOutputFile, requestId: request('browse'), current: state.form.outputFile }));
+  byId('browse').addEventListener('click', () => post({ type: FromPanel.pickOutputFile, requestId: request('browse'), current: state.form.outputFile }));
   byId('start').addEventListener('click', start);
   byId('cancel').addEventListener('click', () => {
     if (state.run?.phase !== 'running') return;
     state.run.phase = 'cancelling';
-    post({ type: ToHost.cancel });
+    post({ type: FromPanel.cancel });
     render();
   });
   byId('openReport').addEventListener('click', () => {
-    if (state.run?.reportUri) post({ type: ToHost.openReport, reportUri: state.run.reportUri });
+    if (state.run?.reportUri) post({ type: FromPanel.openReport, reportUri: state.run.reportUri });
   });
-  byId('showValidation').addEventListener('click', () => post({ type: ToHost.showValidation }));
-  byId('showLog').addEventListener('click', () => post({ type: ToHost.showLog }));
-  byId('design').addEventListener('click', () => post({ type: ToHost.openDesigner }));
+  byId('showValidation').addEventListener('click', () => post({ type: FromPanel.showValidation }));
+  byId('showLog').addEventListener('click', () => post({ type: FromPanel.showLog }));
+  byId('design').addEventListener('click', () => post({ type: FromPanel.openDesigner }));
 }
 
 function start(): void {
   const f = state.form;
   if (!canStart()) return;
   post({
-    type: ToHost.start,
+    type: FromPanel.start,
     request: {
       url: f.url,
       database: f.database,
@@ -242,7 +232,7 @@ function inspect(): void {
   if (!state.sourcePath) return;
   state.inspecting = true;
   renderSource();
-  post({ type: ToHost.inspect, requestId: request('inspect'), plan: planSettings(state.form) });
+  post({ type: FromPanel.inspect, requestId: request('inspect'), plan: planSettings(state.form) });
 }
 
 // ------------------------------------------------------------------------------------------------ render
@@ -328,25 +318,25 @@ function render(): void {
 }
 
 // ------------------------------------------------------------------------------------------------ messages
-function onMessage(m: HostToWebview): void {
+function onMessage(m: ToPanelMessage): void {
   switch (m.type) {
-    case ToWebview.init: {
+    case ToPanel.init: {
       const fresh = state.sourcePath !== m.sourcePath;
       state.sourcePath = m.sourcePath;
       state.recentTargets = m.recentTargets;
       if (fresh || !state.defaultsApplied) applyDefaults(state, m.defaults, m.defaultDatabase, m.defaultOutputFile);
       if (fresh && m.recentTargets.length > 0 && state.form.url === 'mongodb://localhost:27017') {
         // Offer the most recent target again.
-        post({ type: ToHost.useRecentTarget, requestId: request('recent'), targetId: m.recentTargets[0].id });
+        post({ type: FromPanel.useRecentTarget, requestId: request('recent'), targetId: m.recentTargets[0].id });
       } else if (!state.form.url && state.form.targetId) {
-        post({ type: ToHost.useRecentTarget, requestId: request('recent'), targetId: state.form.targetId });
+        post({ type: FromPanel.useRecentTarget, requestId: request('recent'), targetId: state.form.targetId });
       }
       if (state.run && (state.run.phase === 'running' || state.run.phase === 'cancelling') && m.activeRunId !== state.run.runId) interruptRun(state.run);
       writeForm();
       inspect();
       break;
     }
-    case ToWebview.inspection:
+    case ToPanel.inspection:
       if (!pending.delete(m.requestId)) return;
       if ([...pending.values()].includes('inspect')) return; // a newer request is on its way
       state.inspecting = false;
@@ -359,19 +349,19 @@ function onMessage(m: HostToWebview): void {
         state.inspectionError = m.error;
       }
       break;
-    case ToWebview.planChanged:
+    case ToPanel.planChanged:
       inspect();
       return;
-    case ToWebview.connectionResult:
+    case ToPanel.connectionResult:
       if (!pending.delete(m.requestId)) return;
       state.connection = m.ok ? { phase: 'ok', serverVersion: m.serverVersion, existingCollections: m.existingCollections, database: state.form.database } : { phase: 'failed', error: m.error };
       break;
-    case ToWebview.outputFilePicked:
+    case ToPanel.outputFilePicked:
       if (!pending.delete(m.requestId) || !m.path) return;
       state.form.outputFile = m.path;
       writeForm();
       break;
-    case ToWebview.targetUrl:
+    case ToPanel.targetUrl:
       if (!pending.delete(m.requestId) || !m.url) return;
       state.form.url = m.url;
       state.form.targetId = m.targetId;
@@ -379,18 +369,18 @@ function onMessage(m: HostToWebview): void {
       state.connection = undefined;
       writeForm();
       break;
-    case ToWebview.runStarted:
+    case ToPanel.runStarted:
       state.run = newRun(m.runId, m.steps);
       window.scrollTo({ top: 0, behavior: 'smooth' });
       break;
-    case ToWebview.runEvent:
+    case ToPanel.runEvent:
       if (state.run?.runId !== m.runId) return;
       applyRunEvent(state.run, m.event);
       // Progress comes up to ten times a second per step: redraw only the run, persist a little later.
       saveSoon();
       renderRun();
       return;
-    case ToWebview.runFinished:
+    case ToPanel.runFinished:
       if (state.run?.runId !== m.runId) return;
       if (m.ok) {
         state.run.reportUri = m.reportUri;
@@ -402,7 +392,7 @@ function onMessage(m: HostToWebview): void {
   render();
 }
 
-window.addEventListener('message', (e: MessageEvent<HostToWebview>) => onMessage(e.data));
+window.addEventListener('message', (e: MessageEvent<ToPanelMessage>) => onMessage(e.data));
 
 buildLayout();
 wireForm();
@@ -410,4 +400,4 @@ if (restored) {
   writeForm();
   render();
 }
-post({ type: ToHost.ready, restored: !!restored });
+post({ type: FromPanel.ready, restored: !!restored });

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
+import os from 'node:os';
 
 const cleanups = new Set<() => void>();
 let installed = false;
@@ -28,11 +29,12 @@ export function registerExitCleanup(fn: () => void): void {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = () => {
       runAll();
-      // If nobody else handles the signal, behave like the default (terminate with the signal).
-      if (process.listenerCount(sig) === 1) {
-        process.removeListener(sig, onSignal);
-        process.kill(process.pid, sig);
-      }
+      process.removeListener(sig, onSignal);
+      // Behave like the default: terminate with the signal. Another listener does not mean someone else exits:
+      // Playwright's SIGTERM/SIGHUP handlers close their browsers and let the process run on. So give the other
+      // listeners this turn of the event loop, then exit.
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+      else setImmediate(() => process.exit(128 + os.constants.signals[sig]));
     };
     process.on(sig, onSignal);
   }

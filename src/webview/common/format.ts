@@ -1,22 +1,11 @@
-export const fmt = (n: number): string => n.toLocaleString('en-US');
+/** Formatting for the webviews: counts, durations and sizes come from the engine's one formatter (pure code). */
+import { formatBytes, formatCount, formatDuration } from '../../core/format';
 
-export function duration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-export function bytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
-}
+export { formatCount as fmt, formatDuration as duration, formatBytes as bytes };
 
 export function eta(done: number, total: number, ratePerSec: number): string | undefined {
   if (ratePerSec <= 0 || total <= done) return undefined;
-  return duration(((total - done) / ratePerSec) * 1000);
+  return formatDuration(((total - done) / ratePerSec) * 1000);
 }
 
 /** Splits JSON text into tokens for colouring (strings, keys, numbers, literals, punctuation). */

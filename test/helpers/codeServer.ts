@@ -1,36 +1,30 @@
 /**
- * Harness for browser tests against a real VS Code: code-server (VS Code served to a browser, with a real Node
- * extension host) driven by Debian's Chromium through playwright-core.
+ * code-server for browser tests: VS Code served to a browser, with a real Node extension host, started on a free
+ * port with a throw-away user-data and extensions dir. The browser side (Chromium, the workbench page) is in
+ * ./workbench.ts; ./e2eSession.ts puts both together for a test file.
  *
  *   const cs = await startCodeServer({ workspaceDir, extensionDevelopmentPath: REPO_ROOT });
- *   const browser = await launchBrowser();
- *   const page = await browser.newPage();
- *   await openWorkbench(page, cs.url);
- *   await runCommand(page, 'SQLite to MongoDB: Migrate…');
- *   await screenshot(page, 'migrate.png');          // → test-results/e2e/migrate.png
- *   await browser.close(); await cs.stop();
+ *   ...
+ *   await cs.stop();
  *
  * Install first with `npm run setup:e2e` (scripts/setup-e2e.sh: chromium + code-server in .cache/code-server).
- * Overrides: CODE_SERVER_BIN, CHROMIUM_PATH. Set SQLITE2MONGO_E2E_HEADED=1 to watch (needs a display).
+ * Override the binary with CODE_SERVER_BIN.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort, REPO_ROOT } from '../helpers/mongoServer';
-import { registerExitCleanup, spawnWatchdog } from '../helpers/exitCleanup';
+import { freePort, REPO_ROOT } from './mongoServer';
+import { registerExitCleanup, spawnWatchdog } from '../../scripts/lib/exitCleanup';
 
 export { REPO_ROOT };
+/** The extension under test, as VS Code names it (publisher.name): its log folder has this name. */
+export const EXTENSION_ID = 'sqlite2mongo.sqlite2mongo';
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
 
 export function codeServerBinary(): string {
   return process.env.CODE_SERVER_BIN || path.join(REPO_ROOT, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
-}
-
-export function chromiumPath(): string {
-  return process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 }
 
 /** Settings written to the user's settings.json: no trust dialog, no welcome page, no telemetry, no noise. */
@@ -84,6 +78,11 @@ export interface CodeServer {
   pid: number;
   /** code-server's own output so far (last 256 KiB). */
   logs(): string;
+  /**
+   * Saves code-server's output (code-server.log), the log of the extension under test (extension.log: every
+   * extension host's "SQLite to MongoDB" channel, in order) and VS Code's whole log folder (vscode-logs/) into `dir`.
+   */
+  saveLogs(dir: string): void;
   /** Kills code-server and everything it started (its process group) and removes its temp dirs. */
   stop(): Promise<void>;
 }
@@ -249,134 +248,9 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     extensionsDir,
     pid: pgid,
     logs: () => output,
+    saveLogs: (dir) => saveLogs(dir, output, path.join(userDataDir, 'logs')),
     stop,
   };
-}
-
-// ------------------------------------------------------------------------------------------------ browser
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--no-default-browser-check',
-  '--disable-default-apps',
-  '--disable-features=Translate,OptimizationHints,MediaRouter',
-];
-
-export async function launchBrowser(): Promise<Browser> {
-  const executablePath = chromiumPath();
-  if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}. Install it with: npm run setup:e2e (apt-get install chromium)`);
-  }
-  return chromium.launch({
-    executablePath,
-    headless: !process.env.SQLITE2MONGO_E2E_HEADED,
-    args: CHROMIUM_ARGS,
-    timeout: 60_000,
-  });
-}
-
-/** A page sized like a laptop screen, with clipboard permissions for the workbench origin. */
-export async function newPage(browser: Browser, url?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  if (url) {
-    const origin = new URL(url).origin;
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin }).catch(() => undefined);
-  }
-  return context.newPage();
-}
-
-/**
- * Opens the workbench and waits until it is usable: the shell is rendered, the remote connection to
- * code-server's server is up (the Explorer shows the folder) and the startup progress bars are gone.
- */
-export async function openWorkbench(page: Page, url: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const left = () => Math.max(1000, deadline - Date.now());
-  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: left() });
-  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: left() });
-  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: left() });
-  await page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: left() });
-  if (new URL(url).searchParams.get('folder')) {
-    // The Explorer's tree appears once the server connection is up and the folder is read.
-    await ensureExplorerVisible(page, left());
-    await page.locator('.explorer-folders-view .monaco-list').first().waitFor({ state: 'visible', timeout: left() });
-  }
-  // Let startup work (extension host start, indexing) settle: wait until no progress bar is active.
-  await page
-    .waitForFunction(() => !document.querySelector('.monaco-progress-container.active.infinite'), null, { timeout: Math.min(left(), 15_000) })
-    .catch(() => undefined);
-}
-
-/** Makes sure the Explorer view is showing (opens it with the Explorer command if not). */
-export async function ensureExplorerVisible(page: Page, timeoutMs = 30_000): Promise<void> {
-  const tree = page.locator('.explorer-folders-view');
-  if (await tree.isVisible().catch(() => false)) return;
-  await page.keyboard.press('Control+Shift+E');
-  await tree.waitFor({ state: 'visible', timeout: timeoutMs });
-}
-
-/** The Explorer row for `name` (a file or folder at any visible depth). */
-export function explorerItem(page: Page, name: string) {
-  return page.locator('.explorer-folders-view .monaco-list-row', {
-    has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }),
-  });
-}
-
-/**
- * Runs a command through the Command Palette (F1, falling back to Ctrl+Shift+P), typing its title and pressing
- * Enter on the matching entry. Throws, listing what the palette offered, when no entry matches.
- */
-export async function runCommand(page: Page, title: string, timeoutMs = 20_000): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-  const match = rows
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`, 'i') }) })
-    .first();
-  const deadline = Date.now() + timeoutMs;
-  let offered: string[] = [];
-  // The palette lists the commands known when it opens; an extension that registers later only shows up after
-  // reopening it, so retry until the deadline.
-  for (let attempt = 0; ; attempt++) {
-    for (const key of attempt % 2 === 0 ? ['F1', 'Control+Shift+P'] : ['Control+Shift+P', 'F1']) {
-      if (await input.isVisible().catch(() => false)) break;
-      await page.keyboard.press(key);
-      if (await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
-    }
-    await input.fill(`>${title}`);
-    const found = await match.waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(500, deadline - Date.now())) }).then(
-      () => true,
-      () => false,
-    );
-    if (found) {
-      await match.click();
-      await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
-      return;
-    }
-    offered = (await rows.allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim());
-    await page.keyboard.press('Escape');
-    await input.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined);
-    if (Date.now() >= deadline) break;
-    await page.waitForTimeout(500);
-  }
-  throw new Error(`Command "${title}" not found in the Command Palette within ${timeoutMs} ms. Offered: ${JSON.stringify(offered.slice(0, 15))}`);
-}
-
-/** Saves a PNG of what the user sees. Relative names go under test-results/e2e/. Returns the absolute path. */
-export async function screenshot(page: Page, file: string): Promise<string> {
-  const out = path.isAbsolute(file) ? file : path.join(RESULTS_DIR, file);
-  mkdirSync(path.dirname(out), { recursive: true });
-  await page.screenshot({ path: out, fullPage: false });
-  return out;
-}
-
-/** Visible text of the notifications currently shown (toasts and the notification center). */
-export async function notifications(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message').allInnerTexts();
 }
 
 /** A fresh temp workspace folder holding writable copies of `files` ({ nameInWorkspace: sourcePath }). */
@@ -391,14 +265,26 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
   return dir;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The log files of one extension host session: <logs>/<session>/exthost<N>/<extension id>/<channel>.log. */
+function extensionLogFiles(logsDir: string): string[] {
+  if (!existsSync(logsDir)) return [];
+  const files: string[] = [];
+  for (const session of readdirSync(logsDir).sort()) {
+    const hosts = readdirSync(path.join(logsDir, session)).filter((d) => /^exthost\d+$/.test(d));
+    for (const host of hosts.sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))) {
+      const dir = path.join(logsDir, session, host, EXTENSION_ID);
+      if (existsSync(dir)) files.push(...readdirSync(dir).map((f) => path.join(dir, f)));
+    }
+  }
+  return files;
 }
 
-/** For an `afterEach`: when the test failed, save a screenshot and print code-server's last output. */
-export async function reportFailedTest(test: Mocha.Test | undefined, page: Page | undefined, server: CodeServer | undefined, prefix: string): Promise<void> {
-  if (test?.state !== 'failed' || !page) return;
-  const file = await screenshot(page, `FAILED-${prefix}${test.title.replace(/[^A-Za-z0-9]+/g, '-')}.png`).catch(() => '');
-  if (file) console.log(`    screenshot of the failure: ${file}`);
-  if (server) console.log(`    code-server output (tail):\n${server.logs().slice(-3000)}`);
+function saveLogs(dir: string, output: string, logsDir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'code-server.log'), output);
+  const extensionLog = extensionLogFiles(logsDir)
+    .map((f) => `==> ${path.relative(logsDir, f)} <==\n${readFileSync(f, 'utf8')}`)
+    .join('\n');
+  writeFileSync(path.join(dir, 'extension.log'), extensionLog || `(no log of ${EXTENSION_ID} under ${logsDir})\n`);
+  if (existsSync(logsDir)) cpSync(logsDir, path.join(dir, 'vscode-logs'), { recursive: true });
 }

@@ -1,0 +1,98 @@
+/**
+ * The migration panel's page in a DOM (happy-dom): what it shows in each state, and the messages a click sends.
+ * The inspection comes from the real engine over a small shop database.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { inspectSource, type SourceInspection } from '../../../../src/core';
+import { FromPanel, ToPanel, type FromPanelMessage, type ToPanelMessage } from '../../../../src/webview/panel/protocol';
+import type { ViewState } from '../../../../src/webview/panel/state';
+import { SHOP_SCHEMA } from '../../../helpers/shop';
+import { cleanupTempDirs, makeDb, tempDir } from '../../../helpers/sqliteBuilders';
+import { loadWebview, type WebviewPage } from '../harness';
+
+const MAIN = path.join(__dirname, '../../../../src/webview/panel/main.ts');
+type Page = WebviewPage<FromPanelMessage, ToPanelMessage, ViewState>;
+
+const DEFAULTS = { batchSize: 1000, ifExists: 'ask', onError: 'stop', nulls: 'keep', detectTextDates: true, timezone: 'UTC' } as const;
+
+function lastOf<K extends FromPanelMessage['type']>(page: Page, type: K): Extract<FromPanelMessage, { type: K }> {
+  const m = [...page.posted].reverse().find((x) => x.type === type);
+  assert.ok(m, `the page posted no ${type} (posted: ${page.posted.map((x) => x.type).join(', ')})`);
+  return m as Extract<FromPanelMessage, { type: K }>;
+}
+
+describe('migration panel page (DOM)', function () {
+  this.timeout(30_000);
+  let file: string;
+  let inspection: SourceInspection;
+  let page: Page;
+
+  before(async () => {
+    file = path.join(tempDir('s2m-panel-dom-'), 'shop.db');
+    makeDb(file, `${SHOP_SCHEMA}
+      INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com');
+      INSERT INTO orders VALUES (10, 1, '1969-07-20 20:17:00', 'moon');
+      INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`);
+    inspection = await inspectSource(file);
+  });
+  after(cleanupTempDirs);
+  afterEach(() => page?.close());
+
+  /** A fresh panel: ready → init → the inspection it asked for. */
+  function openPanel(restored?: ViewState): Page {
+    page = loadWebview<FromPanelMessage, ToPanelMessage, ViewState>(MAIN, restored);
+    page.send({ type: ToPanel.init, sourcePath: file, defaults: { ...DEFAULTS }, recentTargets: [], defaultDatabase: 'shop', defaultOutputFile: '/tmp/shop.ndjson' });
+    page.send({ type: ToPanel.inspection, requestId: lastOf(page, FromPanel.inspect).requestId, ok: true, inspection });
+    return page;
+  }
+
+  it('says ready first, then asks for the inspection with the plan settings', () => {
+    page = loadWebview<FromPanelMessage, ToPanelMessage, ViewState>(MAIN);
+    assert.deepEqual(page.posted, [{ type: FromPanel.ready, restored: false }]);
+    page.send({ type: ToPanel.init, sourcePath: file, defaults: { ...DEFAULTS }, recentTargets: [], defaultDatabase: 'shop', defaultOutputFile: '/tmp/shop.ndjson' });
+    assert.deepEqual(lastOf(page, FromPanel.inspect).plan, { nulls: 'keep', detectTextDates: true, timezone: 'UTC' });
+    assert.match(page.$('#source-body').textContent ?? '', /Reading tables/);
+    assert.equal(page.$<HTMLButtonElement>('#start').disabled, true);
+  });
+
+  it('shows the tables and the plan, and Start sends the form as a run request', () => {
+    openPanel();
+    const rows = page.$$('#source-tables tbody tr').map((tr) => tr.getAttribute('data-table'));
+    assert.deepEqual(rows.sort(), ['customers', 'order_lines', 'orders', 'products']);
+    assert.equal(page.$$('#plan-body article.collection').length, inspection.plan.collections.length);
+    assert.equal(page.$<HTMLInputElement>('#database').value, 'shop');
+    page.type('#url', 'mongodb://127.0.0.1:27017');
+    page.choose('#dryRun', true);
+    const start = page.$<HTMLButtonElement>('#start');
+    assert.equal(start.disabled, false);
+    assert.match(start.textContent ?? '', /Start dry run/);
+    start.click();
+    const { request } = lastOf(page, FromPanel.start);
+    assert.deepEqual({ url: request.url, database: request.database, dryRun: request.dryRun, ifExists: request.ifExists }, { url: 'mongodb://127.0.0.1:27017', database: 'shop', dryRun: true, ifExists: 'ask' });
+  });
+
+  it('Test connection sends the URL and database, and shows a failure with its hint', () => {
+    openPanel();
+    page.$<HTMLButtonElement>('#test').click();
+    const test = lastOf(page, FromPanel.testConnection);
+    assert.deepEqual({ url: test.url, database: test.database }, { url: 'mongodb://localhost:27017', database: 'shop' });
+    page.send({ type: ToPanel.connectionResult, requestId: test.requestId, ok: false, error: { code: 'TARGET_UNREACHABLE', message: 'Cannot reach localhost:27017.', hint: 'Is mongod running?' } });
+    const alert = page.$('#connection-result [role=alert]');
+    assert.match(alert.textContent ?? '', /Cannot reach localhost:27017\..*Is mongod running\?/s);
+  });
+
+  it('shows a run step by step, and a failed run as its error alone', () => {
+    openPanel();
+    page.send({ type: ToPanel.runStarted, runId: 1, steps: ['export', 'import', 'indexes', 'validate'] });
+    assert.equal(page.$('#run').hidden, false);
+    page.send({ type: ToPanel.runEvent, runId: 1, event: { type: 'step-start', step: 'export', index: 1, total: 4, label: 'Exporting', totalItems: 10 } });
+    page.send({ type: ToPanel.runEvent, runId: 1, event: { type: 'progress', step: 'export', done: 4, total: 10, ratePerSec: 2 } });
+    assert.equal(page.$('[data-step=export]').getAttribute('data-status'), 'running');
+    assert.equal(page.$('[data-step=export] [role=progressbar]').getAttribute('aria-valuenow'), '40');
+    page.$<HTMLButtonElement>('#cancel').click();
+    assert.equal(lastOf(page, FromPanel.cancel).type, 'cancel');
+    page.send({ type: ToPanel.runFinished, runId: 1, ok: false, error: { code: 'TARGET_UNREACHABLE', message: 'Cannot reach 127.0.0.1:9.', hint: 'Start the server.' } });
+    assert.match(page.$('#run-summary [role=alert]').textContent ?? '', /Cannot reach 127\.0\.0\.1:9\..*Start the server\./s);
+  });
+});
