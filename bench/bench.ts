@@ -26,6 +26,7 @@ import { createInterface } from 'node:readline';
 import { MongoClient, type Document } from 'mongodb';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, defaultPlanFor, DocumentBuilder, introspect, loadSqlJs, type MigrationReport, openSqliteSource } from '../src/core';
 import { startFerretDb, type FerretDbServer as TestServer } from '../scripts/lib/ferretdb';
+import { rerunBench, type RerunResult } from './reruns';
 
 // ------------------------------------------------------------------------------------------------ setup
 const ROOT = path.resolve(__dirname, '..');
@@ -36,7 +37,8 @@ const BUILT_CLI = path.join(ROOT, 'dist', 'cli.js');
 /** The CLI is copied (with its wasm) at start, so a rebuild of dist/ during a long run cannot change what is measured. */
 let CLI = BUILT_CLI;
 const FIXTURE_SCRIPT = process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
-const MONGOIMPORT = path.join(ROOT, '.cache', 'bin', 'mongoimport');
+/** A real mongoimport build (see ../shared/tools/README.md), else one built by bench/build-mongoimport.sh. */
+const MONGOIMPORT = process.env.S2M_MONGOIMPORT ?? [path.resolve(ROOT, '..', 'shared', 'tools', 'mongoimport'), path.join(ROOT, '.cache', 'bin', 'mongoimport')].find((f) => existsSync(f)) ?? path.join(ROOT, '.cache', 'bin', 'mongoimport');
 
 interface Options {
   sizes: number[];
@@ -241,18 +243,24 @@ async function runCli(args: string[], opts: { profileDir?: string; serverPid?: n
   const lines = createInterface({ input: child.stdout });
   lines.on('line', (line) => {
     if (!line.startsWith('{')) return;
+    let e: { type?: string; step?: string };
     try {
-      const e = JSON.parse(line) as { type?: string; step?: string };
-      if (e.type === 'step-start' && e.step) {
-        sample();
+      e = JSON.parse(line) as { type?: string; step?: string };
+    } catch {
+      return; // not an event
+    }
+    // Export and import stream together: from the export's start to the import's end is one phase, 'transfer'.
+    if (e.type === 'step-start' && e.step) {
+      sample();
+      if (e.step === 'import' && step === 'export') step = 'import';
+      else {
         closeStep(step === 'start' ? 'start' : `after-${step}`);
         step = e.step;
-      } else if (e.type === 'step-end' && e.step) {
-        sample();
-        closeStep(e.step);
       }
-    } catch {
-      /* not an event */
+    } else if (e.type === 'step-end' && e.step && !(e.step === 'export' && step === 'import')) {
+      sample();
+      closeStep(e.step === 'import' ? 'transfer' : e.step);
+      if (e.step === 'import') stepCpu.import = stepCpu.transfer;
     }
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
@@ -261,13 +269,14 @@ async function runCli(args: string[], opts: { profileDir?: string; serverPid?: n
   return { code, wallMs: performance.now() - t0, stepCpu, stepRss: Object.fromEntries(Object.entries(stepRss).map(([k, v]) => [k, Math.round(v / 1024)])), peakRssMb: Math.round(peak / 1024), vmHwmMb: Math.round(hwm / 1024), importSamples };
 }
 
-async function migrateCli(file: string, url: string, database: string, n: number, opts: { keepNdjson?: string; profileDir?: string; serverPid?: number; batchSize?: number; concurrency?: number }): Promise<MigrateResult> {
+async function migrateCli(file: string, url: string, database: string, n: number, opts: { keepNdjson?: string; profileDir?: string; serverPid?: number; batchSize?: number; concurrency?: number; noValidate?: boolean }): Promise<MigrateResult> {
   const reportFile = path.join(WORK, `report-${database}.json`);
   rmSync(reportFile, { force: true });
   const args = ['migrate', '--sqlite-url', file, '--mongodb-url', url, '--mongodb-db', database, '--if-exists', 'drop', '--report-file', reportFile];
   if (opts.keepNdjson) args.push('--output-file', opts.keepNdjson);
   if (opts.batchSize) args.push('--batch-size', String(opts.batchSize));
   if (opts.concurrency) args.push('--concurrency', String(opts.concurrency));
+  if (opts.noValidate) args.push('--no-validate');
   const r = await runCli(args, opts);
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as MigrationReport;
   const steps: Record<string, StepFigures> = {};
@@ -275,6 +284,9 @@ async function migrateCli(file: string, url: string, database: string, n: number
     if (!s) continue;
     steps[name] = { durationMs: s.durationMs, items: s.items, ratePerSec: s.ratePerSec, peakRssMb: r.stepRss[name] ?? 0, ourCpuSec: r.stepCpu[name]?.ourCpuSec, serverCpuSec: r.stepCpu[name]?.serverCpuSec };
   }
+  // Export and import stream together: their CPU is measured as one phase (runCli's 'transfer').
+  const transfer = r.stepCpu.transfer;
+  if (transfer) steps.transfer = { durationMs: transfer.wallMs, items: n, ratePerSec: rate(n, transfer.wallMs), peakRssMb: r.stepRss.import ?? 0, ourCpuSec: transfer.ourCpuSec, serverCpuSec: transfer.serverCpuSec };
   // Flatness of memory while importing: RSS at each tenth of the import step.
   const profile: number[] = [];
   if (r.importSamples.length > 0) {
@@ -363,7 +375,8 @@ interface MongoimportResult {
   available: boolean;
   reason?: string;
   version?: string;
-  search?: Array<{ workers: number; documents: number; ms: number; docsPerSec: number }>;
+  /** With 1 and with 4 insertion workers, on all documents. */
+  search?: Array<{ workers: number; documents: number; ms: number; docsPerSec: number; peakRssMb: number }>;
   best?: { workers: number; documents: number; ms: number; docsPerSec: number; peakRssMb: number };
 }
 
@@ -411,30 +424,28 @@ async function runMongoimport(url: string, database: string, collection: string,
   return { ms: performance.now() - t0, peakRssMb: Math.round(peak / 1024), ok: code === 0, out };
 }
 
-async function mongoimportBench(client: MongoClient, url: string, ndjson: string, collection: string, n: number, sample: number): Promise<MongoimportResult> {
+async function mongoimportBench(client: MongoClient, url: string, ndjson: string, collection: string, n: number): Promise<MongoimportResult> {
   const built = ensureMongoimport();
   if (!built.ok) return { available: false, reason: built.reason };
   const version = spawnSync(MONGOIMPORT, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
   const full = path.join(WORK, `plain-${n}.json`);
-  const small = path.join(WORK, `plain-${n}-sample.json`);
+  // The same documents as the migration, one per line, canonical Extended JSON v2; no indexes.
   await plainEjsonFile(ndjson, full);
-  const sampled = await plainEjsonFile(ndjson, small, sample);
   const database = 'bench_mongoimport';
   const search: NonNullable<MongoimportResult['search']> = [];
-  for (const workers of [1, 2, 4, 8]) {
-    const r = await runMongoimport(url, database, collection, small, workers);
-    if (!r.ok) return { available: false, reason: `mongoimport failed: ${r.out.trim().slice(-500)}`, version };
-    search.push({ workers, documents: sampled, ms: round(r.ms, 0), docsPerSec: rate(sampled, r.ms) });
-    await client.db(database).dropDatabase();
+  try {
+    for (const workers of [1, 4]) {
+      const r = await runMongoimport(url, database, collection, full, workers);
+      const count = await client.db(database).collection(collection).estimatedDocumentCount();
+      await client.db(database).dropDatabase();
+      if (!r.ok || count !== n) return { available: false, reason: `mongoimport failed (${count} of ${n} documents): ${r.out.trim().slice(-500)}`, version, search };
+      search.push({ workers, documents: n, ms: round(r.ms, 0), docsPerSec: rate(n, r.ms), peakRssMb: r.peakRssMb });
+    }
+  } finally {
+    rmSync(full, { force: true });
   }
-  const bestWorkers = [...search].sort((a, b) => b.docsPerSec - a.docsPerSec)[0].workers;
-  const r = await runMongoimport(url, database, collection, full, bestWorkers);
-  const count = await client.db(database).collection(collection).estimatedDocumentCount();
-  await client.db(database).dropDatabase();
-  rmSync(full, { force: true });
-  rmSync(small, { force: true });
-  if (!r.ok || count !== n) return { available: false, reason: `mongoimport failed (${count} of ${n} documents): ${r.out.trim().slice(-500)}`, version, search };
-  return { available: true, version, search, best: { workers: bestWorkers, documents: n, ms: round(r.ms, 0), docsPerSec: rate(n, r.ms), peakRssMb: r.peakRssMb } };
+  const best = [...search].sort((x, y) => y.docsPerSec - x.docsPerSec)[0];
+  return { available: true, version, search, best };
 }
 
 // --------------------------------------------------------------------------------------- 6. read-back ceiling
@@ -455,6 +466,11 @@ interface SizeResult {
   scan?: ScanResult;
   export?: { rows: number; documents: number; ms: number; rowsPerSec: number; docsPerSec: number; peakRssMb: number; ndjsonBytes?: number };
   migrate?: MigrateResult;
+  /** `migrate --no-validate`: export, import and indexes, as mongoimport is compared with. */
+  migrateNoValidate?: MigrateResult;
+  reruns?: RerunResult;
+  /** Our process's CPU per document (µs) per phase of the full migration, from /proc. */
+  cpuUsPerDoc?: Record<string, number>;
   migrateRuns?: Array<{ wallMs: number; docsPerSec: number; steps: Record<string, number> }>;
   prebuild?: { ms: number; documents: number; peakRssMb: number };
   reference?: InsertRun;
@@ -523,7 +539,16 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
       result.readBack = { search, best: await readBack(client, 'bench_migrate', 'resources', bestBs) };
       log(`  ${result.readBack.best.docsPerSec} docs/s (batchSize ${bestBs})`);
     }
+    // Reruns of the migrated database: unchanged, 1 % changed, 1 % deleted, next to a validation pass.
+    if (!o.skip.has('reruns')) {
+      result.reruns = await rerunBench({ runCli: (args) => runCli(args, { serverPid: server.pid }), client, url: server.url, database: 'bench_migrate', file, work: WORK, log });
+    }
     await client.db('bench_migrate').dropDatabase();
+
+    log('migrate --no-validate (CLI)…');
+    result.migrateNoValidate = await migrateCli(file, server.url, 'bench_novalidate', n, { serverPid: server.pid, noValidate: true });
+    log(`  ${result.migrateNoValidate.wallMs} ms, ${result.migrateNoValidate.docsPerSec} docs/s`);
+    await client.db('bench_novalidate').dropDatabase();
 
     // 3./4. baselines on documents prebuilt in memory
     if (!o.skip.has('raw') || !o.skip.has('reference')) {
@@ -566,7 +591,7 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     // 5. mongoimport
     if (!o.skip.has('mongoimport')) {
       log('mongoimport…');
-      result.mongoimport = await mongoimportBench(client, server.url, ndjson, 'resources', n, Math.min(n, o.sample));
+      result.mongoimport = await mongoimportBench(client, server.url, ndjson, 'resources', n);
       log(result.mongoimport.available ? `  ${result.mongoimport.best?.docsPerSec} docs/s (${result.mongoimport.best?.workers} workers)` : `  not available: ${result.mongoimport.reason}`);
     }
     rmSync(ndjson, { force: true });
@@ -588,6 +613,8 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     migrateVsReference: ratio(mig?.docsPerSec, r.reference?.docsPerSec),
     importStepVsReference: ratio(imp?.ratePerSec, r.reference?.docsPerSec),
     migrateVsMongoimport: ratio(mig?.docsPerSec, r.mongoimport?.best?.docsPerSec),
+    noValidateVsMongoimport4: ratio(r.migrateNoValidate?.docsPerSec, r.mongoimport?.search?.find((x) => x.workers === 4)?.docsPerSec),
+    noValidateVsMongoimport1: ratio(r.migrateNoValidate?.docsPerSec, r.mongoimport?.search?.find((x) => x.workers === 1)?.docsPerSec),
     importStepVsMongoimport: ratio(imp?.ratePerSec, r.mongoimport?.best?.docsPerSec),
     exportVsRawScan: ratio(r.export?.rowsPerSec, r.scan?.rowsPerSec),
     exportVsRawScanBigInt: ratio(r.export?.rowsPerSec, r.scan?.bigIntRowsPerSec),
@@ -604,6 +631,13 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     rawInsert: us(r.raw?.best.ms),
     reference: us(r.reference?.ms),
     readBack: us(r.readBack?.best.ms),
+  };
+  const cpu = (sec?: number) => (sec === undefined ? 0 : round((sec * 1e6) / n, 1));
+  r.cpuUsPerDoc = {
+    'export + import (streamed)': cpu(mig?.steps.transfer?.ourCpuSec),
+    indexes: cpu(mig?.steps.indexes?.ourCpuSec),
+    validate: cpu(val?.ourCpuSec),
+    'export + import, --no-validate run': cpu(r.migrateNoValidate?.steps.transfer?.ourCpuSec),
   };
   return r;
 }
@@ -645,6 +679,15 @@ function targets(results: SizeResult[]): Target[] {
   add('migrate end to end / reference style', '≥ 10', big.ratios.migrateVsReference, (x) => x >= 10);
   add('import step / reference style', '(≥ 10 for the step alone)', big.ratios.importStepVsReference, (x) => x >= 10);
   add('migrate end to end / mongoimport', '≥ 1.0', big.ratios.migrateVsMongoimport, (x) => x >= 1);
+  add('migrate --no-validate / mongoimport, 4 workers (issue 12)', '≥ 1.2', big.ratios.noValidateVsMongoimport4, (x) => x >= 1.2);
+  add('client CPU, export + import, µs per document (issue 12; target stated at 1M)', '≤ 25', big.cpuUsPerDoc?.['export + import (streamed)'], (x) => x <= 25, 1);
+  const rr = big.reruns;
+  if (rr) {
+    add('unchanged rerun / validation pass (issue 16)', '≤ 1.5', rr.ratios.unchangedVsValidation, (x) => x <= 1.5);
+    add('1 % changed rerun / unchanged rerun (issue 16)', '≤ 1.2', rr.ratios.changedVsUnchanged, (x) => x <= 1.2);
+    const clean = rr.runs.every((x) => x.validatedClean && x.distinctIds === x.sourceRows);
+    t.push({ name: 'every rerun validates clean, distinct _ids = source rows (issue 16)', target: 'yes', value: clean ? 'yes' : 'no', met: clean });
+  }
   add('export / raw sql.js scan', '≥ 0.5', big.ratios.exportVsRawScan, (x) => x >= 0.5);
   add('validation / read-back ceiling', '≥ 0.7', big.ratios.validationVsReadBack, (x) => x >= 0.7);
   if (results.length > 1 && big.perDocUs.migrate && small.perDocUs.migrate) {
@@ -724,6 +767,34 @@ function markdown(all: { machine: ReturnType<typeof machine>; results: SizeResul
     L.push('| batch size | concurrency | docs/s (mean of the runs) |');
     L.push('|---|---|---|');
     for (const s of raw.search) L.push(`| ${s.batchSize} | ${s.concurrency} | ${fmt(s.docsPerSec)}${s.runs && s.runs.length > 1 ? ` (${s.runs.map((x) => fmt(x)).join(', ')})` : ''} |`);
+    L.push('');
+  }
+  L.push('Side by side on the same documents (mongoimport: canonical Extended JSON, one per line, no indexes; ours: from SQLite):');
+  L.push('');
+  L.push('| N | migrate (full) | migrate --no-validate | mongoimport 1 worker | mongoimport 4 workers |');
+  L.push('|---|---|---|---|---|');
+  for (const r of results) {
+    const w = (k: number) => r.mongoimport?.search?.find((x) => x.workers === k);
+    const cell = (ms?: number, dps?: number) => (ms ? `${fmt(ms / 1000, 1)} s (${fmt(dps)}/s)` : 'n/a');
+    L.push(`| ${fmt(r.n)} | ${cell(r.migrate?.wallMs, r.migrate?.docsPerSec)} | ${cell(r.migrateNoValidate?.wallMs, r.migrateNoValidate?.docsPerSec)} | ${cell(w(1)?.ms, w(1)?.docsPerSec)} | ${cell(w(4)?.ms, w(4)?.docsPerSec)} |`);
+  }
+  L.push('');
+  L.push('Client CPU per document (µs, our process, from /proc; export and import stream together and are one phase):');
+  L.push('');
+  const phases = Object.keys(results[0]?.cpuUsPerDoc ?? {});
+  L.push(`| N | ${phases.join(' | ')} |`);
+  L.push(`|---|${phases.map(() => '---').join('|')}|`);
+  for (const r of results) L.push(`| ${fmt(r.n)} | ${phases.map((k) => fmt(r.cpuUsPerDoc?.[k], 1)).join(' | ')} |`);
+  L.push('');
+  for (const r of results.filter((x) => x.reruns)) {
+    const rr = r.reruns as RerunResult;
+    L.push(`Reruns at N = ${fmt(r.n)} (\`--if-exists upsert --no-validate\`, then \`validate\`), next to a validation pass of ${fmt(rr.validation.wallMs / 1000, 1)} s (validate step ${fmt(rr.validation.validateMs / 1000, 1)} s):`);
+    L.push('');
+    L.push('| rerun | total | comparing pass | unchanged | replaced | inserted | deleted | our CPU / server CPU | validation after | distinct _ids / rows |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|');
+    for (const x of rr.runs) {
+      L.push(`| ${x.name} | ${fmt(x.wallMs / 1000, 1)} s | ${fmt(x.importMs / 1000, 1)} s | ${fmt(x.unchanged)} | ${fmt(x.replaced)} | ${fmt(x.inserted)} | ${fmt(x.deleted)} | ${fmt(x.ourCpuSec, 1)} / ${fmt(x.serverCpuSec, 1)} s | ${x.validatedClean ? 'clean' : 'NOT clean'} | ${fmt(x.distinctIds)} / ${fmt(x.sourceRows)} |`);
+    }
     L.push('');
   }
   const mi = results.find((r) => r.mongoimport)?.mongoimport;

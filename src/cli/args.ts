@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type IfExists, MigrationError } from '../core';
+import { type IfExists, type WriteConcernOption, MigrationError } from '../core';
 
 export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan', 'history', 'rollback'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -26,6 +26,7 @@ export interface CliOptions {
   resume: boolean;
   incremental: boolean;
   syncDeletes: boolean;
+  writeConcern?: WriteConcernOption;
   /** rollback: the run id. */
   runId?: string;
   force: boolean;
@@ -62,9 +63,12 @@ Behaviour:
   --batch-size <n>          documents per bulk write (default 1000)
   --concurrency <n>         bulk writes in flight (default 4)
   --no-validate             skip step 4 (validation)
-  --resume                  continue the interrupted run in this database from its checkpoints
+  --resume                  continue the interrupted run in this database from its checkpoints (with the plan
+                            and options it was started with)
   --incremental             copy only rows added or changed since the last completed run
-  --sync-deletes            with --incremental: delete documents whose rows are gone
+  --sync-deletes            with --incremental or --if-exists upsert: delete documents whose rows are gone
+  --write-concern <w>       write concern of the data writes: majority, a number of nodes, optionally
+                            with journal (majority,j); default: the server's
   --yes                     rollback: do not ask for confirmation (required without a terminal)
   --force                   rollback: even when later runs touched the same collections
   --connect-timeout <ms>    give up connecting after this long (default 10000)
@@ -90,6 +94,17 @@ function oneOf<T extends string>(name: string, v: string | undefined, allowed: r
   if (v === undefined) return fallback;
   if (!allowed.includes(v as T)) throw new MigrationError('USAGE', `${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)}).`);
   return v as T;
+}
+
+/** --write-concern majority | <n> [,j]: e.g. "majority", "2", "majority,j". */
+export function parseWriteConcern(v: string | undefined): WriteConcernOption | undefined {
+  if (v === undefined) return undefined;
+  const [w, ...flags] = v.split(',').map((x) => x.trim());
+  const journal = flags.length === 1 && flags[0] === 'j';
+  if ((flags.length > 0 && !journal) || !(w === 'majority' || /^\d+$/.test(w))) {
+    throw new MigrationError('USAGE', `--write-concern must be majority or a number of nodes, optionally followed by ",j" (got ${JSON.stringify(v)}).`);
+  }
+  return { w: w === 'majority' ? 'majority' : Number(w), ...(journal ? { journal: true } : {}) };
 }
 
 export function parseCli(argv: string[]): CliOptions {
@@ -120,6 +135,7 @@ export function parseCli(argv: string[]): CliOptions {
         resume: { type: 'boolean' },
         incremental: { type: 'boolean' },
         'sync-deletes': { type: 'boolean' },
+        'write-concern': { type: 'string' },
         force: { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         help: { type: 'boolean', short: 'h' },
@@ -135,7 +151,7 @@ export function parseCli(argv: string[]): CliOptions {
   const runId = command === 'rollback' ? rest.shift() : undefined;
   if (command === 'rollback' && !runId && !values.help) throw new MigrationError('USAGE', 'rollback needs the id of a run (see sqlite2mongo history).');
   if (rest.length > 0) throw new MigrationError('USAGE', `Unexpected argument ${JSON.stringify(rest[0])}.`, 'Run sqlite2mongo --help for the options.');
-  if (values['sync-deletes'] && !values.incremental) throw new MigrationError('USAGE', '--sync-deletes goes with --incremental.');
+  if (values['sync-deletes'] && !values.incremental && values['if-exists'] !== 'upsert') throw new MigrationError('USAGE', '--sync-deletes goes with --incremental or --if-exists upsert.');
   return {
     command,
     sqliteUrl: values['sqlite-url'],
@@ -158,6 +174,7 @@ export function parseCli(argv: string[]): CliOptions {
     resume: !!values.resume,
     incremental: !!values.incremental,
     syncDeletes: !!values['sync-deletes'],
+    writeConcern: parseWriteConcern(values['write-concern']),
     runId,
     force: !!values.force,
     yes: !!values.yes,

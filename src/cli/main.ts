@@ -90,6 +90,13 @@ async function historyCommand(opts: CliOptions): Promise<number> {
   return 0;
 }
 
+/** The command that continues this run: the same one plus --resume (its plan and options come from the run's record). */
+function resumeCommand(argv: string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const args = argv.filter((a) => a !== '--resume' && a !== '--json' && a !== '--quiet');
+  return ['sqlite2mongo', ...args, '--resume'].map(quote).join(' ');
+}
+
 const STEPS_BY_COMMAND: Record<string, StepName[] | undefined> = {
   migrate: undefined,
   export: ['export'],
@@ -144,6 +151,7 @@ async function run(argv: string[]): Promise<number> {
     resume: opts.resume,
     incremental: opts.incremental,
     syncDeletes: opts.syncDeletes,
+    writeConcern: opts.writeConcern,
     connectTimeoutMs: opts.connectTimeoutMs,
     // Only ask when a person can answer: without a terminal, 'ask' fails and writes nothing.
     askExisting: process.stdin.isTTY && mode !== 'json' ? askOnTerminal : undefined,
@@ -154,7 +162,7 @@ async function run(argv: string[]): Promise<number> {
   try {
     const report = await migrate(migrateOptions);
     if (opts.reportFile) await fs.writeFile(opts.reportFile, JSON.stringify(report, null, 2) + '\n');
-    renderer.summary(report);
+    renderer.summary(report, resumeCommand(argv));
     return report.exitCode;
   } finally {
     process.off('SIGINT', onSigint);

@@ -14,7 +14,9 @@ function bar(fraction: number, width = 20): string {
  * a progress line every few seconds) when piped or in CI; one JSON event per line with --json.
  */
 export class ConsoleRenderer {
-  private stepPrefix = '';
+  private readonly prefixes = new Map<string, string>();
+  /** The step started last: while export and import stream together, the live line follows the import. */
+  private current = '';
   private lastPlain = 0;
   private liveLine = false;
 
@@ -39,23 +41,27 @@ export class ConsoleRenderer {
     if (this.mode === 'quiet') return;
     switch (e.type) {
       case 'step-start':
-        this.stepPrefix = `[${e.index}/${e.total}] ${e.label}`;
-        if (this.mode === 'plain') this.line(`${this.stepPrefix}…`);
-        else this.live(`${this.stepPrefix}…`);
+        this.prefixes.set(e.step, `[${e.index}/${e.total}] ${e.label}`);
+        this.current = e.step;
+        if (this.mode === 'plain') this.line(`${this.prefixes.get(e.step)}…`);
+        else this.live(`${this.prefixes.get(e.step)}…`);
         break;
       case 'progress': {
+        if (e.step !== this.current) break;
         const pct = e.total > 0 ? e.done / e.total : 0;
         const eta = e.ratePerSec > 0 && e.total > e.done ? `  ETA ${secs(((e.total - e.done) / e.ratePerSec) * 1000)}` : '';
-        const text = `${this.stepPrefix}  ${e.total > 0 ? `${bar(pct)} ${fmt(e.done)}/${fmt(e.total)} ${(pct * 100).toFixed(0)}%` : fmt(e.done)}  ${fmt(e.ratePerSec)}/s${eta}${e.collection ? `  (${e.collection})` : ''}`;
+        const text = `${this.prefixes.get(e.step)}  ${e.total > 0 ? `${bar(pct)} ${fmt(e.done)}/${fmt(e.total)} ${(pct * 100).toFixed(0)}%` : fmt(e.done)}  ${fmt(e.ratePerSec)}/s${eta}${e.collection ? `  (${e.collection})` : ''}`;
         if (this.mode === 'tty') this.live(text);
-        else if (Date.now() - this.lastPlain > 5000) {
+        // Plain output: a line about every 5 s (the engine sends a progress event every second even when stalled).
+        else if (Date.now() - this.lastPlain >= 4900) {
           this.lastPlain = Date.now();
           this.line(text);
         }
         break;
       }
       case 'step-end': {
-        const text = e.skipped ? `${this.stepPrefix} — skipped: ${e.skipped}` : `${this.stepPrefix} ✓ ${fmt(e.done)} in ${secs(e.durationMs)}${e.durationMs > 0 ? ` (${fmt(Math.round((e.done * 1000) / e.durationMs))}/s)` : ''}`;
+        const prefix = this.prefixes.get(e.step) ?? e.step;
+        const text = e.skipped ? `${prefix} — skipped: ${e.skipped}` : `${prefix} ✓ ${fmt(e.done)} in ${secs(e.durationMs)}${e.durationMs > 0 ? ` (${fmt(Math.round((e.done * 1000) / e.durationMs))}/s)` : ''}`;
         this.line(text);
         break;
       }
@@ -78,7 +84,8 @@ export class ConsoleRenderer {
     this.out.write(text + '\n');
   }
 
-  summary(report: MigrationReport): void {
+  /** `resumeCommand`: the exact command that continues this run (the same one plus --resume), shown when the server went away. */
+  summary(report: MigrationReport, resumeCommand?: string): void {
     if (this.mode === 'json') {
       this.out.write(JSON.stringify({ type: 'report', report }) + '\n');
       return;
@@ -93,8 +100,14 @@ export class ConsoleRenderer {
     l('Summary');
     l(`  Source   ${report.source.inputFile ?? report.source.path}${report.source.sizeBytes ? ` (${fmt(report.source.sizeBytes)} bytes)` : ''}`);
     if (report.steps.import || report.steps.validate) l(`  Target   ${report.target.url} → database ${report.target.database}`);
-    const cols = ['Collection', 'Rows', 'Exported', 'Imported', 'Failed', 'Validated', 'Mismatches', 'Warnings'];
-    const rows = report.collections.map((c) => [c.collection, fmt(c.sourceRows), fmt(c.exported), fmt(c.imported), fmt(c.failed), fmt(c.validation?.matched ?? 0), fmt(c.validation?.mismatches ?? 0), fmt(c.warnings)]);
+    // A rerun that compared with the target shows, per collection, what it found and wrote.
+    const compared = report.collections.some((c) => c.unchanged + c.replaced + c.deleted > 0);
+    const cols = ['Collection', 'Rows', 'Exported', 'Imported', ...(compared ? ['Unchanged', 'Replaced', 'Inserted', 'Deleted'] : []), 'Failed', 'Validated', 'Mismatches', 'Warnings'];
+    const rows = report.collections.map((c) => [
+      c.collection, fmt(c.sourceRows), fmt(c.exported), fmt(c.imported),
+      ...(compared ? [fmt(c.unchanged), fmt(c.replaced), fmt(c.inserted), fmt(c.deleted)] : []),
+      fmt(c.failed), fmt(c.validation?.matched ?? 0), fmt(c.validation?.mismatches ?? 0), fmt(c.warnings),
+    ]);
     const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
     const pad = (r: string[]) => '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
     l(pad(cols));
@@ -103,6 +116,7 @@ export class ConsoleRenderer {
     if (steps) l(`  Time     ${steps} · total ${secs(report.durationMs)}`);
     if (report.runId) l(`  Run      ${report.runId} (sqlite2mongo history / rollback ${report.runId})`);
     const t = report.totals;
+    if (compared) l(`  Rerun    unchanged ${fmt(t.unchanged)} · replaced ${fmt(t.replaced)} · inserted ${fmt(t.inserted)} · deleted ${fmt(t.deleted)} (compared with the target: only differences written)`);
     l(`  Totals   exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ok ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · errors ${fmt(t.failed)}${t.deleted ? ` · deleted ${fmt(t.deleted)}` : ''}`);
     for (const [kind, n] of Object.entries(report.warnings.byKind)) {
       const sample = report.warnings.samples.find((w) => w.kind === kind);
@@ -121,9 +135,13 @@ export class ConsoleRenderer {
     if (report.status === 'succeeded') {
       if (!ran('import') && !ran('validate')) l(`✓ Exported ${fmt(report.totals.exported)} documents${report.options.outputFile ? ` to ${report.options.outputFile}` : ''}.`);
       else if (!ran('import')) l(`✓ Validated ${fmt(report.totals.validated)} documents: the target matches the source.`);
-      else if (!ran('validate')) l(`✓ Migrated ${fmt(report.totals.imported)} documents (not validated: --no-validate).`);
+      else if (!ran('validate')) l(`✓ Migrated ${fmt(report.totals.imported)} documents (not verified: --no-validate; the run is recorded as unverified).`);
       else l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
     } else if (report.status === 'dry-run') l(`✓ Dry run: ${fmt(report.totals.exported)} documents converted; nothing was written to MongoDB.`);
-    else this.fail(report.status === 'cancelled' ? `✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.` : `✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
+    else if (report.status === 'cancelled') this.fail(`✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.${resumeCommand ? `\n  resume: ${resumeCommand}` : ''}`);
+    else {
+      const resume = report.error?.code === 'TARGET_UNREACHABLE' && report.runId && resumeCommand ? `\n  resume: ${resumeCommand}` : '';
+      this.fail(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}${resume}`);
+    }
   }
 }

@@ -11,6 +11,8 @@ import { isMigrationError } from './errors';
 import { applyPlanEdit, designJunctions, designRelationships, type DesignJunction, type DesignRelationship, type PlanEdit } from './plan/edits';
 import type { MappingPlan, PlanOptions } from './plan/types';
 import { planWarnings, type PlanWarning } from './plan/warnings';
+import { relationshipKey } from './plan/ruleEdits';
+import { suggestRelationships, withDeclaredRelationships, type SuggestedRelationship } from './plan/suggest';
 import { introspect, openSqliteSource, type SqliteSource } from './sqlite';
 import type { SchemaInfo } from './sqlite/types';
 
@@ -32,6 +34,8 @@ export interface DesignState {
   junctions: DesignJunction[];
   samples: Record<string, string>;
   warnings: PlanWarning[];
+  /** Relationships SQLite does not declare that names and data suggest (neither declared nor rejected in the plan). */
+  suggestions: SuggestedRelationship[];
   /** Why the edit was not applied (the plan is returned unchanged), e.g. embedding into a table left out. */
   editError?: string;
 }
@@ -43,6 +47,7 @@ export interface DesignState {
  */
 export class DesignSession {
   private defaults = new Map<string, MappingPlan>();
+  private suggested?: SuggestedRelationship[];
 
   private constructor(
     readonly file: string,
@@ -65,7 +70,8 @@ export class DesignSession {
   /** Applies the edit (if any) to the plan (the default plan when absent) and renders the design. */
   async design(req: Omit<DesignRequest, 'file'>): Promise<DesignState> {
     await this.refreshIfChanged();
-    const { source, schema } = this;
+    const { source } = this;
+    let schema = withDeclaredRelationships(this.schema, req.plan?.relationships);
     const defaults = this.defaultPlan(req.plan?.options ?? req.planOptions);
     let plan = req.plan ?? defaults;
     let editError: string | undefined;
@@ -77,6 +83,10 @@ export class DesignSession {
         editError = e.message;
       }
     }
+    // Relationships the plan declares are foreign keys to everything the designer shows.
+    schema = withDeclaredRelationships(this.schema, plan.relationships);
+    const known = new Set([...(plan.relationships ?? []).map(relationshipKey), ...(plan.rejectedRelationships ?? [])]);
+    this.suggested ??= suggestRelationships(source, this.schema);
     return {
       path: source.path,
       fileName: path.basename(source.path),
@@ -87,6 +97,7 @@ export class DesignSession {
       junctions: designJunctions(plan, schema),
       samples: safeSamples(source, schema, plan),
       warnings: planWarnings(source, schema, plan),
+      suggestions: this.suggested.filter((s) => !known.has(relationshipKey(s))),
       ...(editError ? { editError } : {}),
     };
   }
@@ -115,6 +126,7 @@ export class DesignSession {
     this.schema = introspect(source);
     this.stamp = stamp;
     this.defaults.clear();
+    this.suggested = undefined;
   }
 }
 

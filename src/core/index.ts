@@ -3,7 +3,7 @@
  * here. Modules inside src/core import each other directly; nothing outside src/core imports a deeper path.
  */
 export { ErrorCodes, MigrationError, isMigrationError, type ErrorCode } from './errors';
-export { migrate, type MigrateOptions, type IfExists, type ExistingCollection } from './pipeline/migrate';
+export { migrate, type MigrateOptions, type IfExists, type ExistingCollection, type WriteConcernOption } from './pipeline/migrate';
 export { STEPS, type MigrationEvent, type StepName } from './pipeline/events';
 export { TOOL_VERSION, type MigrationReport, type CollectionReport, type StepReport, type RunStatus } from './pipeline/report';
 export { inspectSource, testConnection, sampleDocuments, type SourceInspection, type ConnectionCheck } from './inspect';

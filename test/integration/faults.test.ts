@@ -77,6 +77,10 @@ describe('faults: the server dies mid-import (SIGKILL), then --resume', function
       assert.ok(killed, 'the server was killed during the import');
       assert.equal(first.status, 'failed', JSON.stringify(first.error));
       assert.ok(first.runId);
+      // Says what happened, how much was written and checkpointed, and how to continue.
+      assert.equal(first.error?.code, 'TARGET_UNREACHABLE', JSON.stringify(first.error));
+      assert.match(first.error?.message ?? '', /server went away .*\. [\d,]+ documents were written by this run, [\d,]+ of them checkpointed in run /);
+      assert.match(first.error?.hint ?? '', /--resume/);
       await server.restart();
       const resumed = await migrate({ ...base, resume: true });
       assert.equal(resumed.status, 'succeeded', JSON.stringify(resumed.error));
@@ -155,7 +159,6 @@ describe('faults: cancel, reruns, incremental sync, rollback', function () {
         await client.close();
       }
     };
-    // Small: the second run replaces every document, one command each on FerretDB (see BulkWriter.replaceExisting).
     const file = path.join(tempDir(), 'twice.db');
     execFileSync('python3', [path.join(FIXTURES, 'make_app_db.py'), file, '--resources', '300']);
     const one = await migrate({ sqlitePath: file, mongoUrl: url(), database, ifExists: 'upsert' });
@@ -163,7 +166,8 @@ describe('faults: cancel, reruns, incremental sync, rollback', function () {
     const before = await snapshot();
     const two = await migrate({ sqlitePath: file, mongoUrl: url(), database, ifExists: 'upsert' });
     assert.equal(two.status, 'succeeded', JSON.stringify(two.error));
-    assert.equal(two.totals.imported, 300);
+    assert.equal(two.totals.unchanged, 300, 'every document compared equal');
+    assert.equal(two.totals.imported, 0, 'nothing rewritten');
     assert.equal(await snapshot(), before);
     assert.ok(before.length > 1000, 'the snapshot holds the documents');
   });
@@ -202,15 +206,28 @@ con.execute('DELETE FROM resource_dependencies WHERE resource_id = ?', (owner,))
 con.commit()`,
       file,
     );
-    const incremental = await migrate({ sqlitePath: file, mongoUrl: url(), database, incremental: true, syncDeletes: true });
+    const counts = (r: MigrationReport, name: string) => {
+      const c = r.collections.find((x) => x.collection === name);
+      return { exported: c?.exported, unchanged: c?.unchanged, replaced: c?.replaced, inserted: c?.inserted, deleted: c?.deleted };
+    };
+    const incremental = await migrate({ sqlitePath: file, mongoUrl: url(), database, incremental: true });
     assert.equal(incremental.status, 'succeeded', JSON.stringify(incremental.error) + JSON.stringify(incremental.mismatches.slice(0, 3)));
-    const exported = Object.fromEntries(incremental.collections.map((c) => [c.collection, c.exported]));
-    // audit: 10 changed + 5 new. (Rows at the previous watermark would be re-copied too — the filter is >= — but
-    // the only one, id 500, was deleted.)
-    assert.equal(exported.audit, 15, 'only the changed and new audit rows are copied');
-    // resources: its dependencies come from another table, whose changes no watermark sees: copied whole.
-    assert.equal(exported.resources, 503);
-    assert.equal(incremental.totals.deleted, 4);
+    // audit: by its watermark, only the 10 changed and 5 new rows are read and written. (Rows at the previous
+    // watermark would be re-copied too — the filter is >= — but the only one, id 500, was deleted.)
+    assert.deepEqual(counts(incremental, 'audit'), { exported: 15, unchanged: 0, replaced: 10, inserted: 5, deleted: 0 });
+    // resources: its dependencies come from another table, whose changes no watermark sees: compared whole, and
+    // only the documents that differ are written (10 changed rows plus owners whose dependency arrays changed).
+    const resources = counts(incremental, 'resources');
+    assert.equal(resources.exported, 503);
+    assert.equal(resources.inserted, 5);
+    assert.ok((resources.replaced ?? 0) >= 11 && (resources.replaced ?? 0) < 40, `replaced ${resources.replaced}`);
+    assert.equal((resources.unchanged ?? 0) + (resources.replaced ?? 0) + (resources.inserted ?? 0), 503);
+    assert.equal(incremental.totals.deleted, 0, 'without --sync-deletes nothing is deleted');
+    // --sync-deletes: every collection is compared whole; the rows gone from the source are deleted in the same pass.
+    const synced = await migrate({ sqlitePath: file, mongoUrl: url(), database, incremental: true, syncDeletes: true });
+    assert.equal(synced.status, 'succeeded', JSON.stringify(synced.error) + JSON.stringify(synced.mismatches.slice(0, 3)));
+    assert.deepEqual(counts(synced, 'audit'), { exported: 503, unchanged: 503, replaced: 0, inserted: 0, deleted: 2 });
+    assert.deepEqual(counts(synced, 'resources'), { exported: 503, unchanged: 503, replaced: 0, inserted: 0, deleted: 2 });
     const check = await migrate({ sqlitePath: file, mongoUrl: url(), database, steps: ['validate'] });
     assert.equal(check.status, 'succeeded', JSON.stringify(check.mismatches.slice(0, 5)));
     assert.equal(check.totals.validated, 503 + 503);

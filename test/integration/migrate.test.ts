@@ -247,6 +247,8 @@ describe('migrate: existing data (--if-exists)', () => {
     assert.equal((await target.collection('resources').findOne({ _id: 3 as never }))?.name, 'api-report-3');
     assert.equal(report.collections[0].validation?.others, 1, 'the unrelated document is counted, not flagged');
     assert.equal(report.collections[0].validation?.matched, 3);
+    const { unchanged, replaced, inserted, deleted } = report.collections[0];
+    assert.deepEqual({ unchanged, replaced, inserted, deleted }, { unchanged: 0, replaced: 1, inserted: 2, deleted: 0 }, 'only what differed was written');
   });
 });
 

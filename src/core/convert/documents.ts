@@ -7,6 +7,8 @@ import { InvalidText, type SchemaInfo, type SqlValue, type TableInfo } from '../
 import type { CollectionPlan, EmbedPlan, PlanOptions } from '../plan/types';
 import { assignFieldNames, compositeIdNames } from '../plan/fieldNames';
 import { autoToBson, describe, makeConverter, OMIT, type ConversionWarning, type Converter } from './values';
+import { ComputedFields } from './computed';
+import { filteredFrom } from '../plan/filter';
 
 /** One source row turned into its document, with the source key for reports. */
 export interface BuiltDocument {
@@ -90,6 +92,7 @@ export class DocumentBuilder {
   private readonly keyColumns: string[];
   private readonly converters: Converter[];
   private readonly embeds: PreparedEmbed[];
+  private readonly computed: ComputedFields;
 
   constructor(
     private readonly source: SqliteSource,
@@ -107,6 +110,8 @@ export class DocumentBuilder {
     // `_id` follows the rowid, also when the table has a primary key (one holding NULLs, see defaults.ts).
     this.keyColumns = plan.id.kind === 'sequence' ? [] : plan.id.kind === 'rowid' ? keyOrderColumns({ ...this.table, primaryKey: [] }) : keyOrderColumns(this.table);
     this.converters = plan.fields.map((f) => makeConverter(f, options));
+    this.computed = new ComputedFields(plan.computed);
+    if (plan.filter) this.checkFilter(plan.filter);
     this.embeds = (plan.embeds ?? []).map((e) => {
       const child = find(e.table);
       return { plan: e, child, converters: e.fields.map((f) => makeConverter(f, options)), childKey: e.kind === 'array' ? keyOrderColumns(child) : [] };
@@ -139,6 +144,24 @@ export class DocumentBuilder {
     return this.embeds.map((e, i) => [e, i] as [PreparedEmbed, number]).filter(([e]) => e.plan.kind === 'document');
   }
 
+  /** SQLite prepares the filter (LIMIT 0 reads no row): a wrong name is a plan error before anything is written. */
+  private checkFilter(filter: string): void {
+    try {
+      const rows = iterateQuery(this.source, `SELECT 1 FROM ${this.parent()} LIMIT 0`);
+      rows.next();
+      rows.return(undefined);
+    } catch (e) {
+      // SQLite's own words ("no such column: x"), without the reader's wrapping of the whole query.
+      const inner = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+      throw new MigrationError('PLAN_INVALID', `The filter of ${this.plan.collection} (${JSON.stringify(filter)}) is not valid SQL for ${this.table.name}: ${inner instanceof Error ? inner.message : String(inner)}.`, 'Write a SQL expression over the table\'s columns, e.g. "deleted_at IS NULL".');
+    }
+  }
+
+  /** The parent table as alias p: only the rows that pass the plan's filter, when it has one. */
+  private parent(): string {
+    return filteredFrom(this.table, this.plan.filter, 'p');
+  }
+
   private joinOn(alias: string, e: EmbedPlan): string {
     return e.childColumns.map((c, i) => `${alias}.${quoteIdent(c)} = p.${quoteIdent(e.parentColumns[i])}`).join(' AND ');
   }
@@ -150,7 +173,7 @@ export class DocumentBuilder {
    * column) and its fields.
    */
   private rowQuery(where?: string): { terms: string[]; nOrder: number; rest: string; at: Map<string, number>; embedAt: number[] } {
-    const columns = [...this.orderColumns(), ...this.idColumns(), ...this.plan.fields.map((f) => f.column), ...this.plan.arrays.map((a) => a.ownerKeyColumn)];
+    const columns = [...this.orderColumns(), ...this.idColumns(), ...this.plan.fields.map((f) => f.column), ...this.plan.arrays.map((a) => a.ownerKeyColumn), ...this.computed.columns];
     const at = new Map<string, number>();
     const refs: string[] = [];
     for (const c of columns) {
@@ -166,7 +189,7 @@ export class DocumentBuilder {
       refs.push(`${alias}.${quoteIdent(e.plan.childColumns[0])}`, ...e.plan.fields.map((f) => `${alias}.${quoteIdent(f.column)}`));
       joins += ` LEFT JOIN ${quoteIdent(e.child.name)} AS ${alias} ON ${this.joinOn(alias, e.plan)}`;
     }
-    const rest = `FROM ${quoteIdent(this.table.name)} AS p${joins}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
+    const rest = `FROM ${this.parent()}${joins}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
     return { terms: refs, nOrder: this.orderColumns().length, rest, at, embedAt };
   }
 
@@ -174,14 +197,14 @@ export class DocumentBuilder {
   private junctionSql(arrayIndex: number, where?: string): string {
     const a = this.plan.arrays[arrayIndex];
     const parentKey = `p.${quoteIdent(a.ownerKeyColumn)}`;
-    return `SELECT ${parentKey}, j.${quoteIdent(a.valueColumn)} FROM ${quoteIdent(a.junctionTable)} AS j JOIN ${quoteIdent(this.table.name)} AS p ON ${parentKey} = j.${quoteIdent(a.ownerColumn)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}, j.${quoteIdent(a.valueColumn)}`;
+    return `SELECT ${parentKey}, j.${quoteIdent(a.valueColumn)} FROM ${quoteIdent(a.junctionTable)} AS j JOIN ${this.parent()} ON ${parentKey} = j.${quoteIdent(a.ownerColumn)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}, j.${quoteIdent(a.valueColumn)}`;
   }
 
   /** Child rows of an embedded array in parent order: parent key columns, the child's fields, then the child's key. */
   private childArraySql(e: PreparedEmbed, where?: string): string {
     const childKeyRefs = e.childKey.map((c) => (e.child.primaryKey.length === 0 ? `c.${c}` : `c.${quoteIdent(c)}`));
     const cols = [...this.keyColumns.map((c) => this.ref(c)), ...e.plan.fields.map((f) => `c.${quoteIdent(f.column)}`), ...childKeyRefs];
-    return `SELECT ${cols.join(', ')} FROM ${quoteIdent(e.child.name)} AS c JOIN ${quoteIdent(this.table.name)} AS p ON ${this.joinOn('c', e.plan)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}, ${childKeyRefs.join(', ')}`;
+    return `SELECT ${cols.join(', ')} FROM ${quoteIdent(e.child.name)} AS c JOIN ${this.parent()} ON ${this.joinOn('c', e.plan)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}, ${childKeyRefs.join(', ')}`;
   }
 
   /**
@@ -266,9 +289,10 @@ export class DocumentBuilder {
           setField(doc, e.plan.field, items);
           childKeys.push(keys);
         }
-        if (refused) {
+        const notComputed = refused || this.computed.size === 0 ? undefined : this.computed.apply(doc, (c) => row[at.get(c) as number], setField);
+        if (refused || notComputed) {
           counts.refused++;
-          opts.refuse?.({ table, key: formatKey(key), reason: `the primary key ${this.idColumns().join(', ')} holds NULL, so the row cannot have an _id` });
+          opts.refuse?.({ table, key: formatKey(key), reason: notComputed ?? `the primary key ${this.idColumns().join(', ')} holds NULL, so the row cannot have an _id` });
           continue;
         }
         this.applySizePolicy(doc, arrayEmbeds, childKeys, rowWarn);

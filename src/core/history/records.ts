@@ -64,6 +64,8 @@ export interface MigrationRecord {
   collections: CollectionRecord[];
   error?: { code: string; message: string };
   totals?: Record<string, number>;
+  /** Whether validation proved the copy (false for --no-validate runs and runs with mismatches). */
+  verified?: boolean;
   rolledBackAt?: Date;
   resumedAt?: Date[];
   /** Sync runs: the source state the target matches once the run completed. */

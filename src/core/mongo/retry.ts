@@ -1,9 +1,11 @@
-import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { MongoBulkWriteError, MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { MigrationError } from '../errors';
 
 /** Network drops, a restarting server, a primary stepping down: worth another try. Auth, validation, size: never. */
 export function isTransientError(e: unknown): boolean {
   if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError) return true;
+  // A bulk write whose connection closed under it fails as a whole (no per-row errors) with the network error as cause.
+  if (e instanceof MongoBulkWriteError && (e.writeErrors as unknown[]).length === 0 && (isTransientError(e.cause) || /connection .* closed|ECONNRESET|socket hang up/i.test(e.message))) return true;
   if (e instanceof MongoError) {
     if (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('TransientTransactionError')) return true;
     const code = typeof e.code === 'number' ? e.code : -1;

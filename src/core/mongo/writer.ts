@@ -1,4 +1,4 @@
-import { BSON, MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import { BSON, MongoBulkWriteError, MongoServerError, type Collection, type Document, type WriteConcern } from 'mongodb';
 
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
@@ -25,6 +25,8 @@ export interface RowError {
 
 export interface WriteCounts {
   written: number;
+  /** Of `written`: documents replaced (they existed with other content), the rest were inserted. */
+  replaced: number;
   failed: number;
   duplicates: number;
   duplicateKeys: string[];
@@ -43,8 +45,12 @@ export interface BulkWriterOptions {
   collectionName: string;
   batchSize?: number;
   concurrency?: number;
-  /** insert: unordered insertMany; upsert: unordered replaceOne-upsert by _id (idempotent reruns). */
-  mode: 'insert' | 'upsert';
+  /**
+   * What an `_id` that exists already means: `refuse` — a duplicate, reported per row; `ours` — written by the
+   * interrupted run being resumed (same source, checked by validation), counted as written; `replace` — replaced
+   * by the new document (delete and insert in one batch, see replace()).
+   */
+  onConflict: 'refuse' | 'ours' | 'replace';
   onError: 'stop' | 'skip';
   signal?: AbortSignal;
   onBatch?: (counts: WriteCounts) => void;
@@ -54,10 +60,7 @@ export interface BulkWriterOptions {
    */
   onBatchDone?: (done: { seq: number; size: number; newIds: unknown[] }) => void | Promise<void>;
   trackNewIds?: boolean;
-  /** Resuming: documents already present with the same _id were written by the interrupted run (validation checks them). */
-  existingIsOurs?: boolean;
-  /** Send each replacement of an existing document as its own command (FerretDB; see replaceExisting). */
-  oneReplacePerCommand?: boolean;
+  writeConcern?: WriteConcern;
   /** Tries per batch on transient failures (default 6, with 15.5 s of backoff in all). */
   retryAttempts?: number;
 }
@@ -81,7 +84,7 @@ export class BulkWriter {
   private nextSeq = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private stopError: MigrationError | undefined;
-  readonly counts: WriteCounts = { written: 0, failed: 0, duplicates: 0, duplicateKeys: [], errors: [], retries: 0 };
+  readonly counts: WriteCounts = { written: 0, replaced: 0, failed: 0, duplicates: 0, duplicateKeys: [], errors: [], retries: 0 };
   private readonly batchSize: number;
   private readonly concurrency: number;
 
@@ -91,22 +94,34 @@ export class BulkWriter {
   }
 
   /** Queues a document; `key` names the source row in reports (defaults to the `_id`). Waits while the pipeline is full. */
-  async add(doc: Document, table: string, key?: string): Promise<void> {
+  async add(doc: Document, table: string, key?: string, size = BSON.calculateObjectSize(doc)): Promise<void> {
     if (this.stopError) throw this.stopError;
     throwIfAborted(this.opts.signal);
-    const size = BSON.calculateObjectSize(doc);
     if (size > MAX_DOCUMENT_BYTES) {
       this.recordError({ collection: this.opts.collectionName, table, key: key ?? idText(doc), id: idText(doc), code: 10334, reason: `document is ${size} bytes, over MongoDB's 16 MiB limit` });
       if (this.stopError) throw this.stopError;
       return;
     }
     this.batch.push({ doc, table, key });
-    if (this.batch.length >= this.batchSize) await this.dispatch();
+    if (this.batch.length >= this.batchSize) await this.dispatch(this.takeBatch(), false);
+  }
+
+  /**
+   * Sends documents known to exist with other content as one replacement batch: one deleteMany by `_id` and one
+   * insertMany, never a lookup per document (FerretDB answers an `_id` lookup with a scan; bulk replaceOne is one
+   * such lookup per document). Between the two commands the documents are briefly absent; a run that dies there
+   * leaves them missing, and its rerun or --resume (which compares) inserts them again.
+   */
+  async replace(docs: Array<{ doc: Document; table: string }>): Promise<void> {
+    if (this.stopError) throw this.stopError;
+    throwIfAborted(this.opts.signal);
+    if (docs.length === 0) return;
+    await this.dispatch(docs, true);
   }
 
   /** Sends what is buffered and waits for every batch in flight. */
   async finish(): Promise<WriteCounts> {
-    if (this.batch.length > 0 && !this.stopError) await this.dispatch();
+    if (this.batch.length > 0 && !this.stopError) await this.dispatch(this.takeBatch(), false);
     await Promise.all(this.inFlight);
     if (this.stopError) throw this.stopError;
     return this.counts;
@@ -118,30 +133,38 @@ export class BulkWriter {
     await Promise.allSettled(this.inFlight);
   }
 
-  private async dispatch(): Promise<void> {
+  private takeBatch(): Pending[] {
     const batch = this.batch;
     this.batch = [];
+    return batch;
+  }
+
+  private async dispatch(batch: Pending[], replacing: boolean): Promise<void> {
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     if (this.stopError) throw this.stopError;
-    const p = this.write(batch, this.nextSeq++).finally(() => this.inFlight.delete(p));
+    const p = this.write(batch, replacing ? -1 : this.nextSeq++, replacing).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 
-  private async write(batch: Pending[], seq: number): Promise<void> {
+  /** Writes one batch; `seq` numbers insert batches in source order (-1 for replacement batches). */
+  private async write(batch: Pending[], seq: number, replacing: boolean): Promise<void> {
     let attempt = 0;
     let newIds: unknown[] = [];
     let done = false;
     await withRetry(
       async () => {
         // A retry may follow a batch that partly landed: its own documents then come back as duplicate keys.
-        const ownDuplicatesExpected = this.opts.existingIsOurs === true || attempt++ > 0;
+        const ownDuplicatesExpected = this.opts.onConflict === 'ours' || attempt++ > 0;
+        if (replacing) await this.deleteIds(batch.map((p) => p.doc._id));
         const outcome = await this.insertBatch(batch);
-        newIds = outcome.newIds;
+        newIds = replacing ? [] : outcome.newIds;
         let written = outcome.inserted;
+        if (replacing) this.counts.replaced += outcome.inserted;
         if (outcome.conflicts.length > 0) {
-          if (this.opts.mode === 'upsert') written += await this.replaceExisting(outcome.conflicts.map((i) => batch[i]));
-          else if (ownDuplicatesExpected) written += outcome.conflicts.length;
-          else for (const i of outcome.conflicts) this.refuse(batch[i], 11000, `duplicate key: a document with _id ${idText(batch[i].doc)} already exists`);
+          const conflicting = outcome.conflicts.map((i) => batch[i]);
+          if (ownDuplicatesExpected && !replacing) written += conflicting.length;
+          else if (this.opts.onConflict === 'replace' || replacing) written += await this.replaceNow(conflicting);
+          else for (const p of conflicting) this.refuse(p, 11000, `duplicate key: a document with _id ${idText(p.doc)} already exists`);
         }
         for (const { index, code, reason } of outcome.refused) this.refuse(batch[index], code, reason);
         this.counts.written += written;
@@ -155,14 +178,14 @@ export class BulkWriter {
         ? new MigrationError('TARGET_UNREACHABLE', `Lost the connection while writing ${this.opts.collectionName}: ${(e as Error).message}`, 'When the server is back, rerun with --resume: finished work is kept and nothing is duplicated.', { cause: e })
         : new MigrationError('TARGET_REFUSED', `Writing to ${this.opts.collectionName} failed: ${(e as Error).message}`, e instanceof MongoServerError ? `Server error code ${e.code}.` : undefined, { cause: e });
     });
-    if (done) await this.opts.onBatchDone?.({ seq, size: batch.length, newIds: this.opts.trackNewIds ? newIds : [] });
+    if (done && seq >= 0) await this.opts.onBatchDone?.({ seq, size: batch.length, newIds: this.opts.trackNewIds ? newIds : [] });
     this.opts.onBatch?.(this.counts);
   }
 
   /** Unordered insert; splits the outcome into inserted, `_id` conflicts (code 11000) and other refusals. */
   private async insertBatch(batch: Pending[]): Promise<{ inserted: number; newIds: unknown[]; conflicts: number[]; refused: Array<{ index: number; code?: number; reason: string }> }> {
     try {
-      const r = await this.collection.insertMany(batch.map((p) => p.doc), { ordered: false });
+      const r = await this.collection.insertMany(batch.map((p) => p.doc), { ordered: false, ...this.writeOptions() });
       return { inserted: r.insertedCount, newIds: batch.map((p) => p.doc._id), conflicts: [], refused: [] };
     } catch (e) {
       if (!(e instanceof MongoBulkWriteError) || !Array.isArray(e.writeErrors) || e.writeErrors.length === 0 || isTransientError(e)) throw e;
@@ -177,26 +200,30 @@ export class BulkWriter {
     }
   }
 
-  /**
-   * Upsert mode: documents whose _id exists already replace the stored ones. FerretDB runs a multi-statement
-   * update without its _id lookup (minutes for a few hundred), so there each replacement is its own command.
-   */
-  private async replaceExisting(pending: Pending[]): Promise<number> {
-    if (!this.opts.oneReplacePerCommand) {
-      const ops: AnyBulkWriteOperation[] = pending.map((p) => ({ replaceOne: { filter: { _id: p.doc._id }, replacement: p.doc, upsert: true } }));
-      const r = await this.collection.bulkWrite(ops, { ordered: false });
-      return r.matchedCount + r.upsertedCount;
-    }
-    let replaced = 0;
-    const queue = [...pending];
-    const worker = async () => {
-      for (let p = queue.shift(); p; p = queue.shift()) {
-        await this.collection.replaceOne({ _id: p.doc._id }, p.doc, { upsert: true });
-        replaced++;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
-    return replaced;
+  private writeOptions(): { writeConcern?: WriteConcern } {
+    return this.opts.writeConcern ? { writeConcern: this.opts.writeConcern } : {};
+  }
+
+  private async deleteIds(ids: unknown[]): Promise<number> {
+    const r = await this.collection.deleteMany({ _id: { $in: ids } } as Document, this.writeOptions());
+    return r.deletedCount;
+  }
+
+  /** Replaces documents whose insert met an existing `_id`: delete those `_id`s, insert again (see replace()). */
+  private async replaceNow(pending: Pending[]): Promise<number> {
+    await this.deleteIds(pending.map((p) => p.doc._id));
+    const again = await this.insertBatch(pending);
+    for (const { index, code, reason } of again.refused) this.refuse(pending[index], code, reason);
+    // A conflict now means another writer put the _id back in between: report it rather than loop.
+    for (const i of again.conflicts) this.refuse(pending[i], 11000, `duplicate key: _id ${idText(pending[i].doc)} was written again by someone else`);
+    this.counts.replaced += again.inserted;
+    return again.inserted;
+  }
+
+  /** Deletes documents by `_id` (--sync-deletes), with the same retries as writes; returns how many went. */
+  async deleteMany(ids: unknown[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    return withRetry(() => this.deleteIds(ids), { signal: this.opts.signal, attempts: this.opts.retryAttempts, onRetry: () => this.counts.retries++ });
   }
 
   private refuse(p: Pending, code: number | undefined, reason: string): void {

@@ -23,8 +23,13 @@ export interface CollectionReport {
   failed: number;
   duplicates: number;
   duplicateKeys: string[];
-  /** Documents deleted because their rows are gone (incremental sync with --sync-deletes). */
+  /** Documents deleted because their rows are gone (--sync-deletes). */
   deleted: number;
+  /** Reruns that compare (upsert, resume of an upsert, incremental copies of whole collections): documents already
+   * identical (not written), different (replaced) and absent (inserted). */
+  unchanged: number;
+  replaced: number;
+  inserted: number;
   warnings: number;
   /** What was in the collection before, and what the if-exists policy did with it. */
   existing: { documents: number; action: 'none' | 'dropped' | 'appended' | 'upserted' };
@@ -42,12 +47,20 @@ export interface MigrationReport {
   error?: { code: string; message: string; hint?: string };
   source: { path: string; sizeBytes?: number; fingerprint?: string; walFramesApplied?: number; inputFile?: string };
   target: { url: string; database: string };
-  options: { batchSize: number; concurrency: number; ifExists: string; onError: string; dryRun: boolean; outputFile?: string };
+  options: {
+    batchSize: number; concurrency: number; ifExists: string; onError: string; dryRun: boolean; outputFile?: string;
+    resume?: boolean; incremental?: boolean; syncDeletes?: boolean; validate?: false; writeConcern?: { w?: number | 'majority'; journal?: boolean };
+  };
   startedAt: string;
   finishedAt: string;
   durationMs: number;
   steps: Partial<Record<StepName, StepReport>>;
-  totals: { exported: number; imported: number; failed: number; duplicates: number; deleted: number; validated: number; mismatches: number; warnings: number };
+  totals: {
+    exported: number; imported: number; failed: number; duplicates: number; deleted: number; validated: number; mismatches: number; warnings: number;
+    unchanged: number; replaced: number; inserted: number;
+  };
+  /** False when the run skipped validation (--no-validate): nothing proves this copy. */
+  verified?: boolean;
   /** The id of this run's record in the target's _sqlite2mongo_migrations collection (for history and rollback). */
   runId?: string;
   collections: CollectionReport[];

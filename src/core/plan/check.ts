@@ -3,6 +3,8 @@ import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
 import { parseZoneOffset } from '../convert/dates';
 import { findRelation } from '../sqlite/schema';
+import { declaredRelationshipProblems, ruleProblems } from './checkRules';
+import { withDeclaredRelationships } from './suggest';
 import { RESERVED_COLLECTIONS } from './defaults';
 
 /** Why MongoDB (or this tool) would refuse a collection name, or undefined when it is usable. */
@@ -29,8 +31,10 @@ export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
 }
 
 /** Every problem of a plan, one sentence each (empty when the plan is usable); the mapping designer shows them inline. */
-export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
-  const problems: string[] = [];
+export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[] {
+  const problems: string[] = declaredRelationshipProblems(plan, fileSchema);
+  // Relationships the plan declares count as foreign keys from here on (embeds may follow them).
+  const schema = problems.length === 0 ? withDeclaredRelationships(fileSchema, plan.relationships) : fileSchema;
   if (plan.version !== PLAN_VERSION) problems.push(`version must be ${PLAN_VERSION} (found ${JSON.stringify(plan.version)})`);
   if (!Array.isArray(plan.collections)) problems.push('collections must be an array');
   if (!Array.isArray(plan.skipped)) problems.push('skipped must be an array (it may be empty)');
@@ -116,6 +120,7 @@ export function planProblems(plan: MappingPlan, schema: SchemaInfo): string[] {
       if (fieldNames.has(a.field)) problems.push(`${at}: array field ${a.field} clashes with another field`);
       fieldNames.add(a.field);
     }
+    problems.push(...ruleProblems(c, table, fieldNames, at));
   }
   return problems;
 }

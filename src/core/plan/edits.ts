@@ -3,6 +3,7 @@
  * `defaults` is the default plan of the same file: a table or column brought back takes its default mapping.
  */
 import { MigrationError } from '../errors';
+import { applyRuleEdit, type RuleEdit } from './ruleEdits';
 import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import { detectJunction, junctionArrayName } from './defaults';
 import { applyEmbed, listRelationships, type Relationship } from './relationships';
@@ -28,7 +29,8 @@ export type PlanEdit =
   | { kind: 'column'; table: string; column: string; include?: boolean; field?: string; type?: FieldType; nulls?: NullHandling | 'default' }
   | { kind: 'embedField'; collection: string; field: string; name: string }
   | { kind: 'embedPolicy'; collection: string; field: string; onTooLarge: 'fail' | 'reference' }
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  | RuleEdit;
 
 export interface DesignRelationship {
   /** Stable id: `child(col,…)->parent`. */
@@ -273,6 +275,12 @@ export function applyPlanEdit(plan: MappingPlan, schema: SchemaInfo, defaults: M
     }
     case 'column':
       return editColumn(plan, defaults, edit);
+    case 'declareRelationship':
+    case 'undeclareRelationship':
+    case 'rejectRelationship':
+    case 'filter':
+    case 'computed':
+      return applyRuleEdit(plan, edit);
     case 'embedField':
     case 'embedPolicy': {
       const next = clone(plan);

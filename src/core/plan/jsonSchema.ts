@@ -6,7 +6,7 @@
  */
 import type { ColumnInfo, SchemaInfo, TableInfo } from '../sqlite/types';
 import { findRelation } from '../sqlite/schema';
-import { sanitizeFieldName } from './fieldNames';
+import { compositeIdNames } from './fieldNames';
 import type { CollectionPlan, EmbedPlan, FieldPlan, FieldType, MappingPlan, PlanOptions } from './types';
 
 export interface JsonSchemaNode {
@@ -110,7 +110,8 @@ function idNode(c: CollectionPlan, table: TableInfo, options: PlanOptions): Json
   if (id.kind === 'rowid' || id.kind === 'sequence') return { bsonType: 'objectId' };
   const asStored = (column: string, field = column): FieldPlan => ({ column, field, type: 'auto', nulls: 'keep' });
   if (id.kind === 'column') return fieldNode(asStored(id.column), table.columns.find((x) => x.name === id.column), table, options);
-  const parts = objectNode(id.columns.map((col) => asStored(col, sanitizeFieldName(col))), table, { ...options, nulls: 'keep' });
+  const names = compositeIdNames(id);
+  const parts = objectNode(id.columns.map((col, i) => asStored(col, names[i])), table, { ...options, nulls: 'keep' });
   return { bsonType: 'object', ...parts };
 }
 
@@ -133,6 +134,7 @@ export function collectionJsonSchema(c: CollectionPlan, schema: SchemaInfo, opti
       if (child) Object.assign(properties, objectNode(e.fields, child, options, e.mergePrefix ?? '').properties);
     } else properties[e.field] = embedNode(e, schema, options);
   }
+  for (const f of c.computed ?? []) properties[f.field] = { description: `computed: ${f.expression}` };
   const required = ['_id', ...own.required, ...c.arrays.map((a) => a.field), ...(c.embeds ?? []).filter((e) => !e.merge).map((e) => e.field)];
   return { $jsonSchema: { bsonType: 'object', required: [...new Set(required)], properties } };
 }

@@ -105,6 +105,19 @@ export interface CollectionPlan {
    * for append-only tables. Without it, incremental sync re-copies the whole table (as upserts).
    */
   incremental?: { column: string };
+  /**
+   * Only rows for which this SQL expression is true are migrated, e.g. `deleted_at IS NULL` (evaluated by SQLite;
+   * the others are counted as skipped, with the filter as the reason).
+   */
+  filter?: string;
+  /** Fields computed from the row by an expression (docs/mapping-plan.md, "Computed fields"), after `fields`. */
+  computed?: ComputedFieldPlan[];
+}
+
+/** A field whose value an expression computes from the row's columns, e.g. `first_name || ' ' || last_name`. */
+export interface ComputedFieldPlan {
+  field: string;
+  expression: string;
 }
 
 /**
@@ -140,6 +153,8 @@ export interface MappingPlan {
   skipped: SkippedTable[];
   /** Relationships the user declared (accepted suggestions or their own), on top of the file's foreign keys. */
   relationships?: DeclaredRelationship[];
+  /** Suggested relationships the user rejected (ids `table(columns)->refTable`): not suggested again. */
+  rejectedRelationships?: string[];
 }
 
 export const DEFAULT_PLAN_OPTIONS: PlanOptions = { nulls: 'keep', timezone: 'UTC', detectTextDates: true };

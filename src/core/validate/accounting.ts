@@ -6,6 +6,7 @@
  * placed are counted by the document builder as it folds them, so a row dropped on the way shows up here.
  */
 import type { BuildCounts, RefusedRow } from '../convert/documents';
+import { filteredFrom } from '../plan/filter';
 import type { MappingPlan } from '../plan/types';
 import { iterateQuery, quoteIdent, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
@@ -82,25 +83,28 @@ export class RowLedger {
       const o = outcomes.find((x) => x.collection === c.collection);
       a.written += o?.written ?? 0;
       a.refused += (o?.refused ?? 0) + (built?.refused ?? 0);
+      if (c.filter && !incremental) this.skip(a, a.read - count(source, `SELECT count(*) FROM ${filteredFrom(t, c.filter, 'p')}`), `left out by the plan's filter ${JSON.stringify(c.filter)}`);
     }
     for (const c of plan.collections) {
       const built = this.builds.get(c.collection);
-      const parent = quoteIdent(c.table);
+      const parentTable = schema.tables.find((x) => x.name === c.table);
+      // Related rows count as placed only when their parent row is migrated (it passes the plan's filter).
+      const parent = parentTable ? filteredFrom(parentTable, c.filter, 'p') : `${quoteIdent(c.table)} AS p`;
       for (const j of c.arrays) {
         if (own.has(j.junctionTable)) continue;
         const a = of(j.junctionTable);
-        const orphans = count(source, `SELECT count(*) FROM ${quoteIdent(j.junctionTable)} AS j WHERE NOT EXISTS (SELECT 1 FROM ${parent} AS p WHERE p.${quoteIdent(j.ownerKeyColumn)} = j.${quoteIdent(j.ownerColumn)})`);
+        const orphans = count(source, `SELECT count(*) FROM ${quoteIdent(j.junctionTable)} AS j WHERE NOT EXISTS (SELECT 1 FROM ${parent} WHERE p.${quoteIdent(j.ownerKeyColumn)} = j.${quoteIdent(j.ownerColumn)})`);
         a.folded += built?.folded[j.junctionTable] ?? 0;
-        this.skip(a, orphans, `junction rows whose ${c.table} row is missing or whose ${j.ownerColumn} is NULL (not in any ${c.collection}.${j.field} array)`);
+        this.skip(a, orphans, `junction rows whose ${c.table} row is missing${c.filter ? ' or filtered out' : ''} or whose ${j.ownerColumn} is NULL (not in any ${c.collection}.${j.field} array)`);
       }
       for (const e of c.embeds ?? []) {
         if (own.has(e.table)) continue;
         const a = of(e.table);
         const on = e.childColumns.map((col, i) => `p.${quoteIdent(e.parentColumns[i])} = c.${quoteIdent(col)}`).join(' AND ');
-        const placed = count(source, `SELECT count(*) FROM ${quoteIdent(e.table)} AS c WHERE EXISTS (SELECT 1 FROM ${parent} AS p WHERE ${on})`);
+        const placed = count(source, `SELECT count(*) FROM ${quoteIdent(e.table)} AS c WHERE EXISTS (SELECT 1 FROM ${parent} WHERE ${on})`);
         // An array item is one child row; a looked-up document may serve many parents, so count child rows.
         a.folded += e.kind === 'array' ? (built?.embedded[e.table] ?? 0) : placed;
-        this.skip(a, a.read - placed, `rows no ${c.table} row refers to (not embedded in ${c.collection}.${e.field})`);
+        this.skip(a, a.read - placed, `rows no ${c.filter ? 'migrated ' : ''}${c.table} row refers to (not embedded in ${c.collection}.${e.field})`);
       }
     }
     for (const s of plan.skipped) {

@@ -14,6 +14,7 @@ import { InvalidText, type SchemaInfo, type SqlValue } from '../sqlite/types';
 import { showValue, type Mismatch } from './compare';
 import { carries, carriesAsStored, describeSql, type CarryRule } from './faithful';
 import { SourceRowReader, type SourceRow } from './sourceRows';
+import { carriesComputed, ComputedExpectations, describeComputed } from './computedCheck';
 import { idKeyOf, type CollectionValidation, type ValidateOptions } from './validator';
 
 const DESERIALIZE = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
@@ -23,6 +24,8 @@ export interface ProofResult extends CollectionValidation {
   rowsRead: number;
   /** Rows whose key holds a NULL: they cannot have an `_id` and are refused (never written). */
   nullKeyRows: number;
+  /** Rows a computed field cannot be evaluated for: refused (never written). */
+  uncomputableRows: number;
 }
 
 /** A SQLite value as BSON stores it under the storage-class rule: what an `_id` made of key columns is. */
@@ -70,7 +73,7 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
   const check = new DocumentCheck(plan, options);
   const name = plan.collection;
   const keep = opts.keepMismatches ?? 1000;
-  const result: ProofResult = { collection: name, expected: 0, actual: 0, matched: 0, differing: 0, missing: 0, extra: 0, mismatchCount: 0, mismatches: [], others: 0, rowsRead: 0, nullKeyRows: 0 };
+  const result: ProofResult = { collection: name, expected: 0, actual: 0, matched: 0, differing: 0, missing: 0, extra: 0, mismatchCount: 0, mismatches: [], others: 0, rowsRead: 0, nullKeyRows: 0, uncomputableRows: 0 };
   const record = (m: Mismatch) => {
     result.mismatchCount++;
     if (result.mismatches.length < keep) result.mismatches.push(m);
@@ -101,6 +104,7 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
         result.rowsRead++;
         const id = expectedId(plan, r.value);
         if (id === undefined) result.nullKeyRows++;
+        else if (check.uncomputable(r.value)) result.uncomputableRows++;
         else {
           result.expected++;
           const k = idKeyOf(BSON.serialize({ _id: id }));
@@ -154,6 +158,7 @@ function ruleOf(f: FieldPlan, options: PlanOptions): CarryRule {
 class DocumentCheck {
   private readonly rules: CarryRule[];
   private readonly embedRules: CarryRule[][];
+  private readonly computed: ComputedExpectations;
 
   constructor(
     private readonly plan: CollectionPlan,
@@ -161,6 +166,12 @@ class DocumentCheck {
   ) {
     this.rules = plan.fields.map((f) => ruleOf(f, options));
     this.embedRules = (plan.embeds ?? []).map((e) => e.fields.map((f) => ruleOf(f, options)));
+    this.computed = new ComputedExpectations(plan.computed);
+  }
+
+  /** True when a computed field cannot be evaluated for the row: the builder refuses such a row. */
+  uncomputable(row: SourceRow): boolean {
+    return this.computed.fields.length > 0 && this.computed.expected(row.values).some((c) => c.error !== undefined);
   }
 
   document(doc: Document, row: SourceRow, collection: string, id: string): Mismatch[] {
@@ -213,6 +224,11 @@ class DocumentCheck {
       if (referenced) this.list(items, children.map((c) => c.key), e.field, collection, id, out, (item, key) => carriesAsStored(item, (key as unknown as SqlValue[])[0]));
       else this.list(items, children, e.field, collection, id, out, (item, child, path) => this.subDocument(item, path, child.values, i, collection, id, out));
     });
+    for (const c of this.computed.expected(row.values)) {
+      expectedKeys.add(c.field);
+      const present = Object.hasOwn(doc, c.field);
+      if (!present || !carriesComputed(doc[c.field], c.value ?? null)) differ(c.field, `computed ${describeComputed(c.value ?? null)}`, doc[c.field], present);
+    }
     for (const k of Object.keys(doc)) if (!expectedKeys.has(k)) out.push({ collection, id, kind: 'extra-field', path: k, actual: showValue(doc[k]) });
     return out;
   }

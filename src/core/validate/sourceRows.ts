@@ -4,6 +4,8 @@
  * relationship is one ordered query joined to the parent (SQLite orders both sides the same way), merged in step.
  */
 import type { CollectionPlan } from '../plan/types';
+import { filteredFrom } from '../plan/filter';
+import { ComputedExpectations } from './computedCheck';
 import { iterateQuery, iterateWideQuery, keyOrderColumns, rowidAlias, quoteIdent, type SqliteSource } from '../sqlite';
 import { InvalidText, type SqlValue, type TableInfo } from '../sqlite/types';
 
@@ -36,6 +38,7 @@ function parentColumns(plan: CollectionPlan, table: TableInfo): string[] {
   plan.arrays.forEach((a) => cols.add(a.ownerKeyColumn));
   (plan.embeds ?? []).forEach((e) => e.parentColumns.forEach((c) => cols.add(c)));
   if (plan.id.kind === 'sequence') table.columns.forEach((c) => cols.add(c.name));
+  new ComputedExpectations(plan.computed).columns.forEach((c) => cols.add(c));
   return [...cols];
 }
 
@@ -60,7 +63,7 @@ export class SourceRowReader {
   }
 
   private related(select: string[], from: string, on: string, where: string | undefined, extraOrder: string[]): string {
-    return `SELECT ${[...this.order, ...select].join(', ')} FROM ${from} JOIN ${quoteIdent(this.table.name)} AS p ON ${on}${where ? ` WHERE ${where}` : ''} ORDER BY ${[...this.order, ...extraOrder].join(', ')}`;
+    return `SELECT ${[...this.order, ...select].join(', ')} FROM ${from} JOIN ${filteredFrom(this.table, this.plan.filter, 'p')} ON ${on}${where ? ` WHERE ${where}` : ''} ORDER BY ${[...this.order, ...extraOrder].join(', ')}`;
   }
 
   /** Yields every parent row (restricted by `where` on alias p) with its related rows. */
@@ -72,7 +75,7 @@ export class SourceRowReader {
     // Each term once: a table may have 2,000 columns (SQLite's limit, also for a result row).
     const terms = [...new Set([...this.order, ...(rowidTerm ? [rowidTerm] : []), ...cols.map((c) => `p.${quoteIdent(c)}`)])];
     const at = new Map(terms.map((t, i) => [t, i]));
-    const parentRows = iterateWideQuery(this.source, terms, this.order.length, `FROM ${quoteIdent(table.name)} AS p${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY ${this.order.join(', ')}`, params);
+    const parentRows = iterateWideQuery(this.source, terms, this.order.length, `FROM ${filteredFrom(table, plan.filter, 'p')}${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY ${this.order.join(', ')}`, params);
     const n = this.order.length;
     const streams = [
       ...plan.arrays.map((a) => {
