@@ -28,7 +28,7 @@ export class HistoryController implements vscode.Disposable {
   }
 
   /** The target of the last migration: its URL comes from SecretStorage. */
-  private async target(): Promise<{ url: string; database: string; label: string } | undefined> {
+  async target(): Promise<{ url: string; database: string; label: string } | undefined> {
     const rec = this.validation.record;
     if (!rec) return undefined;
     const url = await this.targets.url(rec.targetId);

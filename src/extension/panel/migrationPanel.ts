@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { defaultDatabaseName, formatCount, type MappingPlan, type MigrationReport } from '../../core';
+import { defaultDatabaseName, formatCount, maskUrl, type MappingPlan, type MigrationReport } from '../../core';
 import { FromPanel, isFromPanelMessage, ToPanel, type FromPanelMessage, type PanelRunEvent, type PlanSettings, type RunRequest, type ToPanelMessage } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
 import { defaultOutputFile } from '../common/files';
@@ -13,6 +13,7 @@ import type { PlanFiles } from '../storage/planFiles';
 import type { ReportStore } from '../storage/reports';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
+import type { SyncTarget } from '../sync/syncController';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -24,6 +25,8 @@ export interface PanelDeps {
   revealValidation: () => Promise<void>;
   planFiles: PlanFiles;
   openDesigner: (sourcePath: string) => Promise<void>;
+  /** "Keep in Sync" on the finished migration: keeps its target in step with the file. */
+  keepInSync: (target: SyncTarget) => Promise<void>;
 }
 
 const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}`;
@@ -37,6 +40,8 @@ export class MigrationPanel implements vscode.Disposable {
   private ready = false;
   private plan: { key: string; plan: MappingPlan } | undefined;
   private run: MigrationRun | undefined;
+  /** The target of the last migration that succeeded here (what "Keep in Sync" keeps current). */
+  private synced: SyncTarget | undefined;
   /** What the webview needs to show the current or last run again: runStarted, its events, runFinished. */
   private runReplay: ToPanelMessage[] = [];
   private readonly closed = new vscode.EventEmitter<void>();
@@ -127,6 +132,11 @@ export class MigrationPanel implements vscode.Disposable {
       case FromPanel.openDesigner:
         await this.deps.openDesigner(this.sourcePath);
         return;
+      case FromPanel.keepInSync:
+        // After a window reload the host no longer knows the run's target: the History view's target is the same one.
+        if (this.synced) await this.deps.keepInSync(this.synced);
+        else await vscode.commands.executeCommand('sqlite2mongo.sync.start');
+        return;
     }
   }
 
@@ -216,6 +226,7 @@ export class MigrationPanel implements vscode.Disposable {
       return this.afterRun(run);
     }
     const report = outcome.report;
+    if (report.status === 'succeeded' && !report.options.dryRun) this.synced = { sourcePath: this.sourcePath, url: request.url, database: request.database, label: `${maskUrl(request.url)} / ${request.database}` };
     let reportUri: vscode.Uri | undefined;
     try {
       reportUri = await this.deps.reports.save(report);

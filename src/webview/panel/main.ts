@@ -71,7 +71,7 @@ function buildLayout(): void {
       h('div', { id: 'run-steps' }),
       h('div', { id: 'run-summary' }),
       h('div', { id: 'run-logs' }),
-      h('div', { class: 'row', id: 'run-actions' }, button('openReport', 'json', 'Open report'), button('showValidation', 'list-tree', 'Show validation'), button('showLog', 'output', 'Show log')),
+      h('div', { class: 'row', id: 'run-actions' }, button('openReport', 'json', 'Open report'), button('showValidation', 'list-tree', 'Show validation'), button('showLog', 'output', 'Show log'), button('keepInSync', 'sync', 'Keep in Sync')),
     ),
     h('div', { class: 'layout' },
       h('div', { class: 'col' },
@@ -200,6 +200,7 @@ function wireForm(): void {
   byId('showValidation').addEventListener('click', () => post({ type: FromPanel.showValidation }));
   byId('showLog').addEventListener('click', () => post({ type: FromPanel.showLog }));
   byId('design').addEventListener('click', () => post({ type: FromPanel.openDesigner }));
+  byId('keepInSync').addEventListener('click', () => post({ type: FromPanel.keepInSync }));
 }
 
 function start(): void {
@@ -308,6 +309,7 @@ function renderRun(): void {
   byId('run-actions').hidden = run.phase !== 'finished';
   byId('openReport').hidden = !run.reportUri;
   byId('showValidation').hidden = !run.report?.collections.some((c) => c.validation);
+  byId('keepInSync').hidden = run.report?.status !== 'succeeded' || !!run.report.options.dryRun;
 }
 
 function render(): void {
