@@ -88,7 +88,7 @@ export class SyncSession {
   async syncOnce(recordUnchanged: boolean): Promise<SyncOutcome> {
     const outcome = emptyOutcome();
     const started = Date.now();
-    const run: { record?: MigrationRecord } = {};
+    const run: { record?: MigrationRecord; quiet?: boolean } = {};
     try {
       await this.pass(recordUnchanged, outcome, run);
     } catch (e) {
@@ -99,14 +99,17 @@ export class SyncSession {
     } finally {
       outcome.durationMs = Date.now() - started;
     }
-    // A watch loop's idle checks (nothing recorded, nothing wrong) stay quiet.
-    if (outcome.runId || outcome.error) this.opts.onEvent?.({ type: 'sync-end', outcome });
+    // A watch loop's idle checks (the state token unchanged) stay quiet.
+    if (!run.quiet || outcome.error) this.opts.onEvent?.({ type: 'sync-end', outcome });
     return outcome;
   }
 
-  private async pass(recordUnchanged: boolean, outcome: SyncOutcome, run: { record?: MigrationRecord }): Promise<void> {
+  private async pass(recordUnchanged: boolean, outcome: SyncOutcome, run: { record?: MigrationRecord; quiet?: boolean }): Promise<void> {
     const token = readStateToken(this.file);
-    if (this.known?.token === token) return;
+    if (this.known?.token === token) {
+      run.quiet = true;
+      return;
+    }
     const base = await this.base();
     if (base.sync?.token === token) {
       // Nothing committed since the last sync: no page is read.

@@ -108,6 +108,10 @@ export class SyncController implements vscode.Disposable {
     }
     const time = new Date(o.startedAt).toLocaleTimeString();
     this.log.info(`sync ${name}: ${o.status} ${o.changedTables.join(', ')} ${counts(o)} (${formatCount(o.totals.unchanged)} unchanged) in ${o.durationMs} ms, run ${o.runId ?? '—'}`);
+    if (o.status === 'unchanged') {
+      this.show('sync', `${name} in sync ${time}`, `Checked ${time}: ${o.changedTables.length > 0 ? `${o.changedTables.join(', ')} changed, but no collection reads them` : 'nothing changed'}.\n\nClick to stop.`);
+      return;
+    }
     const tip = [`Last sync ${time}: ${o.status}`, `Changed tables: ${o.changedTables.join(', ') || 'none'}`, ...o.collections.map((c) => `${c.collection}: ${c.inserted} inserted, ${c.replaced} replaced, ${c.deleted} deleted, ${c.unchanged} unchanged`), `Run ${o.runId ?? '—'}`, 'Click to stop.'];
     this.show('sync', `${name} synced ${time} ${counts(o)}`, tip.join('\n\n'));
     if (o.status === 'synced') this.hooks.onSynced(target, o);
