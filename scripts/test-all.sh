@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: typecheck, build (once), then every mocha tier (unit, integration, e2e). Each step runs even when an
+# `npm test`: typecheck, lint (ESLint), format check (Prettier), build (once), then every mocha tier (unit, integration, e2e). Each step runs even when an
 # earlier one failed; failures are remembered. Each tier prints its own "N passed, N failed" line (the
 # summary reporter); this script adds them up and closes with the one line CI reads:
 #
@@ -67,6 +67,8 @@ tier() {
 has_tests() { [[ -n $(find "$1" -name '*.test.ts' -print -quit 2>/dev/null) ]]; }
 
 step typecheck npm run --silent typecheck
+step lint npm run --silent lint
+step format npm run --silent format:check
 step build npm run --silent build
 # Built once: each tier's script starts with `node scripts/build.mjs --for-tests`, which this makes a no-op.
 export SQLITE2MONGO_SKIP_BUILD=1

@@ -27,6 +27,9 @@ export interface CliOptions {
   incremental: boolean;
   syncDeletes: boolean;
   writeConcern?: WriteConcernOption;
+  applySchema: boolean;
+  /** plan: also write each collection's generated $jsonSchema validator here. */
+  jsonSchemaFile?: string;
   /** sync: keep watching the file and sync after every change. */
   watch: boolean;
   /** sync --watch: longest time between two checks. */
@@ -48,7 +51,7 @@ Usage:
   sqlite2mongo export    --sqlite-url <url|path> --output-file <data.ndjson> [--plan plan.json]
   sqlite2mongo import    --input-file <data.ndjson> [--mongodb-url <url>] [--mongodb-db <name>] [options]
   sqlite2mongo validate  (--sqlite-url <url|path> | --input-file <file>) [--mongodb-url <url>] [--mongodb-db <name>]
-  sqlite2mongo plan      --sqlite-url <url|path> [--output-file plan.json]
+  sqlite2mongo plan      --sqlite-url <url|path> [--plan plan.json] [--output-file plan.json] [--json-schema v.json]
   sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name>
   sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--yes] [--force]
   sqlite2mongo sync      --sqlite-url <url|path> [--mongodb-url <url>] [--mongodb-db <name>] [--watch] [--interval 2s]
@@ -76,6 +79,9 @@ Behaviour:
   --sync-deletes            with --incremental or --if-exists upsert: delete documents whose rows are gone
   --write-concern <w>       write concern of the data writes: majority, a number of nodes, optionally
                             with journal (majority,j); default: the server's
+  --apply-schema            after a clean validation, set each collection's generated $jsonSchema as its
+                            validator (checked first: a server without validators stops the run unwritten)
+  --json-schema <file>      plan: write the generated $jsonSchema validator of each collection to <file>
   --yes                     rollback: do not ask for confirmation (required without a terminal)
   --force                   rollback: even when later runs touched the same collections
   --connect-timeout <ms>    give up connecting after this long (default 10000)
@@ -91,7 +97,7 @@ Output:
   --quiet                   only the summary
   -h, --help  -v, --version
 
-Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 19 schema changed (sync); 20–25 target problems; 30–31 plan/input file invalid;
+Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 19 schema changed (sync); 20–26 target problems; 30–31 plan/input file invalid;
 32 nothing to resume or history mismatch; 40 rows refused; 41 validation mismatches; 130 cancelled.
 See docs/migration.md.`;
 
@@ -157,6 +163,8 @@ export function parseCli(argv: string[]): CliOptions {
         incremental: { type: 'boolean' },
         'sync-deletes': { type: 'boolean' },
         'write-concern': { type: 'string' },
+        'apply-schema': { type: 'boolean' },
+        'json-schema': { type: 'string' },
         watch: { type: 'boolean' },
         interval: { type: 'string' },
         validate: { type: 'boolean' },
@@ -201,6 +209,8 @@ export function parseCli(argv: string[]): CliOptions {
     incremental: !!values.incremental,
     syncDeletes: !!values['sync-deletes'],
     writeConcern: parseWriteConcern(values['write-concern']),
+    applySchema: !!values['apply-schema'],
+    jsonSchemaFile: values['json-schema'],
     watch: !!values.watch,
     intervalMs: parseDuration('--interval', values.interval),
     syncValidate: !!values.validate,

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { defaultDatabaseName, formatCount, defaultPlanFor, ErrorCodes, type ExistingCollection, isMigrationError, listHistory, type MappingPlan, migrate, type MigrateOptions, MigrationError, openSqliteSource, readNdjsonHeader, resolveSqliteUrl, rollback, type StepName, TOOL_VERSION } from '../core';
+import { checkPlan, defaultDatabaseName, formatCount, defaultPlanFor, introspect, planJsonSchemas, suggestRelationships, ErrorCodes, type ExistingCollection, isMigrationError, listHistory, type MappingPlan, migrate, type MigrateOptions, MigrationError, openSqliteSource, readNdjsonHeader, resolveSqliteUrl, rollback, type StepName, TOOL_VERSION } from '../core';
 import { parseCli, USAGE, type CliOptions } from './args';
 import { ConsoleRenderer } from './output';
 import { syncCommand } from './sync';
@@ -38,13 +38,22 @@ async function printPlan(opts: CliOptions): Promise<number> {
   if (!opts.sqliteUrl) throw new MigrationError('USAGE', 'plan needs --sqlite-url.');
   const source = await openSqliteSource(resolveSqliteUrl(opts.sqliteUrl));
   try {
-    const { plan, notes } = defaultPlanFor(source, undefined, undefined, { includeViews: opts.includeViews });
+    const schema = introspect(source);
+    const { plan, notes } = opts.planFile ? { plan: checkPlan(await readPlanFile(opts.planFile), schema), notes: [] as string[] } : defaultPlanFor(source, schema, undefined, { includeViews: opts.includeViews });
     const text = JSON.stringify(plan, null, 2) + '\n';
     if (opts.outputFile) {
       await fs.writeFile(opts.outputFile, text);
       process.stderr.write(`Wrote ${opts.outputFile}\n`);
     } else process.stdout.write(text);
     for (const n of notes) process.stderr.write(`note: ${n}\n`);
+    for (const s of suggestRelationships(source, schema)) {
+      process.stderr.write(`suggestion: ${s.table}.${s.columns.join(', ')} → ${s.refTable}.${s.refColumns.join(', ')} (${s.reason}); declare it under "relationships" to embed along it\n`);
+    }
+    if (opts.jsonSchemaFile) {
+      const validators = Object.fromEntries(planJsonSchemas(plan, schema));
+      await fs.writeFile(opts.jsonSchemaFile, JSON.stringify(validators, null, 2) + '\n');
+      process.stderr.write(`Wrote the $jsonSchema validators to ${opts.jsonSchemaFile}\n`);
+    }
     return 0;
   } finally {
     source.close();
@@ -154,6 +163,7 @@ async function run(argv: string[]): Promise<number> {
     incremental: opts.incremental,
     syncDeletes: opts.syncDeletes,
     writeConcern: opts.writeConcern,
+    applySchema: opts.applySchema,
     connectTimeoutMs: opts.connectTimeoutMs,
     // Only ask when a person can answer: without a terminal, 'ask' fails and writes nothing.
     askExisting: process.stdin.isTTY && mode !== 'json' ? askOnTerminal : undefined,

@@ -4,6 +4,30 @@ export type OutputMode = 'tty' | 'plain' | 'json' | 'quiet';
 
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
 
+/** What happened to a value a warning counts (the default: it was kept as it is, unconverted). */
+const WARNING_OUTCOME: Record<string, string> = {
+  'date-precision': 'digits past the millisecond dropped',
+  'date-offset': 'stored as the UTC instant; the offset is not kept',
+  'invalid-utf8': 'kept as its exact bytes (binary subtype 0x80)',
+  'document-too-large': 'MongoDB refuses documents over 16 MiB',
+  'embed-too-large': 'child keys stored instead',
+  'lossy-type': 'converted with a loss',
+};
+
+/** The table of row accounting: each source table's rows, and where they went. */
+function accountingLines(report: MigrationReport): string[] {
+  const accounts = report.accounting ?? [];
+  if (accounts.length === 0) return [];
+  const anyUnaccounted = accounts.some((a) => a.unaccounted !== 0);
+  const cols = ['Table', 'Read', 'Written', 'Folded', 'Refused', 'Skipped', ...(anyUnaccounted ? ['Unaccounted'] : [])];
+  const rows = accounts.map((a) => [a.table === '' ? '""' : a.table, ...[a.read, a.written, a.folded, a.refused, a.skipped, ...(anyUnaccounted ? [a.unaccounted] : [])].map(fmt)]);
+  const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const pad = (r: string[]) => '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  const out = ['  Rows     read = written + folded into arrays or embedded + refused + skipped', pad(cols), ...rows.map(pad)];
+  for (const a of accounts) for (const reason of a.reasons) out.push(`  skipped  ${a.table}: ${reason}`);
+  return out;
+}
+
 function bar(fraction: number, width = 20): string {
   const full = Math.round(Math.max(0, Math.min(1, fraction)) * width);
   return '█'.repeat(full) + '░'.repeat(width - full);
@@ -112,6 +136,7 @@ export class ConsoleRenderer {
     const pad = (r: string[]) => '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
     l(pad(cols));
     rows.forEach((r) => l(pad(r)));
+    accountingLines(report).forEach((line) => l(line));
     const steps = Object.entries(report.steps).map(([name, s]) => `${name} ${s?.skipped ? 'skipped' : secs(s?.durationMs ?? 0)}`).join(' · ');
     if (steps) l(`  Time     ${steps} · total ${secs(report.durationMs)}`);
     if (report.runId) l(`  Run      ${report.runId} (sqlite2mongo history / rollback ${report.runId})`);
@@ -120,7 +145,8 @@ export class ConsoleRenderer {
     l(`  Totals   exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ok ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · errors ${fmt(t.failed)}${t.deleted ? ` · deleted ${fmt(t.deleted)}` : ''}`);
     for (const [kind, n] of Object.entries(report.warnings.byKind)) {
       const sample = report.warnings.samples.find((w) => w.kind === kind);
-      l(`  warning  ${fmt(n)} × ${kind}${sample ? ` (e.g. ${sample.table}.${sample.column} = ${JSON.stringify(sample.value)} at key ${sample.key}, kept as is)` : ''}`);
+      const where = sample ? `${sample.table}${sample.column ? `.${sample.column}` : ''}${sample.column ? ` = ${JSON.stringify(sample.value)}` : ` (${sample.value})`} at key ${sample.key}` : '';
+      l(`  warning  ${fmt(n)} × ${kind}${sample ? ` (e.g. ${where}: ${WARNING_OUTCOME[kind] ?? 'kept as is'})` : ''}`);
     }
     for (const err of report.errors.slice(0, 10)) l(`  refused  ${err.collection} key ${err.key}: ${err.reason}`);
     if (report.errors.length > 10) l(`  … ${fmt(report.totals.failed - 10)} more refused rows in the report file`);

@@ -11,7 +11,7 @@ import { isMigrationError } from './errors';
 import { applyPlanEdit, designJunctions, designRelationships, type DesignJunction, type DesignRelationship, type PlanEdit } from './plan/edits';
 import type { MappingPlan, PlanOptions } from './plan/types';
 import { planWarnings, type PlanWarning } from './plan/warnings';
-import { relationshipKey } from './plan/ruleEdits';
+import { relationshipKey, withoutComputed } from './plan/ruleEdits';
 import { suggestRelationships, withDeclaredRelationships, type SuggestedRelationship } from './plan/suggest';
 import { introspect, openSqliteSource, type SqliteSource } from './sqlite';
 import type { SchemaInfo } from './sqlite/types';
@@ -22,6 +22,8 @@ export interface DesignRequest {
   plan?: MappingPlan;
   edit?: PlanEdit;
   planOptions?: Partial<PlanOptions>;
+  /** false in an untrusted workspace: samples are rendered without the plan's computed fields. */
+  evaluateExpressions?: boolean;
 }
 
 export interface DesignState {
@@ -95,7 +97,7 @@ export class DesignSession {
       plan,
       relationships: designRelationships(plan, schema),
       junctions: designJunctions(plan, schema),
-      samples: safeSamples(source, schema, plan),
+      samples: safeSamples(source, schema, req.evaluateExpressions === false ? withoutComputed(plan) : plan),
       warnings: planWarnings(source, schema, plan),
       suggestions: this.suggested.filter((s) => !known.has(relationshipKey(s))),
       ...(editError ? { editError } : {}),

@@ -25,6 +25,8 @@ export const ErrorCodes = {
   TARGET_DB_NAME_INVALID: 23,
   TARGET_NOT_EMPTY: 24,
   TARGET_REFUSED: 25,
+  /** --apply-schema against a server without collection validators (FerretDB v1). */
+  TARGET_NO_VALIDATORS: 26,
   // 30–39: the plan or intermediate file is wrong
   PLAN_INVALID: 30,
   INPUT_FILE_INVALID: 31,

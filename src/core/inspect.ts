@@ -1,4 +1,5 @@
 import { BSON, type Document } from 'mongodb';
+import { withoutComputed } from './plan/ruleEdits';
 import { DocumentBuilder } from './convert/documents';
 import { connectMongo } from './mongo/connect';
 import { checkPlan } from './plan/check';
@@ -37,7 +38,7 @@ export function sampleDocuments(source: SqliteSource, schema: SchemaInfo, plan: 
  * Everything a UI needs to show a source before migrating: tables, counts, the plan and sample documents.
  * `planOptions` builds the default plan with other plan-wide settings (null handling, date detection, time zone).
  */
-export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions> } = {}): Promise<SourceInspection> {
+export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions>; evaluateExpressions?: boolean } = {}): Promise<SourceInspection> {
   const source = await openSqliteSource(file);
   try {
     const schema = introspect(source);
@@ -50,7 +51,7 @@ export async function inspectSource(file: string, opts: { plan?: MappingPlan; pl
       schema,
       plan: built.plan,
       notes: built.notes,
-      samples: sampleDocuments(source, schema, built.plan),
+      samples: sampleDocuments(source, schema, opts.evaluateExpressions === false ? withoutComputed(built.plan) : built.plan),
     };
   } finally {
     source.close();

@@ -48,7 +48,7 @@ async function design(requestId: number, input: DesignInput): Promise<void> {
 async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
   switch (job.op) {
     case 'inspect':
-      return inspectSource(job.input.file, { planOptions: job.input.planOptions, plan: job.input.plan });
+      return inspectSource(job.input.file, { planOptions: job.input.planOptions, plan: job.input.plan, evaluateExpressions: job.input.evaluateExpressions });
     case 'designSession':
       return new Promise<never>(() => undefined); // lives until the host terminates it
     case 'testConnection':

@@ -84,7 +84,7 @@ describe('designer: the mapping designer (packaged, in code-server)', function (
     const file = path.join(s.workspace, '.sqlite2mongo', 'shop.plan.json');
     assert.ok(existsSync(file), file);
     const text = readFileSync(file, 'utf8');
-    assert.match(text, /^\{\n  "version": 1,\n  "source": \{\n    "file": "shop.db"\n  \},/, 'pretty JSON');
+    assert.match(text, /^\{\n {2}"version": 1,\n {2}"source": \{\n {4}"file": "shop.db"\n {2}\},/, 'pretty JSON');
     const plan = JSON.parse(text) as MappingPlan;
     const orders = plan.collections.find((c) => c.collection === 'orders');
     assert.deepEqual(orders?.embeds?.map((e) => [e.field, e.kind, e.table, e.parentColumns, e.childColumns]), [['order_lines', 'array', 'order_lines', ['id'], ['order_id']]]);

@@ -10,7 +10,7 @@
  *     it('…', async () => { await runExplorerMenuEntry(s.page, 'shop.db', 'Design MongoDB Mapping…'); … });
  *   });
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Browser, Page } from 'playwright-core';
@@ -39,8 +39,21 @@ export interface SessionOptions {
 
 const CONSOLE_LINES = 2000;
 
+// Evidence of an earlier run's failures would be mistaken for this run's: clear it when the tier starts.
+if (existsSync(RESULTS_DIR)) {
+  for (const f of readdirSync(RESULTS_DIR))
+    if (f.startsWith('FAILED-')) rmSync(path.join(RESULTS_DIR, f), { recursive: true, force: true });
+}
+
 export class WorkbenchSession {
-  private parts: { server?: CodeServer; browser?: Browser; page?: Page; ferret?: TestServer; mongo?: MongoClient; workspace?: string } = {};
+  private parts: {
+    server?: CodeServer;
+    browser?: Browser;
+    page?: Page;
+    ferret?: TestServer;
+    mongo?: MongoClient;
+    workspace?: string;
+  } = {};
   private readonly console: string[] = [];
 
   get page(): Page {
@@ -92,7 +105,10 @@ export class WorkbenchSession {
   async saveFailure(title: string): Promise<string> {
     const dir = path.join(RESULTS_DIR, `FAILED-${title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 120)}`);
     rmSync(dir, { recursive: true, force: true });
-    if (this.parts.page) await screenshot(this.parts.page, path.join(dir, 'screenshot.png')).catch((e: unknown) => this.log(`[harness] no screenshot: ${String(e)}`));
+    if (this.parts.page)
+      await screenshot(this.parts.page, path.join(dir, 'screenshot.png')).catch((e: unknown) =>
+        this.log(`[harness] no screenshot: ${String(e)}`),
+      );
     this.parts.server?.saveLogs(dir);
     writeFileSync(path.join(dir, 'browser-console.log'), this.console.join('\n') + '\n');
     return dir;

@@ -4,6 +4,7 @@
  * started by test/integration/setup.ts, or a real mongod when MONGODB_URL is set) and fresh database names.
  */
 import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
 import type { FerretDbServer } from '../../scripts/lib/ferretdb';
 
 export { ferretDbBinary, freePort, REPO_ROOT, startFerretDb, type FerretDbServer, type StartOptions } from '../../scripts/lib/ferretdb';
@@ -45,3 +46,17 @@ export function uniqueDbName(prefix = 'test'): string {
   return `s2m_${clean}_${time}_${rand}`;
 }
 
+/**
+ * A MongoClient on the run's test server for the calling scope (a file's top level or a `describe`): connected
+ * before its tests, closed after them. `onConnect` receives it, e.g. `useTestMongoClient((c) => (client = c))`.
+ */
+export function useTestMongoClient(onConnect: (client: MongoClient) => void): void {
+  let client: MongoClient | undefined;
+  before(async function () {
+    client = await MongoClient.connect(getTestMongoUrl());
+    onConnect(client);
+  });
+  after(async function () {
+    await client?.close();
+  });
+}

@@ -37,7 +37,9 @@ export const CHROMIUM_ARGS = [
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}. Install it with: npm run setup:e2e (apt-get install chromium)`);
+    throw new Error(
+      `Chromium not found at ${executablePath}. Install it with: npm run setup:e2e (apt-get install chromium)`,
+    );
   }
   return chromium.launch({
     executablePath,
@@ -75,7 +77,9 @@ export async function openWorkbench(page: Page, url: string, timeoutMs = 90_000)
   }
   // Let startup work (extension host start, indexing) settle: wait until no progress bar is active.
   await page
-    .waitForFunction(() => !document.querySelector('.monaco-progress-container.active.infinite'), null, { timeout: Math.min(left(), 15_000) })
+    .waitForFunction(() => !document.querySelector('.monaco-progress-container.active.infinite'), null, {
+      timeout: Math.min(left(), 15_000),
+    })
     .catch(() => undefined);
 }
 
@@ -105,20 +109,28 @@ export async function runCommand(page: Page, title: string, timeoutMs = 20_000):
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`, 'i') }) })
     .first();
   const deadline = Date.now() + timeoutMs;
-  let offered: string[] = [];
+  let offered: string[];
   // The palette lists the commands known when it opens; an extension that registers later only shows up after
   // reopening it, so retry until the deadline.
   for (let attempt = 0; ; attempt++) {
     for (const key of attempt % 2 === 0 ? ['F1', 'Control+Shift+P'] : ['Control+Shift+P', 'F1']) {
       if (await input.isVisible().catch(() => false)) break;
       await page.keyboard.press(key);
-      if (await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false)) break;
+      if (
+        await input.waitFor({ state: 'visible', timeout: 3000 }).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
     }
     await input.fill(`>${title}`);
-    const found = await match.waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(500, deadline - Date.now())) }).then(
-      () => true,
-      () => false,
-    );
+    const found = await match
+      .waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(500, deadline - Date.now())) })
+      .then(
+        () => true,
+        () => false,
+      );
     if (found) {
       await match.click();
       await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
@@ -130,7 +142,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 20_000):
     if (Date.now() >= deadline) break;
     await page.waitForTimeout(500);
   }
-  throw new Error(`Command "${title}" not found in the Command Palette within ${timeoutMs} ms. Offered: ${JSON.stringify(offered.slice(0, 15))}`);
+  throw new Error(
+    `Command "${title}" not found in the Command Palette within ${timeoutMs} ms. Offered: ${JSON.stringify(offered.slice(0, 15))}`,
+  );
 }
 
 /**
@@ -151,7 +165,9 @@ export async function runExplorerMenuEntry(page: Page, file: string, entryText: 
   if (!(await entry.isVisible())) {
     const offered = (await menu.locator('.action-item').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
     await page.keyboard.press('Escape');
-    throw new Error(`"${entryText}" is not in the Explorer context menu of ${file}. Offered: ${JSON.stringify(offered)}`);
+    throw new Error(
+      `"${entryText}" is not in the Explorer context menu of ${file}. Offered: ${JSON.stringify(offered)}`,
+    );
   }
   await entry.hover();
   await menu.locator('.action-item.focused', { hasText: entryText }).waitFor({ state: 'visible', timeout: 5000 });
@@ -208,7 +224,11 @@ export async function docScreenshot(page: Page, name: string): Promise<string> {
 
 /** Visible text of the notifications currently shown (toasts and the notification center). */
 export async function notifications(page: Page): Promise<string[]> {
-  return page.locator('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message').allInnerTexts();
+  return page
+    .locator(
+      '.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message',
+    )
+    .allInnerTexts();
 }
 
 function escapeRegExp(s: string): string {

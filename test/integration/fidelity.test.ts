@@ -8,19 +8,14 @@ import path from 'node:path';
 import { Binary, MongoClient } from 'mongodb';
 import { migrate, type MigrateOptions } from '../../src/core';
 import { INVALID_TEXT_SUBTYPE } from '../../src/core/plan/types';
-import { getTestMongoUrl, uniqueDbName } from '../helpers/mongoServer';
+import { getTestMongoUrl, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
 const RAW = { promoteValues: false, promoteLongs: false } as const;
 
 let client: MongoClient;
-before(async () => {
-  client = await MongoClient.connect(getTestMongoUrl());
-});
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 async function migrated(sql: string, extra: Partial<MigrateOptions> = {}) {
   const file = makeDb(path.join(tempDir(), 'case.db'), sql);

@@ -9,20 +9,15 @@ import path from 'node:path';
 import { Binary, Double, Int32, Long, MongoClient, type Db, type Document } from 'mongodb';
 import { migrate, type MigrateOptions, type MigrationEvent } from '../../src/core';
 import { sharedFixturesDir } from '../helpers/fixtures';
-import { getTestMongoUrl, isRealMongo, uniqueDbName } from '../helpers/mongoServer';
+import { getTestMongoUrl, isRealMongo, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
 const FIXTURES = sharedFixturesDir();
 const RAW = { promoteValues: false, promoteLongs: false } as const;
 
 let client: MongoClient;
-before(async () => {
-  client = await MongoClient.connect(getTestMongoUrl());
-});
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 function appDb(resources: number): string {
   const file = path.join(tempDir(), `app${resources}.db`);

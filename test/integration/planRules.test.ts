@@ -116,3 +116,37 @@ print(json.dumps(con.execute("SELECT id, first_name || ' ' || upper(last_name), 
     assert.match(refusedExpr.error?.message ?? '', /computed field "x": unknown function constructor\(\)/);
   });
 });
+
+describe('generated $jsonSchema: checked on our side, applied on request', () => {
+  const NARROW = `
+    CREATE TABLE people (id INTEGER PRIMARY KEY, code VARCHAR(3) NOT NULL, kind TEXT CHECK (kind IN ('a', 'b')));
+    INSERT INTO people VALUES (1, 'abc', 'a'), (2, 'x', NULL);
+    PRAGMA ignore_check_constraints = ON;
+    INSERT INTO people VALUES (3, 'toolong', 'z');`;
+
+  it('validation reports the documents that break the generated schema, without failing the run', async () => {
+    const file = makeDb(path.join(tempDir(), 'narrow.db'), NARROW);
+    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database: uniqueDbName('schema'), ifExists: 'fail' });
+    assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
+    assert.equal(report.collections.find((c) => c.collection === 'people')?.schemaViolations, 1);
+    assert.ok(report.notes.some((n) => /1 document\(s\) of people do not fit the generated \$jsonSchema .*_id 3: code 7 characters, more than 3; kind "z" is not one of "a", "b", null/.test(n)), report.notes.join('\n'));
+  });
+
+  it('--apply-schema sets the validator where the server has validators, and otherwise stops before writing', async () => {
+    const file = makeDb(path.join(tempDir(), 'narrow.db'), NARROW.replace("'toolong', 'z'", "'ok', 'b'"));
+    const database = uniqueDbName('apply');
+    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, ifExists: 'fail', applySchema: true });
+    const infos = await client.db(database).listCollections().toArray();
+    if (report.status === 'failed') {
+      // FerretDB v1: no validators. Nothing was written, not even the probe.
+      assert.equal(report.exitCode, 26);
+      assert.match(report.error?.message ?? '', /--apply-schema needs collection validators, and this server refuses them .*Nothing was written/);
+      assert.deepEqual(infos.map((c) => c.name).filter((n) => !n.startsWith('_sqlite2mongo_migrations')), []);
+      assert.equal(await client.db(database).collection('people').countDocuments(), 0);
+    } else {
+      const people = infos.find((c) => c.name === 'people') as { options?: { validator?: { $jsonSchema?: { required?: string[] } } } };
+      assert.deepEqual(people.options?.validator?.$jsonSchema?.required, ['_id', 'code', 'kind']);
+      await assert.rejects(client.db(database).collection('people').insertOne({ _id: 9 as never, code: 'much too long', kind: 'a' }));
+    }
+  });
+});

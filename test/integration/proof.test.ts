@@ -11,17 +11,12 @@ import { DocumentBuilder } from '../../src/core/convert/documents';
 import { defaultPlanFor } from '../../src/core/plan/defaultPlan';
 import { openSqliteSource } from '../../src/core/sqlite';
 import type { MappingPlan } from '../../src/core/plan/types';
-import { getTestMongoUrl, uniqueDbName } from '../helpers/mongoServer';
+import { getTestMongoUrl, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { cleanupTempDirs, makeDb, pyCounts, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
 let client: MongoClient;
-before(async () => {
-  client = await MongoClient.connect(getTestMongoUrl());
-});
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 function run(sqlitePath: string, database: string, extra: Partial<MigrateOptions> = {}) {
   return migrate({ sqlitePath, mongoUrl: getTestMongoUrl(), database, ifExists: 'fail', ...extra });

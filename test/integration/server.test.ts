@@ -89,8 +89,9 @@ describe('test MongoDB server', function () {
     assert.equal(type(raw.i32), 'Int32');
     assert.equal(type(raw.oid), 'ObjectId');
     assert.equal(String(raw.text), 'héllo ✓ 𝄞');
-    assert.equal(type((raw.nested as any).a.b.n), 'Long');
-    assert.equal(String((raw.nested as any).a.b.c), 'deep');
+    const nested = raw.nested as { a: { b: { n: unknown; c: unknown } } };
+    assert.equal(type(nested.a.b.n), 'Long');
+    assert.equal(String(nested.a.b.c), 'deep');
     assert.ok(Array.isArray(raw.arr));
     assert.deepEqual((raw.arr as unknown[]).map(type), ['Long', 'Double', undefined, undefined, undefined]);
 

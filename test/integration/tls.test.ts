@@ -34,7 +34,14 @@ describe('TLS connections (FerretDB with --listen-tls)', function () {
     assert.equal(report.status, 'succeeded', report.error?.message);
     const client = await MongoClient.connect(url);
     try {
-      const ids = (await client.db(database).collection('resources').find({}, { projection: { _id: 1 } }).sort({ _id: 1 }).toArray()).map((d) => d._id);
+      const ids = (
+        await client
+          .db(database)
+          .collection('resources')
+          .find({}, { projection: { _id: 1 } })
+          .sort({ _id: 1 })
+          .toArray()
+      ).map((d) => d._id);
       assert.deepEqual(ids, [1, 2, 3]);
     } finally {
       await client.close();
@@ -53,7 +60,10 @@ describe('TLS connections (FerretDB with --listen-tls)', function () {
       );
       assert.ok(isMigrationError(error), `expected a MigrationError, got ${String(error)}`);
       assert.equal(error.code, 'TARGET_UNREACHABLE');
-      assert.match(error.message, /^The TLS certificate of mongodb:\/\/127\.0\.0\.1:\d+\/\?tls=true.* is not trusted \([A-Z_]+\)\.$/);
+      assert.match(
+        error.message,
+        /^The TLS certificate of mongodb:\/\/127\.0\.0\.1:\d+\/\?tls=true.* is not trusted \([A-Z_]+\)\.$/,
+      );
       assert.match(error.hint ?? '', /tlsCAFile=/);
     });
   }

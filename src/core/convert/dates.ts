@@ -83,12 +83,20 @@ export function parseDateTextGeneral(text: string, defaultOffsetMinutes = 0): nu
  * kept). Undefined when the Date carries the text completely.
  */
 export function dateTextLoss(text: string): 'date-precision' | 'date-offset' | undefined {
-  const m = DATE_RE.exec(text.trim());
-  if (!m) return undefined;
-  const [, , , , , , , frac = '', zone] = m;
-  if (/[1-9]/.test(frac.slice(3))) return 'date-precision';
-  if (zone && parseZoneOffset(zone) !== 0) return 'date-offset';
-  return undefined;
+  // No regular expression on the hot path: this runs for every date value.
+  const dot = text.indexOf('.', 17);
+  if (dot !== -1) {
+    for (let i = dot + 4; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (c !== 48) return 'date-precision';
+    }
+  }
+  if (text.length <= 16) return undefined;
+  const sign = Math.max(text.lastIndexOf('+'), text.lastIndexOf('-'));
+  if (sign <= 10) return undefined;
+  const offset = parseZoneOffset(text.slice(sign).trim());
+  return offset !== null && offset !== 0 ? 'date-offset' : undefined;
 }
 
 /** A text date whose Date keeps all of it (see dateTextLoss): what date detection proposes for undeclared columns. */

@@ -9,6 +9,7 @@ import { closeSource, openSource, type SourceStage } from './source';
 import { connectTarget, explainTargetError, interruptedRun, type Connection } from './target';
 import { transferStep } from './transfer';
 import { validateStep } from './validateStep';
+import { applySchemas, checkValidatorSupport } from './schemaStep';
 import { decideWriteModes, type WritePlan } from './writeMode';
 
 export type { ExistingCollection, IfExists, MigrateOptions, WriteConcernOption } from './options';
@@ -40,10 +41,12 @@ async function runStages(ctx: RunContext, stages: Stages): Promise<void> {
   }
   const src = (stages.src = await openSource(ctx));
   const conn = stages.conn;
+  if (conn && opts.applySchema) await checkValidatorSupport(conn.db);
   if (conn && ctx.runs('import')) stages.write = await decideWriteModes(ctx, src, conn.db, resumed);
   if (ctx.runs('export') || ctx.runs('import')) await transferStep(ctx, src, conn && stages.write ? { db: conn.db, write: stages.write } : undefined);
   if (ctx.runs('indexes')) await indexStep(ctx, src.plan, conn?.db);
   await validateStep(ctx, src, conn?.db, stages.write);
+  if (conn && opts.applySchema && ctx.report.verified) await applySchemas(ctx, src, conn.db);
 }
 
 /**

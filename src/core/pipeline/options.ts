@@ -43,6 +43,8 @@ export interface MigrateOptions {
   incremental?: boolean;
   /** With `incremental` or `ifExists: 'upsert'`: delete target documents whose rows are gone from the source. */
   syncDeletes?: boolean;
+  /** After a clean validation, set each collection's generated $jsonSchema as its validator (probed before writing). */
+  applySchema?: boolean;
   writeConcern?: WriteConcernOption;
   /** Called for `ifExists: 'ask'` when target collections already hold documents. */
   askExisting?: (existing: ExistingCollection[]) => Promise<'drop' | 'append' | 'upsert' | 'cancel'>;

@@ -35,6 +35,8 @@ export interface CollectionReport {
   existing: { documents: number; action: 'none' | 'dropped' | 'appended' | 'upserted' };
   indexes: IndexOutcome[];
   validation?: { matched: number; differing: number; missing: number; extra: number; mismatches: number; others: number };
+  /** Documents that do not fit the collection's generated $jsonSchema (checked on our side; absent when all fit). */
+  schemaViolations?: number;
 }
 
 export type RunStatus = 'succeeded' | 'failed' | 'cancelled' | 'dry-run';

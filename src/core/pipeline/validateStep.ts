@@ -1,6 +1,7 @@
 import type { Db, Document } from 'mongodb';
 import type { Mismatch } from '../validate/compare';
-import { proveCollection } from '../validate/proof';
+import { proveCollection, type ProofResult } from '../validate/proof';
+import { collectionJsonSchema } from '../plan/jsonSchema';
 import { readNdjson } from '../ndjson/reader';
 import type { CollectionPlan } from '../plan/types';
 import { validateCollection, type ExpectedDocument } from '../validate/validator';
@@ -60,13 +61,19 @@ export async function validateStep(ctx: RunContext, src: SourceStage, db: Db | u
       // From SQLite, the proof decides: each stored value against the raw row, apart from the converter.
       const v =
         src.kind === 'sqlite'
-          ? await proveCollection(src.source, src.schema, c, src.plan.options, db.collection(c.collection), { ...common, ...rows })
+          ? await proveCollection(src.source, src.schema, c, src.plan.options, db.collection(c.collection), { ...common, ...rows, jsonSchema: collectionJsonSchema(c, src.schema, src.plan.options).$jsonSchema })
           : await validateCollection(expectedFromFile(src.file, c.collection), db.collection(c.collection), { ...common, collectionName: c.collection });
       report.validation = { matched: v.matched, differing: v.differing, missing: v.missing, extra: v.extra, mismatches: v.mismatchCount, others: v.others };
       ctx.report.totals.validated += v.matched;
       ctx.report.totals.mismatches += v.mismatchCount;
       ctx.report.mismatches.push(...v.mismatches.slice(0, Math.max(0, 1000 - ctx.report.mismatches.length)));
       base += v.expected;
+      const schema = 'schemaViolations' in v ? (v as ProofResult) : undefined;
+      if (schema && schema.schemaViolations > 0) {
+        // Informational: SQLite's declared types are advice, so data may not fit a schema derived from them.
+        report.schemaViolations = schema.schemaViolations;
+        ctx.report.notes.push(`${schema.schemaViolations} document(s) of ${c.collection} do not fit the generated $jsonSchema (sqlite2mongo plan --json-schema shows it), e.g. ${schema.schemaSamples[0]}`);
+      }
     }
     ctx.report.verified = ctx.report.totals.mismatches === 0;
     return base;

@@ -12,6 +12,7 @@ export function collectionNameProblem(name: unknown): string | undefined {
   if (typeof name !== 'string' || name === '') return 'a collection name must be non-empty text';
   if (name.includes('$') || name.includes('\u0000')) return 'a collection name must not contain "$" or NUL';
   if (name.startsWith('system.')) return '"system." names are reserved by the server';
+  if (name.startsWith('.')) return 'a collection name must not start with "."';
   if (RESERVED_COLLECTIONS.includes(name)) return `${name} is where sqlite2mongo keeps its own records`;
   if (Buffer.byteLength(name, 'utf8') > 200) return 'a collection name must be at most 200 bytes';
   return undefined;

@@ -59,3 +59,15 @@ export function applyRuleEdit(plan: MappingPlan, edit: RuleEdit): MappingPlan {
     }
   }
 }
+
+/**
+ * The plan without its computed fields: what an untrusted workspace previews (VS Code's workspace trust: plans with
+ * expressions are shown, their expressions are not run).
+ */
+export function withoutComputed(plan: MappingPlan): MappingPlan {
+  if (!plan.collections.some((c) => c.computed?.length)) return plan;
+  return { ...plan, collections: plan.collections.map(({ computed: _computed, ...c }) => c) };
+}
+
+/** How many computed fields a plan has (0 for plans any workspace may run). */
+export const computedFieldCount = (plan: MappingPlan) => plan.collections.reduce((n, c) => n + (c.computed?.length ?? 0), 0);

@@ -15,6 +15,8 @@ import { showValue, type Mismatch } from './compare';
 import { carries, carriesAsStored, describeSql, type CarryRule } from './faithful';
 import { SourceRowReader, type SourceRow } from './sourceRows';
 import { carriesComputed, ComputedExpectations, describeComputed } from './computedCheck';
+import { checkJsonSchema } from './schemaCheck';
+import type { JsonSchemaNode } from '../plan/jsonSchema';
 import { idKeyOf, type CollectionValidation, type ValidateOptions } from './validator';
 
 const DESERIALIZE = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
@@ -26,6 +28,9 @@ export interface ProofResult extends CollectionValidation {
   nullKeyRows: number;
   /** Rows a computed field cannot be evaluated for: refused (never written). */
   uncomputableRows: number;
+  /** Documents that break the collection's generated $jsonSchema (when one was given), and a few examples. */
+  schemaViolations: number;
+  schemaSamples: string[];
 }
 
 /** A SQLite value as BSON stores it under the storage-class rule: what an `_id` made of key columns is. */
@@ -62,6 +67,8 @@ function expectedId(plan: CollectionPlan, row: SourceRow): unknown {
 export interface ProveOptions extends Omit<ValidateOptions, 'collectionName'> {
   where?: string;
   params?: SqlValue[];
+  /** Also check every document against this $jsonSchema (plan/jsonSchema.ts), on our side. */
+  jsonSchema?: JsonSchemaNode;
 }
 
 /** Proves one planned collection against its source table; same result shape as validateCollection. */
@@ -73,14 +80,19 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
   const check = new DocumentCheck(plan, options);
   const name = plan.collection;
   const keep = opts.keepMismatches ?? 1000;
-  const result: ProofResult = { collection: name, expected: 0, actual: 0, matched: 0, differing: 0, missing: 0, extra: 0, mismatchCount: 0, mismatches: [], others: 0, rowsRead: 0, nullKeyRows: 0, uncomputableRows: 0 };
+  const result: ProofResult = { collection: name, expected: 0, actual: 0, matched: 0, differing: 0, missing: 0, extra: 0, mismatchCount: 0, mismatches: [], others: 0, rowsRead: 0, nullKeyRows: 0, uncomputableRows: 0, schemaViolations: 0, schemaSamples: [] };
   const record = (m: Mismatch) => {
     result.mismatchCount++;
     if (result.mismatches.length < keep) result.mismatches.push(m);
     opts.onMismatch?.(m);
   };
   const judge = (row: SourceRow, id: unknown, raw: Buffer) => {
-    const diffs = check.document(BSON.deserialize(raw, DESERIALIZE), row, name, showValue(id));
+    const doc = BSON.deserialize(raw, DESERIALIZE);
+    if (opts.jsonSchema) {
+      const broken = checkJsonSchema(doc, opts.jsonSchema);
+      if (broken.length > 0 && ++result.schemaViolations <= 5) result.schemaSamples.push(`_id ${showValue(id)}: ${broken.map((v) => `${v.path || '(document)'} ${v.detail}`).join('; ')}`);
+    }
+    const diffs = check.document(doc, row, name, showValue(id));
     if (diffs.length === 0) result.matched++;
     else {
       result.differing++;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { expressionsAllowed } from '../common/trust';
 import type { MappingPlan, PlanEdit } from '../../core';
 import { FromDesigner, isFromDesignerMessage, ToDesigner, type ErrorInfo, type FromDesignerMessage, type ToDesignerMessage } from '../../webview/designer/protocol';
 import { errorInfo } from '../common/errors';
@@ -130,7 +131,7 @@ export class DesignerPanel implements vscode.Disposable {
 
   private async design(requestId: number, edit?: PlanEdit): Promise<void> {
     try {
-      const design = await this.session.design({ plan: this.plan, edit });
+      const design = await this.session.design({ plan: this.plan, edit, evaluateExpressions: expressionsAllowed() });
       if ((!this.plan && !edit) || edit?.kind === 'reset') this.defaultPlan = design.plan;
       this.plan = design.plan;
       if (design.editError) this.deps.log.warn(`Designer: ${design.editError}`);

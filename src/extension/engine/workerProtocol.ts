@@ -19,7 +19,7 @@ export type WorkerMigrateOptions = Omit<MigrateOptions, 'signal' | 'onEvent' | '
 export interface JobTypes {
   migrate: { input: WorkerMigrateOptions; output: MigrationReport };
   /** With `plan` (a saved plan file): that plan, checked, and its samples; otherwise the default plan. */
-  inspect: { input: { file: string; planOptions?: Partial<PlanOptions>; plan?: MappingPlan }; output: SourceInspection };
+  inspect: { input: { file: string; planOptions?: Partial<PlanOptions>; plan?: MappingPlan; evaluateExpressions?: boolean }; output: SourceInspection };
   /** The mapping designer's long-lived worker for one file (answers `design` requests; never finishes by itself). */
   designSession: { input: { file: string }; output: never };
   testConnection: { input: { url: string; database: string; timeoutMs?: number }; output: ConnectionCheck };

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { expressionsAllowed, untrustedPlanProblem } from '../common/trust';
 import { defaultDatabaseName, formatCount, maskUrl, type MappingPlan, type MigrationReport } from '../../core';
 import { FromPanel, isFromPanelMessage, ToPanel, type FromPanelMessage, type PanelRunEvent, type PlanSettings, type RunRequest, type ToPanelMessage } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
@@ -148,7 +149,7 @@ export class MigrationPanel implements vscode.Disposable {
     const saved = await this.deps.planFiles.read(this.sourcePath);
     if (saved) {
       // Checked against the file by the engine (a broken plan fails here, before anything is written).
-      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, plan: saved.plan });
+      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, plan: saved.plan, evaluateExpressions: expressionsAllowed() });
       this.deps.log.info(`Using plan ${saved.label}`);
       return inspection.plan;
     }
@@ -162,7 +163,7 @@ export class MigrationPanel implements vscode.Disposable {
   private async inspect(requestId: number, settings: PlanSettings): Promise<void> {
     try {
       const saved = await this.deps.planFiles.read(this.sourcePath);
-      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings, plan: saved?.plan });
+      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings, plan: saved?.plan, evaluateExpressions: expressionsAllowed() });
       if (!saved) this.plan = { key: planKey(settings), plan: inspection.plan };
       this.post({ type: ToPanel.inspection, requestId, ok: true, inspection, planFile: saved?.label });
     } catch (e) {
@@ -196,6 +197,11 @@ export class MigrationPanel implements vscode.Disposable {
       plan = await this.loadPlan(request.plan);
     } catch (e) {
       void this.deps.log.showError(`Cannot read ${this.sourcePath}: ${errorInfo(e).message}`);
+      return;
+    }
+    const untrusted = untrustedPlanProblem(plan);
+    if (untrusted) {
+      void this.deps.log.showError(untrusted);
       return;
     }
     const targetId = await this.deps.targets.remember(request.url, request.database);

@@ -19,6 +19,7 @@ export function runSuite(options: { reporter?: string; grep?: string } = {}): Pr
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: options.reporter ?? 'spec', grep: options.grep });
   // The test modules are bundled in: install mocha's globals (describe/it) first, then load them.
   mocha.suite.emit('pre-require', globalThis, 'in-host', mocha);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after mocha's globals exist, not hoisted
   require('./extension.test');
   return new Promise((resolve) => {
     const failures: SuiteResult['failures'] = [];
