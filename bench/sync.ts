@@ -21,7 +21,8 @@ import { startFerretDb } from '../scripts/lib/ferretdb';
 const ROOT = path.resolve(__dirname, '..');
 process.env.FERRETDB_BIN ??= path.join(ROOT, '.cache', 'bin', 'ferretdb');
 const WORK = path.join(ROOT, 'bench', 'work');
-const FIXTURE_SCRIPT = process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
+const FIXTURE_SCRIPT =
+  process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
 
 /** The application: `tps` transactions a second, each renaming a resource and adding or removing a link. */
 const WRITER = `import sqlite3, sys, time, random
@@ -71,7 +72,11 @@ function prepareDatabase(resources: number): string {
   const file = path.join(WORK, `sync-${resources}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   copyFileSync(cached, file);
-  spawnSync('python3', ['-c', 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")', file], { stdio: 'inherit' });
+  spawnSync(
+    'python3',
+    ['-c', 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA journal_mode=WAL")', file],
+    { stdio: 'inherit' },
+  );
   return file;
 }
 
@@ -82,20 +87,38 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Runs the writer while `sync --watch` follows it; returns each commit's lag in ms. */
-async function measureLag(file: string, url: string, database: string, tps: number, seconds: number): Promise<{ lags: number[]; syncs: SyncOutcome[] }> {
+async function measureLag(
+  file: string,
+  url: string,
+  database: string,
+  tps: number,
+  seconds: number,
+): Promise<{ lags: number[]; syncs: SyncOutcome[] }> {
   const syncs: SyncOutcome[] = [];
   const stop = new AbortController();
-  const watching = watchDatabase({ sqlitePath: file, mongoUrl: url, database, signal: stop.signal, intervalMs: 1000, onEvent: (e) => e.type === 'sync-end' && syncs.push(e.outcome) });
-  const writer = spawn('python3', ['-c', WRITER, file, String(tps), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const watching = watchDatabase({
+    sqlitePath: file,
+    mongoUrl: url,
+    database,
+    signal: stop.signal,
+    intervalMs: 1000,
+    onEvent: (e) => e.type === 'sync-end' && syncs.push(e.outcome),
+  });
+  const writer = spawn('python3', ['-c', WRITER, file, String(tps), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const commits: number[] = [];
   for await (const line of createInterface({ input: writer.stdout })) commits.push(Number(line) * 1000);
   log(`writer done: ${commits.length} commits; waiting for the watcher to catch up`);
   // Caught up: a sync that started after the last commit has ended.
-  while (!syncs.some((s) => Date.parse(s.startedAt) > commits[commits.length - 1] && s.status !== 'failed')) await new Promise((r) => setTimeout(r, 200));
+  while (!syncs.some((s) => Date.parse(s.startedAt) > commits[commits.length - 1] && s.status !== 'failed'))
+    await new Promise((r) => setTimeout(r, 200));
   stop.abort();
   const failure = await watching;
   if (failure) throw new Error(`sync failed: ${failure.error?.message}`);
-  const done = syncs.filter((s) => !s.error).map((s) => ({ start: Date.parse(s.startedAt), end: Date.parse(s.startedAt) + s.durationMs }));
+  const done = syncs
+    .filter((s) => !s.error)
+    .map((s) => ({ start: Date.parse(s.startedAt), end: Date.parse(s.startedAt) + s.durationMs }));
   const lags = commits.map((c) => {
     const first = done.filter((s) => s.start > c).sort((a, b) => a.start - b.start)[0];
     return first.end - c;
@@ -114,14 +137,22 @@ async function main(): Promise<void> {
   try {
     const database = 'bench_sync';
     log(`migrating ${resources} resources…`);
-    const [report, migrateMs] = await timed(() => migrate({ sqlitePath: file, mongoUrl: server.url, database, ifExists: 'drop', skipValidation: true }));
+    const [report, migrateMs] = await timed(() =>
+      migrate({ sqlitePath: file, mongoUrl: server.url, database, ifExists: 'drop', skipValidation: true }),
+    );
     if (report.status !== 'succeeded') throw new Error(`migration failed: ${report.error?.message}`);
     const once = () => syncDatabase({ sqlitePath: file, mongoUrl: server.url, database });
     const [first, firstMs] = await timed(once);
     const [idle, idleMs] = await timed(once);
-    spawnSync('python3', ['-c', 'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")', file]);
+    spawnSync('python3', [
+      '-c',
+      'import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute("PRAGMA wal_checkpoint(TRUNCATE)")',
+      file,
+    ]);
     const [checkpointed, checkpointedMs] = await timed(once);
-    log(`no-change syncs: token ${idleMs} ms, after a checkpoint ${checkpointedMs} ms (${checkpointed.pagesHashed} pages hashed)`);
+    log(
+      `no-change syncs: token ${idleMs} ms, after a checkpoint ${checkpointedMs} ms (${checkpointed.pagesHashed} pages hashed)`,
+    );
     log(`lag: ${tps} tx/s for ${seconds} s…`);
     const { lags, syncs } = await measureLag(file, server.url, database, tps, seconds);
     load.push(os.loadavg()[0]);
@@ -131,12 +162,35 @@ async function main(): Promise<void> {
       loadAverage: { before: load[0], after: load[1] },
       migrateMs,
       firstSync: { ms: firstMs, status: first.status, compared: first.collections.length },
-      noChange: { tokenOnlyMs: idleMs, tokenOnlyPagesHashed: idle.pagesHashed, afterCheckpointMs: checkpointedMs, afterCheckpointPagesHashed: checkpointed.pagesHashed, afterCheckpointCompared: checkpointed.collections.length },
-      lag: { tps, seconds, commits: lags.length, medianMs: percentile(lags, 0.5), p90Ms: percentile(lags, 0.9), maxMs: lags[lags.length - 1], syncs: syncs.filter((s) => s.status === 'synced').length, medianSyncMs: percentile(syncs.filter((s) => s.status === 'synced').map((s) => s.durationMs).sort((a, b) => a - b), 0.5) },
+      noChange: {
+        tokenOnlyMs: idleMs,
+        tokenOnlyPagesHashed: idle.pagesHashed,
+        afterCheckpointMs: checkpointedMs,
+        afterCheckpointPagesHashed: checkpointed.pagesHashed,
+        afterCheckpointCompared: checkpointed.collections.length,
+      },
+      lag: {
+        tps,
+        seconds,
+        commits: lags.length,
+        medianMs: percentile(lags, 0.5),
+        p90Ms: percentile(lags, 0.9),
+        maxMs: lags[lags.length - 1],
+        syncs: syncs.filter((s) => s.status === 'synced').length,
+        medianSyncMs: percentile(
+          syncs
+            .filter((s) => s.status === 'synced')
+            .map((s) => s.durationMs)
+            .sort((a, b) => a - b),
+          0.5,
+        ),
+      },
       targets: { lagMedianMs: 5000, noChangeMs: 1000 },
     };
     writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
-    log(`lag median ${result.lag.medianMs} ms, p90 ${result.lag.p90Ms} ms over ${result.lag.commits} commits; ${result.lag.syncs} syncs, median ${result.lag.medianSyncMs} ms each`);
+    log(
+      `lag median ${result.lag.medianMs} ms, p90 ${result.lag.p90Ms} ms over ${result.lag.commits} commits; ${result.lag.syncs} syncs, median ${result.lag.medianSyncMs} ms each`,
+    );
     log(`wrote ${path.relative(ROOT, out)}`);
   } finally {
     await server.stop();

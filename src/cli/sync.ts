@@ -13,11 +13,16 @@ export function describeOutcome(o: SyncOutcome): string {
   const secs = `${(o.durationMs / 1000).toFixed(1)}s`;
   if (o.error) return `${time} sync ${o.status}: ${o.error.message}${o.error.hint ? `\n  hint: ${o.error.hint}` : ''}`;
   if (o.status === 'unchanged') {
-    const why = o.changedTables.length > 0 ? `pages of ${o.changedTables.join(', ')} changed, but no collection reads them` : 'nothing changed';
+    const why =
+      o.changedTables.length > 0
+        ? `pages of ${o.changedTables.join(', ')} changed, but no collection reads them`
+        : 'nothing changed';
     return `${time} in sync: ${why} (${secs})${o.runId ? `  run ${o.runId}` : ''}`;
   }
   const t = o.totals;
-  const per = o.collections.map((c) => `${c.collection} ${fmt(c.inserted)}+ ${fmt(c.replaced)}~ ${fmt(c.deleted)}-`).join(', ');
+  const per = o.collections
+    .map((c) => `${c.collection} ${fmt(c.inserted)}+ ${fmt(c.replaced)}~ ${fmt(c.deleted)}-`)
+    .join(', ');
   const checked = t.mismatches === 0 && o.collections.some((c) => c.mismatches !== undefined) ? ', validated' : '';
   return `${time} synced ${o.changedTables.join(', ') || 'interrupted work'} → ${fmt(t.inserted)} inserted, ${fmt(t.replaced)} replaced, ${fmt(t.deleted)} deleted, ${fmt(t.unchanged)} unchanged${checked} (${per}) in ${secs}  run ${o.runId}`;
 }
@@ -28,18 +33,30 @@ function printer(opts: CliOptions): (e: SyncEvent) => void {
       process.stdout.write(JSON.stringify(e) + '\n');
       return;
     }
-    if (e.type === 'log' && (e.level !== 'info' || !opts.quiet)) process.stderr.write(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}\n`);
-    if (e.type === 'sync-end' && (!opts.quiet || e.outcome.error)) (e.outcome.error ? process.stderr : process.stdout).write(describeOutcome(e.outcome) + '\n');
+    if (e.type === 'log' && (e.level !== 'info' || !opts.quiet))
+      process.stderr.write(`${e.level === 'info' ? '' : `${e.level}: `}${e.message}\n`);
+    if (e.type === 'sync-end' && (!opts.quiet || e.outcome.error))
+      (e.outcome.error ? process.stderr : process.stdout).write(describeOutcome(e.outcome) + '\n');
     for (const note of e.type === 'sync-end' ? e.outcome.notes : []) process.stderr.write(`note: ${note}\n`);
   };
 }
 
 export async function syncCommand(opts: CliOptions): Promise<number> {
-  if (!opts.sqliteUrl) throw new MigrationError('USAGE', 'sync needs --sqlite-url (the live database that was migrated).');
+  if (!opts.sqliteUrl)
+    throw new MigrationError('USAGE', 'sync needs --sqlite-url (the live database that was migrated).');
   const sqlitePath = resolveSqliteUrl(opts.sqliteUrl);
   const database = opts.mongodbDb ?? defaultDatabaseName(sqlitePath);
   const onEvent = printer(opts);
-  const common = { sqlitePath, mongoUrl: opts.mongodbUrl, database, connectTimeoutMs: opts.connectTimeoutMs, batchSize: opts.batchSize, concurrency: opts.concurrency, validate: opts.syncValidate, onEvent };
+  const common = {
+    sqlitePath,
+    mongoUrl: opts.mongodbUrl,
+    database,
+    connectTimeoutMs: opts.connectTimeoutMs,
+    batchSize: opts.batchSize,
+    concurrency: opts.concurrency,
+    validate: opts.syncValidate,
+    onEvent,
+  };
   if (!opts.watch) {
     const outcome = await syncDatabase(common);
     if (opts.reportFile) await fs.writeFile(opts.reportFile, JSON.stringify(outcome, null, 2) + '\n');

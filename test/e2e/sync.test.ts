@@ -32,7 +32,12 @@ async function historyView(page: Page) {
 describe('VS Code extension: Keep in Sync', function () {
   this.timeout(300_000);
   const database = uniqueDbName('sync');
-  const s = useWorkbench('sync-', { ferret: true, vsix: true, files: { 'app.db': sharedFixture('app.db') }, settings: { 'sqlite2mongo.sync.interval': 1 } });
+  const s = useWorkbench('sync-', {
+    ferret: true,
+    vsix: true,
+    files: { 'app.db': sharedFixture('app.db') },
+    settings: { 'sqlite2mongo.sync.interval': 1 },
+  });
 
   it('migrates app.db from the panel, then "Keep in Sync" shows the sync in the status bar', async function () {
     await migrationActivity(s.page).waitFor({ state: 'visible', timeout: 60_000 });
@@ -49,32 +54,44 @@ describe('VS Code extension: Keep in Sync', function () {
     await keep.waitFor({ state: 'visible' });
     await keep.click();
     // The first check finds the file as it was migrated.
-    await syncStatus(s.page).filter({ hasText: /app\.db in sync/ }).waitFor({ state: 'visible', timeout: 60_000 });
+    await syncStatus(s.page)
+      .filter({ hasText: /app\.db in sync/ })
+      .waitFor({ state: 'visible', timeout: 60_000 });
   });
 
   it('a change to the database shows up in the status bar, the History view and MongoDB', async function () {
     const file = path.join(s.workspace, 'app.db');
-    execFileSync('python3', ['-c', `import sqlite3, sys
+    execFileSync('python3', [
+      '-c',
+      `import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 con.execute("UPDATE resources SET name = 'changed by the app' WHERE id = 2")
 con.commit()
-con.close()`, file]);
+con.close()`,
+      file,
+    ]);
     const status = syncStatus(s.page).filter({ hasText: /app\.db synced .*\+0 ~1 −0/ });
     await status.waitFor({ state: 'visible', timeout: 60_000 });
     const doc = await s.mongo.db(database).collection<{ _id: number; name: string }>('resources').findOne({ _id: 2 });
     assert.equal(doc?.name, 'changed by the app');
 
     const history = await historyView(s.page);
-    const syncRow = history.locator('.monaco-list-row', { has: s.page.locator('.label-description', { hasText: /completed · sync · 1 documents/ }) });
+    const syncRow = history.locator('.monaco-list-row', {
+      has: s.page.locator('.label-description', { hasText: /completed · sync · 1 documents/ }),
+    });
     await syncRow.first().waitFor({ state: 'visible', timeout: 30_000 });
     await docScreenshot(s.page, 'keep-in-sync.png');
   });
 
   it('the status bar item stops it', async function () {
     await syncStatus(s.page).first().click();
-    const pick = s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Stop Keeping in Sync' });
+    const pick = s.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', {
+      hasText: 'Stop Keeping in Sync',
+    });
     await pick.waitFor({ state: 'visible', timeout: 15_000 });
     await pick.click();
-    await syncStatus(s.page).filter({ hasText: /sync stopped/ }).waitFor({ state: 'visible', timeout: 30_000 });
+    await syncStatus(s.page)
+      .filter({ hasText: /sync stopped/ })
+      .waitFor({ state: 'visible', timeout: 30_000 });
   });
 });

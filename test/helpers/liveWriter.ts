@@ -47,7 +47,9 @@ os._exit(0)`;
 
 /** Starts the writer: `transactions` commits, reproducible from `seed`. */
 export function startWriter(file: string, transactions: number, seed = 15): ChildProcess {
-  return spawn('python3', ['-c', WRITER, file, String(transactions), String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn('python3', ['-c', WRITER, file, String(transactions), String(seed)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Resolves with the exit code once the process has ended. */

@@ -8,7 +8,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MongoClient, type Document } from 'mongodb';
-import { HISTORY_COLLECTION, migrate, rollback, syncDatabase, type MappingPlan, type MigrationRecord, type SyncOutcome } from '../../src/core';
+import {
+  HISTORY_COLLECTION,
+  migrate,
+  rollback,
+  syncDatabase,
+  type MappingPlan,
+  type MigrationRecord,
+  type SyncOutcome,
+} from '../../src/core';
 import { readStateToken } from '../../src/core/sync/snapshot';
 import { appWrite, livePlan, makeLiveDb } from '../helpers/liveDb';
 import { exited, startWriter } from '../helpers/liveWriter';
@@ -56,11 +64,17 @@ print(json.dumps(out))`,
 }
 
 /** The same view of the target's resources collection. */
-async function targetResources(database: string): Promise<Record<string, { name: string; tags: number[]; notes: string[] }>> {
+async function targetResources(
+  database: string,
+): Promise<Record<string, { name: string; tags: number[]; notes: string[] }>> {
   const out: Record<string, { name: string; tags: number[]; notes: string[] }> = {};
   const tagsField = (d: Document) => Object.keys(d).find((k) => Array.isArray(d[k]) && k !== 'notes') as string;
   for await (const d of client.db(database).collection('resources').find()) {
-    out[String(d._id)] = { name: d.name, tags: [...(d[tagsField(d)] as number[])].sort((a, b) => a - b), notes: (d.notes as Array<{ text: string }>).map((x) => x.text).sort() };
+    out[String(d._id)] = {
+      name: d.name,
+      tags: [...(d[tagsField(d)] as number[])].sort((a, b) => a - b),
+      notes: (d.notes as Array<{ text: string }>).map((x) => x.text).sort(),
+    };
   }
   return out;
 }
@@ -104,16 +118,39 @@ describe('sync: one pass', () => {
     const changed = await sync(file, database);
     assert.equal(changed.status, 'synced', JSON.stringify(changed.error));
     assert.deepEqual(changed.changedTables.sort(), ['audit', 'notes', 'resource_tags', 'resources']);
-    assert.deepEqual(changed.tablesRead.sort(), ['audit', 'notes', 'resource_tags', 'resources'], 'tags did not change: not read');
+    assert.deepEqual(
+      changed.tablesRead.sort(),
+      ['audit', 'notes', 'resource_tags', 'resources'],
+      'tags did not change: not read',
+    );
     const byName = Object.fromEntries(changed.collections.map((c) => [c.collection, c]));
     assert.deepEqual(Object.keys(byName).sort(), ['audit', 'resources']);
-    assert.deepEqual({ ...byName.resources, unchanged: undefined }, { collection: 'resources', table: 'resources', unchanged: undefined, replaced: 3, inserted: 1, deleted: 1, failed: 0 });
+    assert.deepEqual(
+      { ...byName.resources, unchanged: undefined },
+      {
+        collection: 'resources',
+        table: 'resources',
+        unchanged: undefined,
+        replaced: 3,
+        inserted: 1,
+        deleted: 1,
+        failed: 0,
+      },
+    );
     assert.equal(byName.resources.unchanged, 300 - 1 - 3);
     assert.deepEqual([byName.audit.inserted, byName.audit.replaced, byName.audit.deleted], [1, 0, 0]);
     await validateAll(file, database, plan);
 
-    const runs = await client.db(database).collection<MigrationRecord>(HISTORY_COLLECTION).find().sort({ startedAt: 1 }).toArray();
-    assert.deepEqual(runs.map((r) => `${r.kind} ${r.status}`), ['full completed', 'sync completed', 'sync completed', 'sync completed']);
+    const runs = await client
+      .db(database)
+      .collection<MigrationRecord>(HISTORY_COLLECTION)
+      .find()
+      .sort({ startedAt: 1 })
+      .toArray();
+    assert.deepEqual(
+      runs.map((r) => `${r.kind} ${r.status}`),
+      ['full completed', 'sync completed', 'sync completed', 'sync completed'],
+    );
     assert.equal(runs[3]._id, changed.runId);
     assert.deepEqual([runs[3].totals?.inserted, runs[3].totals?.replaced, runs[3].totals?.deleted], [2, 3, 1]);
   });
@@ -127,7 +164,15 @@ describe('sync: one pass', () => {
     assert.equal(outcome.error?.code, 'SOURCE_SCHEMA_CHANGED');
     assert.match(outcome.error?.message ?? '', /resources was altered/);
     assert.match(outcome.error?.hint ?? '', /migrate/);
-    assert.equal((await client.db(database).collection('resources').findOne({ _id: 1 as never }))?.name, 'resource 1');
+    assert.equal(
+      (
+        await client
+          .db(database)
+          .collection('resources')
+          .findOne({ _id: 1 as never })
+      )?.name,
+      'resource 1',
+    );
   });
 
   it('is rolled back with the migration it continues, not on its own', async () => {
@@ -135,19 +180,50 @@ describe('sync: one pass', () => {
     appWrite(file, "UPDATE resources SET name = 'changed' WHERE id = 3");
     const synced = await sync(file, database);
     assert.equal(synced.status, 'synced', JSON.stringify(synced.error));
-    await assert.rejects(rollback({ mongoUrl: getTestMongoUrl(), database, runId: synced.runId as string }), /is a sync/);
-    const migration = await client.db(database).collection<MigrationRecord>(HISTORY_COLLECTION).findOne({ kind: 'full' });
+    await assert.rejects(
+      rollback({ mongoUrl: getTestMongoUrl(), database, runId: synced.runId as string }),
+      /is a sync/,
+    );
+    const migration = await client
+      .db(database)
+      .collection<MigrationRecord>(HISTORY_COLLECTION)
+      .findOne({ kind: 'full' });
     const outcome = await rollback({ mongoUrl: getTestMongoUrl(), database, runId: migration!._id });
     assert.ok(outcome.dropped.includes('resources'));
-    const statuses = await client.db(database).collection<MigrationRecord>(HISTORY_COLLECTION).find().map((r) => `${r.kind} ${r.status}`).toArray();
+    const statuses = await client
+      .db(database)
+      .collection<MigrationRecord>(HISTORY_COLLECTION)
+      .find()
+      .map((r) => `${r.kind} ${r.status}`)
+      .toArray();
     assert.deepEqual(statuses.sort(), ['full rolled-back', 'sync rolled-back']);
     assert.equal((await sync(file, database)).error?.code, 'HISTORY_MISMATCH', 'nothing left to keep in sync');
   });
 });
 
 /** `sqlite2mongo sync --watch` as a child process; its JSON events are collected line by line. */
-function startWatch(file: string, database: string): { child: ChildProcess; events: Document[]; next: (type: string) => Promise<Document> } {
-  const child = spawn(process.execPath, [CLI, 'sync', '--sqlite-url', file, '--mongodb-url', getTestMongoUrl(), '--mongodb-db', database, '--watch', '--interval', '500ms', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startWatch(
+  file: string,
+  database: string,
+): { child: ChildProcess; events: Document[]; next: (type: string) => Promise<Document> } {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'sync',
+      '--sqlite-url',
+      file,
+      '--mongodb-url',
+      getTestMongoUrl(),
+      '--mongodb-db',
+      database,
+      '--watch',
+      '--interval',
+      '500ms',
+      '--json',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const events: Document[] = [];
   const waiting: Array<{ type: string; resolve: (e: Document) => void }> = [];
   let buffer = '';
@@ -186,7 +262,8 @@ describe('sync --watch: an application keeps writing', () => {
     assert.equal(await exited(writer), 0, 'the writer finished');
     const finalToken = readStateToken(file);
     // Caught up: a completed sync recorded the state the file ends in.
-    while (!(await history.findOne({ kind: 'sync', status: 'completed', 'sync.token': finalToken }))) await new Promise((r) => setTimeout(r, 200));
+    while (!(await history.findOne({ kind: 'sync', status: 'completed', 'sync.token': finalToken })))
+      await new Promise((r) => setTimeout(r, 200));
     second.child.kill('SIGTERM');
     assert.equal(await exited(second.child), 0, 'SIGTERM stops the watcher cleanly');
     assert.equal(second.events.at(-1)?.type, 'watch-end');

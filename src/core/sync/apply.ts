@@ -42,7 +42,12 @@ export async function applyCollection(ctx: ApplyContext, plan: CollectionPlan): 
     signal: sync.signal,
     retryAttempts: sync.retryAttempts,
   });
-  const reconciler = new Reconciler(collection, writer, { deletes: true, table: plan.table, signal: sync.signal, onWarning: (m) => ctx.log('warn', `${name}: ${m}`) });
+  const reconciler = new Reconciler(collection, writer, {
+    deletes: true,
+    table: plan.table,
+    signal: sync.signal,
+    onWarning: (m) => ctx.log('warn', `${name}: ${m}`),
+  });
   try {
     let n = 0;
     for (const { doc } of documents(ctx, plan)) {
@@ -78,7 +83,11 @@ export async function applyCollection(ctx: ApplyContext, plan: CollectionPlan): 
 
 /** The collection compared as a whole with a fresh build of its documents (allowing nothing else in it). */
 async function validate(ctx: ApplyContext, plan: CollectionPlan): Promise<number> {
-  const v = await validateCollection(documents(ctx, plan), ctx.db.collection(plan.collection), { collectionName: plan.collection, signal: ctx.sync.signal });
-  for (const m of v.mismatches.slice(0, 3)) ctx.log('warn', `${plan.collection}: ${m.kind} at _id ${m.id}${m.path ? ` (${m.path})` : ''}`);
+  const v = await validateCollection(documents(ctx, plan), ctx.db.collection(plan.collection), {
+    collectionName: plan.collection,
+    signal: ctx.sync.signal,
+  });
+  for (const m of v.mismatches.slice(0, 3))
+    ctx.log('warn', `${plan.collection}: ${m.kind} at _id ${m.id}${m.path ? ` (${m.path})` : ''}`);
   return v.mismatchCount;
 }

@@ -51,7 +51,11 @@ export function readVarint(b: Uint8Array, off: number): { value: number; size: n
 }
 
 function corrupt(detail: string): MigrationError {
-  return new MigrationError('SOURCE_CORRUPT', `The database's b-tree structure is damaged: ${detail}.`, 'Check it with sqlite3 <file> "PRAGMA quick_check;".');
+  return new MigrationError(
+    'SOURCE_CORRUPT',
+    `The database's b-tree structure is damaged: ${detail}.`,
+    'Check it with sqlite3 <file> "PRAGMA quick_check;".',
+  );
 }
 
 /** How many payload bytes a cell keeps on its own page (the rest goes to overflow pages). */
@@ -101,7 +105,12 @@ function parseCell(src: PageSource, page: Uint8Array, type: number, off: number)
  * Visits every page of the b-tree rooted at `root` — interior, leaf and overflow pages, parents before children, in
  * key order — and calls `onCell` for each leaf cell. Refuses page numbers out of range and pages seen twice.
  */
-export function walkBtree(src: PageSource, root: number, onPage: (pgno: number, page: Uint8Array) => void, onCell?: (cell: Cell, page: Uint8Array) => void): void {
+export function walkBtree(
+  src: PageSource,
+  root: number,
+  onPage: (pgno: number, page: Uint8Array) => void,
+  onCell?: (cell: Cell, page: Uint8Array) => void,
+): void {
   const seen = new Set<number>();
   const visit = (pgno: number): Uint8Array => {
     if (pgno < 1 || pgno > src.pageCount) throw corrupt(`page ${pgno} is outside the file (${src.pageCount} pages)`);
@@ -117,7 +126,8 @@ export function walkBtree(src: PageSource, root: number, onPage: (pgno: number, 
     const page = visit(pgno);
     const h = pgno === 1 ? 100 : 0;
     const type = page[h];
-    if (type !== TABLE_INTERIOR && type !== TABLE_LEAF && type !== INDEX_INTERIOR && type !== INDEX_LEAF) throw corrupt(`page ${pgno} has an unknown b-tree page type ${type}`);
+    if (type !== TABLE_INTERIOR && type !== TABLE_LEAF && type !== INDEX_INTERIOR && type !== INDEX_LEAF)
+      throw corrupt(`page ${pgno} has an unknown b-tree page type ${type}`);
     const interior = type === TABLE_INTERIOR || type === INDEX_INTERIOR;
     const cells = u16(page, h + 3);
     const pointers = h + (interior ? 12 : 8);
@@ -140,7 +150,7 @@ function cellPayload(src: PageSource, cell: Cell, page: Uint8Array): Uint8Array 
   const out = new Uint8Array(cell.payloadSize);
   out.set(page.subarray(cell.payloadOff, cell.payloadOff + cell.localSize));
   let filled = cell.localSize;
-  for (let next = cell.overflow; next !== 0 && filled < out.length; ) {
+  for (let next = cell.overflow; next !== 0 && filled < out.length;) {
     const o = src.page(next);
     const n = Math.min(src.usableSize - 4, out.length - filled);
     out.set(o.subarray(4, 4 + n), filled);
@@ -166,7 +176,7 @@ function decodeText(bytes: Uint8Array, encoding: TextEncoding): string {
 export function decodeRecord(payload: Uint8Array, encoding: TextEncoding = 1): RecordValue[] {
   const header = readVarint(payload, 0);
   const types: number[] = [];
-  for (let p = header.size; p < header.value; ) {
+  for (let p = header.size; p < header.value;) {
     const t = readVarint(payload, p);
     types.push(t.value);
     p += t.size;
@@ -206,6 +216,11 @@ export function readTableRecords(src: PageSource, root: number): Array<{ rowid: 
   const rows: Array<{ rowid: number; values: RecordValue[] }> = [];
   const header = src.page(1);
   const encoding = (header[59] === 2 || header[59] === 3 ? header[59] : 1) as TextEncoding;
-  walkBtree(src, root, () => undefined, (cell, page) => rows.push({ rowid: cell.rowid ?? 0, values: decodeRecord(cellPayload(src, cell, page), encoding) }));
+  walkBtree(
+    src,
+    root,
+    () => undefined,
+    (cell, page) => rows.push({ rowid: cell.rowid ?? 0, values: decodeRecord(cellPayload(src, cell, page), encoding) }),
+  );
   return rows;
 }

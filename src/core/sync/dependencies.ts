@@ -37,5 +37,7 @@ export function planTables(plan: MappingPlan): string[] {
  */
 export function affectedCollections(plan: MappingPlan, changed: string[], views: string[]): CollectionPlan[] {
   if (changed.length === 0) return [];
-  return plan.collections.filter((c) => views.some((v) => sameName(v, c.table)) || tablesOf(c).some((t) => changed.some((x) => sameName(x, t))));
+  return plan.collections.filter(
+    (c) => views.some((v) => sameName(v, c.table)) || tablesOf(c).some((t) => changed.some((x) => sameName(x, t))),
+  );
 }

@@ -50,19 +50,40 @@ function checkSchema(file: string, plan: MappingPlan, before: SyncState, now: Sy
  * Finds what changed since `before` (the last sync's state). Without it (the first sync after a migration), every
  * table counts as changed unless the file is byte-identical to the one migrated (`sameAsMigration`).
  */
-export function detectChanges(snap: SyncSnapshot, plan: MappingPlan, before: SyncState | undefined, sameAsMigration: boolean): Detection {
+export function detectChanges(
+  snap: SyncSnapshot,
+  plan: MappingPlan,
+  before: SyncState | undefined,
+  sameAsMigration: boolean,
+): Detection {
   const entries = readSchemaEntries(snap.pages);
   const relations = entries.filter((e: SchemaEntry) => e.type === 'table' || e.type === 'view');
-  const digests = digestTables(snap.pages, entries, relations.filter((e) => e.type === 'table').map((e) => e.name));
+  const digests = digestTables(
+    snap.pages,
+    entries,
+    relations.filter((e) => e.type === 'table').map((e) => e.name),
+  );
   const state: SyncState = {
     token: snap.token,
-    tables: relations.map((e) => ({ table: e.name, digest: digests.find((d) => d.table === e.name)?.digest ?? '', schema: sqlHash(e.sql) })),
+    tables: relations.map((e) => ({
+      table: e.name,
+      digest: digests.find((d) => d.table === e.name)?.digest ?? '',
+      schema: sqlHash(e.sql),
+    })),
   };
   const pagesHashed = digests.reduce((n, d) => n + d.pages, 0);
   const views = relations.filter((e) => e.type === 'view').map((e) => e.name);
   if (!before) {
-    const changedTables = sameAsMigration ? [] : state.tables.filter((t) => t.digest !== '' && !isInternal(t.table)).map((t) => t.table);
-    return { state, changedTables, affected: affectedCollections(plan, changedTables, views), pagesHashed, newTables: [] };
+    const changedTables = sameAsMigration
+      ? []
+      : state.tables.filter((t) => t.digest !== '' && !isInternal(t.table)).map((t) => t.table);
+    return {
+      state,
+      changedTables,
+      affected: affectedCollections(plan, changedTables, views),
+      pagesHashed,
+      newTables: [],
+    };
   }
   checkSchema(snap.path, plan, before, state);
   const changedTables = state.tables
@@ -70,6 +91,8 @@ export function detectChanges(snap: SyncSnapshot, plan: MappingPlan, before: Syn
     .filter((t) => before.tables.find((b) => sameName(b.table, t.table))?.digest !== t.digest)
     .map((t) => t.table);
   const planned = planTables(plan);
-  const newTables = changedTables.filter((t) => !before.tables.some((b) => sameName(b.table, t)) && !planned.some((p) => sameName(p, t)));
+  const newTables = changedTables.filter(
+    (t) => !before.tables.some((b) => sameName(b.table, t)) && !planned.some((p) => sameName(p, t)),
+  );
   return { state, changedTables, affected: affectedCollections(plan, changedTables, views), pagesHashed, newTables };
 }

@@ -25,7 +25,9 @@ export interface TableDigest {
 
 /** SQLite compares identifiers case-insensitively (ASCII only). */
 export function sameName(a: string, b: string): boolean {
-  return a.length === b.length && a.replace(/[A-Z]/g, (c) => c.toLowerCase()) === b.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return (
+    a.length === b.length && a.replace(/[A-Z]/g, (c) => c.toLowerCase()) === b.replace(/[A-Z]/g, (c) => c.toLowerCase())
+  );
 }
 
 /** The schema as stored in sqlite_master (page 1), read from pages. */

@@ -13,13 +13,21 @@ export const DEFAULT_SYNC_DEBOUNCE_MS = 200;
  * Failures the next sync may not meet: the file was mid-write (a torn read, refused), the server was away. A watch
  * loop reports them and carries on; anything else (schema changed, refused documents…) would repeat, so it stops.
  */
-const PASSING: ReadonlySet<ErrorCode | 'INTERNAL'> = new Set(['SOURCE_UNREADABLE', 'SOURCE_UNCHECKPOINTED', 'TARGET_UNREACHABLE']);
+const PASSING: ReadonlySet<ErrorCode | 'INTERNAL'> = new Set([
+  'SOURCE_UNREADABLE',
+  'SOURCE_UNCHECKPOINTED',
+  'TARGET_UNREACHABLE',
+]);
 
 function isPassing(outcome: SyncOutcome): boolean {
   const code = outcome.error?.code as ErrorCode | undefined;
   if (!code) return true;
   // The driver's own network errors arrive as INTERNAL with a connection message.
-  return PASSING.has(code) || (code === 'INTERNAL' && /connection|ECONNREFUSED|server selection|timed out|closed/i.test(outcome.error?.message ?? ''));
+  return (
+    PASSING.has(code) ||
+    (code === 'INTERNAL' &&
+      /connection|ECONNREFUSED|server selection|timed out|closed/i.test(outcome.error?.message ?? ''))
+  );
 }
 
 /** One sync (the `sync` command): always recorded as a run, even when nothing changed. */
@@ -52,7 +60,12 @@ export async function watchDatabase(opts: WatchOptions & { signal: AbortSignal }
       check: async () => {
         const outcome = await session.syncOnce(false);
         if (outcome.status === 'cancelled' || isPassing(outcome)) {
-          if (outcome.error && outcome.status !== 'cancelled') opts.onEvent?.({ type: 'log', level: 'warn', message: `${outcome.error.message} Retrying at the next change or interval.` });
+          if (outcome.error && outcome.status !== 'cancelled')
+            opts.onEvent?.({
+              type: 'log',
+              level: 'warn',
+              message: `${outcome.error.message} Retrying at the next change or interval.`,
+            });
           return;
         }
         failure = outcome;
@@ -63,6 +76,10 @@ export async function watchDatabase(opts: WatchOptions & { signal: AbortSignal }
     opts.signal.removeEventListener('abort', quit);
     await session.close();
   }
-  opts.onEvent?.({ type: 'watch-end', reason: failure ? 'failed' : 'stopped', ...(failure?.error ? { error: failure.error } : {}) });
+  opts.onEvent?.({
+    type: 'watch-end',
+    reason: failure ? 'failed' : 'stopped',
+    ...(failure?.error ? { error: failure.error } : {}),
+  });
   return failure;
 }

@@ -73,10 +73,18 @@ export class SyncSession {
   private async base(): Promise<MigrationRecord> {
     const base = await this.history.latestCompleted();
     if (!base) {
-      throw new MigrationError('HISTORY_MISMATCH', `No completed migration in ${this.opts.database} to keep in sync.`, `Migrate first: sqlite2mongo migrate --sqlite-url ${this.file} --mongodb-db ${this.opts.database}`);
+      throw new MigrationError(
+        'HISTORY_MISMATCH',
+        `No completed migration in ${this.opts.database} to keep in sync.`,
+        `Migrate first: sqlite2mongo migrate --sqlite-url ${this.file} --mongodb-db ${this.opts.database}`,
+      );
     }
     if (realPath(base.source.path) !== realPath(this.file)) {
-      throw new MigrationError('HISTORY_MISMATCH', `${this.opts.database} was migrated from ${base.source.path}, not ${this.file}.`, 'Sync the file it was migrated from, or migrate this one into another database.');
+      throw new MigrationError(
+        'HISTORY_MISMATCH',
+        `${this.opts.database} was migrated from ${base.source.path}, not ${this.file}.`,
+        'Sync the file it was migrated from, or migrate this one into another database.',
+      );
     }
     return base;
   }
@@ -92,7 +100,9 @@ export class SyncSession {
     try {
       await this.pass(recordUnchanged, outcome, run);
     } catch (e) {
-      const err = isMigrationError(e) ? e : new MigrationError('INTERNAL', e instanceof Error ? e.message : String(e), undefined, { cause: e });
+      const err = isMigrationError(e)
+        ? e
+        : new MigrationError('INTERNAL', e instanceof Error ? e.message : String(e), undefined, { cause: e });
       outcome.status = err.code === 'CANCELLED' ? 'cancelled' : 'failed';
       outcome.error = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
       if (run.record) await this.finishRecord(run.record, outcome, outcome.status).catch(() => undefined);
@@ -104,7 +114,11 @@ export class SyncSession {
     return outcome;
   }
 
-  private async pass(recordUnchanged: boolean, outcome: SyncOutcome, run: { record?: MigrationRecord; quiet?: boolean }): Promise<void> {
+  private async pass(
+    recordUnchanged: boolean,
+    outcome: SyncOutcome,
+    run: { record?: MigrationRecord; quiet?: boolean },
+  ): Promise<void> {
     const token = readStateToken(this.file);
     if (this.known?.token === token) {
       run.quiet = true;
@@ -130,47 +144,94 @@ export class SyncSession {
       this.known = { token };
       return;
     }
-    run.record = await this.startRecord(base, { sizeBytes: snap.sizeBytes, fingerprint: snap.fingerprint ?? '' }, detection.state, affected.map((c) => c.collection));
+    run.record = await this.startRecord(
+      base,
+      { sizeBytes: snap.sizeBytes, fingerprint: snap.fingerprint ?? '' },
+      detection.state,
+      affected.map((c) => c.collection),
+    );
     outcome.runId = run.record._id;
-    this.opts.onEvent?.({ type: 'sync-start', changedTables: detection.changedTables, collections: affected.map((c) => c.collection) });
+    this.opts.onEvent?.({
+      type: 'sync-start',
+      changedTables: detection.changedTables,
+      collections: affected.map((c) => c.collection),
+    });
     if (affected.length > 0) {
       outcome.tablesRead = [...new Set(affected.flatMap(tablesOf))];
       outcome.collections = await this.apply(snap, plan, affected);
       outcome.status = 'synced';
     }
-    for (const c of outcome.collections) for (const k of ['unchanged', 'replaced', 'inserted', 'deleted', 'failed', 'mismatches'] as const) outcome.totals[k] += c[k] ?? 0;
-    if (outcome.totals.failed > 0) throw new MigrationError('ROWS_FAILED', `${outcome.totals.failed} document(s) were refused by the server.`, 'See the errors above; fix the cause and sync again.');
-    if (outcome.totals.mismatches > 0) throw new MigrationError('VALIDATION_FAILED', `${outcome.totals.mismatches} mismatch(es) between source and target after the sync.`);
+    for (const c of outcome.collections)
+      for (const k of ['unchanged', 'replaced', 'inserted', 'deleted', 'failed', 'mismatches'] as const)
+        outcome.totals[k] += c[k] ?? 0;
+    if (outcome.totals.failed > 0)
+      throw new MigrationError(
+        'ROWS_FAILED',
+        `${outcome.totals.failed} document(s) were refused by the server.`,
+        'See the errors above; fix the cause and sync again.',
+      );
+    if (outcome.totals.mismatches > 0)
+      throw new MigrationError(
+        'VALIDATION_FAILED',
+        `${outcome.totals.mismatches} mismatch(es) between source and target after the sync.`,
+      );
     await this.finishRecord(run.record, outcome, 'completed');
     this.known = { token };
   }
 
   /** Adds the collections of syncs that did not finish since `base`: what they wrote may be newer than `base`. */
   private async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord) {
-    const unfinished = await this.history.records.find({ kind: 'sync', status: { $in: ['running', 'failed', 'cancelled'] }, startedAt: { $gt: base.startedAt } }).toArray();
+    const unfinished = await this.history.records
+      .find({ kind: 'sync', status: { $in: ['running', 'failed', 'cancelled'] }, startedAt: { $gt: base.startedAt } })
+      .toArray();
     const names = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
-    if (names.size > 0) this.log('info', `Comparing again what ${unfinished.length} unfinished sync(s) since ${base._id} were writing: ${[...names].join(', ')}.`);
+    if (names.size > 0)
+      this.log(
+        'info',
+        `Comparing again what ${unfinished.length} unfinished sync(s) since ${base._id} were writing: ${[...names].join(', ')}.`,
+      );
     return plan.collections.filter((c) => detection.affected.includes(c) || names.has(c.collection));
   }
 
-  private async apply(snap: Awaited<ReturnType<typeof readSnapshot>>, plan: MappingPlan, affected: MappingPlan['collections']): Promise<SyncCollectionOutcome[]> {
+  private async apply(
+    snap: Awaited<ReturnType<typeof readSnapshot>>,
+    plan: MappingPlan,
+    affected: MappingPlan['collections'],
+  ): Promise<SyncCollectionOutcome[]> {
     const { source, schema } = await openSnapshotSource(snap, plan);
     try {
       const out: SyncCollectionOutcome[] = [];
       const log = (level: 'info' | 'warn', message: string) => this.log(level, message);
-      for (const c of affected) out.push(await applyCollection({ db: this.db, source, schema, options: plan.options, sync: this.opts, log }, c));
+      for (const c of affected)
+        out.push(
+          await applyCollection({ db: this.db, source, schema, options: plan.options, sync: this.opts, log }, c),
+        );
       return out;
     } finally {
       source.close();
     }
   }
 
-  private async startRecord(base: MigrationRecord, source: { sizeBytes: number; fingerprint: string }, state: SyncState, collections: string[]): Promise<MigrationRecord> {
+  private async startRecord(
+    base: MigrationRecord,
+    source: { sizeBytes: number; fingerprint: string },
+    state: SyncState,
+    collections: string[],
+  ): Promise<MigrationRecord> {
     const plan = JSON.parse(base.plan) as MappingPlan;
     // Syncs that died (killed, server gone) stay 'running' otherwise; this one redoes their work.
     await this.history.records.updateMany(
       { kind: 'sync', status: 'running' },
-      { $set: { status: 'failed', updatedAt: new Date(), error: { code: 'INTERRUPTED', message: 'The sync stopped before finishing; a later sync compared its collections again.' } } },
+      {
+        $set: {
+          status: 'failed',
+          updatedAt: new Date(),
+          error: {
+            code: 'INTERRUPTED',
+            message: 'The sync stopped before finishing; a later sync compared its collections again.',
+          },
+        },
+      },
     );
     const now = new Date();
     const record: MigrationRecord = {
@@ -184,14 +245,28 @@ export class SyncSession {
       options: { sync: true, ...(this.opts.validate ? { validate: true } : {}) },
       startedAt: now,
       updatedAt: now,
-      collections: collections.map((name) => ({ collection: name, table: plan.collections.find((c) => c.collection === name)?.table ?? '', existedBefore: true, documentsBefore: 0, action: 'upserted', checkpoint: 0, done: false, imported: 0, failed: 0 })),
+      collections: collections.map((name) => ({
+        collection: name,
+        table: plan.collections.find((c) => c.collection === name)?.table ?? '',
+        existedBefore: true,
+        documentsBefore: 0,
+        action: 'upserted',
+        checkpoint: 0,
+        done: false,
+        imported: 0,
+        failed: 0,
+      })),
       sync: state,
     };
     await this.history.insert(record);
     return record;
   }
 
-  private async finishRecord(record: MigrationRecord, outcome: SyncOutcome, status: 'completed' | 'failed' | 'cancelled'): Promise<void> {
+  private async finishRecord(
+    record: MigrationRecord,
+    outcome: SyncOutcome,
+    status: 'completed' | 'failed' | 'cancelled',
+  ): Promise<void> {
     for (const c of record.collections) {
       const done = outcome.collections.find((x) => x.collection === c.collection);
       if (!done) continue;

@@ -34,7 +34,11 @@ export interface SyncSnapshot {
 /** Read failed because the files changed while they were read; the caller retries later. */
 export class TornReadError extends MigrationError {
   constructor(file: string, attempts: number) {
-    super('SOURCE_UNREADABLE', `${file} kept changing while it was being read (${attempts} attempts); nothing was written.`, 'The next sync reads it again; with --watch this happens by itself.');
+    super(
+      'SOURCE_UNREADABLE',
+      `${file} kept changing while it was being read (${attempts} attempts); nothing was written.`,
+      'The next sync reads it again; with --watch this happens by itself.',
+    );
   }
 }
 
@@ -75,7 +79,12 @@ function scanOrThrow(file: string, header: Uint8Array, wal: Uint8Array): WalScan
     return scanWal(header, wal);
   } catch (e) {
     if (!(e instanceof WalError)) throw e;
-    throw new MigrationError('SOURCE_UNCHECKPOINTED', `${file}-wal cannot be read: ${e.message}.`, `Close the applications using the database and checkpoint it: sqlite3 ${file} "PRAGMA wal_checkpoint(TRUNCATE);"`, { cause: e });
+    throw new MigrationError(
+      'SOURCE_UNCHECKPOINTED',
+      `${file}-wal cannot be read: ${e.message}.`,
+      `Close the applications using the database and checkpoint it: sqlite3 ${file} "PRAGMA wal_checkpoint(TRUNCATE);"`,
+      { cause: e },
+    );
   }
 }
 
@@ -110,7 +119,12 @@ function tryRead(file: string, withFingerprint: boolean): SyncSnapshot | undefin
   if (wal.subarray(0, WAL_HEADER_BYTES).toString('hex') !== walHeaderBefore) return undefined;
   const scan = scanOrThrow(file, main, wal);
   // Without committed WAL frames, any write to the main file during the read may have torn it.
-  if (scan.frames.length === 0 && (mainAfter.mtimeMs !== mainBefore.mtimeMs || readBytes(file, HEADER_BYTES).compare(main.subarray(0, HEADER_BYTES)) !== 0)) return undefined;
+  if (
+    scan.frames.length === 0 &&
+    (mainAfter.mtimeMs !== mainBefore.mtimeMs ||
+      readBytes(file, HEADER_BYTES).compare(main.subarray(0, HEADER_BYTES)) !== 0)
+  )
+    return undefined;
   if (hasHotJournal(file)) return undefined;
   const token = stateToken(main, main.length, scan);
   const fingerprint = withFingerprint ? createHash('sha256').update(main).update(wal).digest('hex') : undefined;
@@ -134,7 +148,10 @@ function hasHotJournal(file: string): boolean {
 }
 
 /** Reads a consistent snapshot, retrying a few times while a writer is busy; throws TornReadError otherwise. */
-export async function readSnapshot(filePath: string, opts: { attempts?: number; pauseMs?: number; withFingerprint?: boolean } = {}): Promise<SyncSnapshot> {
+export async function readSnapshot(
+  filePath: string,
+  opts: { attempts?: number; pauseMs?: number; withFingerprint?: boolean } = {},
+): Promise<SyncSnapshot> {
   const file = path.resolve(filePath);
   const attempts = opts.attempts ?? 8;
   for (let i = 0; i < attempts; i++) {

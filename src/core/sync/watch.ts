@@ -52,7 +52,7 @@ function watchFolder(file: string, onChange: () => void): fs.FSWatcher | undefin
 
 /** Runs `check` at start, after each change burst and at every interval, until `signal` fires. */
 export async function watchLoop(opts: WatchLoopOptions): Promise<void> {
-  let changed = false;
+  let changed: boolean;
   let wake: (() => void) | undefined;
   const watcher = watchFolder(opts.file, () => {
     changed = true;

@@ -59,7 +59,16 @@ export class SyncController implements vscode.Disposable {
     this.target = target;
     const interval = vscode.workspace.getConfiguration('sqlite2mongo').get<number>('sync.interval', 2);
     this.log.info(`Keep in Sync: ${target.sourcePath} → ${target.label}`);
-    const job = this.engine.run('keepInSync', { sqlitePath: target.sourcePath, url: target.url, database: target.database, intervalMs: Math.max(0.1, interval) * 1000 }, { onSyncEvent: (e) => this.onEvent(target, e) });
+    const job = this.engine.run(
+      'keepInSync',
+      {
+        sqlitePath: target.sourcePath,
+        url: target.url,
+        database: target.database,
+        intervalMs: Math.max(0.1, interval) * 1000,
+      },
+      { onSyncEvent: (e) => this.onEvent(target, e) },
+    );
     this.job = job;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, true);
     this.show('sync~spin', `${path.basename(target.sourcePath)}: starting sync…`);
@@ -68,9 +77,20 @@ export class SyncController implements vscode.Disposable {
     this.job = undefined;
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
     if (failure?.error && failure.error.code !== 'CANCELLED') {
-      this.show('error', `${path.basename(target.sourcePath)}: sync stopped`, `Sync stopped: ${failure.error.message}${failure.error.hint ? `\n\n${failure.error.hint}` : ''}`);
-      void this.log.showError(`Keep in Sync of ${path.basename(target.sourcePath)} stopped: ${failure.error.message}${failure.error.hint ? ` ${failure.error.hint}` : ''}`);
-    } else this.show('debug-pause', `${path.basename(target.sourcePath)}: sync stopped`, 'Keep in Sync is stopped. Click to start it again.');
+      this.show(
+        'error',
+        `${path.basename(target.sourcePath)}: sync stopped`,
+        `Sync stopped: ${failure.error.message}${failure.error.hint ? `\n\n${failure.error.hint}` : ''}`,
+      );
+      void this.log.showError(
+        `Keep in Sync of ${path.basename(target.sourcePath)} stopped: ${failure.error.message}${failure.error.hint ? ` ${failure.error.hint}` : ''}`,
+      );
+    } else
+      this.show(
+        'debug-pause',
+        `${path.basename(target.sourcePath)}: sync stopped`,
+        'Keep in Sync is stopped. Click to start it again.',
+      );
   }
 
   /** Stops the loop (the sync in progress is cancelled; the next start redoes it). */
@@ -82,7 +102,12 @@ export class SyncController implements vscode.Disposable {
     await job.result.catch(() => undefined);
     void vscode.commands.executeCommand('setContext', CONTEXT_KEY, false);
     this.log.info(`Keep in Sync stopped (${this.target?.sourcePath ?? ''})`);
-    if (this.target) this.show('debug-pause', `${path.basename(this.target.sourcePath)}: sync stopped`, 'Keep in Sync is stopped. Click to start it again.');
+    if (this.target)
+      this.show(
+        'debug-pause',
+        `${path.basename(this.target.sourcePath)}: sync stopped`,
+        'Keep in Sync is stopped. Click to start it again.',
+      );
   }
 
   /** The status bar item's menu. */
@@ -90,7 +115,9 @@ export class SyncController implements vscode.Disposable {
     const target = this.target;
     if (!target) return;
     const items = [this.job ? 'Stop Keeping in Sync' : 'Start Keeping in Sync', 'Show Log'];
-    const choice = await vscode.window.showQuickPick(items, { title: `Keep in Sync: ${path.basename(target.sourcePath)} → ${target.label}` });
+    const choice = await vscode.window.showQuickPick(items, {
+      title: `Keep in Sync: ${path.basename(target.sourcePath)} → ${target.label}`,
+    });
     if (choice === 'Stop Keeping in Sync') await this.stop();
     else if (choice === 'Start Keeping in Sync') void this.start(target);
     else if (choice === 'Show Log') this.log.show();
@@ -98,8 +125,10 @@ export class SyncController implements vscode.Disposable {
 
   private onEvent(target: SyncTarget, e: SyncEvent): void {
     const name = path.basename(target.sourcePath);
-    if (e.type === 'log') this.log[e.level === 'info' ? 'info' : e.level === 'warn' ? 'warn' : 'error'](`sync ${name}: ${e.message}`);
-    if (e.type === 'sync-start') this.show('sync~spin', `${name}: syncing ${e.changedTables.join(', ') || 'interrupted work'}…`);
+    if (e.type === 'log')
+      this.log[e.level === 'info' ? 'info' : e.level === 'warn' ? 'warn' : 'error'](`sync ${name}: ${e.message}`);
+    if (e.type === 'sync-start')
+      this.show('sync~spin', `${name}: syncing ${e.changedTables.join(', ') || 'interrupted work'}…`);
     if (e.type !== 'sync-end') return;
     const o = e.outcome;
     if (o.error) {
@@ -107,12 +136,27 @@ export class SyncController implements vscode.Disposable {
       return;
     }
     const time = new Date(o.startedAt).toLocaleTimeString();
-    this.log.info(`sync ${name}: ${o.status} ${o.changedTables.join(', ')} ${counts(o)} (${formatCount(o.totals.unchanged)} unchanged) in ${o.durationMs} ms, run ${o.runId ?? '—'}`);
+    this.log.info(
+      `sync ${name}: ${o.status} ${o.changedTables.join(', ')} ${counts(o)} (${formatCount(o.totals.unchanged)} unchanged) in ${o.durationMs} ms, run ${o.runId ?? '—'}`,
+    );
     if (o.status === 'unchanged') {
-      this.show('sync', `${name} in sync ${time}`, `Checked ${time}: ${o.changedTables.length > 0 ? `${o.changedTables.join(', ')} changed, but no collection reads them` : 'nothing changed'}.\n\nClick to stop.`);
+      this.show(
+        'sync',
+        `${name} in sync ${time}`,
+        `Checked ${time}: ${o.changedTables.length > 0 ? `${o.changedTables.join(', ')} changed, but no collection reads them` : 'nothing changed'}.\n\nClick to stop.`,
+      );
       return;
     }
-    const tip = [`Last sync ${time}: ${o.status}`, `Changed tables: ${o.changedTables.join(', ') || 'none'}`, ...o.collections.map((c) => `${c.collection}: ${c.inserted} inserted, ${c.replaced} replaced, ${c.deleted} deleted, ${c.unchanged} unchanged`), `Run ${o.runId ?? '—'}`, 'Click to stop.'];
+    const tip = [
+      `Last sync ${time}: ${o.status}`,
+      `Changed tables: ${o.changedTables.join(', ') || 'none'}`,
+      ...o.collections.map(
+        (c) =>
+          `${c.collection}: ${c.inserted} inserted, ${c.replaced} replaced, ${c.deleted} deleted, ${c.unchanged} unchanged`,
+      ),
+      `Run ${o.runId ?? '—'}`,
+      'Click to stop.',
+    ];
     this.show('sync', `${name} synced ${time} ${counts(o)}`, tip.join('\n\n'));
     if (o.status === 'synced') this.hooks.onSynced(target, o);
   }

@@ -25,7 +25,11 @@ describe('sync/detect: changed tables → collections to compare', () => {
     plan = await livePlan(file);
     assert.deepEqual(plan.collections.map((c) => c.collection).sort(), ['audit', 'resources', 'tags']);
     const first = detectChanges(await readSnapshot(file), plan, undefined, false);
-    assert.deepEqual(first.affected.map((c) => c.collection).sort(), ['audit', 'resources', 'tags'], 'no earlier state: everything is compared');
+    assert.deepEqual(
+      first.affected.map((c) => c.collection).sort(),
+      ['audit', 'resources', 'tags'],
+      'no earlier state: everything is compared',
+    );
     state = first.state;
   });
   after(cleanupTempDirs);
@@ -62,10 +66,16 @@ describe('sync/detect: changed tables → collections to compare', () => {
     assert.throws(
       () => detectChanges(snap, plan, state, false),
       (e: Error & { code?: string; hint?: string }) =>
-        e.code === 'SOURCE_SCHEMA_CHANGED' && /notes was altered/.test(e.message) && /Nothing was written/.test(e.message) && /migrate/.test(e.hint ?? ''),
+        e.code === 'SOURCE_SCHEMA_CHANGED' &&
+        /notes was altered/.test(e.message) &&
+        /Nothing was written/.test(e.message) &&
+        /migrate/.test(e.hint ?? ''),
     );
     appWrite(file, 'DROP TABLE audit');
     const dropped = await readSnapshot(file);
-    assert.throws(() => detectChanges(dropped, plan, state, false), /notes was altered.*audit was dropped or renamed|audit was dropped or renamed.*notes was altered/);
+    assert.throws(
+      () => detectChanges(dropped, plan, state, false),
+      /notes was altered.*audit was dropped or renamed|audit was dropped or renamed.*notes was altered/,
+    );
   });
 });

@@ -53,7 +53,9 @@ os._exit(0)`,
 async function digests(file: string): Promise<Record<string, string>> {
   const snap = await readSnapshot(file);
   const entries = readSchemaEntries(snap.pages);
-  return Object.fromEntries(digestTables(snap.pages, entries, ['parent', 'odd "name"', 'untouched']).map((d) => [d.table, d.digest]));
+  return Object.fromEntries(
+    digestTables(snap.pages, entries, ['parent', 'odd "name"', 'untouched']).map((d) => [d.table, d.digest]),
+  );
 }
 
 describe('sync/digest: which tables changed, from pages alone', () => {
@@ -82,7 +84,11 @@ print(json.dumps(con.execute('SELECT type, name, rootpage, sql FROM sqlite_maste
       const got = digestTables(snap.pages, entries, ['parent', 'ODD "NAME"', 'untouched', 'parent_names']);
       assert.deepEqual(
         got.map((d) => [d.table, d.pages]),
-        [['parent', pages.parent], ['odd "name"', pages['odd "name"']], ['untouched', pages.untouched]],
+        [
+          ['parent', pages.parent],
+          ['odd "name"', pages['odd "name"']],
+          ['untouched', pages.untouched],
+        ],
       );
       assert.ok(pages.parent > 100, 'parent should span several levels and overflow pages');
     });
@@ -116,7 +122,8 @@ print(json.dumps(con.execute('SELECT type, name, rootpage, sql FROM sqlite_maste
   it('signs the schema of the named tables: a new column changes it, a new index does not', async () => {
     const file = path.join(dir, 'signature.db');
     py(BUILD, file);
-    const sig = async () => schemaSignature(readSchemaEntries((await readSnapshot(file)).pages), ['parent', 'untouched']);
+    const sig = async () =>
+      schemaSignature(readSchemaEntries((await readSnapshot(file)).pages), ['parent', 'untouched']);
     const s0 = await sig();
     change(file, 'CREATE INDEX untouched_t ON untouched(t)');
     assert.equal(await sig(), s0);
