@@ -4,7 +4,7 @@
  * mid-sync and restarted — ending with a target that validates clean and matches Python's view of the file.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MongoClient, type Document } from 'mongodb';
@@ -198,6 +198,37 @@ describe('sync: one pass', () => {
       .toArray();
     assert.deepEqual(statuses.sort(), ['full rolled-back', 'sync rolled-back']);
     assert.equal((await sync(file, database)).error?.code, 'HISTORY_MISMATCH', 'nothing left to keep in sync');
+  });
+});
+
+describe('sync (CLI): output and exit codes', () => {
+  const run = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [CLI, 'sync', '--mongodb-url', getTestMongoUrl(), ...args], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('says nothing changed, then what it wrote; exit 19 with the hint on a schema change; exit 32 without a migration', async () => {
+    const { file, database } = await migratedLiveDb(30);
+    const idle = run('--sqlite-url', file, '--mongodb-db', database);
+    assert.equal(idle.code, 0, idle.stderr);
+    assert.match(idle.stdout, /in sync: nothing changed/);
+    appWrite(
+      file,
+      'DELETE FROM resource_tags WHERE resource_id = 4; DELETE FROM notes WHERE resource_id = 3; DELETE FROM resources WHERE id IN (3, 4)',
+    );
+    const changed = run('--sqlite-url', file, '--mongodb-db', database);
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.match(changed.stdout, /synced .*→ 0 inserted, 0 replaced, 2 deleted, 28 unchanged \(resources 0\+ 0~ 2-\)/);
+    appWrite(file, 'ALTER TABLE tags ADD COLUMN colour TEXT');
+    const altered = run('--sqlite-url', file, '--mongodb-db', database);
+    assert.equal(altered.code, 19);
+    assert.match(altered.stderr, /tags was altered[\s\S]*hint: Sync copies rows, not schema changes/);
+    const never = run('--sqlite-url', file, '--mongodb-db', uniqueDbName('never'));
+    assert.equal(never.code, 32);
+    assert.match(never.stderr, /No completed migration in .* to keep in sync[\s\S]*Migrate first/);
   });
 });
 

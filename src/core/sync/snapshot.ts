@@ -98,7 +98,14 @@ export function stateToken(mainHeader: Uint8Array, mainSize: number, scan: WalSc
 
 /** The current state token: reads 100 bytes of the main file and the WAL (small), no table pages. */
 export function readStateToken(file: string): string {
-  const st = fs.statSync(file);
+  const st = statOrUndefined(file);
+  if (!st?.isFile()) {
+    throw new MigrationError(
+      'SOURCE_NOT_FOUND',
+      `${file} does not exist (or is not a file).`,
+      'Sync the database file the migration was made from; it must stay at the same path.',
+    );
+  }
   const header = readBytes(file, Math.min(HEADER_BYTES, st.size));
   const wal = readBytes(`${file}-wal`, undefined);
   return stateToken(header, st.size, scanOrThrow(file, header, wal));
