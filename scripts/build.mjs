@@ -33,7 +33,9 @@ const optional = [
 for (const { entry, options } of optional) if (existsSync(entry)) bundles.push(options);
 
 mkdirSync('dist', { recursive: true });
-// sql.js loads its WASM at run time: ship it in dist/ so the packaged extension never reads node_modules.
+// The SQLite engine (wa-sqlite) loads its WASM at run time: ship it in dist/ so the packaged extension never reads
+// node_modules. sql-wasm.wasm is only for the benchmark's sql.js baseline.
+copyFileSync(require.resolve('@journeyapps/wa-sqlite/dist/wa-sqlite.wasm'), 'dist/wa-sqlite.wasm');
 copyFileSync(path.join(path.dirname(require.resolve('sql.js')), 'sql-wasm.wasm'), 'dist/sql-wasm.wasm');
 // The webview's icon font (codicons): copied into dist/, which is one of the webview's localResourceRoots.
 const codicons = path.join(path.dirname(require.resolve('@vscode/codicons/package.json')), 'dist');

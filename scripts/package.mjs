@@ -6,7 +6,7 @@ import path from 'node:path';
 
 const OUT = 'dist-vsix/sqlite2mongo.vsix';
 const MAX_BYTES = 4 * 1024 * 1024;
-const REQUIRED = ['dist/extension.js', 'dist/engineWorker.js', 'dist/webview.js', 'dist/designer.js', 'dist/sql-wasm.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/panel.css', 'media/designer.css', 'media/icon.png', 'docs/plan.schema.json', 'package.json'];
+const REQUIRED = ['dist/extension.js', 'dist/engineWorker.js', 'dist/webview.js', 'dist/designer.js', 'dist/wa-sqlite.wasm', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/panel.css', 'media/designer.css', 'media/icon.png', 'docs/plan.schema.json', 'package.json'];
 const FORBIDDEN = [/^src\//, /^test\//, /node_modules\//, /\.map$/, /\.ts$/, /^scripts\//, /^\.cache\//, /^dist\/(cli|bench|test-suite)\.js$/];
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: 'inherit' });

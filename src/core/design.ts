@@ -44,7 +44,7 @@ export interface DesignState {
 
 /**
  * The designer's hold on one file: the source is opened, checked and introspected once, and kept open for every
- * edit (sql.js holds it in memory). Before each design the file's size and modification time (and its -wal's) are
+ * edit (its pages are read on demand, see sqlite/image.ts). Before each design the file's size and modification time (and its -wal's) are
  * compared with what was read: a file changed on disk is opened again, so the designer never shows stale rows.
  */
 export class DesignSession {

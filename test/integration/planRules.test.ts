@@ -150,3 +150,37 @@ describe('generated $jsonSchema: checked on our side, applied on request', () =>
     }
   });
 });
+
+describe('text dates in a named time zone', () => {
+  it('Europe/Paris across both daylight-saving changes: stored instants equal zoneinfo, and the proof passes', async () => {
+    const file = makeDb(
+      path.join(tempDir(), 'paris.db'),
+      `CREATE TABLE events (id INTEGER PRIMARY KEY, at DATETIME);
+       INSERT INTO events VALUES (1, '2024-01-15 12:00:00'), (2, '2024-07-15 12:00:00'), (3, '2024-03-31 02:30:00'), (4, '2024-10-27 02:30:00'), (5, '2024-07-15 12:00:00Z');`,
+    );
+    const source = await openSqliteSource(file);
+    let plan: MappingPlan;
+    try {
+      plan = defaultPlanFor(source, undefined, { timezone: 'Europe/Paris' }).plan;
+    } finally {
+      source.close();
+    }
+    const db = uniqueDbName('paris');
+    const report = await run(file, db, plan);
+    assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
+    assert.equal(report.totals.mismatches, 0);
+    const stored = (await client.db(db).collection('events').find({}, { sort: { _id: 1 } }).toArray()).map((d: Document) => (d.at as Date).getTime());
+    const expected = pyJson<number[]>(
+      `import sqlite3, sys, json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+rows = sqlite3.connect(sys.argv[1]).execute('SELECT at FROM events ORDER BY id').fetchall()
+def instant(t):
+    d = datetime.fromisoformat(t.replace('Z', '+00:00'))
+    return round((d if d.tzinfo else d.replace(tzinfo=ZoneInfo('Europe/Paris'))).timestamp() * 1000)
+print(json.dumps([instant(r[0]) for r in rows]))`,
+      file,
+    );
+    assert.deepEqual(stored, expected);
+  });
+});

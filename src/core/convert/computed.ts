@@ -3,23 +3,18 @@
  * it names. An evaluation error refuses that row (reported with the field and the reason), never a silent null.
  */
 import type { Document } from 'mongodb';
-import { CompiledExpression } from '../expr/evaluate';
+import { compileFields, type CompiledField } from '../expr/evaluate';
 import { exprValueToBson } from '../expr/bson';
-import { referencedColumns } from '../expr/parse';
 import type { ComputedFieldPlan } from '../plan/types';
 import type { SqlValue } from '../sqlite/types';
 
 export class ComputedFields {
-  private readonly compiled: Array<{ field: string; expr: CompiledExpression; columns: string[] }>;
+  private readonly compiled: CompiledField[];
   /** Every column some expression reads, each once. */
   readonly columns: string[];
 
   constructor(plans: ComputedFieldPlan[] = []) {
-    this.compiled = plans.map((c) => {
-      const expr = new CompiledExpression(c.expression);
-      return { field: c.field, expr, columns: [...referencedColumns(expr.tree)] };
-    });
-    this.columns = [...new Set(this.compiled.flatMap((c) => c.columns))];
+    ({ fields: this.compiled, columns: this.columns } = compileFields(plans));
   }
 
   get size(): number {

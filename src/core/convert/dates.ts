@@ -3,6 +3,7 @@
  * own `YYYY-MM-DD HH:MM:SS[.ffffff]` (what SQLAlchemy writes for DATETIME), or a bare `YYYY-MM-DD`.
  * BSON Date keeps milliseconds: digits past the third are dropped (documented in docs/mapping-plan.md).
  */
+import type { ZoneOffset } from './zones';
 const DATE_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -23,7 +24,7 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * what SQLAlchemy writes for every DATETIME. Returns undefined for anything else (the general parser decides), so
  * results are identical to parseDateTextGeneral (test/unit/core/dates.test.ts compares them).
  */
-function parseSqliteDateTime(t: string, offsetMinutes: number): number | null | undefined {
+function parseSqliteDateTime(t: string, zone: number | ZoneOffset): number | null | undefined {
   const n = t.length;
   if (n < 19 || n > 29 || (n > 19 && (n === 20 || t.charCodeAt(19) !== 46 /* . */))) return undefined;
   const sep = t.charCodeAt(10);
@@ -48,17 +49,18 @@ function parseSqliteDateTime(t: string, offsetMinutes: number): number | null | 
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
   if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  return wall - (typeof zone === 'number' ? zone : zone(wall)) * 60_000;
 }
 
 /** Milliseconds since the epoch, or null when the text is not a valid date (including impossible days like 02-30). */
-export function parseDateText(text: string, defaultOffsetMinutes = 0): number | null {
-  const fast = parseSqliteDateTime(text, defaultOffsetMinutes);
-  return fast !== undefined ? fast : parseDateTextGeneral(text, defaultOffsetMinutes);
+export function parseDateText(text: string, defaultZone: number | ZoneOffset = 0): number | null {
+  const fast = parseSqliteDateTime(text, defaultZone);
+  return fast !== undefined ? fast : parseDateTextGeneral(text, defaultZone);
 }
 
 /** parseDateText without the fast path for SQLite's own format (exported for the tests that compare the two). */
-export function parseDateTextGeneral(text: string, defaultOffsetMinutes = 0): number | null {
+export function parseDateTextGeneral(text: string, defaultZone: number | ZoneOffset = 0): number | null {
   const m = DATE_RE.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
@@ -72,7 +74,7 @@ export function parseDateTextGeneral(text: string, defaultOffsetMinutes = 0): nu
   if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return null;
   date.setUTCHours(hour, minute, second, ms);
   const utc = date.getTime();
-  const offset = zone ? parseZoneOffset(zone) : defaultOffsetMinutes;
+  const offset = zone ? parseZoneOffset(zone) : typeof defaultZone === 'number' ? defaultZone : defaultZone(utc);
   if (offset === null) return null;
   return utc - offset * 60_000;
 }

@@ -1,7 +1,8 @@
 import { Binary, Decimal128, Double, Long } from 'mongodb';
 import { InvalidText, type SqlValue } from '../sqlite/types';
 import { INVALID_TEXT_SUBTYPE, type FieldPlan, type PlanOptions } from '../plan/types';
-import { dateTextLoss, parseDateText, parseZoneOffset } from './dates';
+import { dateTextLoss, parseDateText } from './dates';
+import { zoneOffset, type ZoneOffset } from './zones';
 
 /** Returned by a converter when a NULL is to be left out of the document. */
 export const OMIT = Symbol('omit');
@@ -68,9 +69,9 @@ function textOf(v: unknown): string {
   return Object.is(v, -0) ? '-0.0' : String(v);
 }
 
-function toDate(v: SqlValue, field: FieldPlan, offsetMinutes: number): Date | null {
+function toDate(v: SqlValue, field: FieldPlan, zone: ZoneOffset): Date | null {
   if (typeof v === 'string') {
-    const ms = parseDateText(v, offsetMinutes);
+    const ms = parseDateText(v, zone);
     return ms === null ? null : new Date(ms);
   }
   if ((typeof v === 'bigint' || typeof v === 'number') && field.epoch) {
@@ -106,7 +107,7 @@ const DECIMAL_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
 /** Builds the converter for one planned field; the closure avoids re-deciding the type for every row. */
 export function makeConverter(field: FieldPlan, options: PlanOptions): Converter {
   const omitNull = (field.nulls ?? options.nulls) === 'omit';
-  const offset = parseZoneOffset(options.timezone) ?? 0;
+  const zone = zoneOffset(options.timezone) ?? (() => 0);
   const column = field.column;
   const keep = (v: SqlValue, kind: WarningKind, warn: (w: ConversionWarning) => void) => {
     warn({ kind, column, value: describe(v) });
@@ -151,7 +152,7 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
         };
       case 'date':
         return (v, warn) => {
-          const date = toDate(v, field, offset);
+          const date = toDate(v, field, zone);
           if (date === null) return keep(v, 'unparseable-date', warn);
           const loss = typeof v === 'string' ? dateTextLoss(v) : undefined;
           if (loss) warn({ kind: loss, column, value: describe(v) });

@@ -6,7 +6,7 @@
  */
 import { parseDateText } from '../convert/dates';
 import { InvalidText, type SqlValue } from '../sqlite/types';
-import { parseExpression, type ExprNode } from './parse';
+import { parseExpression, referencedColumns, type ExprNode } from './parse';
 
 export type ExprValue = SqlValue | boolean | Date | ExprValue[];
 
@@ -227,4 +227,20 @@ export class CompiledExpression {
     }
     return arithmetic(op, num(a, op), num(b, op));
   }
+}
+
+/** A plan's computed field, compiled: its expression and the columns the expression reads. */
+export interface CompiledField {
+  field: string;
+  expr: CompiledExpression;
+  columns: string[];
+}
+
+/** Compiles a collection's computed fields once; `columns` is every column some expression reads, each once. */
+export function compileFields(plans: Array<{ field: string; expression: string }> = []): { fields: CompiledField[]; columns: string[] } {
+  const fields = plans.map((c) => {
+    const expr = new CompiledExpression(c.expression);
+    return { field: c.field, expr, columns: [...referencedColumns(expr.tree)] };
+  });
+  return { fields, columns: [...new Set(fields.flatMap((c) => c.columns))] };
 }

@@ -1,7 +1,7 @@
 import { MigrationError } from '../errors';
 import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
-import { parseZoneOffset } from '../convert/dates';
+import { zoneOffset } from '../convert/zones';
 import { findRelation } from '../sqlite/schema';
 import { declaredRelationshipProblems, ruleProblems } from './checkRules';
 import { withDeclaredRelationships } from './suggest';
@@ -42,7 +42,7 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
   if (!plan.options || typeof plan.options !== 'object') problems.push('options must be an object: { "nulls": "keep", "timezone": "UTC", "detectTextDates": true }');
   else {
     if (!['keep', 'omit'].includes(plan.options.nulls)) problems.push('options.nulls must be "keep" or "omit"');
-    if (parseZoneOffset(String(plan.options.timezone)) === null) problems.push(`options.timezone ${JSON.stringify(plan.options.timezone)} is not "UTC" or a fixed offset like "+02:00" (named zones such as Europe/Paris are not supported)`);
+    if (zoneOffset(String(plan.options.timezone)) === null) problems.push(`options.timezone ${JSON.stringify(plan.options.timezone)} is not "UTC", a fixed offset like "+02:00" or a time zone name like "Europe/Paris"`);
   }
   const names = new Set<string>();
   for (const [i, c] of (Array.isArray(plan.collections) ? plan.collections : []).entries()) {

@@ -2,16 +2,12 @@
  * Streaming row readers. One prepared statement is stepped row by row, so a table of any size never has to fit
  * in memory as a whole; the statement is always freed, also when the consumer stops early (generator return()).
  */
-import type { BindParams, Statement } from 'sql.js';
 import { MigrationError } from '../errors';
+import type { Statement } from './database';
+import { SourceChangedError } from './image';
 import type { SqliteSource } from './source';
 import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
-import { InvalidText, type SqlValue, type TableInfo } from './types';
-import { loadedSqlJs } from './wasm';
-
-/** sql.js 1.16 supports `get(params, { useBigInt })`; @types/sql.js does not declare the second argument. */
-type BigIntGet = (params: null, config: { useBigInt: boolean }) => SqlValue[];
-const USE_BIGINT = Object.freeze({ useBigInt: true });
+import type { SqlValue, TableInfo } from './types';
 
 const ROWID_ALIASES = ['rowid', '_rowid_', 'oid'];
 
@@ -118,71 +114,38 @@ function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefi
     throw mapReadError(source, e, what, sql);
   }
   try {
-    if (params && params.length > 0) stmt.bind(toBindParams(params));
+    if (params && params.length > 0) stmt.bind(params);
   } catch (e) {
     stmt.free(); // e.g. wrong number of parameters
     throw mapReadError(source, e, what, sql);
   }
   try {
-    const get = stmt.get as unknown as BigIntGet;
     for (;;) {
       let row: SqlValue[];
       try {
         if (!stmt.step()) return;
-        row = get.call(stmt, null, USE_BIGINT);
-        exactText(stmt, row);
+        row = stmt.row();
       } catch (e) {
         throw mapReadError(source, e, what, sql);
       }
       yield row;
     }
   } finally {
-    try {
-      stmt.free();
-    } catch {
-      // The database was closed first; sql.js already finalised the statement.
-    }
+    stmt.free(); // a no-op when the database was closed first (closing finalises its statements)
   }
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-// eslint-disable-next-line no-control-regex
-const NON_ASCII = /[^\x00-\x7f]/;
-
-/**
- * sql.js decodes TEXT leniently: it stops at a NUL byte, and turns bytes that are not UTF-8 into U+FFFD (strings
- * over 16 bytes) or into other characters (shorter ones). Any string that may not be its exact bytes — a byte
- * count that differs, a U+FFFD, a short non-ASCII string — is read again from its bytes: strict UTF-8 when valid
- * (NULs included), else kept as InvalidText. Plain strings (nearly all) cost one length comparison.
- */
-function exactText(stmt: Statement, row: SqlValue[]): void {
-  const sql = loadedSqlJs() as unknown as { _sqlite3_column_bytes?: (stmt: number, i: number) => number } | undefined;
-  const ptr = (stmt as unknown as { stmt: number }).stmt;
-  for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    if (typeof v !== 'string') continue;
-    const bytes = sql?._sqlite3_column_bytes?.(ptr, i);
-    const suspect = bytes === undefined || bytes !== Buffer.byteLength(v, 'utf8') || v.includes('\uFFFD') || (v.length <= 16 && NON_ASCII.test(v));
-    if (!suspect) continue;
-    const raw = (stmt as unknown as { getBlob(i: number): Uint8Array }).getBlob(i);
-    try {
-      row[i] = strictUtf8.decode(raw);
-    } catch {
-      row[i] = new InvalidText(raw);
-    }
-  }
-}
-
-/**
- * sql.js binds numbers as int32 or double and bigints as TEXT. Safe-range bigints become numbers (exact); larger
- * ones stay text, which SQLite converts back exactly when compared with an INTEGER/NUMERIC column or the rowid.
- */
-function toBindParams(params: SqlValue[]): BindParams {
-  return params.map((p) => (typeof p === 'bigint' && p >= BigInt(Number.MIN_SAFE_INTEGER) && p <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(p) : p)) as BindParams;
 }
 
 function mapReadError(source: SqliteSource, e: unknown, what: string, sql: string): unknown {
   if (e instanceof MigrationError) return e;
+  const cause = e instanceof Error ? e.cause : undefined;
+  if (cause instanceof SourceChangedError) {
+    return new MigrationError(
+      'SOURCE_UNREADABLE',
+      `${source.path} changed while ${what} was being read: another program wrote to it.`,
+      'Stop the application that writes to the database (or copy the database and its -wal file while it is stopped), then retry.',
+      { cause },
+    );
+  }
   const msg = errorMessage(e);
   if (isCorruptionMessage(msg)) {
     return new MigrationError(

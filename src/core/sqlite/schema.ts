@@ -3,7 +3,7 @@
  * Everything comes from SQLite's own PRAGMAs rather than parsing CREATE statements, so quirks of the SQL dialect
  * (quoting styles, comments, constraint forms) are interpreted exactly as SQLite interprets them.
  */
-import type { Database, SqlValue as SqlJsValue } from 'sql.js';
+import type { Database, LooseValue as SqlJsValue } from './database';
 import { MigrationError } from '../errors';
 import type { SqliteSource } from './source';
 import { asciiLower, errorMessage, isCorruptionMessage, missingFeatureHint, quoteIdent, shellQuote } from './sql';
@@ -202,7 +202,7 @@ function readIndexes(db: Database, table: string): IndexInfo[] {
   });
 }
 
-/** wr=1 in pragma_table_list (SQLite >= 3.37, which sql.js ships); otherwise the CREATE statement's table option. */
+/** wr=1 in pragma_table_list (SQLite >= 3.37; the engine ships 3.5x); otherwise the CREATE statement's table option. */
 function isWithoutRowid(table: string, sql: string, flags: Map<string, boolean> | undefined): boolean {
   const wr = flags?.get(table);
   if (wr !== undefined) return wr;

@@ -1,23 +1,21 @@
 /**
- * Opens a SQLite file as an in-memory sql.js database, refusing every input that would lead to an incomplete or
- * wrong migration (missing, not SQLite, encrypted, truncated, corrupt, interrupted transaction, unreadable WAL)
- * with a MigrationError the user can act on. The user's files are only ever read.
+ * Opens a SQLite file for reading, refusing every input that would lead to an incomplete or wrong migration
+ * (missing, not SQLite, encrypted, truncated, corrupt, interrupted transaction, unreadable WAL) with a
+ * MigrationError the user can act on. Pages are read on demand from the user's files (main file with the committed
+ * WAL frames laid over it, see image.ts), so memory does not grow with the file; the files are only ever read.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database } from 'sql.js';
 import { MigrationError } from '../errors';
+import { Database } from './database';
 import { classifyNonSqlite, hasSqliteMagic } from './detect';
+import { loadEngine } from './engine';
+import { PageImage } from './image';
 import { errorMessage, isCorruptionMessage, missingFeatureHint, shellQuote } from './sql';
-import { applyWal, mainPageSize, WalError } from './wal';
-import { loadSqlJs } from './wasm';
-
-/** sql.js keeps the whole database in memory (a JS buffer plus the wasm heap); 2 GiB is its practical ceiling. */
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
+import { mainPageSize, WalError } from './wal';
 
 const JOURNAL_MAGIC = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
-const READ_CHUNK = 64 * 1024 * 1024;
 const SNAPSHOT_ATTEMPTS = 3;
 
 export interface SqliteSource {
@@ -25,7 +23,7 @@ export interface SqliteSource {
   path: string;
   /** Size of the main database file in bytes, as read. */
   sizeBytes: number;
-  /** Committed WAL frames replayed into the in-memory image (0 when there was no -wal file). */
+  /** Committed WAL frames laid over the main file (0 when there was no -wal file). */
   walFramesApplied: number;
   /** sha256 hex of the main file bytes followed by the -wal bytes, exactly as read. */
   fingerprint: string;
@@ -34,17 +32,17 @@ export interface SqliteSource {
 }
 
 export interface OpenSqliteOptions {
-  /** Explicit location of sql-wasm.wasm (otherwise found next to the bundle or in the sql.js package). */
+  /** Explicit location of wa-sqlite.wasm (otherwise found next to the bundle or in the package). */
   wasmPath?: string;
   /** Run PRAGMA quick_check after opening and refuse a database that fails it. Default true. */
   verifyIntegrity?: boolean;
-  /** Refuse databases larger than this many bytes. Default DEFAULT_MAX_BYTES (2 GiB). */
+  /** Refuse databases larger than this many bytes. Default: no limit (pages are read on demand). */
   maxBytes?: number;
 }
 
 export async function openSqliteSource(filePath: string, opts: OpenSqliteOptions = {}): Promise<SqliteSource> {
   const file = path.resolve(filePath);
-  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = opts.maxBytes ?? Infinity;
   const q = shellQuote(file);
 
   const st = statOrThrow(file);
@@ -75,37 +73,21 @@ export async function openSqliteSource(filePath: string, opts: OpenSqliteOptions
 
   checkHotJournal(file, q);
 
-  const snap = readSnapshot(file);
-  const fingerprint = createHash('sha256').update(snap.main).update(snap.wal).digest('hex');
-  const sizeBytes = snap.main.length;
-
-  let image: Uint8Array;
-  let walFramesApplied: number;
+  const { image, fingerprint } = openSnapshot(file, mainPageSize(head), q);
   try {
-    // inPlace: we own snap.main, and a copy would double the memory needed for a large database.
-    const r = applyWal(snap.main, snap.wal, { inPlace: true });
-    image = r.image;
-    walFramesApplied = r.framesApplied;
+    if (image.size > maxBytes) throw tooLarge(file, image.size, maxBytes);
+    checkTruncation(file, image, q);
   } catch (e) {
-    if (e instanceof WalError) {
-      throw new MigrationError(
-        'SOURCE_UNCHECKPOINTED',
-        `${file}-wal cannot be applied: ${e.message}; migrating ${path.basename(file)} without it could miss committed data.`,
-        `Close the applications using the database, then checkpoint it: sqlite3 ${q} "PRAGMA wal_checkpoint(TRUNCATE);"`,
-        { cause: e },
-      );
-    }
+    image.close();
     throw e;
   }
-  if (image.length > maxBytes) throw tooLarge(file, image.length, maxBytes);
-  checkTruncation(file, image, snap.wal.length > 0, q);
 
-  const SQL = await loadSqlJsOrThrow(opts.wasmPath);
   let db: Database;
   try {
-    db = new SQL.Database(image);
+    db = Database.open(await loadEngineOrThrow(opts.wasmPath), image);
   } catch (e) {
-    throw mapOpenError(file, e, q);
+    image.close();
+    throw e instanceof MigrationError ? e : mapOpenError(file, e, q);
   }
   try {
     // Reading the schema makes SQLite parse page 1 and sqlite_master: the first point where corruption shows.
@@ -113,20 +95,22 @@ export async function openSqliteSource(filePath: string, opts: OpenSqliteOptions
     if (opts.verifyIntegrity ?? true) quickCheck(db, file, q);
   } catch (e) {
     db.close();
+    image.close();
     throw e instanceof MigrationError ? e : mapOpenError(file, e, q);
   }
 
   let closed = false;
   return {
     path: file,
-    sizeBytes,
-    walFramesApplied,
+    sizeBytes: image.mainSize,
+    walFramesApplied: image.wal.framesApplied,
     fingerprint,
     db,
     close() {
       if (closed) return;
       closed = true;
       db.close();
+      image.close();
     },
   };
 }
@@ -150,11 +134,7 @@ function unreadable(file: string, e: unknown): MigrationError {
 }
 
 function tooLarge(file: string, size: number, limit: number): MigrationError {
-  return new MigrationError(
-    'SOURCE_TOO_LARGE',
-    `${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(limit)} limit${limit === DEFAULT_MAX_BYTES ? ' of what sql.js can hold in memory' : ''}.`,
-    'The whole database is loaded into memory. VACUUM it, or copy only the tables you need into a smaller database, then migrate that.',
-  );
+  return new MigrationError('SOURCE_TOO_LARGE', `${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(limit)} limit.`, 'Raise the limit, or copy only the tables you need into a smaller database and migrate that.');
 }
 
 function readHead(file: string, n: number): Uint8Array {
@@ -173,8 +153,9 @@ function readHead(file: string, n: number): Uint8Array {
 }
 
 /**
- * A hot rollback journal means a transaction was interrupted; SQLite would roll it back on next open, but sql.js
- * never sees the journal, so it would read half-written pages.
+ * A hot rollback journal means a transaction was interrupted; SQLite would roll it back on next open, but our
+ * read-only VFS never shows SQLite the journal (rolling back writes the user's file), so it would read half-written
+ * pages.
  */
 function checkHotJournal(file: string, q: string): void {
   const journal = `${file}-journal`;
@@ -195,72 +176,44 @@ function checkHotJournal(file: string, q: string): void {
   }
 }
 
-/** Reads exactly `size` bytes (fewer if the file shrank meanwhile), in chunks: readFileSync stops at 2 GiB. */
-function readAll(file: string, size: number): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    // Not pooled and not zeroed: every byte is overwritten below, and the buffer is ours alone.
-    const buf = Buffer.allocUnsafeSlow(size);
-    let off = 0;
-    while (off < size) {
-      const n = fs.readSync(fd, buf, off, Math.min(READ_CHUNK, size - off), off);
-      if (n === 0) break;
-      off += n;
-    }
-    return off === size ? buf : buf.subarray(0, off);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function statOptional(file: string): fs.Stats | undefined {
-  try {
-    const st = fs.statSync(file);
-    return st.isFile() ? st : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sameFile(a: fs.Stats | undefined, b: fs.Stats | undefined): boolean {
-  if (!a || !b) return a === b;
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
-}
-
 /**
- * Reads the main file and its -wal as one consistent pair. A live writer could checkpoint or restart the WAL
- * between the two reads (losing committed pages), so we compare stats before and after and retry on change.
+ * Opens the main file and its -wal as one consistent pair and fingerprints them. A live writer could checkpoint or
+ * restart the WAL between the reads (losing committed pages), so the stats taken at open are compared after
+ * hashing, and we retry on change. Later reads keep checking (PageImage.checkUnchanged).
  */
-function readSnapshot(file: string): { main: Buffer; wal: Buffer } {
-  const walFile = `${file}-wal`;
+function openSnapshot(file: string, pageSize: number, q: string): { image: PageImage; fingerprint: string } {
   for (let attempt = 0; attempt < SNAPSHOT_ATTEMPTS; attempt++) {
-    let main: Buffer;
-    let wal: Buffer;
-    let mainBefore: fs.Stats;
-    let walBefore: fs.Stats | undefined;
+    let image: PageImage;
     try {
-      mainBefore = fs.statSync(file);
-      walBefore = statOptional(walFile);
-      main = readAll(file, mainBefore.size);
-      wal = walBefore && walBefore.size > 0 ? readAll(walFile, walBefore.size) : Buffer.alloc(0);
+      image = PageImage.open(file, pageSize);
     } catch (e) {
+      if (e instanceof WalError) throw unusableWal(file, e, q);
       throw unreadable(file, e);
     }
-    const mainAfter = statOptional(file);
-    const walAfter = statOptional(walFile);
-    if (
-      sameFile(mainBefore, mainAfter) &&
-      sameFile(walBefore, walAfter) &&
-      main.length === mainBefore.size &&
-      wal.length === (walBefore && walBefore.size > 0 ? walBefore.size : 0)
-    ) {
-      return { main, wal };
+    try {
+      const hash = createHash('sha256');
+      image.digest((chunk) => hash.update(chunk));
+      image.checkUnchanged();
+      if (!image.changed) return { image, fingerprint: hash.digest('hex') };
+    } catch (e) {
+      image.close();
+      throw unreadable(file, e);
     }
+    image.close();
   }
   throw new MigrationError(
     'SOURCE_UNREADABLE',
     `${file} kept changing while it was being read (${SNAPSHOT_ATTEMPTS} attempts).`,
     'Stop the application that writes to the database (or copy the database and its -wal file while it is stopped), then retry.',
+  );
+}
+
+function unusableWal(file: string, e: WalError, q: string): MigrationError {
+  return new MigrationError(
+    'SOURCE_UNCHECKPOINTED',
+    `${file}-wal cannot be applied: ${e.message}; migrating ${path.basename(file)} without it could miss committed data.`,
+    `Close the applications using the database, then checkpoint it: sqlite3 ${q} "PRAGMA wal_checkpoint(TRUNCATE);"`,
+    { cause: e },
   );
 }
 
@@ -272,30 +225,32 @@ function u32be(b: Uint8Array, off: number): number {
  * The header records the database size in pages; it is trustworthy when non-zero and the change counter (offset
  * 24) equals the version-valid-for number (offset 92). A shorter file lost its tail (interrupted copy/download).
  */
-function checkTruncation(file: string, image: Uint8Array, walApplied: boolean, q: string): void {
+function checkTruncation(file: string, image: PageImage, q: string): void {
   const recover = `Re-copy the file from its origin, or salvage what is left: sqlite3 ${q} .recover | sqlite3 recovered.db`;
-  if (image.length < 100) {
-    throw new MigrationError('SOURCE_CORRUPT', `${file} is truncated: only ${image.length} bytes, shorter than the 100-byte SQLite header.`, recover);
+  if (image.size < 100) {
+    throw new MigrationError('SOURCE_CORRUPT', `${file} is truncated: only ${image.size} bytes, shorter than the 100-byte SQLite header.`, recover);
   }
-  const pageSize = mainPageSize(image);
+  const header = new Uint8Array(100);
+  image.read(header, 0);
+  const pageSize = mainPageSize(header);
   if (pageSize === 0) {
-    throw new MigrationError('SOURCE_CORRUPT', `${file} is corrupt: its header has an invalid page size (${(image[16] << 8) | image[17]}).`, recover);
+    throw new MigrationError('SOURCE_CORRUPT', `${file} is corrupt: its header has an invalid page size (${(header[16] << 8) | header[17]}).`, recover);
   }
-  const pages = u32be(image, 28);
-  if (pages > 0 && u32be(image, 24) === u32be(image, 92) && image.length < pages * pageSize) {
+  const pages = u32be(header, 28);
+  if (pages > 0 && u32be(header, 24) === u32be(header, 92) && image.size < pages * pageSize) {
     throw new MigrationError(
       'SOURCE_CORRUPT',
-      `${file} is truncated: its header says ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes) but ${walApplied ? 'the file with its WAL applied' : 'the file'} has only ${image.length} bytes.`,
+      `${file} is truncated: its header says ${pages} pages of ${pageSize} bytes (${pages * pageSize} bytes) but ${image.wal.framesApplied > 0 ? 'the file with its WAL applied' : 'the file'} has only ${image.size} bytes.`,
       recover,
     );
   }
 }
 
-async function loadSqlJsOrThrow(wasmPath: string | undefined) {
+async function loadEngineOrThrow(wasmPath: string | undefined) {
   try {
-    return await loadSqlJs(wasmPath);
+    return await loadEngine(wasmPath);
   } catch (e) {
-    throw new MigrationError('INTERNAL', `Cannot load the SQLite engine (sql.js): ${errorMessage(e)}`, 'Reinstall the extension or CLI; sql-wasm.wasm must sit next to the bundled code.', { cause: e });
+    throw new MigrationError('INTERNAL', `Cannot load the SQLite engine: ${errorMessage(e)}`, 'Reinstall the extension or CLI; wa-sqlite.wasm must sit next to the bundled code.', { cause: e });
   }
 }
 

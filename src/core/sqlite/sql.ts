@@ -7,7 +7,7 @@ export function quoteIdent(name: string): string {
   return '"' + name.replace(/"/g, '""') + '"';
 }
 
-/** True when a sql.js / SQLite error message says the file content itself is damaged. */
+/** True when a SQLite error message says the file content itself is damaged. */
 export function isCorruptionMessage(message: string): boolean {
   return /malformed|not a database|SQLITE_CORRUPT|SQLITE_NOTADB|corrupt/i.test(message);
 }
@@ -26,13 +26,13 @@ export function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A hint for errors SQLite raises about features sql.js lacks, or undefined. */
+/** A hint for errors SQLite raises about features our SQLite build lacks, or undefined. */
 export function missingFeatureHint(message: string): string | undefined {
   const coll = /no such collation sequence: (\S+)/i.exec(message);
   if (coll) {
-    return `The database uses the collation ${coll[1]}, defined by the application that created it; sql.js does not have it. Migrate a copy whose columns and indexes use a built-in collation (BINARY, NOCASE, RTRIM).`;
+    return `The database uses the collation ${coll[1]}, defined by the application that created it; SQLite alone (as built into sqlite2mongo) does not have it. Migrate a copy whose columns and indexes use a built-in collation (BINARY, NOCASE, RTRIM).`;
   }
   const mod = /no such module: (\S+)/i.exec(message);
-  if (mod) return `The database uses the virtual table module ${mod[1]}, which sql.js does not include.`;
+  if (mod) return `The database uses the virtual table module ${mod[1]}, which the SQLite built into sqlite2mongo does not include.`;
   return undefined;
 }

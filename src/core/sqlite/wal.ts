@@ -1,12 +1,13 @@
 /**
- * A pure-JS, in-memory WAL checkpoint.
+ * A pure-JS reading of SQLite's write-ahead log.
  *
- * sql.js cannot open a database together with its -wal file (no shared memory, and the wasm VFS cannot see the
- * user's directory), so committed transactions that live only in the WAL would silently be missing. We replay the
+ * The wasm SQLite never sees the user's -wal file (no shared memory; and it must not create or lock files next to
+ * the database), so committed transactions that live only in the WAL would silently be missing. We index the
  * WAL the way SQLite's own recovery does (https://www.sqlite.org/fileformat2.html#walformat): validate the header,
  * walk frames while salts and the cumulative checksum chain match, and apply every frame up to the LAST commit
- * frame. Frames after it belong to an unfinished transaction and are ignored, as SQLite would ignore them.
- * Nothing here touches the disk.
+ * frame. Frames after it belong to an unfinished transaction and are ignored, as SQLite would ignore them. The
+ * reader (image.ts) then serves each page from its latest committed frame, or from the main file. Nothing here
+ * writes to the disk.
  */
 
 export const WAL_HEADER_SIZE = 32;
@@ -63,89 +64,104 @@ function u32be(b: Uint8Array, off: number): number {
   return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
 }
 
-/** One WAL frame that belongs to a committed transaction. */
-export interface WalFrame {
-  pgno: number;
-  /** Offset of the page data (after the 24-byte frame header) in the WAL. */
-  dataOff: number;
-}
+/** Reads `len` bytes of the WAL at `pos`; may return fewer at the end of the file. */
+export type WalReader = (pos: number, len: number) => Uint8Array;
 
-export interface WalScan {
-  /** 0 when the WAL is empty. */
+export interface WalIndex {
+  /** Page size declared by the WAL header (0 when there is no WAL). */
   pageSize: number;
-  /** Valid frames up to and including the last commit frame, in WAL order (a later frame of a page wins). */
-  frames: WalFrame[];
-  /** Database size in pages after the last commit; -1 when no commit frame was found. */
+  /** Number of valid frames up to and including the last commit frame. */
+  framesApplied: number;
+  /** Database size in pages after the last commit; -1 when no commit was found. */
   finalPages: number;
-  /** The WAL header's salts (change on every WAL restart), hex; '' when the WAL is empty. */
+  /** Page number → byte offset in the WAL of that page's data in its latest committed frame. */
+  pages: Map<number, number>;
+  /** The header's salts, hex (new at every WAL restart); '' without a WAL. */
   salts: string;
-  /** The cumulative checksum of the last commit frame, hex: identifies the committed state the WAL holds. */
+  /** The cumulative checksum of the last commit frame, hex: with the salts, names the committed state (sync). */
   lastCommitChecksum: string;
 }
 
 /**
- * Walks the WAL the way SQLite's recovery does: frames count while salts and the cumulative checksum chain match;
- * frames after the last commit frame belong to an unfinished transaction and are dropped.
- * Throws WalError when a non-empty WAL has an unusable header or a page size different from the database's.
+ * Walks the frames of a WAL of `walSize` bytes the way SQLite's recovery does: frames count while their salts and
+ * the cumulative checksum chain match; only frames up to the LAST commit frame are kept (later ones belong to an
+ * unfinished transaction). The latest committed frame of a page wins. Reads one frame at a time, so a WAL of any
+ * size is indexed in constant memory. Throws WalError when a non-empty WAL has an unusable header or a page size
+ * different from the database's (`dbPageSize`, 0 when unknown).
  */
-export function scanWal(main: Uint8Array, wal: Uint8Array): WalScan {
-  const scan: WalScan = { pageSize: 0, frames: [], finalPages: -1, salts: '', lastCommitChecksum: '' };
-  if (wal.length === 0) return scan;
-  if (wal.length < WAL_HEADER_SIZE) throw new WalError(`the WAL file is only ${wal.length} bytes, shorter than its 32-byte header`);
-  const view = new DataView(wal.buffer, wal.byteOffset, wal.byteLength);
-  const magic = u32be(wal, 0);
+export function indexWal(read: WalReader, walSize: number, dbPageSize: number): WalIndex {
+  const index: WalIndex = { pageSize: 0, framesApplied: 0, finalPages: -1, pages: new Map(), salts: '', lastCommitChecksum: '' };
+  if (walSize === 0) return index;
+  if (walSize < WAL_HEADER_SIZE) throw new WalError(`the WAL file is only ${walSize} bytes, shorter than its 32-byte header`);
+  const header = Uint8Array.from(read(0, WAL_HEADER_SIZE));
+  const magic = u32be(header, 0);
   if ((magic & 0xfffffffe) >>> 0 !== WAL_MAGIC) {
     throw new WalError(`the WAL header has a bad magic number 0x${magic.toString(16).padStart(8, '0')}`);
   }
   const littleEndian = (magic & 1) === 0;
-  const pageSize = u32be(wal, 8);
+  const pageSize = u32be(header, 8);
   if (!isValidPageSize(pageSize)) throw new WalError(`the WAL header has an invalid page size ${pageSize}`);
   const cksum: [number, number] = [0, 0];
-  walChecksum(view, 0, 24, littleEndian, cksum);
-  if (cksum[0] !== u32be(wal, 24) || cksum[1] !== u32be(wal, 28)) throw new WalError('the WAL header checksum does not match');
-  const version = u32be(wal, 4);
+  walChecksum(new DataView(header.buffer), 0, 24, littleEndian, cksum);
+  if (cksum[0] !== u32be(header, 24) || cksum[1] !== u32be(header, 28)) throw new WalError('the WAL header checksum does not match');
+  const version = u32be(header, 4);
   if (version !== WAL_VERSION) throw new WalError(`the WAL format version ${version} is not supported`);
-  const dbPageSize = mainPageSize(main);
   if (dbPageSize !== 0 && dbPageSize !== pageSize) {
     throw new WalError(`the WAL page size ${pageSize} does not match the database page size ${dbPageSize}`);
   }
-  scan.pageSize = pageSize;
-  scan.salts = Buffer.from(wal.subarray(16, 24)).toString('hex');
+  index.pageSize = pageSize;
+  index.salts = Buffer.from(header.subarray(16, 24)).toString('hex');
 
-  // Walk frames until the first invalid one; remember where the last commit ends.
+  // Walk frames until the first invalid one; pages of the current (not yet committed) transaction wait in `pending`.
   const frameSize = WAL_FRAME_HEADER_SIZE + pageSize;
-  let validUpTo = 0;
-  for (let off = WAL_HEADER_SIZE; off + frameSize <= wal.length; off += frameSize) {
-    const pgno = u32be(wal, off);
+  const pending = new Map<number, number>();
+  let frames = 0;
+  for (let off = WAL_HEADER_SIZE; off + frameSize <= walSize; off += frameSize) {
+    const frame = read(off, frameSize);
+    if (frame.length < frameSize) break;
+    const pgno = u32be(frame, 0);
     if (pgno === 0) break;
     // Salts must equal the header's: frames left over from before a WAL restart carry old salts.
     let saltOk = true;
-    for (let i = 0; i < 8; i++) if (wal[off + 8 + i] !== wal[16 + i]) { saltOk = false; break; }
+    for (let i = 0; i < 8; i++) if (frame[8 + i] !== header[16 + i]) { saltOk = false; break; }
     if (!saltOk) break;
-    walChecksum(view, off, 8, littleEndian, cksum);
-    walChecksum(view, off + WAL_FRAME_HEADER_SIZE, pageSize, littleEndian, cksum);
-    if (cksum[0] !== u32be(wal, off + 16) || cksum[1] !== u32be(wal, off + 20)) break;
-    scan.frames.push({ pgno, dataOff: off + WAL_FRAME_HEADER_SIZE });
-    const commitSize = u32be(wal, off + 4);
+    const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+    walChecksum(view, 0, 8, littleEndian, cksum);
+    walChecksum(view, WAL_FRAME_HEADER_SIZE, pageSize, littleEndian, cksum);
+    if (cksum[0] !== u32be(frame, 16) || cksum[1] !== u32be(frame, 20)) break;
+    frames++;
+    pending.set(pgno, off + WAL_FRAME_HEADER_SIZE);
+    const commitSize = u32be(frame, 4);
     if (commitSize !== 0) {
-      scan.finalPages = commitSize;
-      scan.lastCommitChecksum = Buffer.from(wal.subarray(off + 16, off + 24)).toString('hex');
-      validUpTo = scan.frames.length;
+      for (const [p, dataOff] of pending) index.pages.set(p, dataOff);
+      pending.clear();
+      index.finalPages = commitSize;
+      index.framesApplied = frames;
+      index.lastCommitChecksum = Buffer.from(frame.subarray(16, 24)).toString('hex');
     }
   }
-  scan.frames.length = validUpTo;
-  return scan;
+  // Pages beyond the final size were truncated away by a later commit (e.g. VACUUM).
+  for (const p of index.pages.keys()) if (p > index.finalPages) index.pages.delete(p);
+  return index;
+}
+
+/** A WAL-mode header (read/write version 2) makes SQLite look for a -wal and shared memory that it must not use. */
+export function patchJournalMode(bytes: Uint8Array, fileOffset: number): void {
+  for (const at of [18, 19]) {
+    const i = at - fileOffset;
+    if (i >= 0 && i < bytes.length && bytes[i] === 2) bytes[i] = 1;
+  }
 }
 
 /**
- * Applies the committed frames of `wal` to `main`. By default the input is never modified (a copy is made);
- * `inPlace: true` lets the caller avoid doubling memory for a large database it owns.
+ * Applies the committed frames of `wal` to `main` in memory. By default the input is never modified (a copy is
+ * made); `inPlace: true` lets the caller avoid doubling memory for a large database it owns.
  * Throws WalError when a non-empty WAL has an unusable header or a page size different from the database's.
  */
 export function applyWal(main: Uint8Array, wal: Uint8Array, opts: { inPlace?: boolean } = {}): WalResult {
   const walPresent = wal.length > 0;
-  const { pageSize, frames, finalPages } = scanWal(main, wal);
-  const framesApplied = frames.length;
+  const index = indexWal((pos, len) => wal.subarray(pos, pos + len), wal.length, mainPageSize(main));
+  const { pageSize, finalPages, framesApplied } = index;
 
   let image: Uint8Array;
   if (framesApplied === 0) {
@@ -159,17 +175,9 @@ export function applyWal(main: Uint8Array, wal: Uint8Array, opts: { inPlace?: bo
       image = new Uint8Array(finalLength);
       image.set(main.subarray(0, Math.min(main.length, finalLength)));
     }
-    for (const f of frames) {
-      // Pages beyond the final size were truncated away by a later commit (e.g. VACUUM).
-      if (f.pgno <= finalPages) image.set(wal.subarray(f.dataOff, f.dataOff + pageSize), (f.pgno - 1) * pageSize);
-    }
+    for (const [pgno, dataOff] of index.pages) image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
   }
-
-  // A WAL-mode header (read/write version 2) makes SQLite look for shared memory that sql.js does not have.
   // The image is now fully checkpointed, so declaring it a rollback-journal database is accurate.
-  if (image.length >= 100 && (image[18] === 2 || image[19] === 2)) {
-    image[18] = 1;
-    image[19] = 1;
-  }
+  if (image.length >= 100) patchJournalMode(image.subarray(0, 100), 0);
   return { image, framesApplied, walPresent };
 }

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MigrationError } from '../errors';
-import { applyWal, scanWal, WalError, type WalScan } from '../sqlite/wal';
+import { applyWal, indexWal, mainPageSize, WalError, type WalIndex } from '../sqlite/wal';
 import { imagePages, type PageSource } from './btree';
 
 const HEADER_BYTES = 100;
@@ -74,9 +74,9 @@ function readBytes(file: string, length: number | undefined): Buffer {
   }
 }
 
-function scanOrThrow(file: string, header: Uint8Array, wal: Uint8Array): WalScan {
+function scanOrThrow(file: string, header: Uint8Array, wal: Uint8Array): WalIndex {
   try {
-    return scanWal(header, wal);
+    return indexWal((pos, len) => wal.subarray(pos, pos + len), wal.length, mainPageSize(header));
   } catch (e) {
     if (!(e instanceof WalError)) throw e;
     throw new MigrationError(
@@ -88,10 +88,10 @@ function scanOrThrow(file: string, header: Uint8Array, wal: Uint8Array): WalScan
   }
 }
 
-export function stateToken(mainHeader: Uint8Array, mainSize: number, scan: WalScan): string {
+export function stateToken(mainHeader: Uint8Array, mainSize: number, scan: WalIndex): string {
   return createHash('sha256')
     .update(mainHeader.subarray(0, HEADER_BYTES))
-    .update(`${mainSize}|${scan.salts}|${scan.frames.length}|${scan.lastCommitChecksum}`)
+    .update(`${mainSize}|${scan.salts}|${scan.framesApplied}|${scan.lastCommitChecksum}`)
     .digest('hex')
     .slice(0, 32);
 }
@@ -127,7 +127,7 @@ function tryRead(file: string, withFingerprint: boolean): SyncSnapshot | undefin
   const scan = scanOrThrow(file, main, wal);
   // Without committed WAL frames, any write to the main file during the read may have torn it.
   if (
-    scan.frames.length === 0 &&
+    scan.framesApplied === 0 &&
     (mainAfter.mtimeMs !== mainBefore.mtimeMs ||
       readBytes(file, HEADER_BYTES).compare(main.subarray(0, HEADER_BYTES)) !== 0)
   )

@@ -3,8 +3,7 @@
  * carry the result. The evaluator is the meaning of the expression; what this checks independently is how its
  * value was turned into BSON (exprValueToBson) and that it reached the server intact.
  */
-import { CompiledExpression, ExprEvalError, type ExprValue } from '../expr/evaluate';
-import { referencedColumns } from '../expr/parse';
+import { compileFields, ExprEvalError, type CompiledField, type ExprValue } from '../expr/evaluate';
 import type { ComputedFieldPlan } from '../plan/types';
 import type { SqlValue } from '../sqlite/types';
 import { carriesAsStored, describeSql } from './faithful';
@@ -18,15 +17,11 @@ export function carriesComputed(a: unknown, v: ExprValue): boolean {
 
 /** The expected values of a collection's computed fields for one row; an error where the builder must have refused. */
 export class ComputedExpectations {
-  private readonly compiled: Array<{ field: string; expr: CompiledExpression; columns: string[] }>;
+  private readonly compiled: CompiledField[];
   readonly columns: string[];
 
   constructor(plans: ComputedFieldPlan[] = []) {
-    this.compiled = plans.map((c) => {
-      const expr = new CompiledExpression(c.expression);
-      return { field: c.field, expr, columns: [...referencedColumns(expr.tree)] };
-    });
-    this.columns = [...new Set(this.compiled.flatMap((c) => c.columns))];
+    ({ fields: this.compiled, columns: this.columns } = compileFields(plans));
   }
 
   get fields(): string[] {

@@ -7,6 +7,7 @@
  */
 import { Binary, Decimal128, Double, Int32, Long } from 'mongodb';
 import { InvalidText, type SqlValue } from '../sqlite/types';
+import { wallTimeIn } from '../convert/zones';
 import { INVALID_TEXT_SUBTYPE, type FieldType } from '../plan/types';
 
 export interface CarryRule {
@@ -15,6 +16,8 @@ export interface CarryRule {
   epoch?: 'seconds' | 'milliseconds';
   /** Minutes east of UTC for text dates written without a zone. */
   offsetMinutes: number;
+  /** An IANA zone (Europe/Paris) for text dates written without one, instead of offsetMinutes. */
+  zone?: string;
 }
 
 const INT32_MIN = -(2n ** 31n);
@@ -112,13 +115,19 @@ function daysInMonth(y: number, m: number): number {
  * zone Z or ±HH[:]MM under 24 hours. Text without a zone is read at `offsetMinutes`.
  */
 export function textInstant(text: string, offsetMinutes: number): number | null {
+  const parsed = textWallTime(text);
+  return parsed === null ? null : parsed.wallMs - (parsed.offset ?? offsetMinutes) * 60_000;
+}
+
+/** A text date's wall time (as UTC milliseconds) and its explicit offset (null when the text names no zone). */
+function textWallTime(text: string): { wallMs: number; offset: number | null } | null {
   const t = text.trim();
   const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?)?\s*(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?$/.exec(t);
   if (!m) return null;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
-  let offset = offsetMinutes;
+  let offset: number | null = null;
   if (m[8]) offset = 0;
   else if (m[9]) {
     const [oh, om] = [Number(m[10]), Number(m[11])];
@@ -126,7 +135,23 @@ export function textInstant(text: string, offsetMinutes: number): number | null 
     offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const millis = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
-  return daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis;
+  return { wallMs: daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis, offset };
+}
+
+/**
+ * Whether the Date `a` is the instant a zone-less text date names in the IANA zone: checked forward — what a clock
+ * there showed at `a` must be the text's wall time — not by the converter's inverse. A wall time the zone skipped
+ * (clocks going forward) has no such instant; it must then be read with the offset in force before the change.
+ */
+function carriesZonedText(a: unknown, text: string, zone: string): boolean | undefined {
+  const parsed = textWallTime(text);
+  if (parsed === null) return undefined;
+  if (!(a instanceof Date)) return false;
+  if (parsed.offset !== null) return a.getTime() === parsed.wallMs - parsed.offset * 60_000;
+  if (wallTimeIn(zone, a.getTime()) === parsed.wallMs) return true;
+  const before = (wallTimeIn(zone, parsed.wallMs - 86_400_000) - (parsed.wallMs - 86_400_000)) / 60_000;
+  const skipped = wallTimeIn(zone, parsed.wallMs - before * 60_000) !== parsed.wallMs;
+  return skipped && a.getTime() === parsed.wallMs - before * 60_000;
 }
 
 function epochInstant(v: SqlValue, epoch: 'seconds' | 'milliseconds' | undefined): number | null {
@@ -187,6 +212,7 @@ function carriesTyped(a: unknown, v: Exclude<SqlValue, null>, rule: CarryRule): 
       if (typeof v === 'string' && NUMBER_TEXT.test(v.trim())) return isDecimal(a, v);
       return undefined;
     case 'date': {
+      if (typeof v === 'string' && rule.zone) return carriesZonedText(a, v, rule.zone);
       const ms = typeof v === 'string' ? textInstant(v, rule.offsetMinutes) : epochInstant(v, rule.epoch);
       if (ms === null) return undefined;
       // A REAL epoch is carried to the millisecond (a Date holds no finer time).

@@ -163,7 +163,8 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
 }
 
 function ruleOf(f: FieldPlan, options: PlanOptions): CarryRule {
-  return { type: f.type, omitNull: (f.nulls ?? options.nulls) === 'omit', epoch: f.epoch, offsetMinutes: parseZoneOffset(options.timezone) ?? 0 };
+  const fixed = parseZoneOffset(options.timezone);
+  return { type: f.type, omitNull: (f.nulls ?? options.nulls) === 'omit', epoch: f.epoch, offsetMinutes: fixed ?? 0, ...(fixed === null ? { zone: options.timezone } : {}) };
 }
 
 /** Checks one document against its source row: every planned field, every array entry, no field more. */

@@ -91,7 +91,7 @@ function buildLayout(): void {
             field('If collections exist', select('ifExists', [['ask', 'Ask'], ['drop', 'Drop and replace'], ['append', 'Append'], ['upsert', 'Upsert by _id'], ['fail', 'Fail (write nothing)']])),
             field('Null values', select('nulls', [['keep', 'Keep as null'], ['omit', 'Omit the field']])),
             field('Refused rows', select('onError', [['stop', 'Stop the migration'], ['skip', 'Skip and list them']])),
-            field('Time zone of text dates', h('input', { id: 'timezone', type: 'text', spellcheck: 'false', placeholder: 'UTC or +02:00' })),
+            field('Time zone of text dates', h('input', { id: 'timezone', type: 'text', spellcheck: 'false', placeholder: 'UTC, +02:00 or Europe/Paris' })),
           ),
           checkbox('detectTextDates', 'Detect dates stored as text'),
           checkbox('dryRun', 'Dry run', 'Read, convert and report everything; write nothing to MongoDB.'),

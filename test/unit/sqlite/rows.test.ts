@@ -1,7 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import type { Statement } from 'sql.js';
-import { introspect, iterateQuery, iterateRows, keyOrderColumns, openSqliteSource, type SqliteSource, type TableInfo } from '../../../src/core/sqlite';
+import { introspect, iterateQuery, iterateRows, keyOrderColumns, openSqliteSource, type SqliteSource, type Statement, type TableInfo } from '../../../src/core/sqlite';
 import { cleanupTempDirs, py, pyJson, tempDir } from '../../helpers/sqliteBuilders';
 
 /** Rows inserted in a shuffled order (fixed seed), so physical insertion order differs from key order. */

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MAX_BYTES, introspect, iterateRows, openSqliteSource } from '../../../src/core/sqlite';
+import { introspect, iterateRows, locateEngineWasm, openSqliteSource } from '../../../src/core/sqlite';
 import { cleanupTempDirs, encodeWal, expectMigrationError, fileDigest, makeDb, py, tempDir } from '../../helpers/sqliteBuilders';
 
 /** A rollback-mode database with enough rows to span many pages (and overflow pages for the big rows). */
@@ -168,7 +168,7 @@ describe('sqlite/source: openSqliteSource', () => {
     assert.match(e.message, /malformed|not a database/);
   });
 
-  it('a collation sql.js does not have → SOURCE_UNREADABLE naming the collation', async () => {
+  it('a collation the engine does not have → SOURCE_UNREADABLE naming the collation', async () => {
     const file = path.join(dir, 'collation.db');
     py(
       `import sqlite3, sys
@@ -235,13 +235,12 @@ os._exit(0)  # die mid-transaction, as a crash would`,
     }
   });
 
-  it('larger than maxBytes → SOURCE_TOO_LARGE with size and limit; default limit is 2 GiB', async () => {
+  it('larger than an explicit maxBytes → SOURCE_TOO_LARGE with size and limit (there is no default limit)', async () => {
     const file = makeMultiPageDb(path.join(dir, 'big.db'));
     const size = fs.statSync(file).size;
     const e = await expectMigrationError(() => openSqliteSource(file, { maxBytes: 100_000 }), 'SOURCE_TOO_LARGE', file);
     assert.ok(e.message.includes(String(size)), e.message);
     assert.ok(e.message.includes('97.7 KiB'), e.message);
-    assert.equal(DEFAULT_MAX_BYTES, 2 ** 31);
   });
 
   it('an unreadable file → SOURCE_UNREADABLE', async function () {
@@ -258,9 +257,29 @@ os._exit(0)  # die mid-transaction, as a crash would`,
     await expectMigrationError(() => openSqliteSource(fifo), 'SOURCE_UNREADABLE', fifo);
   });
 
+  it('a file changed by another program after opening → reading stops with SOURCE_UNREADABLE naming the change', async () => {
+    const file = makeMultiPageDb(path.join(dir, 'changing.db'));
+    const src = await openSqliteSource(file);
+    try {
+      const items = introspect(src).tables.find((t) => t.name === 'items');
+      assert.ok(items);
+      assert.equal([...iterateRows(src, items)].length, 3000);
+      // Another program commits a change: our reads must not mix the two versions.
+      py(`import sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+con.execute("UPDATE items SET name = 'changed' WHERE id = 1")
+con.commit()
+con.close()`, file);
+      const e = await expectMigrationError(() => [...iterateRows(src, items)], 'SOURCE_UNREADABLE', file);
+      assert.match(e.message, /changed while table items was being read/);
+    } finally {
+      src.close();
+    }
+  });
+
   it('an explicit wasmPath is honoured; a wrong one is an INTERNAL error, not a source error', async () => {
     const file = makeDb(path.join(dir, 'wasm.db'), 'CREATE TABLE t (a);');
-    const wasm = path.join(path.dirname(require.resolve('sql.js')), 'sql-wasm.wasm');
+    const wasm = locateEngineWasm();
     const src = await openSqliteSource(file, { wasmPath: wasm });
     src.close();
     await expectMigrationError(() => openSqliteSource(file, { wasmPath: path.join(dir, 'nope.wasm') }), 'INTERNAL');
