@@ -61,6 +61,10 @@ describe('faults: the server dies mid-import (SIGKILL), then --resume', function
     server = await startFerretDb();
   });
   after(async () => server?.stop());
+  // Each case starts with the server up, even when the one before failed between its kill and its restart.
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await server.restart();
+  });
 
   for (const point of [0.15, 0.5, 0.85]) {
     it(`killed at ${point * 100}% of the import: resume completes with every document exactly once`, async () => {

@@ -1,9 +1,22 @@
 import { MongoBulkWriteError, MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { MigrationError } from '../errors';
 
+/** Socket errors of a server that went away or is restarting (the driver may surface them unwrapped). */
+const NETWORK_CODES = /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNABORTED)\b/;
+
+/** True when the error, or an error it was caused by, is a socket error. */
+function isSocketError(e: unknown, depth = 0): boolean {
+  if (!(e instanceof Error) || depth > 5) return false;
+  const code = (e as { code?: unknown }).code;
+  if ((typeof code === 'string' && NETWORK_CODES.test(code)) || NETWORK_CODES.test(e.message)) return true;
+  return isSocketError(e.cause, depth + 1);
+}
+
 /** Network drops, a restarting server, a primary stepping down: worth another try. Auth, validation, size: never. */
 export function isTransientError(e: unknown): boolean {
   if (e instanceof MongoNetworkError || e instanceof MongoServerSelectionError) return true;
+  // "connect ECONNREFUSED" while the server restarts comes as a plain error, or as the cause of a bulk write's.
+  if (!(e instanceof MongoError && typeof e.code === 'number') && isSocketError(e)) return true;
   // A bulk write whose connection closed under it fails as a whole (no per-row errors) with the network error as cause.
   if (e instanceof MongoBulkWriteError && (e.writeErrors as unknown[]).length === 0 && (isTransientError(e.cause) || /connection .* closed|ECONNRESET|socket hang up/i.test(e.message))) return true;
   if (e instanceof MongoError) {
