@@ -33,11 +33,15 @@ export function planTables(plan: MappingPlan): string[] {
 
 /**
  * The collections to compare after `changed` tables changed. `views` lists the view names of the database: a view
- * can read any table, so a collection over one is affected by every change.
+ * can read any table, so a collection over one (or with a row filter) is affected by every change.
  */
 export function affectedCollections(plan: MappingPlan, changed: string[], views: string[]): CollectionPlan[] {
   if (changed.length === 0) return [];
   return plan.collections.filter(
-    (c) => views.some((v) => sameName(v, c.table)) || tablesOf(c).some((t) => changed.some((x) => sameName(x, t))),
+    (c) =>
+      views.some((v) => sameName(v, c.table)) ||
+      // A row filter is SQL and may read other tables (a subquery): any change may change which rows pass it.
+      !!c.filter ||
+      tablesOf(c).some((t) => changed.some((x) => sameName(x, t))),
   );
 }
