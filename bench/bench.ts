@@ -2,20 +2,24 @@
  * `npm run bench` — measures sqlite2mongo against its ceilings and baselines, side by side, on one server per size.
  *
  *   node --expose-gc dist/bench.js [--sizes 100000,300000,1000000] [--quick] [--out bench/results.json]
- *                                  [--sample 50000] [--repeat 2] [--migrate-runs 1] [--skip reference,raw,mongoimport,readback]
+ *                                  [--sample 50000] [--repeat 2] [--migrate-runs 1] [--skip reference,raw,mongoimport,readback,reruns]
  *
  * For each size N: generates the reference database (../shared/fixtures/make_app_db.py --resources N, cached in
  * bench/work/), starts a fresh FerretDB, and measures
  *   1. the raw sql.js scan of both tables (export ceiling), in this process;
- *   2. `sqlite2mongo migrate` end to end (export, import, indexes, validate) as a child process: wall time, the
- *      report's per-step figures, and the child's RSS sampled from /proc every 100 ms (peak per step);
- *   3. the "reference style" baseline: the same documents (built in memory by the engine's DocumentBuilder)
+ *   2. `sqlite2mongo migrate` end to end (export streamed into import, indexes, validate) as a child process: wall
+ *      time, the report's per-step figures, CPU of our process and of the server per phase (from /proc), and the
+ *      child's RSS sampled every 100 ms (peak per step);
+ *   3. reruns of that database (bench/reruns.ts): a validation pass, then `--if-exists upsert` unchanged, with 1 %
+ *      of the rows changed, and with 1 % deleted (--sync-deletes), each validated afterwards;
+ *   4. `migrate --no-validate` (what mongoimport is compared with);
+ *   5. the "reference style" baseline: the same documents (built in memory by the engine's DocumentBuilder)
  *      inserted sequentially with insertMany, 100 per batch, one batch at a time;
- *   4. the raw insert ceiling: the same prebuilt documents, unordered insertMany, best batch size × concurrency
+ *   6. the raw insert ceiling: the same prebuilt documents, unordered insertMany, best batch size × concurrency
  *      (searched on a sample, then run on all documents);
- *   5. mongoimport on a plain one-document-per-line EJSON file, when it can be built (bench/build-mongoimport.sh);
- *   6. the read-back ceiling: a plain find() of the whole collection (raw BSON, best of a few batch sizes);
- *   7. peak RSS per step.
+ *   7. mongoimport (../shared/tools/mongoimport) on the same documents, canonical Extended JSON one per line, with 1
+ *      and with 4 insertion workers;
+ *   8. the read-back ceiling: a plain find() of the whole collection (raw BSON, best of a few batch sizes).
  * Writes bench/results.json and bench/results.md (embedded by docs/performance.md) and prints the summary.
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-import { formatCount as fmt, type MigrationEvent, type MigrationReport } from '../core';
+import { formatCount as fmt, remainingMs, type MigrationEvent, type MigrationReport } from '../core';
 
 export type OutputMode = 'tty' | 'plain' | 'json' | 'quiet';
 
@@ -73,7 +73,8 @@ export class ConsoleRenderer {
       case 'progress': {
         if (e.step !== this.current) break;
         const pct = e.total > 0 ? e.done / e.total : 0;
-        const eta = e.ratePerSec > 0 && e.total > e.done ? `  ETA ${secs(((e.total - e.done) / e.ratePerSec) * 1000)}` : '';
+        const left = remainingMs(e.done, e.total, e.ratePerSec);
+        const eta = left !== undefined ? `  ETA ${secs(left)}` : '';
         const text = `${this.prefixes.get(e.step)}  ${e.total > 0 ? `${bar(pct)} ${fmt(e.done)}/${fmt(e.total)} ${(pct * 100).toFixed(0)}%` : fmt(e.done)}  ${fmt(e.ratePerSec)}/s${eta}${e.collection ? `  (${e.collection})` : ''}`;
         if (this.mode === 'tty') this.live(text);
         // Plain output: a line about every 5 s (the engine sends a progress event every second even when stalled).

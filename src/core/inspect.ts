@@ -36,13 +36,14 @@ export function sampleDocuments(source: SqliteSource, schema: SchemaInfo, plan: 
 
 /**
  * Everything a UI needs to show a source before migrating: tables, counts, the plan and sample documents.
- * `planOptions` builds the default plan with other plan-wide settings (null handling, date detection, time zone).
+ * `planOptions` builds the default plan with other plan-wide settings (null handling, date detection, time zone);
+ * `includeViews` makes each view a collection too.
  */
-export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions>; evaluateExpressions?: boolean } = {}): Promise<SourceInspection> {
+export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions>; includeViews?: boolean; evaluateExpressions?: boolean } = {}): Promise<SourceInspection> {
   const source = await openSqliteSource(file);
   try {
     const schema = introspect(source);
-    const built = opts.plan ? { plan: checkPlan(opts.plan, schema), notes: [] } : defaultPlanFor(source, schema, opts.planOptions);
+    const built = opts.plan ? { plan: checkPlan(opts.plan, schema), notes: [] } : defaultPlanFor(source, schema, opts.planOptions, { includeViews: opts.includeViews });
     return {
       path: source.path,
       sizeBytes: source.sizeBytes,

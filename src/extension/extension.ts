@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new ReportStore(context.globalStorageUri, context.globalState);
   const model = new ValidationModel(context.workspaceState);
   const validation = new ValidationController(model, engine, targets, log);
-  const history = new HistoryController(engine, targets, model, log);
+  const history = new HistoryController(engine, targets, model, context.workspaceState, log);
   const planFiles = new PlanFiles();
   const sync = new SyncController(engine, log, {
     onSynced: (target) => {
@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
   });
   const keepInSync = async (arg?: RunItem | SyncTarget) => {
-    const target = await resolveSyncTarget(arg, history, model);
+    const target = await resolveSyncTarget(arg, targets, model);
     if (target) await sync.start(target);
     else log.showInfo('Keep in Sync needs a finished migration: migrate a database first (its target then shows in the History view).');
   };
@@ -91,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
       [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) => validation.openMismatch(node),
+      [Commands.openCollection]: (node?: Parameters<ValidationController['openCollection']>[0]) => validation.openCollection(node),
       [Commands.clearValidation]: () => validation.clear(),
       [Commands.refreshHistory]: () => history.refresh(),
       [Commands.resumeRun]: (item?: Parameters<HistoryController['resume']>[0]) => history.resume(item),

@@ -10,6 +10,7 @@ export function readDefaults(scope?: vscode.Uri): PanelDefaults {
   const batchSize = c.get<number>('batchSize', 1000);
   const ifExists = c.get<string>('ifExists', 'ask');
   const timezone = c.get<string>('timezone', 'UTC').trim();
+  const connectTimeout = c.get<number>('connectTimeoutSeconds', 10);
   return {
     batchSize: Number.isInteger(batchSize) && batchSize > 0 ? batchSize : 1000,
     ifExists: IF_EXISTS.includes(ifExists as IfExists) ? (ifExists as IfExists) : 'ask',
@@ -17,5 +18,6 @@ export function readDefaults(scope?: vscode.Uri): PanelDefaults {
     nulls: c.get<string>('nulls', 'keep') === 'omit' ? 'omit' : 'keep',
     detectTextDates: c.get<boolean>('dateDetection', true),
     timezone: /^(UTC|Z|GMT|[+-]\d{2}:?\d{2}|[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)+)$/i.test(timezone) ? timezone : 'UTC',
+    connectTimeoutSeconds: Number.isFinite(connectTimeout) && connectTimeout >= 1 ? Math.min(300, connectTimeout) : 10,
   };
 }

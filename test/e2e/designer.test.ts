@@ -100,7 +100,7 @@ describe('designer: the mapping designer (packaged, in code-server)', function (
     await note.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await note.innerText(), /Using plan \.sqlite2mongo\/shop\.plan\.json/);
     assert.match(await frame.locator('#source-tables tr[data-table="order_lines"]').innerText(), /embedded into orders\.order_lines/);
-    assert.match(await frame.locator('article.collection[data-collection="orders"] pre.json').innerText(), /"order_lines": \[/);
+    assert.match(await frame.locator('.card.collection[data-collection="orders"] pre.json').innerText(), /"order_lines": \[/);
     await frame.locator('#url').fill(s.ferret.url);
     await frame.locator('#database').fill(database);
     await frame.locator('#start').click();

@@ -77,7 +77,7 @@ con.close()`,
 
     const history = await historyView(s.page);
     const syncRow = history.locator('.monaco-list-row', {
-      has: s.page.locator('.label-description', { hasText: /completed · sync · 1 documents/ }),
+      has: s.page.locator('.label-description', { hasText: /^1 written · sync$/ }),
     });
     await syncRow.first().waitFor({ state: 'visible', timeout: 30_000 });
     await docScreenshot(s.page, 'keep-in-sync.png');

@@ -8,6 +8,9 @@ export const HISTORY_COLLECTION = '_sqlite2mongo_migrations';
 /** _ids a run inserted into collections that existed before it — what rollback removes there. */
 export const INSERTED_IDS_COLLECTION = '_sqlite2mongo_inserted';
 
+/** The collections sqlite2mongo keeps for itself in a target database (run history, ids for rollback). */
+export const isBookkeepingCollection = (name: string): boolean => name === HISTORY_COLLECTION || name === INSERTED_IDS_COLLECTION;
+
 export type RecordStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'rolled-back';
 /** A resumed run keeps its record (and kind); `resumedAt` lists when it was continued. 'sync': `sqlite2mongo sync`. */
 export type RunKind = 'full' | 'incremental' | 'sync';
@@ -106,10 +109,11 @@ export class HistoryStore {
     await this.records.insertOne(record);
   }
 
-  async update(id: string, set: Partial<MigrationRecord>, opts: { durable?: boolean } = {}): Promise<void> {
+  async update(id: string, set: Partial<MigrationRecord>, opts: { durable?: boolean; w?: number | 'majority' } = {}): Promise<void> {
     // j: true — on MongoDB the journal is written in order, so once this is durable every write acknowledged
-    // before it is too: a checkpoint never vouches for documents a crash could still lose.
-    await this.records.updateOne({ _id: id }, { $set: { ...set, updatedAt: new Date() } }, opts.durable ? { writeConcern: { w: 1, j: true } } : {});
+    // before it is too: a checkpoint never vouches for documents a crash could still lose. With the run's
+    // --write-concern w (e.g. majority), a failover cannot undo what it vouches for either.
+    await this.records.updateOne({ _id: id }, { $set: { ...set, updatedAt: new Date() } }, opts.durable ? { writeConcern: { w: opts.w ?? 1, j: true } } : {});
   }
 
   async get(id: string): Promise<MigrationRecord | null> {

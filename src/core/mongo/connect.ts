@@ -33,7 +33,7 @@ function causeCode(e: unknown): string | undefined {
 const UNTRUSTED_CERTIFICATE = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
 
 /** Maps a driver error to the user's problem: wrong URL, nothing listening, unknown host, untrusted TLS certificate, bad credentials. */
-export function explainConnectionError(e: unknown, url: string): MigrationError {
+export function explainConnectionError(e: unknown, url: string, timeoutMs?: number): MigrationError {
   const shown = maskUrl(url);
   if (e instanceof MigrationError) return e;
   // By name too: the connection-string parser throws its own MongoParseError class.
@@ -50,7 +50,11 @@ export function explainConnectionError(e: unknown, url: string): MigrationError 
     return new MigrationError('TARGET_UNREACHABLE', `The TLS certificate of ${shown} is not trusted (${code}).`, 'Name the CA that signed it: add tlsCAFile=/path/to/ca.pem to the URL.', { cause: e });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new MigrationError('TARGET_UNREACHABLE', `Unknown host in ${shown}.`, 'Check the host name (DNS lookup failed).', { cause: e });
-  if (e instanceof MongoServerSelectionError) return new MigrationError('TARGET_UNREACHABLE', `No MongoDB server answered at ${shown} (${e.message}).`, 'Check host, port, firewall and TLS settings; raise --connect-timeout for slow networks.', { cause: e });
+  // In plain words: the driver's own text ("connection <monitor> to … closed") stays in `cause` for the log.
+  if (e instanceof MongoServerSelectionError) {
+    const within = timeoutMs ? ` within ${Math.round(timeoutMs / 1000)} s` : '';
+    return new MigrationError('TARGET_UNREACHABLE', `No MongoDB server answered at ${shown}${within}.`, 'Check the host, port and firewall (and TLS options in the URL); on a slow network allow a longer connection timeout (--connect-timeout, or Connection timeout in the panel).', { cause: e });
+  }
   const message = e instanceof Error ? e.message : String(e);
   return new MigrationError('TARGET_REFUSED', `MongoDB at ${shown} refused the request: ${message}`, undefined, { cause: e });
 }
@@ -125,6 +129,6 @@ export async function connectMongo(url: string, opts: ConnectOptions = {}): Prom
     return client;
   } catch (e) {
     await client.close().catch(() => undefined);
-    throw explainConnectionError(e, url);
+    throw explainConnectionError(e, url, timeout);
   }
 }

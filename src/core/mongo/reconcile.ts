@@ -49,7 +49,7 @@ export class Reconciler {
   private exhausted = false;
   /** Target documents passed over without a partner so far: `_id` key → a copy of the document's bytes. */
   private readonly passed = new Map<string, Buffer>();
-  private replacements: Array<{ doc: Document; table: string }> = [];
+  private replacements: Array<{ doc: Document; bson: Uint8Array; table: string }> = [];
   private replacementBytes = 0;
   private previousTargetId: BsonElement | undefined;
   /** False once the server's order and ours disagree: then nothing is deleted (it could be a document we missed). */
@@ -96,7 +96,7 @@ export class Reconciler {
       const same = Buffer.compare(this.head.raw, bson) === 0;
       await this.advance();
       if (same) this.counts.unchanged++;
-      else await this.replace(doc, bson.length);
+      else await this.replace(doc, bson);
       return;
     }
     const key = elementKey(id);
@@ -105,11 +105,11 @@ export class Reconciler {
       // Its target twin came earlier: the source is out of the server's order here (e.g. a NOCASE key).
       this.passed.delete(key);
       if (Buffer.compare(twin, bson) === 0) this.counts.unchanged++;
-      else await this.replace(doc, bson.length);
+      else await this.replace(doc, bson);
       return;
     }
     this.counts.missing++;
-    await this.writer.add(doc, this.opts.table, undefined, bson.length);
+    await this.writer.add(doc, this.opts.table, undefined, bson);
   }
 
   private pass(head: { raw: Buffer; id: BsonElement }): void {
@@ -118,10 +118,10 @@ export class Reconciler {
     if ((this.passed.size & 1023) === 0) throwIfAborted(this.opts.signal);
   }
 
-  private async replace(doc: Document, bytes: number): Promise<void> {
+  private async replace(doc: Document, bson: Uint8Array): Promise<void> {
     this.counts.different++;
-    this.replacements.push({ doc, table: this.opts.table });
-    this.replacementBytes += bytes;
+    this.replacements.push({ doc, bson, table: this.opts.table });
+    this.replacementBytes += bson.length;
     if (this.replacements.length >= REPLACE_BATCH_DOCS || this.replacementBytes >= REPLACE_BATCH_BYTES) await this.flushReplacements();
   }
 

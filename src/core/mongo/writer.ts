@@ -1,8 +1,9 @@
-import { BSON, MongoBulkWriteError, MongoServerError, type Collection, type Document, type WriteConcern } from 'mongodb';
+import { BSON, MongoServerError, type Collection, type Db, type Document, type WriteConcern } from 'mongodb';
 
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 import { MigrationError, throwIfAborted } from '../errors';
+import { insertSerialized, serializeOrUndefined } from './rawInsert';
 import { isTransientError, withRetry } from './retry';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -36,12 +37,16 @@ export interface WriteCounts {
 
 interface Pending {
   doc: Document;
+  /** The document's BSON: serialised once, sent as these bytes. */
+  bson: Uint8Array;
   table: string;
   /** Undefined: the `_id` names the row (worked out only if the row is refused: it costs an EJSON.stringify). */
   key?: string;
 }
 
 export interface BulkWriterOptions {
+  /** The database of the collection: inserts are sent as commands carrying the documents' serialised bytes. */
+  db: Db;
   collectionName: string;
   batchSize?: number;
   concurrency?: number;
@@ -93,16 +98,20 @@ export class BulkWriter {
     this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   }
 
-  /** Queues a document; `key` names the source row in reports (defaults to the `_id`). Waits while the pipeline is full. */
-  async add(doc: Document, table: string, key?: string, size = BSON.calculateObjectSize(doc)): Promise<void> {
+  /**
+   * Queues a document (and its BSON, when the caller serialised it already); `key` names the source row in reports
+   * (defaults to the `_id`). Waits while the pipeline is full.
+   */
+  async add(doc: Document, table: string, key?: string, bson = serializeOrUndefined(doc)): Promise<void> {
     if (this.stopError) throw this.stopError;
     throwIfAborted(this.opts.signal);
-    if (size > MAX_DOCUMENT_BYTES) {
+    if (!bson || bson.length > MAX_DOCUMENT_BYTES) {
+      const size = bson?.length ?? BSON.calculateObjectSize(doc);
       this.recordError({ collection: this.opts.collectionName, table, key: key ?? idText(doc), id: idText(doc), code: 10334, reason: `document is ${size} bytes, over MongoDB's 16 MiB limit` });
       if (this.stopError) throw this.stopError;
       return;
     }
-    this.batch.push({ doc, table, key });
+    this.batch.push({ doc, bson, table, key });
     if (this.batch.length >= this.batchSize) await this.dispatch(this.takeBatch(), false);
   }
 
@@ -112,7 +121,7 @@ export class BulkWriter {
    * such lookup per document). Between the two commands the documents are briefly absent; a run that dies there
    * leaves them missing, and its rerun or --resume (which compares) inserts them again.
    */
-  async replace(docs: Array<{ doc: Document; table: string }>): Promise<void> {
+  async replace(docs: Array<{ doc: Document; bson: Uint8Array; table: string }>): Promise<void> {
     if (this.stopError) throw this.stopError;
     throwIfAborted(this.opts.signal);
     if (docs.length === 0) return;
@@ -184,20 +193,16 @@ export class BulkWriter {
 
   /** Unordered insert; splits the outcome into inserted, `_id` conflicts (code 11000) and other refusals. */
   private async insertBatch(batch: Pending[]): Promise<{ inserted: number; newIds: unknown[]; conflicts: number[]; refused: Array<{ index: number; code?: number; reason: string }> }> {
-    try {
-      const r = await this.collection.insertMany(batch.map((p) => p.doc), { ordered: false, ...this.writeOptions() });
-      return { inserted: r.insertedCount, newIds: batch.map((p) => p.doc._id), conflicts: [], refused: [] };
-    } catch (e) {
-      if (!(e instanceof MongoBulkWriteError) || !Array.isArray(e.writeErrors) || e.writeErrors.length === 0 || isTransientError(e)) throw e;
-      const conflicts: number[] = [];
-      const refused: Array<{ index: number; code?: number; reason: string }> = [];
-      for (const we of e.writeErrors) {
-        if (we.code === 11000) conflicts.push(we.index);
-        else refused.push({ index: we.index, code: we.code, reason: we.errmsg ?? 'refused by the server' });
-      }
-      const failed = new Set([...conflicts, ...refused.map((r) => r.index)]);
-      return { inserted: e.result?.insertedCount ?? batch.length - failed.size, newIds: batch.filter((_, i) => !failed.has(i)).map((p) => p.doc._id), conflicts, refused };
+    const r = await insertSerialized(this.opts.db, this.opts.collectionName, batch, this.opts.writeConcern);
+    const conflicts: number[] = [];
+    const refused: Array<{ index: number; code?: number; reason: string }> = [];
+    for (const we of r.writeErrors) {
+      if (we.code === 11000) conflicts.push(we.index);
+      else refused.push({ index: we.index, code: we.code, reason: we.errmsg ?? 'refused by the server' });
     }
+    if (r.writeErrors.length === 0) return { inserted: r.inserted, newIds: batch.map((p) => p.doc._id), conflicts, refused };
+    const failed = new Set(r.writeErrors.map((we) => we.index));
+    return { inserted: r.inserted, newIds: batch.filter((_, i) => !failed.has(i)).map((p) => p.doc._id), conflicts, refused };
   }
 
   private writeOptions(): { writeConcern?: WriteConcern } {

@@ -20,7 +20,7 @@ export class CheckpointSaver {
     if (!run) return;
     this.last = Date.now();
     await run.store
-      .update(run.record._id, { collections: run.record.collections }, { durable: true })
+      .update(run.record._id, { collections: run.record.collections }, { durable: true, w: this.ctx.opts.writeConcern?.w })
       .catch((e: Error) => this.ctx.log('warn', `Could not save the checkpoint (will retry): ${e.message}`));
   }
 

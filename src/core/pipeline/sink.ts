@@ -1,5 +1,6 @@
-import { BSON, type Db, type Document } from 'mongodb';
+import type { Db, Document } from 'mongodb';
 import { PrefixTracker } from '../history/checkpoint';
+import { serializeOrUndefined } from '../mongo/rawInsert';
 import { Reconciler } from '../mongo/reconcile';
 import { BulkWriter } from '../mongo/writer';
 import type { CollectionPlan } from '../plan/types';
@@ -21,6 +22,8 @@ export class CollectionSink {
   private readonly report: CollectionReport;
   private skip: number;
   private readonly startImported: number;
+  private readonly onProgress: (handled: number) => void;
+  private added = 0;
 
   constructor(
     private readonly ctx: RunContext,
@@ -32,6 +35,7 @@ export class CollectionSink {
     onProgress: (handled: number) => void,
   ) {
     const { opts } = ctx;
+    this.onProgress = onProgress;
     const name = plan.collection;
     this.report = ctx.collection(name);
     const entry = entryOf(run, name);
@@ -43,6 +47,7 @@ export class CollectionSink {
     // Only documents added to collections that were there before need remembering for rollback.
     const trackNewIds = !!entry && entry.existedBefore && entry.action !== 'dropped';
     this.writer = new BulkWriter(db.collection(name), {
+      db,
       collectionName: name,
       batchSize: opts.batchSize,
       concurrency: opts.concurrency,
@@ -79,9 +84,9 @@ export class CollectionSink {
     return this.startImported + c.written + c.failed + (this.reconciler?.counts.unchanged ?? 0);
   }
 
-  /** Documents this sink wrote (inserted or replaced). */
-  written(): number {
-    return this.writer.counts.written;
+  /** Documents this run dealt with here: written, refused or found unchanged (not those a resumed run had written). */
+  handledThisRun(): number {
+    return this.handled() - this.startImported;
   }
 
   async add(doc: Document, table: string): Promise<void> {
@@ -89,20 +94,19 @@ export class CollectionSink {
       this.skip--;
       return;
     }
-    if (!this.reconciler) return this.writer.add(doc, table);
-    let bson: Uint8Array;
-    try {
-      bson = BSON.serialize(doc);
-    } catch {
-      return this.writer.add(doc, table); // over 16 MiB: the writer reports the row
-    }
+    // Serialised once: the comparison and the insert command use the same bytes.
+    const bson = serializeOrUndefined(doc);
+    if (!this.reconciler || !bson) return this.writer.add(doc, table, undefined, bson); // (too large: the writer reports it)
     await this.reconciler.add(doc, bson);
+    // Unchanged documents are progress too, though no batch reports them.
+    if ((++this.added & 1023) === 0) this.onProgress(this.handled());
   }
 
   /** Waits for every write, then records the counts and marks the collection done in the run's record. */
   async finish(): Promise<void> {
     const reconciled = await this.reconciler?.finish();
     await this.writer.finish();
+    this.onProgress(this.handled());
     this.keepCounts();
     if (reconciled) {
       this.report.unchanged = reconciled.unchanged;

@@ -113,7 +113,7 @@ async function transferCollection(ctx: RunContext, src: Extract<SourceStage, { k
     await sink?.abort();
     throw e;
   } finally {
-    progress.written += sink?.written() ?? 0;
+    progress.written += sink?.handledThisRun() ?? 0;
   }
   if (mode?.kind === 'skip') report.imported = entryOf(target?.write.record, name)?.imported ?? 0;
   progress.importedBase += sink?.handled() ?? report.imported;
@@ -143,7 +143,7 @@ async function importFile(ctx: RunContext, src: Extract<SourceStage, { kind: 'fi
           await sink?.abort();
           throw e;
         } finally {
-          written += sink?.written() ?? 0;
+          written += sink?.handledThisRun() ?? 0;
         }
         if (!sink) report.imported = entryOf(target.write.record, name)?.imported ?? 0;
         base += sink?.handled() ?? report.imported;

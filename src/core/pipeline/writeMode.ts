@@ -63,7 +63,9 @@ async function settleExisting(ctx: RunContext, src: SourceStage, db: Db): Promis
   const existing: ExistingCollection[] = [];
   for (const c of src.plan.collections) {
     if (!names.has(c.collection)) continue;
-    const documents = await db.collection(c.collection).countDocuments({});
+    // The collection's own count (metadata on MongoDB): countDocuments is a full scan on FerretDB, as long as a
+    // validation pass, and only "empty or not" and the figure for the question depend on it.
+    const documents = await db.collection(c.collection).estimatedDocumentCount();
     ctx.collection(c.collection).existing.documents = documents;
     if (documents > 0) existing.push({ collection: c.collection, documents });
   }

@@ -102,7 +102,7 @@ export interface CollectionPlan {
   indexes: IndexPlan[];
   /**
    * For --incremental: the column whose value grows when a row is added or changed (e.g. updated_at), or 'rowid'
-   * for append-only tables. Without it, incremental sync re-copies the whole table (as upserts).
+   * for append-only tables. Without it, incremental sync compares the whole table (writing only what differs).
    */
   incremental?: { column: string };
   /**

@@ -34,6 +34,7 @@ export async function applyCollection(ctx: ApplyContext, plan: CollectionPlan): 
   const name = plan.collection;
   const collection = ctx.db.collection(name);
   const writer = new BulkWriter(collection, {
+    db: ctx.db,
     collectionName: name,
     batchSize: sync.batchSize,
     concurrency: sync.concurrency,

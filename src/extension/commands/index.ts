@@ -11,6 +11,7 @@ export const Commands = {
   forgetConnections: 'sqlite2mongo.forgetConnections',
   rerunValidation: 'sqlite2mongo.validation.rerun',
   openMismatch: 'sqlite2mongo.validation.openMismatch',
+  openCollection: 'sqlite2mongo.validation.openCollection',
   clearValidation: 'sqlite2mongo.validation.clear',
   refreshHistory: 'sqlite2mongo.history.refresh',
   resumeRun: 'sqlite2mongo.history.resume',

@@ -1,25 +1,30 @@
 import * as vscode from 'vscode';
-import { formatCount } from '../../core';
+import { formatCount, hostOf } from '../../core';
 import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
-import { HISTORY_VIEW_ID, HistoryTree, type RunItem } from './historyTree';
+import { HISTORY_VIEW_ID, HistoryTree, type HistoryTarget, type RunItem, type TargetItem } from './historyTree';
+
+const WORKSPACE_TARGETS = 'sqlite2mongo.history.targets';
+const KEEP_TARGETS = 10;
 
 /**
- * Shows the runs recorded in the current target (the one the last migration wrote to) and offers Resume on an
- * interrupted run and Rollback (with a confirmation) on any run not rolled back yet. The engine does the work.
+ * Shows the runs recorded in every target database this workspace migrated to (newest target first), and offers
+ * Resume on an interrupted run and Rollback (with a confirmation) on any run not rolled back yet. The engine does
+ * the work. Targets are kept in workspaceState (ids and masked labels; the URLs stay in SecretStorage).
  */
 export class HistoryController implements vscode.Disposable {
   private readonly tree = new HistoryTree();
-  private readonly view: vscode.TreeView<RunItem>;
+  private readonly view: vscode.TreeView<TargetItem | RunItem>;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly engine: EngineClient,
     private readonly targets: TargetStore,
     private readonly validation: ValidationModel,
+    private readonly state: vscode.Memento,
     private readonly log: Log,
   ) {
     this.view = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: this.tree });
@@ -27,33 +32,44 @@ export class HistoryController implements vscode.Disposable {
     void this.refresh();
   }
 
-  /** The target of the last migration: its URL comes from SecretStorage. */
-  async target(): Promise<{ url: string; database: string; label: string } | undefined> {
+  /** The targets of this workspace's migrations, the last one first (it is added when its results arrive). */
+  private async workspaceTargets(): Promise<HistoryTarget[]> {
+    const known = this.state.get<HistoryTarget[]>(WORKSPACE_TARGETS, []);
     const rec = this.validation.record;
-    if (!rec) return undefined;
-    const url = await this.targets.url(rec.targetId);
-    return url ? { url, database: rec.database, label: `${rec.targetLabel} / ${rec.database}` } : undefined;
+    if (!rec) return known;
+    const current: HistoryTarget = { targetId: rec.targetId, database: rec.database, label: rec.targetLabel };
+    const next = [current, ...known.filter((t) => !(t.targetId === current.targetId && t.database === current.database))].slice(0, KEEP_TARGETS);
+    if (JSON.stringify(next) !== JSON.stringify(known)) await this.state.update(WORKSPACE_TARGETS, next);
+    return next;
   }
 
   async refresh(): Promise<void> {
-    const target = await this.target();
-    if (!target) {
-      this.tree.set([]);
-      this.view.description = undefined;
-      return;
+    const groups = [];
+    for (const target of await this.workspaceTargets()) {
+      const url = await this.targets.url(target.targetId);
+      if (!url) continue; // its connection string was forgotten: nothing to read the runs with
+      try {
+        groups.push({ target, runs: await this.engine.call('history', { url, database: target.database }) });
+      } catch (e) {
+        const message = errorInfo(e).message;
+        this.log.warn(`Could not read the migration history of ${target.label} / ${target.database}: ${message}`);
+        groups.push({ target, runs: [], error: message });
+      }
     }
-    this.view.description = target.label;
-    try {
-      this.tree.set(await this.engine.call('history', { url: target.url, database: target.database }));
-    } catch (e) {
-      this.log.warn(`Could not read the migration history of ${target.label}: ${errorInfo(e).message}`);
-      this.tree.set([]);
-    }
+    this.tree.set(groups);
+  }
+
+  private async urlOf(item: RunItem): Promise<string | undefined> {
+    const url = await this.targets.url(item.target.targetId);
+    if (!url) void this.log.showError(`The connection string of ${item.target.label} was forgotten; migrate into it again from the panel.`);
+    return url;
   }
 
   async resume(item?: RunItem): Promise<void> {
-    const target = await this.target();
-    if (!item || !target) return;
+    if (!item) return;
+    const url = await this.urlOf(item);
+    if (!url) return;
+    const target = { url, database: item.target.database, label: `${item.target.label} / ${item.target.database}` };
     const run = item.run;
     this.log.info(`Resuming run ${run._id} from ${run.source.path} into ${target.label}`);
     const report = await vscode.window.withProgress(
@@ -79,8 +95,10 @@ export class HistoryController implements vscode.Disposable {
   }
 
   async rollback(item?: RunItem): Promise<void> {
-    const target = await this.target();
-    if (!item || !target) return;
+    if (!item) return;
+    const url = await this.urlOf(item);
+    if (!url) return;
+    const target = { url, database: item.target.database, label: `${item.target.database} on ${hostOf(item.target.label)}` };
     const run = item.run;
     const answer = await vscode.window.showWarningMessage(
       `Roll back migration ${run._id} in ${target.label}?`,

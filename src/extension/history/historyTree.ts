@@ -1,46 +1,83 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatCount } from '../../core';
+import { formatCount, hostOf } from '../../core';
 import type { HistoryEntry } from '../engine/workerProtocol';
 
 export const HISTORY_VIEW_ID = 'sqlite2mongo.history';
 
-/** One run from the target's _sqlite2mongo_migrations collection. contextValue drives the Resume/Rollback menus. */
+/** A target database this workspace migrated to: its runs are read from its _sqlite2mongo_migrations collection. */
+export interface HistoryTarget {
+  /** The SecretStorage id of the connection string (see TargetStore). */
+  targetId: string;
+  database: string;
+  /** The connection string with its password masked. */
+  label: string;
+}
+
+/** Short, so the sidebar has room for the rest: "10:42" today, "30 Nov 10:42" this year, "30 Nov 2025" before. */
+export function runTime(iso: Date | string, now = new Date()): string {
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+  if (d.toDateString() === now.toDateString()) return time;
+  if (d.getFullYear() === now.getFullYear()) return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
+  return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** One run: labelled by the file it migrated and when; status by its icon, documents in the description. */
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: HistoryEntry) {
-    super(run._id, vscode.TreeItemCollapsibleState.None);
-    const docs = run.collections.reduce((n, c) => n + c.imported, 0);
-    this.description = `${run.status} · ${run.kind} · ${formatCount(docs)} documents`;
+  constructor(readonly run: HistoryEntry, readonly target: HistoryTarget) {
+    super(`${path.basename(run.source.path)} · ${runTime(run.startedAt)}`, vscode.TreeItemCollapsibleState.None);
+    this.id = `run:${target.targetId}:${target.database}:${run._id}`;
+    // Documents this run wrote (a rerun that found every document unchanged wrote none).
+    const written = run.collections.reduce((n, c) => n + c.imported, 0);
     const unfinished = run.status === 'running' || run.status === 'failed' || run.status === 'cancelled';
+    // The icon says "completed"; other states are said in words, first, so a narrow sidebar still shows them.
+    this.description = `${run.status === 'completed' ? '' : `${run.status} · `}${formatCount(written)} written${run.kind === 'full' ? '' : ` · ${run.kind}`}`;
     this.contextValue = run.status === 'rolled-back' ? 'run-rolled-back' : unfinished ? 'run-unfinished' : 'run-completed';
     const [icon, color] =
       run.status === 'completed' ? ['pass', 'testing.iconPassed'] : run.status === 'rolled-back' ? ['discard', 'disabledForeground'] : unfinished ? ['debug-pause', 'testing.iconQueued'] : ['circle-outline', 'foreground'];
     this.iconPath = new vscode.ThemeIcon(run.status === 'failed' ? 'error' : icon, new vscode.ThemeColor(run.status === 'failed' ? 'testing.iconFailed' : color));
     const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${run._id}** — ${run.status} (${run.kind})\n\n`);
+    tip.appendMarkdown(`**${path.basename(run.source.path)}** → \`${target.database}\` on ${hostOf(target.label)} — ${run.status} (${run.kind}, run ${run._id})\n\n`);
     tip.appendMarkdown(`Source: \`${run.source.path}\`\n\nStarted: ${new Date(run.startedAt).toLocaleString()}\n\n`);
-    for (const c of run.collections) tip.appendMarkdown(`- ${c.collection}: ${c.imported} imported${c.done ? '' : `, checkpoint ${c.checkpoint}`}\n`);
+    for (const c of run.collections) tip.appendMarkdown(`- ${c.collection}: ${formatCount(c.imported)} imported${c.done ? '' : `, checkpoint ${formatCount(c.checkpoint)}`}\n`);
     if (run.error) tip.appendMarkdown(`\n\nError: ${run.error.message}`);
     this.tooltip = tip;
   }
 }
 
-/** The "History" tree: migration runs recorded in the target of the last migration, newest first. */
-export class HistoryTree implements vscode.TreeDataProvider<RunItem> {
+/** A target database, with its runs below (or why they could not be read). */
+export class TargetItem extends vscode.TreeItem {
+  constructor(readonly target: HistoryTarget, readonly runs: HistoryEntry[], readonly error?: string) {
+    super(target.database, vscode.TreeItemCollapsibleState.Expanded);
+    this.id = `target:${target.targetId}:${target.database}`;
+    this.description = error ? `${hostOf(target.label)} · not reachable` : `${hostOf(target.label)} · ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+    this.iconPath = new vscode.ThemeIcon('database');
+    this.contextValue = 'target';
+    this.tooltip = error ? `${target.label} / ${target.database}: ${error}` : `${target.label} / ${target.database}`;
+  }
+}
+
+type HistoryNode = TargetItem | RunItem;
+
+/** The "History" tree: each target database this workspace migrated to, and the runs recorded there, newest first. */
+export class HistoryTree implements vscode.TreeDataProvider<HistoryNode> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
-  private runs: HistoryEntry[] = [];
+  private groups: TargetItem[] = [];
 
-  set(runs: HistoryEntry[]): void {
-    this.runs = runs;
+  set(groups: Array<{ target: HistoryTarget; runs: HistoryEntry[]; error?: string }>): void {
+    this.groups = groups.map((g) => new TargetItem(g.target, g.runs, g.error));
     this.changed.fire();
   }
 
-  getTreeItem(item: RunItem): vscode.TreeItem {
+  getTreeItem(item: HistoryNode): vscode.TreeItem {
     return item;
   }
 
-  getChildren(): RunItem[] {
-    return this.runs.map((r) => new RunItem(r));
+  getChildren(node?: HistoryNode): HistoryNode[] {
+    if (!node) return this.groups;
+    return node instanceof TargetItem ? node.runs.map((r) => new RunItem(r, node.target)) : [];
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type ExistingCollection, formatCount as fmt, type MappingPlan, maskUrl, type MigrationEvent, type MigrationReport, type StepName, STEPS } from '../../core';
+import { type ExistingCollection, formatCount as fmt, remainingMs, type MappingPlan, maskUrl, type MigrationEvent, type MigrationReport, type StepName, STEPS } from '../../core';
 import type { ErrorInfo } from '../../webview/common/protocol';
 import type { PanelRunEvent, RunRequest } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
@@ -33,6 +33,8 @@ export class MigrationRun implements vscode.Disposable {
   readonly onEvent = this.events.event;
   private finished = false;
   private cancelled = false;
+  /** A step has started: before that the engine is only connecting and asking, and has written nothing. */
+  private stepStarted = false;
   /** Overall progress 0–100 and the current step's text, for the notification. */
   private percent = 0;
   private message = 'Starting…';
@@ -54,6 +56,7 @@ export class MigrationRun implements vscode.Disposable {
         batchSize: r.batchSize,
         ifExists: r.ifExists,
         onError: r.onError,
+        connectTimeoutMs: r.connectTimeoutMs,
         ask: true,
       },
       { onEvent: (e) => this.onEngineEvent(e), askExisting: (existing) => this.askExisting(existing) },
@@ -64,7 +67,8 @@ export class MigrationRun implements vscode.Disposable {
         return { ok: true, report };
       },
       (e: unknown): RunOutcome => {
-        const error = errorInfo(e);
+        const stoppedWhileConnecting = this.cancelled && !this.stepStarted;
+        const error = stoppedWhileConnecting ? { code: 'CANCELLED', message: 'Cancelled while connecting: nothing was written.' } : errorInfo(e);
         this.log.error(`Migration ${this.id} stopped: ${error.message}`);
         return { ok: false, error };
       },
@@ -83,7 +87,10 @@ export class MigrationRun implements vscode.Disposable {
     if (this.finished || this.cancelled) return;
     this.cancelled = true;
     this.log.warn(`Migration ${this.id}: cancel requested`);
-    this.job.cancel();
+    // Still connecting (the driver waits out its timeout and does not listen for the abort): nothing has been
+    // written, so stop the worker at once rather than leave the user waiting for the timeout.
+    if (!this.stepStarted) this.job.dispose();
+    else this.job.cancel();
   }
 
   /** Shows or hides the progress notification (it mirrors the panel while the panel is not visible). */
@@ -95,6 +102,7 @@ export class MigrationRun implements vscode.Disposable {
   private onEngineEvent(e: MigrationEvent): void {
     switch (e.type) {
       case 'step-start':
+        this.stepStarted = true;
         this.message = `[${e.index}/${e.total}] ${e.label}…`;
         this.percent = ((e.index - 1) / e.total) * 100;
         this.log.info(`[${e.index}/${e.total}] ${e.label}${e.totalItems ? ` (${fmt(e.totalItems)} items)` : ''}`);
@@ -103,7 +111,8 @@ export class MigrationRun implements vscode.Disposable {
         const index = this.steps.indexOf(e.step);
         const fraction = e.total > 0 ? Math.min(1, e.done / e.total) : 0;
         this.percent = ((index + fraction) / this.steps.length) * 100;
-        const eta = e.ratePerSec > 0 && e.total > e.done ? ` · ETA ${secs(((e.total - e.done) / e.ratePerSec) * 1000)}` : '';
+        const left = remainingMs(e.done, e.total, e.ratePerSec);
+        const eta = left !== undefined ? ` · ETA ${secs(left)}` : '';
         this.message = `[${index + 1}/${this.steps.length}] ${e.step} ${fmt(e.done)}/${fmt(e.total)} · ${fmt(e.ratePerSec)}/s${eta}`;
         break;
       }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { expressionsAllowed, untrustedPlanProblem } from '../common/trust';
-import { defaultDatabaseName, formatCount, maskUrl, type MappingPlan, type MigrationReport } from '../../core';
+import { defaultDatabaseName, formatCount, HISTORY_COLLECTION, hostOf, isBookkeepingCollection, maskUrl, type MappingPlan, type MigrationReport } from '../../core';
 import { FromPanel, isFromPanelMessage, ToPanel, type FromPanelMessage, type PanelRunEvent, type PlanSettings, type RunRequest, type ToPanelMessage } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
 import { defaultOutputFile } from '../common/files';
@@ -30,7 +30,9 @@ export interface PanelDeps {
   keepInSync: (target: SyncTarget) => Promise<void>;
 }
 
-const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}`;
+const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}|${p.includeViews}`;
+/** The engine's inputs for a default plan with the panel's settings. */
+const planInput = ({ includeViews, ...planOptions }: PlanSettings) => ({ planOptions, includeViews });
 
 /**
  * One migration panel for one SQLite file: answers the webview's requests, starts and cancels the run, and
@@ -45,6 +47,8 @@ export class MigrationPanel implements vscode.Disposable {
   private synced: SyncTarget | undefined;
   /** What the webview needs to show the current or last run again: runStarted, its events, runFinished. */
   private runReplay: ToPanelMessage[] = [];
+  /** The designer saved a plan while this webview was hidden. */
+  private planChangedWhileHidden = false;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidClose = this.closed.event;
   private readonly gone = new vscode.EventEmitter<void>();
@@ -69,7 +73,10 @@ export class MigrationPanel implements vscode.Disposable {
       deps.planFiles.onDidSave((saved) => {
         if (saved !== sourcePath) return;
         this.plan = undefined;
-        this.post({ type: ToPanel.planChanged });
+        // A finished run no longer describes what Start would do: it is not replayed, and the page drops it.
+        if (!this.run?.running) this.runReplay = [];
+        if (this.ready) this.post({ type: ToPanel.planChanged });
+        else this.planChangedWhileHidden = true; // a hidden webview hears nothing: tell it when it is back
       }),
     );
   }
@@ -93,14 +100,19 @@ export class MigrationPanel implements vscode.Disposable {
           recentTargets: this.deps.targets.list(),
           defaultDatabase: defaultDatabaseName(this.sourcePath),
           defaultOutputFile: defaultOutputFile(this.sourcePath),
+          historyCollection: HISTORY_COLLECTION,
           activeRunId: this.run?.id,
         });
         for (const msg of this.runReplay) this.post(msg);
+        if (this.planChangedWhileHidden) {
+          this.planChangedWhileHidden = false;
+          this.post({ type: ToPanel.planChanged });
+        }
         return;
       case FromPanel.inspect:
         return this.inspect(m.requestId, m.plan);
       case FromPanel.testConnection:
-        return this.testConnection(m.requestId, m.url, m.database);
+        return this.testConnection(m.requestId, m.url, m.database, m.timeoutMs);
       case FromPanel.pickOutputFile: {
         const picked = await vscode.window.showSaveDialog({
           defaultUri: vscode.Uri.file(m.current || defaultOutputFile(this.sourcePath)),
@@ -155,7 +167,7 @@ export class MigrationPanel implements vscode.Disposable {
     }
     const key = planKey(settings);
     if (this.plan?.key === key) return this.plan.plan;
-    const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings });
+    const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, ...planInput(settings) });
     this.plan = { key, plan: inspection.plan };
     return inspection.plan;
   }
@@ -163,7 +175,7 @@ export class MigrationPanel implements vscode.Disposable {
   private async inspect(requestId: number, settings: PlanSettings): Promise<void> {
     try {
       const saved = await this.deps.planFiles.read(this.sourcePath);
-      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, planOptions: settings, plan: saved?.plan, evaluateExpressions: expressionsAllowed() });
+      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, ...planInput(settings), plan: saved?.plan, evaluateExpressions: expressionsAllowed() });
       if (!saved) this.plan = { key: planKey(settings), plan: inspection.plan };
       this.post({ type: ToPanel.inspection, requestId, ok: true, inspection, planFile: saved?.label });
     } catch (e) {
@@ -173,11 +185,13 @@ export class MigrationPanel implements vscode.Disposable {
     }
   }
 
-  private async testConnection(requestId: number, url: string, database: string): Promise<void> {
+  private async testConnection(requestId: number, url: string, database: string, timeoutMs: number): Promise<void> {
     try {
-      const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs: 5000 });
+      const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs });
       this.deps.log.info(`Test connection ${url}: ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`);
-      this.post({ type: ToPanel.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections: check.existingCollections });
+      const ours = check.existingCollections.filter(isBookkeepingCollection);
+      const existingCollections = check.existingCollections.filter((c) => !isBookkeepingCollection(c));
+      this.post({ type: ToPanel.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections, historyRuns: ours.includes(HISTORY_COLLECTION) });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.warn(`Test connection failed: ${error.message}`);
@@ -207,7 +221,7 @@ export class MigrationPanel implements vscode.Disposable {
     const targetId = await this.deps.targets.remember(request.url, request.database);
     const run = new MigrationRun(this.deps.engine, this.deps.log, { sourcePath: this.sourcePath, request, plan });
     this.run = run;
-    const started: ToPanelMessage = { type: ToPanel.runStarted, runId: run.id, steps: run.steps };
+    const started: ToPanelMessage = { type: ToPanel.runStarted, runId: run.id, steps: run.steps, target: { host: hostOf(request.url), database: request.database } };
     this.runReplay = [started];
     this.post(started);
     let lastProgress: ToPanelMessage | undefined;
@@ -228,7 +242,9 @@ export class MigrationPanel implements vscode.Disposable {
       const finished: ToPanelMessage = { type: ToPanel.runFinished, runId: run.id, ok: false, error: outcome.error };
       this.runReplay.push(finished);
       this.post(finished);
-      void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
+      // The panel in view shows the error with its fix; a toast is for a panel out of sight (a cancel is no failure).
+      if (this.panel.visible && !this.disposed) this.deps.log.error(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
+      else if (outcome.error.code !== 'CANCELLED') void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
       return this.afterRun(run);
     }
     const report = outcome.report;
@@ -250,7 +266,7 @@ export class MigrationPanel implements vscode.Disposable {
     this.afterRun(run);
   }
 
-  /** Notifications: errors always (with "Show log"); success only when the panel is not in view. */
+  /** Notifications only when the panel is not in view (it shows the outcome itself): errors with "Show log". */
   private async notifyOutcome(report: MigrationReport, reportUri: vscode.Uri | undefined): Promise<void> {
     const name = path.basename(this.sourcePath);
     const t = report.totals;
@@ -264,6 +280,7 @@ export class MigrationPanel implements vscode.Disposable {
       if (this.panel.visible && !this.disposed) return;
       choice = await vscode.window.showWarningMessage(`Migration of ${name} cancelled: ${formatCount(t.imported)} documents had been written.`, ...actions);
     } else {
+      if (this.panel.visible && !this.disposed) return;
       choice = await this.deps.log.showError(`Migration of ${name} failed: ${report.error?.message ?? 'see the log'}`, ...actions);
     }
     if (choice === 'Open Report' && reportUri) await this.deps.reports.open(reportUri);

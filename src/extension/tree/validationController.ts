@@ -3,6 +3,7 @@ import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
 import type { TargetStore } from '../storage/targets';
+import { CollectionSummaries, MONGODB_EXTENSION_ID, SUMMARY_SCHEME, withDatabase } from './collectionSummary';
 import { MISMATCH_SCHEME, MismatchDocuments } from './mismatchDocuments';
 import type { ValidationModel } from './validationModel';
 import { describeCollection, VALIDATION_VIEW_ID, ValidationTreeProvider, type ValidationNode } from './validationTree';
@@ -25,10 +26,15 @@ export class ValidationController implements vscode.Disposable {
       const url = await this.targetUrl(rec.targetId);
       return this.engine.call('documentPair', { sqlitePath: rec.sourcePath, plan: rec.plan, collection, id, mongoUrl: url, database: rec.database });
     });
+    const summaries = new CollectionSummaries(() => this.model.record, async (rec, collection) => {
+      const url = await this.targetUrl(rec.targetId);
+      return this.engine.call('peekCollection', { mongoUrl: url, database: rec.database, collection, limit: 3 });
+    });
     this.disposables.push(
       this.provider,
       this.view,
       vscode.workspace.registerTextDocumentContentProvider(MISMATCH_SCHEME, documents),
+      vscode.workspace.registerTextDocumentContentProvider(SUMMARY_SCHEME, summaries),
       model.onDidChange(() => this.refreshDescription()),
     );
     this.refreshDescription();
@@ -45,6 +51,24 @@ export class ValidationController implements vscode.Disposable {
     const { left, right } = MismatchDocuments.uris(rec, node.collection, node.mismatch.id);
     const title = `${node.collection} _id ${node.mismatch.id}: SQLite row ↔ MongoDB${node.mismatch.path ? ` (${node.mismatch.path})` : ''}`;
     await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true, preserveFocus: false });
+  }
+
+  /** A click on a collection: its summary (counts, first documents, how to open it), beside the editor. */
+  async openCollection(node?: ValidationNode): Promise<void> {
+    const rec = this.model.record;
+    if (!rec || node?.kind !== 'collection') return;
+    const collection = node.result.collection;
+    const doc = await vscode.workspace.openTextDocument(CollectionSummaries.uri(rec, collection));
+    await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+    await vscode.window.showTextDocument(doc, { preview: true });
+    if (!vscode.extensions.getExtension(MONGODB_EXTENSION_ID)) return;
+    const open = 'Open in MongoDB for VS Code';
+    if ((await vscode.window.showInformationMessage(`Browse ${collection} in MongoDB for VS Code?`, open)) !== open) return;
+    // Its "Connect with Connection String" asks for the URL: put it on the clipboard for the paste.
+    const url = await this.targetUrl(rec.targetId).catch(() => undefined);
+    if (url) await vscode.env.clipboard.writeText(withDatabase(url, rec.database));
+    await vscode.commands.executeCommand('mdb.connectWithURI');
+    void vscode.window.showInformationMessage(`The connection string is on the clipboard: paste it, then open ${rec.database} › ${collection}.`);
   }
 
   async rerun(node?: ValidationNode): Promise<void> {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { CollectionReport, MappingPlan, MigrationReport, Mismatch, RunStatus } from '../../core';
+import type { CollectionReport, MappingPlan, MigrationReport, Mismatch, RunStatus, TableAccount } from '../../core';
 
 const STATE_KEY = 'sqlite2mongo.validation';
 /** Mismatches kept per collection for the tree (the report file keeps up to 1000 in all). */
@@ -33,6 +33,8 @@ export interface ValidationRecord {
   plan: MappingPlan;
   status: RunStatus;
   collections: CollectionResult[];
+  /** The run's row accounting per source table (absent when the run did not settle it). */
+  accounting?: TableAccount[];
 }
 
 export function verdictOf(c: CollectionResult): Verdict {
@@ -83,6 +85,7 @@ export class ValidationModel implements vscode.Disposable {
       plan: ctx.plan,
       status: report.status,
       collections: report.collections.map((c) => resultOf(c, report.mismatches, at)),
+      ...(report.accounting ? { accounting: report.accounting } : {}),
     });
   }
 

@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCount as fmt, type Mismatch } from '../../core';
 import { Commands } from '../commands';
+import type { TableAccount } from '../../core';
+import { accountVerdict, describeAccount, describeAccounting } from './accountingText';
 import { verdictOf, type CollectionResult, type ValidationModel, type Verdict } from './validationModel';
 
 export const VALIDATION_VIEW_ID = 'sqlite2mongo.validation';
@@ -9,7 +11,9 @@ export const VALIDATION_VIEW_ID = 'sqlite2mongo.validation';
 export type ValidationNode =
   | { kind: 'collection'; result: CollectionResult }
   | { kind: 'mismatch'; collection: string; mismatch: Mismatch }
-  | { kind: 'more'; collection: string; count: number };
+  | { kind: 'more'; collection: string; count: number }
+  | { kind: 'accounting'; accounts: TableAccount[] }
+  | { kind: 'account'; account: TableAccount };
 
 
 const ICONS: Record<Verdict, vscode.ThemeIcon> = {
@@ -61,7 +65,8 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
   getChildren(node?: ValidationNode): ValidationNode[] {
     const rec = this.model.record;
     if (!rec) return [];
-    if (!node) return rec.collections.map((result) => ({ kind: 'collection', result }));
+    if (!node) return [...rec.collections.map((result): ValidationNode => ({ kind: 'collection', result })), ...(rec.accounting ? [{ kind: 'accounting' as const, accounts: rec.accounting }] : [])];
+    if (node.kind === 'accounting') return node.accounts.map((account) => ({ kind: 'account', account }));
     if (node.kind !== 'collection') return [];
     const c = node.result;
     const children: ValidationNode[] = c.mismatches.map((mismatch) => ({ kind: 'mismatch', collection: c.collection, mismatch }));
@@ -87,8 +92,11 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
       if (v) tip.appendMarkdown(`| Validated OK | ${fmt(v.matched)} |\n| Differing | ${fmt(v.differing)} |\n| Missing | ${fmt(v.missing)} |\n| Extra | ${fmt(v.extra)} |\n`);
       tip.appendMarkdown(`\nChecked ${new Date(c.checkedAt).toLocaleString()}`);
       item.tooltip = tip;
+      item.command = { command: Commands.openCollection, title: 'Show the collection', arguments: [node] };
       return item;
     }
+    if (node.kind === 'accounting') return this.accountingItem(node.accounts);
+    if (node.kind === 'account') return this.accountItem(node.account);
     if (node.kind === 'more') {
       const item = new vscode.TreeItem(`… ${fmt(node.count)} more (see the report)`);
       item.id = `more:${node.collection}`;
@@ -103,6 +111,31 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
     item.iconPath = new vscode.ThemeIcon('diff-modified', new vscode.ThemeColor('testing.iconFailed'));
     item.contextValue = 'mismatch';
     if (m.kind !== 'count-differs') item.command = { command: Commands.openMismatch, title: 'Compare SQLite row and MongoDB document', arguments: [node] };
+    return item;
+  }
+
+  /** Row accounting: read = written + folded + refused + skipped, per source table; expanded when one is off. */
+  private accountingItem(accounts: TableAccount[]): vscode.TreeItem {
+    const bad = accounts.some((a) => accountVerdict(a) === 'fail');
+    const item = new vscode.TreeItem('Row accounting', bad ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `accounting:${this.model.record?.stamp ?? ''}`;
+    item.description = describeAccounting(accounts);
+    item.iconPath = ICONS[bad ? 'fail' : 'pass'];
+    item.tooltip = 'Every source row: written as a document, folded into another document (array entry, embedded), refused (see the report), or skipped with a stated reason.';
+    item.contextValue = 'accounting';
+    return item;
+  }
+
+  private accountItem(a: TableAccount): vscode.TreeItem {
+    const item = new vscode.TreeItem(a.table === '' ? '""' : a.table);
+    item.id = `account:${this.model.record?.stamp ?? ''}:${a.table}`;
+    item.description = describeAccount(a);
+    item.iconPath = ICONS[accountVerdict(a)];
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${a.table}**\n\n| | |\n|---|---:|\n| Read | ${fmt(a.read)} |\n| Written | ${fmt(a.written)} |\n| Folded or embedded | ${fmt(a.folded)} |\n| Refused | ${fmt(a.refused)} |\n| Skipped | ${fmt(a.skipped)} |\n| Unaccounted | ${fmt(a.unaccounted)} |\n`);
+    for (const reason of a.reasons) tip.appendMarkdown(`\n- skipped ${reason}`);
+    item.tooltip = tip;
+    item.contextValue = 'account';
     return item;
   }
 

@@ -1,11 +1,12 @@
 /** Formatting for the webviews: counts, durations and sizes come from the engine's one formatter (pure code). */
-import { formatBytes, formatCount, formatDuration } from '../../core/format';
+import { formatBytes, formatCount, formatDuration, readableSample, remainingMs } from '../../core/format';
 
-export { formatCount as fmt, formatDuration as duration, formatBytes as bytes };
+export { formatCount as fmt, formatDuration as duration, formatBytes as bytes, readableSample };
 
+/** The ETA text of a running step, once its throughput has been measured (see remainingMs). */
 export function eta(done: number, total: number, ratePerSec: number): string | undefined {
-  if (ratePerSec <= 0 || total <= done) return undefined;
-  return formatDuration(((total - done) / ratePerSec) * 1000);
+  const left = remainingMs(done, total, ratePerSec);
+  return left === undefined ? undefined : formatDuration(left);
 }
 
 /** Splits JSON text into tokens for colouring (strings, keys, numbers, literals, punctuation). */

@@ -27,7 +27,34 @@ function save(): void {
   vscode.setState({ ...state, openFields: [...openFields] });
 }
 
+/** The table whose collection card an edit changes (shown once the new design arrives). */
+let focusTable: string | undefined;
+
+function tableAffectedBy(e: PlanEdit): string | undefined {
+  const d = state.design;
+  if (e.kind === 'relationship') {
+    const r = d?.relationships.find((x) => x.id === e.id);
+    if (!r) return undefined;
+    return e.mode === 'array' || e.mode === 'array-keep' ? r.parent : r.child;
+  }
+  if (e.kind === 'junction') return d?.junctions.find((j) => j.table === e.table)?.[e.mode === 'other' ? 'other' : e.mode === 'collection' ? 'table' : 'owner'];
+  return undefined;
+}
+
+/** Brings the changed collection's card into view and marks it for a moment (with 13 tables, no hunting). */
+function revealFocus(): void {
+  const table = focusTable;
+  focusTable = undefined;
+  if (!table) return;
+  const card = byId('collections-body').querySelector<HTMLElement>(`article[data-table="${CSS.escape(table)}"]`);
+  if (!card) return;
+  card.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  card.classList.add('flash');
+  setTimeout(() => card.classList.remove('flash'), 1500);
+}
+
 function edit(e: PlanEdit): void {
+  focusTable = tableAffectedBy(e);
   latestRequest = nextRequest++;
   state.busy = true;
   state.notice = undefined;
@@ -39,7 +66,7 @@ function edit(e: PlanEdit): void {
 
 function buildLayout(): void {
   replaceChildren(byId('app'),
-    h('header', { class: 'top' },
+    h('header', { class: 'top one-line' },
       h('div', { class: 'title' }, h('h1', null, icon('type-hierarchy-sub'), ' Design mapping'), h('div', { id: 'source-path', class: 'subtitle' })),
       h('div', { class: 'actions' },
         h('span', { id: 'plan-status', class: 'dim', role: 'status' }),
@@ -120,8 +147,11 @@ function editFor(el: HTMLInputElement | HTMLSelectElement): PlanEdit | undefined
 function renderHeader(): void {
   const d = state.design;
   replaceChildren(byId('source-path'), h('span', { class: 'path', title: state.sourcePath }, state.sourcePath || '…'), d ? h('span', { class: 'dim' }, ` · ${bytes(d.sizeBytes)} · ${d.schema.tables.length} tables`) : null);
+  // One line whatever the status says: an icon and a short text, cut with an ellipsis, the whole text as tooltip.
   const status = byId('plan-status');
-  status.textContent = state.busy ? 'Updating…' : planStatus(state);
+  const text = state.busy ? 'Updating…' : planStatus(state);
+  status.title = text;
+  replaceChildren(status, state.busy ? icon('loading', 'codicon-modifier-spin') : icon(state.dirty ? 'circle-filled' : 'check'), h('span', { class: 'status-text' }, text));
   status.dataset.dirty = String(state.dirty);
   byId<HTMLButtonElement>('save').disabled = state.busy || !d || !state.dirty;
   byId<HTMLButtonElement>('revert').disabled = state.busy || !state.dirty;
@@ -191,6 +221,7 @@ function onMessage(m: ToDesignerMessage): void {
   }
   save();
   render();
+  if (m.type === ToDesigner.design && !state.busy) revealFocus();
 }
 
 window.addEventListener('message', (e: MessageEvent<ToDesignerMessage>) => onMessage(e.data));

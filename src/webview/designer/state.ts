@@ -24,13 +24,24 @@ export function initialDesignerState(): DesignerViewState {
 
 /** The choices for a foreign key, worded with its tables (child rows → parent). */
 export function relationshipOptions(r: Pick<DesignRelationship, 'child' | 'parent' | 'columns'>): Array<[RelationshipMode, string]> {
+  if (r.child === r.parent) return selfReferenceOptions(r.parent, r.columns.join(', '));
   const options: Array<[RelationshipMode, string]> = [
     ['reference', `Reference: keep ${r.columns.join(', ')}`],
     ['array', `Embedded array in ${r.parent}`],
   ];
-  if (r.child !== r.parent) options.push(['array-keep', `Embedded array in ${r.parent}, keep ${r.child} too`]);
+  options.push(['array-keep', `Embedded array in ${r.parent}, keep ${r.child} too`]);
   options.push(['document', `Embedded document: ${r.parent} in ${r.child}`], ['merge', `Merged: ${r.parent} fields into ${r.child}`]);
   return options;
+}
+
+/** A table that references itself (Employees.ReportsTo → Employees): worded by what the column points to. */
+function selfReferenceOptions(table: string, columns: string): Array<[RelationshipMode, string]> {
+  return [
+    ['reference', `Reference: keep ${columns}`],
+    ['array', `Embedded array: in each row, the ${table} rows whose ${columns} points to it (e.g. direct reports)`],
+    ['document', `Embedded document: the ${table} row ${columns} points to (e.g. the manager)`],
+    ['merge', `Merged: fields of the ${table} row ${columns} points to`],
+  ];
 }
 
 export function junctionOptions(j: Pick<DesignJunction, 'table' | 'owner' | 'other'>): Array<[JunctionMode, string]> {

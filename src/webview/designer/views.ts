@@ -5,7 +5,7 @@
 import type { CollectionPlan, DesignState, EmbedPlan, PlanWarning, TableInfo } from '../../core';
 import { FIELD_TYPES } from '../../core/plan/types';
 import { h, icon, jsonBlock, type Child } from '../common/dom';
-import { fmt } from '../common/format';
+import { fmt, readableSample } from '../common/format';
 import { junctionOptions, relationshipOptions, warningsByCollection } from './state';
 
 function selectOf(value: string, options: Array<[string, string]>, props: Record<string, string>): HTMLSelectElement {
@@ -156,7 +156,7 @@ export function collectionsView(d: DesignState): HTMLElement {
               (c.embeds ?? []).map((e) => embedRow(c, e)),
               c.arrays.map((a) => h('li', { class: 'array' }, icon('symbol-array'), ' ', h('code', null, `${a.field}[]`), ` ids from junction ${a.junctionTable}.${a.valueColumn}`)))
           : null,
-        h('div', { class: 'preview' }, h('div', { class: 'dim preview-title' }, icon('eye'), ' Sample document (first row, as migrated)'), jsonBlock(d.samples[c.collection] ?? '(no sample)')),
+        h('div', { class: 'preview' }, h('div', { class: 'dim preview-title' }, icon('eye'), ' Sample document (first row, as migrated)'), jsonBlock(readableSample(d.samples[c.collection] ?? '(no sample)'))),
       );
     }),
   );

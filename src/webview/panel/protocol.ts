@@ -52,13 +52,17 @@ export interface PlanSettings {
   nulls: NullHandling;
   detectTextDates: boolean;
   timezone: string;
+  /** Each view becomes a collection too (ids by row position); otherwise views are listed as not migrated. */
+  includeViews: boolean;
 }
 
 /** Defaults from the `sqlite2mongo.*` settings. */
-export interface PanelDefaults extends PlanSettings {
+export interface PanelDefaults extends Omit<PlanSettings, 'includeViews'> {
   batchSize: number;
   ifExists: IfExists;
   onError: 'stop' | 'skip';
+  /** How long to wait for the MongoDB server before giving up (the `sqlite2mongo.connectTimeoutSeconds` setting). */
+  connectTimeoutSeconds: number;
 }
 
 /** A recently used target, without its secret: the full URL stays in SecretStorage. */
@@ -77,6 +81,7 @@ export interface RunRequest {
   ifExists: IfExists;
   onError: 'stop' | 'skip';
   dryRun: boolean;
+  connectTimeoutMs: number;
   /** Keep the intermediate NDJSON file at this path (otherwise a temporary file is used and removed). */
   outputFile?: string;
   plan: PlanSettings;
@@ -93,15 +98,19 @@ export type ToPanelMessage =
       recentTargets: RecentTarget[];
       defaultDatabase: string;
       defaultOutputFile: string;
+      /** Where every run records itself in the target database (`_sqlite2mongo_migrations`). */
+      historyCollection: string;
       /** The run this panel's host is running or last ran (its events follow); undefined after a window reload. */
       activeRunId?: number;
     }
   /** `planFile`: the workspace plan file the inspection (and a migration started now) uses, e.g. `.sqlite2mongo/app.plan.json`. */
   | ({ type: typeof ToPanel.inspection; requestId: number } & ({ ok: true; inspection: SourceInspection; planFile?: string } | { ok: false; error: ErrorInfo }))
-  | ({ type: typeof ToPanel.connectionResult; requestId: number } & ({ ok: true; serverVersion: string; existingCollections: string[] } | { ok: false; error: ErrorInfo }))
+  /** `existingCollections`: the user's collections; our own bookkeeping ones (run history) are left out and said apart. */
+  | ({ type: typeof ToPanel.connectionResult; requestId: number } & ({ ok: true; serverVersion: string; existingCollections: string[]; historyRuns: boolean } | { ok: false; error: ErrorInfo }))
   | { type: typeof ToPanel.outputFilePicked; requestId: number; path?: string }
   | { type: typeof ToPanel.targetUrl; requestId: number; targetId: string; url?: string; database?: string }
-  | { type: typeof ToPanel.runStarted; runId: number; steps: StepName[] }
+  /** `target`: the server as the user knows it (host and port, no credentials) and the database written to. */
+  | { type: typeof ToPanel.runStarted; runId: number; steps: StepName[]; target: { host: string; database: string } }
   | { type: typeof ToPanel.runEvent; runId: number; event: PanelRunEvent }
   | ({ type: typeof ToPanel.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportUri?: string } | { ok: false; error: ErrorInfo }))
   | { type: typeof ToPanel.planChanged };
@@ -110,7 +119,7 @@ export type FromPanelMessage =
   /** `restored`: the webview came back with state from getState() (a window reload), not as a fresh panel. */
   | { type: typeof FromPanel.ready; restored: boolean }
   | { type: typeof FromPanel.inspect; requestId: number; plan: PlanSettings }
-  | { type: typeof FromPanel.testConnection; requestId: number; url: string; database: string }
+  | { type: typeof FromPanel.testConnection; requestId: number; url: string; database: string; timeoutMs: number }
   | { type: typeof FromPanel.pickOutputFile; requestId: number; current?: string }
   | { type: typeof FromPanel.useRecentTarget; requestId: number; targetId: string }
   | { type: typeof FromPanel.start; request: RunRequest }

@@ -18,11 +18,15 @@ export interface FormState {
   nulls: NullHandling;
   detectTextDates: boolean;
   timezone: string;
+  includeViews: boolean;
+  /** How long a connection attempt waits for the server (Test connection and the migration). */
+  connectTimeoutSeconds: number;
 }
 
 export type ConnectionState =
   | { phase: 'testing' }
-  | { phase: 'ok'; serverVersion: string; existingCollections: string[]; database: string }
+  /** `existingCollections`: the user's; `historyRuns`: the database also holds our run history (`historyCollection`). */
+  | { phase: 'ok'; serverVersion: string; existingCollections: string[]; database: string; historyRuns: boolean; historyCollection: string }
   | { phase: 'failed'; error: ErrorInfo };
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'not-run';
@@ -41,6 +45,10 @@ export interface StepView {
 
 export interface RunView {
   runId: number;
+  /** The server (host:port) and database the run writes to. */
+  target?: { host: string; database: string };
+  /** When the page learnt of the run (Date.now()): the connecting state counts from it. */
+  startedAt: number;
   phase: 'running' | 'cancelling' | 'finished' | 'interrupted';
   steps: StepView[];
   /** Warnings and errors the engine logged during the run (the last 50). */
@@ -59,6 +67,12 @@ export interface ViewState extends PersistedPanelState {
   planFile?: string;
   inspectionError?: ErrorInfo;
   inspecting: boolean;
+  /** Plan cards shown expanded (collection names); undefined until the user opens or closes one (see openCardsOf). */
+  openCards?: string[];
+  /** The plan filter's text. */
+  planFilter: string;
+  /** The target database's run-history collection, named in the summary. */
+  historyCollection: string;
   connection?: ConnectionState;
   run?: RunView;
 }
@@ -78,10 +92,14 @@ export function initialState(): ViewState {
       nulls: 'keep',
       detectTextDates: true,
       timezone: 'UTC',
+      includeViews: false,
+      connectTimeoutSeconds: 10,
     },
     defaultsApplied: false,
     recentTargets: [],
     inspecting: false,
+    planFilter: '',
+    historyCollection: '_sqlite2mongo_migrations',
   };
 }
 
@@ -95,13 +113,16 @@ export function applyDefaults(s: ViewState, d: PanelDefaults, database: string, 
     nulls: d.nulls,
     detectTextDates: d.detectTextDates,
     timezone: d.timezone,
+    connectTimeoutSeconds: d.connectTimeoutSeconds,
   });
   s.defaultsApplied = true;
 }
 
-export function newRun(runId: number, steps: StepName[]): RunView {
+export function newRun(runId: number, steps: StepName[], target?: RunView['target'], startedAt = Date.now()): RunView {
   return {
     runId,
+    target,
+    startedAt,
     phase: 'running',
     steps: steps.map((name) => ({ name, label: STEPS.find((x) => x.name === name)?.label ?? name, status: 'pending', done: 0, total: 0, ratePerSec: 0 })),
     logs: [],
@@ -145,6 +166,25 @@ export function finishRun(run: RunView, report: MigrationReport | undefined, err
     if (s.status === 'running') s.status = endStatus;
     else if (s.status === 'pending') s.status = 'not-run';
   }
+}
+
+/** Up to this many collections, every plan card starts expanded; beyond it they start as one-line rows. */
+export const EXPANDED_PLAN_LIMIT = 3;
+
+/** The plan cards shown expanded: the user's choice, or by default all of a small plan and none of a large one. */
+export function openCardsOf(s: Pick<ViewState, 'openCards' | 'inspection'>): Set<string> {
+  const collections = s.inspection?.plan.collections.map((c) => c.collection) ?? [];
+  return new Set(s.openCards ?? (collections.length <= EXPANDED_PLAN_LIMIT ? collections : []));
+}
+
+/** Still connecting to the server (and settling existing collections): no step has started yet. */
+export function isConnecting(run: RunView): boolean {
+  return run.phase === 'running' && run.steps.every((s) => s.status === 'pending');
+}
+
+/** The run ended before any step did anything (e.g. the server could not be reached): its error says it all. */
+export function endedBeforeAnyStep(run: RunView): boolean {
+  return run.phase === 'finished' && run.steps.every((s) => s.status === 'not-run' || ((s.status === 'failed' || s.status === 'cancelled') && s.done === 0));
 }
 
 /** The window was reloaded during the run: its worker is gone, so the steps it had not finished never will. */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDatabaseName, resolveSqliteUrl } from '../../../src/core/sourceUrl';
-import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
+import { makeDb, tempDir } from '../../helpers/sqliteBuilders';
 
 describe('resolveSqliteUrl (SQLAlchemy rules)', () => {
   const cwd = '/home/me/project';
@@ -33,19 +34,21 @@ describe('defaultDatabaseName', () => {
 });
 
 describe('resolveSqliteUrl: file: URIs read as SQLite reads them (Python sqlite3 as the oracle)', () => {
-  after(cleanupTempDirs);
-
   it('decodes percent-escapes and leaves out the query and fragment, for the file SQLite itself opens', () => {
     const dir = tempDir();
-    const file = path.join(dir, 'my app%.db');
-    makeDb(file, "CREATE TABLE marker (v TEXT); INSERT INTO marker VALUES ('here');");
-    const encoded = file.split('/').map(encodeURIComponent).join('/');
-    const uris = [`file://${encoded}?mode=ro`, `file://localhost${encoded}?mode=ro&cache=private#x`, 'file:my%20app%25.db?mode=ro'];
-    for (const uri of uris) {
-      // SQLite opens the URI relative to the working directory; mode=ro makes it fail instead of creating a file.
-      const seen = execFileSync('python3', ['-c', "import sqlite3, sys; print(sqlite3.connect(sys.argv[1], uri=True).execute('SELECT v FROM marker').fetchone()[0])", uri], { cwd: dir, encoding: 'utf8' }).trim();
-      assert.equal(seen, 'here', uri);
-      assert.equal(resolveSqliteUrl(uri, dir), file, uri);
+    try {
+      const file = path.join(dir, 'my app%.db');
+      makeDb(file, "CREATE TABLE marker (v TEXT); INSERT INTO marker VALUES ('here');");
+      const encoded = file.split('/').map(encodeURIComponent).join('/');
+      const uris = [`file://${encoded}?mode=ro`, `file://localhost${encoded}?mode=ro&cache=private#x`, 'file:my%20app%25.db?mode=ro'];
+      for (const uri of uris) {
+        // SQLite opens the URI relative to the working directory; mode=ro makes it fail instead of creating a file.
+        const seen = execFileSync('python3', ['-c', "import sqlite3, sys; print(sqlite3.connect(sys.argv[1], uri=True).execute('SELECT v FROM marker').fetchone()[0])", uri], { cwd: dir, encoding: 'utf8' }).trim();
+        assert.equal(seen, 'here', uri);
+        assert.equal(resolveSqliteUrl(uri, dir), file, uri);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

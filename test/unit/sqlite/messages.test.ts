@@ -1,11 +1,11 @@
 /** Errors stay short, whatever the SQL behind them: a wide table's SELECT runs to tens of KB. */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { iterateQuery, openSqliteSource } from '../../../src/core/sqlite';
-import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
+import { makeDb, tempDir } from '../../helpers/sqliteBuilders';
 
 describe('sqlite: error messages', () => {
-  after(cleanupTempDirs);
 
   it('a failing query over 2,000 columns gives a message of a few lines, not the whole SELECT', async () => {
     const cols = Array.from({ length: 2000 }, (_, i) => `"column number ${i}"`);
@@ -18,6 +18,7 @@ describe('sqlite: error messages', () => {
       assert.throws(() => [...iterateQuery(source, sql)], (e: Error) => /too many columns/.test(e.message) && e.message.length < 600 && e.message.split('\n').length <= 3);
     } finally {
       source.close();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
   });
 });

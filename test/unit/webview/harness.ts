@@ -5,7 +5,7 @@
  */
 import { Window } from 'happy-dom';
 
-const GLOBALS = ['window', 'document', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLDetailsElement', 'HTMLButtonElement', 'Event', 'MessageEvent', 'navigator'] as const;
+const GLOBALS = ['window', 'document', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLDetailsElement', 'HTMLButtonElement', 'Event', 'MessageEvent', 'navigator', 'CSS'] as const;
 
 export interface WebviewPage<Out, In, State> {
   window: Window;
@@ -37,9 +37,11 @@ export function loadWebview<Out, In, State>(moduleFile: string, restored?: State
   const posted: Out[] = [];
   let state = restored;
   g.acquireVsCodeApi = () => ({ postMessage: (m: Out) => posted.push(structuredClone(m)), getState: () => state, setState: (s: State) => (state = structuredClone(s)) });
-  const resolved = require.resolve(moduleFile);
-  delete require.cache[resolved];
-  require(resolved);
+  // A fresh page: every webview module evaluated again (a page keeps its state in module variables).
+  const webviewDir = require.resolve(moduleFile).replace(/[\\/](panel|designer)[\\/]main\.ts$/, '');
+  for (const key of Object.keys(require.cache)) if (key.startsWith(webviewDir)) delete require.cache[key];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs the page script anew, after the DOM exists
+  require(require.resolve(moduleFile));
   const $ = <T extends Element>(selector: string): T => {
     const el = document.querySelector(selector);
     if (!el) throw new Error(`no element matches ${selector}`);

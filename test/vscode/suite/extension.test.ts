@@ -83,7 +83,7 @@ describe('in-host: the SQLite to MongoDB extension', function () {
     const explorer = manifest.contributes.menus['explorer/context'].find((m) => m.command === Commands.migrateFile);
     assert.match(explorer?.when ?? '', /resourceExtname/);
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command);
-    for (const id of [Commands.migrateFile, Commands.rerunValidation, Commands.openMismatch]) assert.ok(hidden.includes(id), `${id} is hidden from the palette`);
+    for (const id of [Commands.migrateFile, Commands.rerunValidation, Commands.openMismatch, Commands.openCollection]) assert.ok(hidden.includes(id), `${id} is hidden from the palette`);
   });
 
   it('declares its settings with the documented defaults', function () {

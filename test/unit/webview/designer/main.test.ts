@@ -59,6 +59,10 @@ describe('designer page (DOM)', function () {
     assert.ok(edit?.type === FromDesigner.edit);
     assert.deepEqual(edit.edit, { kind: 'relationship', id: LINES, mode: 'array' });
     assert.ok(page.$('#collections-body').classList.contains('stale'));
+    // The answer brings the collection the lines went into (orders) into view, marked for a moment.
+    page.send({ type: ToDesigner.design, requestId: (edit as { requestId: number }).requestId, ok: true, design, dirty: true });
+    assert.ok(page.$('#collections-body article[data-table="orders"]').classList.contains('flash'));
+    assert.equal(page.$('#plan-status').title, 'Unsaved plan (Save writes .sqlite2mongo/shop.plan.json)');
     page.choose('input[data-edit="field-name"][data-table="orders"][data-column="note"]', 'remark');
     const rename = page.posted.at(-1);
     assert.ok(rename?.type === FromDesigner.edit);

@@ -8,6 +8,8 @@ describe('designer state', () => {
     assert.deepEqual(relationshipOptions({ child: 'order_lines', parent: 'orders', columns: ['order_id'] }).map(([m]) => m), ['reference', 'array', 'array-keep', 'document', 'merge']);
     assert.deepEqual(relationshipOptions({ child: 'order_lines', parent: 'orders', columns: ['order_id'] })[1], ['array', 'Embedded array in orders']);
     assert.deepEqual(relationshipOptions({ child: 'staff', parent: 'staff', columns: ['manager_id'] }).map(([m]) => m), ['reference', 'array', 'document', 'merge']);
+    // A self-reference is worded by what its column points to, not "staff in staff".
+    assert.equal(relationshipOptions({ child: 'staff', parent: 'staff', columns: ['manager_id'] })[2][1], 'Embedded document: the staff row manager_id points to (e.g. the manager)');
     assert.deepEqual(junctionOptions({ table: 'product_tags', owner: 'products', other: 'tags' })[1], ['other', 'Array of products ids in tags']);
   });
 

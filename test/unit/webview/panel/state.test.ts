@@ -1,7 +1,7 @@
 /** The migration panel's state logic (browser code without a DOM): run events, endings, JSON colouring, masking. */
 import assert from 'node:assert/strict';
 import { hasPassword, maskUrl } from '../../../../src/core/maskUrl';
-import { jsonTokens, eta } from '../../../../src/webview/common/format';
+import { eta, jsonTokens, readableSample } from '../../../../src/webview/common/format';
 import { applyRunEvent, finishRun, interruptRun, newRun } from '../../../../src/webview/panel/state';
 import type { MigrationReport } from '../../../../src/core/pipeline/report';
 
@@ -66,6 +66,9 @@ describe('webview formatting', () => {
     assert.equal(eta(50, 100, 10), '5.0 s');
     assert.equal(eta(100, 100, 10), undefined);
     assert.equal(eta(0, 100, 0), undefined);
+    // 5 rows at 50/s: measured over 0.1 s only, too early to say (an early guess said 8.9 s for a 0.4 s step).
+    assert.equal(eta(5, 1000, 50), undefined);
+    assert.equal(eta(100, 1000, 50), '18 s');
   });
 });
 
@@ -76,5 +79,26 @@ describe('maskUrl', () => {
     assert.equal(maskUrl('mongodb://localhost:27017'), 'mongodb://localhost:27017');
     assert.equal(hasPassword('mongodb://u:p@h'), true);
     assert.equal(hasPassword('mongodb://u@h'), false);
+  });
+});
+
+describe('readable samples', () => {
+  it('shows every date as ISO text, binaries by size, long strings cut with their length', () => {
+    const long = 'x'.repeat(500);
+    const text = JSON.stringify({
+      _id: 1,
+      born: { $date: { $numberLong: '-33609600000' } },
+      hired: { $date: '1994-03-05T00:00:00Z' },
+      photo: { $binary: { base64: Buffer.alloc(12345, 7).toString('base64'), subType: '00' } },
+      notes: long,
+      nested: [{ at: { $date: { $numberLong: '0' } } }],
+    });
+    const out = JSON.parse(readableSample(text)) as Record<string, unknown>;
+    assert.equal(out.born, '1968-12-08T00:00:00.000Z');
+    assert.equal(out.hired, '1994-03-05T00:00:00.000Z');
+    assert.equal(out.photo, 'Binary · 12,345 bytes');
+    assert.equal(out.notes, `${'x'.repeat(120)}… (500 characters)`);
+    assert.deepEqual(out.nested, [{ at: '1970-01-01T00:00:00.000Z' }]);
+    assert.equal(readableSample('(no rows)'), '(no rows)');
   });
 });
