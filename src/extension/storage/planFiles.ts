@@ -39,7 +39,7 @@ export class PlanFiles implements vscode.Disposable {
     try {
       return { plan: JSON.parse(Buffer.from(bytes).toString('utf8')) as MappingPlan, label };
     } catch (e) {
-      throw new Error(`${label} is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`${label} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
   }
 

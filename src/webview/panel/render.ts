@@ -1,6 +1,6 @@
 /** Draws the migration panel page from the state (main.ts calls these after each change). */
 import { byId, h, icon, replaceChildren } from '../common/dom';
-import { input, selectEl, state } from './page';
+import { selectEl, state } from './page';
 import { endedBeforeAnyStep, isConnecting, openCardsOf, type RunView } from './state';
 import { connectionView, planView, progressView, sourceHeader, sourceView, summaryView } from './views';
 
