@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { type IfExists, type WriteConcernOption, MigrationError } from '../core';
 
-export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan', 'history', 'rollback'] as const;
+export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan', 'history', 'rollback', 'sync'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export interface CliOptions {
@@ -30,6 +30,12 @@ export interface CliOptions {
   applySchema: boolean;
   /** plan: also write each collection's generated $jsonSchema validator here. */
   jsonSchemaFile?: string;
+  /** sync: keep watching the file and sync after every change. */
+  watch: boolean;
+  /** sync --watch: longest time between two checks. */
+  intervalMs?: number;
+  /** sync: validate the collections a sync compared (--validate). */
+  syncValidate: boolean;
   /** rollback: the run id. */
   runId?: string;
   force: boolean;
@@ -48,6 +54,7 @@ Usage:
   sqlite2mongo plan      --sqlite-url <url|path> [--plan plan.json] [--output-file plan.json] [--json-schema v.json]
   sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name>
   sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--yes] [--force]
+  sqlite2mongo sync      --sqlite-url <url|path> [--mongodb-url <url>] [--mongodb-db <name>] [--watch] [--interval 2s]
 
 Source and target:
   --sqlite-url <url|path>   sqlite:///relative.db, sqlite+aiosqlite:///./app.db, sqlite:////abs/app.db or a path
@@ -79,13 +86,18 @@ Behaviour:
   --force                   rollback: even when later runs touched the same collections
   --connect-timeout <ms>    give up connecting after this long (default 10000)
 
+Sync (after a completed migration; see docs/sync.md):
+  --watch                   keep running: sync after every change to the file or its -wal (Ctrl+C stops)
+  --interval <time>         with --watch: check at least this often, e.g. 500ms, 2s, 1m (default 2s)
+  --validate                validate every collection a sync wrote to (a full comparison of those collections)
+
 Output:
   --report-file <file>      write the full report (JSON) here
   --json                    machine-readable progress: one JSON event per line on stdout
   --quiet                   only the summary
   -h, --help  -v, --version
 
-Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 20–26 target problems; 30–31 plan/input file invalid;
+Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 19 schema changed (sync); 20–26 target problems; 30–31 plan/input file invalid;
 32 nothing to resume or history mismatch; 40 rows refused; 41 validation mismatches; 130 cancelled.
 See docs/migration.md.`;
 
@@ -94,6 +106,15 @@ function positiveInt(name: string, v: string | undefined): number | undefined {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new MigrationError('USAGE', `${name} must be a positive whole number (got ${JSON.stringify(v)}).`);
   return n;
+}
+
+/** A duration such as 500ms, 2s, 1.5s or 1m (a bare number is seconds). */
+export function parseDuration(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
+  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
+  if (!(ms >= 100)) throw new MigrationError('USAGE', `${name} must be a duration of at least 100ms, such as 500ms, 2s or 1m (got ${JSON.stringify(v)}).`);
+  return Math.round(ms);
 }
 
 function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -144,6 +165,9 @@ export function parseCli(argv: string[]): CliOptions {
         'write-concern': { type: 'string' },
         'apply-schema': { type: 'boolean' },
         'json-schema': { type: 'string' },
+        watch: { type: 'boolean' },
+        interval: { type: 'string' },
+        validate: { type: 'boolean' },
         force: { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
         help: { type: 'boolean', short: 'h' },
@@ -160,6 +184,8 @@ export function parseCli(argv: string[]): CliOptions {
   if (command === 'rollback' && !runId && !values.help) throw new MigrationError('USAGE', 'rollback needs the id of a run (see sqlite2mongo history).');
   if (rest.length > 0) throw new MigrationError('USAGE', `Unexpected argument ${JSON.stringify(rest[0])}.`, 'Run sqlite2mongo --help for the options.');
   if (values['sync-deletes'] && !values.incremental && values['if-exists'] !== 'upsert') throw new MigrationError('USAGE', '--sync-deletes goes with --incremental or --if-exists upsert.');
+  if ((values.watch || values.interval || values.validate) && command !== 'sync') throw new MigrationError('USAGE', '--watch, --interval and --validate go with the sync command.');
+  if (values.interval && !values.watch) throw new MigrationError('USAGE', '--interval goes with --watch.');
   return {
     command,
     sqliteUrl: values['sqlite-url'],
@@ -185,6 +211,9 @@ export function parseCli(argv: string[]): CliOptions {
     writeConcern: parseWriteConcern(values['write-concern']),
     applySchema: !!values['apply-schema'],
     jsonSchemaFile: values['json-schema'],
+    watch: !!values.watch,
+    intervalMs: parseDuration('--interval', values.interval),
+    syncValidate: !!values.validate,
     runId,
     force: !!values.force,
     yes: !!values.yes,

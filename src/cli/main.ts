@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { checkPlan, defaultDatabaseName, formatCount, defaultPlanFor, introspect, planJsonSchemas, suggestRelationships, ErrorCodes, type ExistingCollection, isMigrationError, listHistory, type MappingPlan, migrate, type MigrateOptions, MigrationError, openSqliteSource, readNdjsonHeader, resolveSqliteUrl, rollback, type StepName, TOOL_VERSION } from '../core';
 import { parseCli, USAGE, type CliOptions } from './args';
 import { ConsoleRenderer } from './output';
+import { syncCommand } from './sync';
 
 async function readPlanFile(file: string): Promise<MappingPlan> {
   let text: string;
@@ -125,6 +126,7 @@ async function run(argv: string[]): Promise<number> {
   }
   if (opts.command === 'plan') return printPlan(opts);
   if (opts.command === 'history' || opts.command === 'rollback') return historyCommand(opts);
+  if (opts.command === 'sync') return syncCommand(opts);
   if (opts.command === 'import' && !opts.inputFile) throw new MigrationError('USAGE', 'import needs --input-file.');
   if (opts.command === 'export' && !opts.outputFile) throw new MigrationError('USAGE', 'export needs --output-file.');
   if (opts.command !== 'import' && !opts.inputFile && !opts.sqliteUrl) throw new MigrationError('USAGE', `${opts.command} needs --sqlite-url (a path or a URL such as sqlite:///./app.db).`);

@@ -16,6 +16,8 @@ export const ErrorCodes = {
   SOURCE_TOO_LARGE: 16,
   SOURCE_UNCHECKPOINTED: 17,
   SOURCE_UNREADABLE: 18,
+  /** sync: a table or view the plan reads was changed, dropped or renamed since the last sync. */
+  SOURCE_SCHEMA_CHANGED: 19,
   // 20–29: the MongoDB target cannot be used
   TARGET_URL_INVALID: 20,
   TARGET_UNREACHABLE: 21,

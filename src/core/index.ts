@@ -30,7 +30,8 @@ export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from '.
 export { peekCollection, type CollectionPeek, type CollectionPeekRequest } from './peek';
 export { rollback, type RollbackOutcome } from './history/rollback';
 export { listHistory } from './history/list';
-export { HISTORY_COLLECTION, isBookkeepingCollection, type MigrationRecord, type CollectionRecord, type RecordStatus } from './history/records';
+export { HISTORY_COLLECTION, isBookkeepingCollection, type MigrationRecord, type CollectionRecord, type RecordStatus, type SyncState } from './history/records';
+export { syncDatabase, watchDatabase, DEFAULT_SYNC_INTERVAL_MS, type SyncOptions, type SyncOutcome, type SyncEvent, type WatchOptions } from './sync';
 export { readNdjsonHeader } from './ndjson/reader';
 export { DocumentBuilder } from './convert/documents';
 export { introspect, loadSqlJs, openSqliteSource, type SqliteSource } from './sqlite';

@@ -4,7 +4,7 @@
  * becomes an AbortSignal for the engine.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DesignSession, inspectSource, listHistory, loadDocumentPair, peekCollection, migrate, rollback, testConnection } from '../core';
+import { DesignSession, inspectSource, listHistory, loadDocumentPair, peekCollection, migrate, rollback, testConnection, watchDatabase } from '../core';
 import { errorInfo } from './common/errors';
 import type { DesignInput, ExistingAnswer, HostToWorker, Job, JobTypes, WorkerToHost } from './engine/workerProtocol';
 
@@ -61,6 +61,10 @@ async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
       return (await listHistory({ mongoUrl: job.input.url, database: job.input.database })).map(({ plan: _plan, ...entry }) => entry);
     case 'rollback':
       return rollback({ mongoUrl: job.input.url, database: job.input.database, runId: job.input.runId });
+    case 'keepInSync': {
+      const { url, ...rest } = job.input;
+      return (await watchDatabase({ ...rest, mongoUrl: url, signal: controller.signal, onEvent: (event) => post({ type: 'syncEvent', event }) })) ?? null;
+    }
     case 'migrate': {
       const { ask, ...options } = job.input;
       return migrate({

@@ -14,6 +14,9 @@ import { ValidationController } from './tree/validationController';
 import { ValidationModel } from './tree/validationModel';
 import { HistoryController } from './history/historyController';
 import { DesignerPanel } from './designer/designerPanel';
+import { SyncController, type SyncTarget } from './sync/syncController';
+import { resolveSyncTarget } from './sync/syncTarget';
+import type { RunItem } from './history/historyTree';
 import { PlanFiles } from './storage/planFiles';
 import { PANEL_VIEW_TYPE } from '../webview/panel/protocol';
 import { DESIGNER_VIEW_TYPE } from '../webview/designer/protocol';
@@ -27,6 +30,19 @@ export function activate(context: vscode.ExtensionContext): void {
   const validation = new ValidationController(model, engine, targets, log);
   const history = new HistoryController(engine, targets, model, context.workspaceState, log);
   const planFiles = new PlanFiles();
+  const sync = new SyncController(engine, log, {
+    onSynced: (target) => {
+      void history.refresh();
+      const rec = model.record;
+      // Re-validating costs a full comparison: only when the setting asks, and only for the results shown.
+      if (vscode.workspace.getConfiguration('sqlite2mongo').get<boolean>('sync.revalidate', false) && rec?.sourcePath === target.sourcePath && rec.database === target.database) void validation.rerun();
+    },
+  });
+  const keepInSync = async (arg?: RunItem | SyncTarget) => {
+    const target = await resolveSyncTarget(arg, targets, model);
+    if (target) await sync.start(target);
+    else log.showInfo('Keep in Sync needs a finished migration: migrate a database first (its target then shows in the History view).');
+  };
   // The panel and the designer open each other (the panel's "Design mapping…", the designer's "Migrate…").
   const panels: PanelRegistry<MigrationPanel> = new PanelRegistry({
     viewType: PANEL_VIEW_TYPE,
@@ -35,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
     verb: 'migrated',
     create: (panel, sourcePath) =>
       new MigrationPanel(panel, sourcePath, {
-        extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal(), planFiles,
+        extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal(), planFiles, keepInSync,
         openDesigner: (path) => designers.open(vscode.Uri.file(path)),
       }),
   });
@@ -57,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): void {
     panels,
     planFiles,
     designers,
+    sync,
     registerCommands({
       [Commands.migrate]: () => panels.open(),
       [Commands.migrateFile]: (uri?: vscode.Uri) => panels.open(uri),
@@ -79,6 +96,9 @@ export function activate(context: vscode.ExtensionContext): void {
       [Commands.refreshHistory]: () => history.refresh(),
       [Commands.resumeRun]: (item?: Parameters<HistoryController['resume']>[0]) => history.resume(item),
       [Commands.rollbackRun]: (item?: Parameters<HistoryController['rollback']>[0]) => history.rollback(item),
+      [Commands.keepInSync]: (arg?: RunItem | SyncTarget) => keepInSync(arg),
+      [Commands.stopSync]: () => sync.stop(),
+      [Commands.syncMenu]: () => sync.menu(),
     }),
   );
   log.info('SQLite to MongoDB activated');

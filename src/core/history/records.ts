@@ -12,8 +12,19 @@ export const INSERTED_IDS_COLLECTION = '_sqlite2mongo_inserted';
 export const isBookkeepingCollection = (name: string): boolean => name === HISTORY_COLLECTION || name === INSERTED_IDS_COLLECTION;
 
 export type RecordStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'rolled-back';
-/** A resumed run keeps its record (and kind); `resumedAt` lists when it was continued. */
-export type RunKind = 'full' | 'incremental';
+/** A resumed run keeps its record (and kind); `resumedAt` lists when it was continued. 'sync': `sqlite2mongo sync`. */
+export type RunKind = 'full' | 'incremental' | 'sync';
+
+/**
+ * What a sync knew about the source when it finished (docs/sync.md): the next sync compares against it to find the
+ * changed tables without reading rows. Tables are a list, not an object: any name is data.
+ */
+export interface SyncState {
+  /** The committed state of the file (main header, WAL salts and last commit): equal means nothing was committed since. */
+  token: string;
+  /** Per table and view: a digest of its b-tree pages ('' for views) and a hash of its CREATE statement. */
+  tables: Array<{ table: string; digest: string; schema: string }>;
+}
 
 /** A watermark value as stored: SQLite values are typed, and an int64 must survive the round trip exactly. */
 export interface StoredValue {
@@ -60,6 +71,8 @@ export interface MigrationRecord {
   verified?: boolean;
   rolledBackAt?: Date;
   resumedAt?: Date[];
+  /** Sync runs: the source state the target matches once the run completed. */
+  sync?: SyncState;
 }
 
 export function planHash(plan: MappingPlan): string {
@@ -111,9 +124,9 @@ export class HistoryStore {
     return this.records.find({}).sort({ startedAt: -1 }).limit(limit).toArray();
   }
 
-  /** The newest run that did not finish (running when killed, failed or cancelled) — what --resume continues. */
+  /** The newest run that did not finish (running when killed, failed or cancelled) — what --resume continues. Not syncs: the next sync redoes their work. */
   async latestUnfinished(): Promise<MigrationRecord | null> {
-    return this.records.find({ status: { $in: ['running', 'failed', 'cancelled'] } }).sort({ startedAt: -1 }).limit(1).next();
+    return this.records.find({ status: { $in: ['running', 'failed', 'cancelled'] }, kind: { $ne: 'sync' } }).sort({ startedAt: -1 }).limit(1).next();
   }
 
   /** The newest completed run — the starting point of --incremental. */

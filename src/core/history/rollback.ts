@@ -26,8 +26,12 @@ export async function rollback(opts: { mongoUrl: string; database: string; runId
     const record = await history.get(opts.runId);
     if (!record) throw new MigrationError('HISTORY_MISMATCH', `No run ${opts.runId} in ${opts.database}.`, 'List the runs with `sqlite2mongo history`.');
     if (record.status === 'rolled-back') throw new MigrationError('HISTORY_MISMATCH', `Run ${opts.runId} was already rolled back.`);
+    if (record.kind === 'sync') {
+      throw new MigrationError('HISTORY_MISMATCH', `Run ${opts.runId} is a sync: it brought the target to the file's state at that moment and cannot be undone on its own.`, 'Roll back the migration it continues (and the later syncs are undone with it), or migrate again.');
+    }
     const names = new Set(record.collections.map((c) => c.collection));
-    const later = (await history.records.find({ startedAt: { $gt: record.startedAt }, status: { $ne: 'rolled-back' } }).toArray()).filter((r: MigrationRecord) =>
+    // Syncs continuing this run go with it: they only brought its collections up to date (marked below).
+    const later = (await history.records.find({ startedAt: { $gt: record.startedAt }, status: { $ne: 'rolled-back' }, kind: { $ne: 'sync' } }).toArray()).filter((r: MigrationRecord) =>
       r.collections.some((c) => names.has(c.collection)),
     );
     if (later.length > 0 && !opts.force) {
@@ -56,6 +60,8 @@ export async function rollback(opts: { mongoUrl: string; database: string; runId
     if (record.kind === 'incremental') outcome.limits.push('Rows deleted by --sync-deletes are not restored.');
     await insertedIds.deleteMany({ run: record._id });
     await history.update(record._id, { status: 'rolled-back', rolledBackAt: new Date() });
+    const syncs = await history.records.updateMany({ kind: 'sync', startedAt: { $gt: record.startedAt }, status: { $ne: 'rolled-back' } }, { $set: { status: 'rolled-back', rolledBackAt: new Date() } });
+    if (syncs.modifiedCount > 0) outcome.limits.push(`${syncs.modifiedCount} sync run(s) after it are rolled back with it.`);
     return outcome;
   } finally {
     await client.close();

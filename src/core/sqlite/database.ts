@@ -4,7 +4,7 @@
  * statement (statement.ts reads the values), exec for whole results, close.
  */
 import type { SqliteEngine, SqliteWasm } from './engine';
-import type { PageImage } from './image';
+import type { ImageSource as PageImage } from './image';
 import { registerMathFunctions, releaseMathFunctions } from './mathFunctions';
 import { Statement, type LooseValue } from './statement';
 

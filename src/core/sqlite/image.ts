@@ -34,7 +34,17 @@ export class SourceChangedError extends Error {
   }
 }
 
-export class PageImage {
+/** What the VFS and a Database read: a PageImage over the user's files, or an image held in memory (sync snapshots). */
+export interface ImageSource {
+  /** Bytes SQLite sees. */
+  readonly size: number;
+  /** Set once the source found its files changed; reads then fail. */
+  readonly changed: Error | undefined;
+  read(dest: Uint8Array, offset: number): number;
+  checkUnchanged(): void;
+}
+
+export class PageImage implements ImageSource {
   /** Bytes SQLite sees: the final size after the last WAL commit, or the main file's size. */
   readonly size: number;
   readonly mainSize: number;

@@ -6,7 +6,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import type { SqliteWasm } from './engine';
-import type { PageImage } from './image';
+import type { ImageSource as PageImage } from './image';
 
 const SQLITE_OK = 0;
 const SQLITE_IOERR = 10;

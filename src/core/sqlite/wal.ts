@@ -76,6 +76,10 @@ export interface WalIndex {
   finalPages: number;
   /** Page number → byte offset in the WAL of that page's data in its latest committed frame. */
   pages: Map<number, number>;
+  /** The header's salts, hex (new at every WAL restart); '' without a WAL. */
+  salts: string;
+  /** The cumulative checksum of the last commit frame, hex: with the salts, names the committed state (sync). */
+  lastCommitChecksum: string;
 }
 
 /**
@@ -86,7 +90,7 @@ export interface WalIndex {
  * different from the database's (`dbPageSize`, 0 when unknown).
  */
 export function indexWal(read: WalReader, walSize: number, dbPageSize: number): WalIndex {
-  const index: WalIndex = { pageSize: 0, framesApplied: 0, finalPages: -1, pages: new Map() };
+  const index: WalIndex = { pageSize: 0, framesApplied: 0, finalPages: -1, pages: new Map(), salts: '', lastCommitChecksum: '' };
   if (walSize === 0) return index;
   if (walSize < WAL_HEADER_SIZE) throw new WalError(`the WAL file is only ${walSize} bytes, shorter than its 32-byte header`);
   const header = Uint8Array.from(read(0, WAL_HEADER_SIZE));
@@ -106,6 +110,7 @@ export function indexWal(read: WalReader, walSize: number, dbPageSize: number): 
     throw new WalError(`the WAL page size ${pageSize} does not match the database page size ${dbPageSize}`);
   }
   index.pageSize = pageSize;
+  index.salts = Buffer.from(header.subarray(16, 24)).toString('hex');
 
   // Walk frames until the first invalid one; pages of the current (not yet committed) transaction wait in `pending`.
   const frameSize = WAL_FRAME_HEADER_SIZE + pageSize;
@@ -132,6 +137,7 @@ export function indexWal(read: WalReader, walSize: number, dbPageSize: number): 
       pending.clear();
       index.finalPages = commitSize;
       index.framesApplied = frames;
+      index.lastCommitChecksum = Buffer.from(frame.subarray(16, 24)).toString('hex');
     }
   }
   // Pages beyond the final size were truncated away by a later commit (e.g. VACUUM).

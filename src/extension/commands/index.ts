@@ -16,6 +16,9 @@ export const Commands = {
   refreshHistory: 'sqlite2mongo.history.refresh',
   resumeRun: 'sqlite2mongo.history.resume',
   rollbackRun: 'sqlite2mongo.history.rollback',
+  keepInSync: 'sqlite2mongo.sync.start',
+  stopSync: 'sqlite2mongo.sync.stop',
+  syncMenu: 'sqlite2mongo.sync.menu',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

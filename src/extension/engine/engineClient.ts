@@ -3,13 +3,14 @@
  * ends or is disposed. No vscode import: the host hands in the worker path and callbacks.
  */
 import { Worker } from 'node:worker_threads';
-import type { ExistingCollection, MigrationEvent } from '../../core';
+import type { ExistingCollection, MigrationEvent, SyncEvent } from '../../core';
 import { DesignSessionClient } from './designSession';
 import { EngineError } from './engineError';
 import type { ExistingAnswer, HostToWorker, Job, JobName, JobTypes, WorkerToHost } from './workerProtocol';
 
 export interface JobHooks {
   onEvent?: (event: MigrationEvent) => void;
+  onSyncEvent?: (event: SyncEvent) => void;
   askExisting?: (existing: ExistingCollection[]) => Promise<ExistingAnswer>;
 }
 
@@ -47,6 +48,9 @@ export class EngineClient {
         switch (m.type) {
           case 'event':
             hooks.onEvent?.(m.event);
+            break;
+          case 'syncEvent':
+            hooks.onSyncEvent?.(m.event);
             break;
           case 'ask': {
             const ask = hooks.askExisting ?? (async () => 'cancel' as const);

@@ -3,6 +3,7 @@
  * (given in `workerData`) and exits; while it runs, the host may cancel it or answer its questions. The designer's
  * worker is the exception: a `designSession` keeps one file open and answers `design` requests until terminated.
  */
+import type { SyncEvent, SyncOutcome } from '../../core';
 import type { CollectionPeek, CollectionPeekRequest, ConnectionCheck, DesignRequest, DesignState, DocumentPair, DocumentPairRequest, ExistingCollection, MappingPlan, MigrateOptions, MigrationEvent, MigrationRecord, MigrationReport, PlanOptions, RollbackOutcome, SourceInspection } from '../../core';
 
 /** A run of the target's history as the History view shows it (the stored plan is left behind). */
@@ -27,6 +28,8 @@ export interface JobTypes {
   peekCollection: { input: CollectionPeekRequest; output: CollectionPeek };
   history: { input: { url: string; database: string }; output: HistoryEntry[] };
   rollback: { input: { url: string; database: string; runId: string }; output: RollbackOutcome };
+  /** `sync --watch` until cancelled (then null) or until a sync fails for good (its outcome). */
+  keepInSync: { input: { sqlitePath: string; url: string; database: string; intervalMs?: number }; output: SyncOutcome | null };
 }
 export type JobName = keyof JobTypes;
 export type Job = { [K in JobName]: { op: K; input: JobTypes[K]['input'] } }[JobName];
@@ -43,6 +46,7 @@ export type HostToWorker =
 
 export type WorkerToHost =
   | { type: 'event'; event: MigrationEvent }
+  | { type: 'syncEvent'; event: SyncEvent }
   | { type: 'ask'; requestId: number; existing: ExistingCollection[] }
   | { type: 'result'; value: JobTypes[JobName]['output'] }
   | { type: 'error'; error: { code: string; message: string; hint?: string } }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { expressionsAllowed, untrustedPlanProblem } from '../common/trust';
-import { defaultDatabaseName, formatCount, HISTORY_COLLECTION, hostOf, isBookkeepingCollection, type MappingPlan, type MigrationReport } from '../../core';
+import { defaultDatabaseName, formatCount, HISTORY_COLLECTION, hostOf, isBookkeepingCollection, maskUrl, type MappingPlan, type MigrationReport } from '../../core';
 import { FromPanel, isFromPanelMessage, ToPanel, type FromPanelMessage, type PanelRunEvent, type PlanSettings, type RunRequest, type ToPanelMessage } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
 import { defaultOutputFile } from '../common/files';
@@ -14,6 +14,7 @@ import type { PlanFiles } from '../storage/planFiles';
 import type { ReportStore } from '../storage/reports';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
+import type { SyncTarget } from '../sync/syncController';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -25,6 +26,8 @@ export interface PanelDeps {
   revealValidation: () => Promise<void>;
   planFiles: PlanFiles;
   openDesigner: (sourcePath: string) => Promise<void>;
+  /** "Keep in Sync" on the finished migration: keeps its target in step with the file. */
+  keepInSync: (target: SyncTarget) => Promise<void>;
 }
 
 const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}|${p.includeViews}`;
@@ -40,6 +43,8 @@ export class MigrationPanel implements vscode.Disposable {
   private ready = false;
   private plan: { key: string; plan: MappingPlan } | undefined;
   private run: MigrationRun | undefined;
+  /** The target of the last migration that succeeded here (what "Keep in Sync" keeps current). */
+  private synced: SyncTarget | undefined;
   /** What the webview needs to show the current or last run again: runStarted, its events, runFinished. */
   private runReplay: ToPanelMessage[] = [];
   /** The designer saved a plan while this webview was hidden. */
@@ -140,6 +145,11 @@ export class MigrationPanel implements vscode.Disposable {
       case FromPanel.openDesigner:
         await this.deps.openDesigner(this.sourcePath);
         return;
+      case FromPanel.keepInSync:
+        // After a window reload the host no longer knows the run's target: the History view's target is the same one.
+        if (this.synced) await this.deps.keepInSync(this.synced);
+        else await vscode.commands.executeCommand('sqlite2mongo.sync.start');
+        return;
     }
   }
 
@@ -238,6 +248,7 @@ export class MigrationPanel implements vscode.Disposable {
       return this.afterRun(run);
     }
     const report = outcome.report;
+    if (report.status === 'succeeded' && !report.options.dryRun) this.synced = { sourcePath: this.sourcePath, url: request.url, database: request.database, label: `${maskUrl(request.url)} / ${request.database}` };
     let reportUri: vscode.Uri | undefined;
     try {
       reportUri = await this.deps.reports.save(report);

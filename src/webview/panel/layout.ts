@@ -27,7 +27,7 @@ export function buildLayout(): void {
       h('div', { id: 'run-steps' }),
       h('div', { id: 'run-summary' }),
       h('div', { id: 'run-logs' }),
-      h('div', { class: 'row', id: 'run-actions' }, button('openReport', 'json', 'Open report'), button('showValidation', 'list-tree', 'Show validation'), button('showLog', 'output', 'Show log')),
+      h('div', { class: 'row', id: 'run-actions' }, button('openReport', 'json', 'Open report'), button('showValidation', 'list-tree', 'Show validation'), button('showLog', 'output', 'Show log'), button('keepInSync', 'sync', 'Keep in Sync')),
     ),
     h('div', { class: 'layout' },
       h('div', { class: 'col' },

@@ -110,6 +110,7 @@ function wireForm(): void {
     if (state.run?.reportUri) post({ type: FromPanel.openReport, reportUri: state.run.reportUri });
   });
   byId('showValidation').addEventListener('click', () => post({ type: FromPanel.showValidation }));
+  byId('keepInSync').addEventListener('click', () => post({ type: FromPanel.keepInSync }));
   byId('showLog').addEventListener('click', () => post({ type: FromPanel.showLog }));
   byId('design').addEventListener('click', () => post({ type: FromPanel.openDesigner }));
   wirePlanTools();

@@ -43,6 +43,8 @@ export const FromPanel = {
   showLog: 'showLog',
   showValidation: 'showValidation',
   openDesigner: 'openDesigner',
+  /** Keep the target of the finished migration in step with the file (the status bar shows each sync). */
+  keepInSync: 'keepInSync',
 } as const;
 
 /** Plan-wide settings the panel lets the user change (they change the plan and the sample documents). */
@@ -125,7 +127,8 @@ export type FromPanelMessage =
   | { type: typeof FromPanel.openReport; reportUri: string }
   | { type: typeof FromPanel.showLog }
   | { type: typeof FromPanel.showValidation }
-  | { type: typeof FromPanel.openDesigner };
+  | { type: typeof FromPanel.openDesigner }
+  | { type: typeof FromPanel.keepInSync };
 
 /** The part of the webview's persisted state the host reads when VS Code restores the panel after a reload. */
 export interface PersistedPanelState {

@@ -93,6 +93,7 @@ export function renderRun(): void {
   byId('run-actions').hidden = run.phase !== 'finished';
   byId('openReport').hidden = !run.reportUri;
   byId('showValidation').hidden = !run.report?.collections.some((c) => c.validation);
+  byId('keepInSync').hidden = run.report?.status !== 'succeeded' || !!run.report.options.dryRun;
 }
 
 function connectingText(run: RunView): string {

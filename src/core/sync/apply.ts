@@ -1,0 +1,94 @@
+/**
+ * Brings one collection to the snapshot's content with the rerun's ordered compare-and-write (mongo/reconcile.ts):
+ * one pass over the target sorted by `_id` merged with the freshly built documents; only missing or different
+ * documents are written and the ones the source no longer has are deleted. Running it twice writes nothing the
+ * second time, which is what makes a killed sync safe to rerun.
+ */
+import { BSON, type Db, type Document } from 'mongodb';
+import { DocumentBuilder } from '../convert/documents';
+import { throwIfAborted } from '../errors';
+import { Reconciler } from '../mongo/reconcile';
+import { BulkWriter } from '../mongo/writer';
+import type { CollectionPlan, PlanOptions } from '../plan/types';
+import type { SqliteSource } from '../sqlite';
+import type { SchemaInfo } from '../sqlite/types';
+import { validateCollection } from '../validate/validator';
+import type { SyncCollectionOutcome, SyncOptions } from './types';
+
+export interface ApplyContext {
+  db: Db;
+  source: SqliteSource;
+  schema: SchemaInfo;
+  options: PlanOptions;
+  sync: SyncOptions;
+  log: (level: 'info' | 'warn', message: string) => void;
+}
+
+function documents(ctx: ApplyContext, plan: CollectionPlan): Iterable<{ doc: Document }> {
+  // Conversion warnings were reported by the migration; a sync does not repeat them per pass.
+  return new DocumentBuilder(ctx.source, ctx.schema, plan, ctx.options).documents(() => undefined);
+}
+
+export async function applyCollection(ctx: ApplyContext, plan: CollectionPlan): Promise<SyncCollectionOutcome> {
+  const { sync } = ctx;
+  const name = plan.collection;
+  const collection = ctx.db.collection(name);
+  const writer = new BulkWriter(collection, {
+    db: ctx.db,
+    collectionName: name,
+    batchSize: sync.batchSize,
+    concurrency: sync.concurrency,
+    onConflict: 'replace',
+    onError: 'stop',
+    signal: sync.signal,
+    retryAttempts: sync.retryAttempts,
+  });
+  const reconciler = new Reconciler(collection, writer, {
+    deletes: true,
+    table: plan.table,
+    signal: sync.signal,
+    onWarning: (m) => ctx.log('warn', `${name}: ${m}`),
+  });
+  try {
+    let n = 0;
+    for (const { doc } of documents(ctx, plan)) {
+      if ((++n & 255) === 0) throwIfAborted(sync.signal);
+      let bson: Uint8Array;
+      try {
+        bson = BSON.serialize(doc);
+      } catch {
+        await writer.add(doc, plan.table); // over 16 MiB: the writer reports the row
+        continue;
+      }
+      await reconciler.add(doc, bson);
+    }
+    const counts = await reconciler.finish();
+    const written = await writer.finish();
+    const outcome: SyncCollectionOutcome = {
+      collection: name,
+      table: plan.table,
+      unchanged: counts.unchanged,
+      replaced: written.replaced,
+      inserted: written.written - written.replaced,
+      deleted: counts.deleted,
+      failed: written.failed,
+    };
+    if (sync.validate) outcome.mismatches = await validate(ctx, plan);
+    return outcome;
+  } catch (e) {
+    await reconciler.close();
+    await writer.drain();
+    throw e;
+  }
+}
+
+/** The collection compared as a whole with a fresh build of its documents (allowing nothing else in it). */
+async function validate(ctx: ApplyContext, plan: CollectionPlan): Promise<number> {
+  const v = await validateCollection(documents(ctx, plan), ctx.db.collection(plan.collection), {
+    collectionName: plan.collection,
+    signal: ctx.sync.signal,
+  });
+  for (const m of v.mismatches.slice(0, 3))
+    ctx.log('warn', `${plan.collection}: ${m.kind} at _id ${m.id}${m.path ? ` (${m.path})` : ''}`);
+  return v.mismatchCount;
+}

@@ -1,0 +1,290 @@
+/**
+ * `sqlite2mongo sync`: brings a migrated target to the live source's current state. Each pass reads the state token
+ * (headers only); when something was committed, reads a consistent snapshot, finds the changed tables from page
+ * digests and compares-and-writes only the collections built from them. A pass that writes is one run in the
+ * history, whose record keeps the state the target then matches: the next pass starts from there.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Db, MongoClient } from 'mongodb';
+import { MigrationError, isMigrationError } from '../errors';
+import { HistoryStore, newRunId, planHash, type MigrationRecord, type SyncState } from '../history/records';
+import { checkDatabaseName, connectMongo } from '../mongo/connect';
+import type { MappingPlan } from '../plan/types';
+import { applyCollection } from './apply';
+import { tablesOf } from './dependencies';
+import { detectChanges, type Detection } from './detect';
+import { openSnapshotSource } from './open';
+import { readSnapshot, readStateToken } from './snapshot';
+import type { SyncCollectionOutcome, SyncOptions, SyncOutcome } from './types';
+
+function emptyOutcome(): SyncOutcome {
+  return {
+    status: 'unchanged',
+    startedAt: new Date().toISOString(),
+    durationMs: 0,
+    changedTables: [],
+    tablesRead: [],
+    pagesHashed: 0,
+    collections: [],
+    totals: { unchanged: 0, replaced: 0, inserted: 0, deleted: 0, failed: 0, mismatches: 0 },
+    notes: [],
+  };
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+export class SyncSession {
+  /** The state the target is known to match (kept between passes of a watch loop). */
+  private known: { token: string } | undefined;
+  private readonly file: string;
+
+  private constructor(
+    private readonly opts: SyncOptions,
+    private readonly client: MongoClient,
+    private readonly db: Db,
+    private readonly history: HistoryStore,
+  ) {
+    this.file = path.resolve(opts.sqlitePath);
+  }
+
+  static async open(opts: SyncOptions): Promise<SyncSession> {
+    checkDatabaseName(opts.database);
+    const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs });
+    const db = client.db(opts.database);
+    return new SyncSession(opts, client, db, new HistoryStore(db));
+  }
+
+  async close(): Promise<void> {
+    await this.client.close().catch(() => undefined);
+  }
+
+  private log(level: 'info' | 'warn', message: string): void {
+    this.opts.onEvent?.({ type: 'log', level, message });
+  }
+
+  /** The completed run the target matches: the newest completed migration or sync of this file. */
+  private async base(): Promise<MigrationRecord> {
+    const base = await this.history.latestCompleted();
+    if (!base) {
+      throw new MigrationError(
+        'HISTORY_MISMATCH',
+        `No completed migration in ${this.opts.database} to keep in sync.`,
+        `Migrate first: sqlite2mongo migrate --sqlite-url ${this.file} --mongodb-db ${this.opts.database}`,
+      );
+    }
+    if (realPath(base.source.path) !== realPath(this.file)) {
+      throw new MigrationError(
+        'HISTORY_MISMATCH',
+        `${this.opts.database} was migrated from ${base.source.path}, not ${this.file}.`,
+        'Sync the file it was migrated from, or migrate this one into another database.',
+      );
+    }
+    return base;
+  }
+
+  /**
+   * One sync. `recordUnchanged`: record a run even when nothing needed comparing (a single `sync` command does;
+   * a watch loop records only the passes that compared something).
+   */
+  async syncOnce(recordUnchanged: boolean): Promise<SyncOutcome> {
+    const outcome = emptyOutcome();
+    const started = Date.now();
+    const run: { record?: MigrationRecord; quiet?: boolean } = {};
+    try {
+      await this.pass(recordUnchanged, outcome, run);
+    } catch (e) {
+      const err = isMigrationError(e)
+        ? e
+        : new MigrationError('INTERNAL', e instanceof Error ? e.message : String(e), undefined, { cause: e });
+      outcome.status = err.code === 'CANCELLED' ? 'cancelled' : 'failed';
+      outcome.error = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+      if (run.record) await this.finishRecord(run.record, outcome, outcome.status).catch(() => undefined);
+    } finally {
+      outcome.durationMs = Date.now() - started;
+    }
+    // A watch loop's idle checks (the state token unchanged) stay quiet.
+    if (!run.quiet || outcome.error) this.opts.onEvent?.({ type: 'sync-end', outcome });
+    return outcome;
+  }
+
+  private async pass(
+    recordUnchanged: boolean,
+    outcome: SyncOutcome,
+    run: { record?: MigrationRecord; quiet?: boolean },
+  ): Promise<void> {
+    const token = readStateToken(this.file);
+    if (this.known?.token === token) {
+      run.quiet = true;
+      return;
+    }
+    const base = await this.base();
+    if (base.sync?.token === token) {
+      // Nothing committed since the last sync: no page is read.
+      this.known = { token };
+      if (!recordUnchanged) return;
+      run.record = await this.startRecord(base, base.source, base.sync, []);
+      outcome.runId = run.record._id;
+      return this.finishRecord(run.record, outcome, 'completed');
+    }
+    const snap = await readSnapshot(this.file, { withFingerprint: !base.sync });
+    const plan = JSON.parse(base.plan) as MappingPlan;
+    const detection = detectChanges(snap, plan, base.sync, !base.sync && snap.fingerprint === base.source.fingerprint);
+    const affected = await this.withInterrupted(detection, plan, base);
+    outcome.changedTables = detection.changedTables;
+    outcome.pagesHashed = detection.pagesHashed;
+    for (const t of detection.newTables) outcome.notes.push(`Table ${t} is new and not in the plan: it is not synced.`);
+    if (affected.length === 0 && !recordUnchanged) {
+      this.known = { token };
+      return;
+    }
+    run.record = await this.startRecord(
+      base,
+      { sizeBytes: snap.sizeBytes, fingerprint: snap.fingerprint ?? '' },
+      detection.state,
+      affected.map((c) => c.collection),
+    );
+    outcome.runId = run.record._id;
+    this.opts.onEvent?.({
+      type: 'sync-start',
+      changedTables: detection.changedTables,
+      collections: affected.map((c) => c.collection),
+    });
+    if (affected.length > 0) {
+      outcome.tablesRead = [...new Set(affected.flatMap(tablesOf))];
+      outcome.collections = await this.apply(snap, plan, affected);
+      outcome.status = 'synced';
+    }
+    for (const c of outcome.collections)
+      for (const k of ['unchanged', 'replaced', 'inserted', 'deleted', 'failed', 'mismatches'] as const)
+        outcome.totals[k] += c[k] ?? 0;
+    if (outcome.totals.failed > 0)
+      throw new MigrationError(
+        'ROWS_FAILED',
+        `${outcome.totals.failed} document(s) were refused by the server.`,
+        'See the errors above; fix the cause and sync again.',
+      );
+    if (outcome.totals.mismatches > 0)
+      throw new MigrationError(
+        'VALIDATION_FAILED',
+        `${outcome.totals.mismatches} mismatch(es) between source and target after the sync.`,
+      );
+    await this.finishRecord(run.record, outcome, 'completed');
+    this.known = { token };
+  }
+
+  /** Adds the collections of syncs that did not finish since `base`: what they wrote may be newer than `base`. */
+  private async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord) {
+    const unfinished = await this.history.records
+      .find({ kind: 'sync', status: { $in: ['running', 'failed', 'cancelled'] }, startedAt: { $gt: base.startedAt } })
+      .toArray();
+    const names = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
+    if (names.size > 0)
+      this.log(
+        'info',
+        `Comparing again what ${unfinished.length} unfinished sync(s) since ${base._id} were writing: ${[...names].join(', ')}.`,
+      );
+    return plan.collections.filter((c) => detection.affected.includes(c) || names.has(c.collection));
+  }
+
+  private async apply(
+    snap: Awaited<ReturnType<typeof readSnapshot>>,
+    plan: MappingPlan,
+    affected: MappingPlan['collections'],
+  ): Promise<SyncCollectionOutcome[]> {
+    const { source, schema } = await openSnapshotSource(snap, plan);
+    try {
+      const out: SyncCollectionOutcome[] = [];
+      const log = (level: 'info' | 'warn', message: string) => this.log(level, message);
+      for (const c of affected)
+        out.push(
+          await applyCollection({ db: this.db, source, schema, options: plan.options, sync: this.opts, log }, c),
+        );
+      return out;
+    } finally {
+      source.close();
+    }
+  }
+
+  private async startRecord(
+    base: MigrationRecord,
+    source: { sizeBytes: number; fingerprint: string },
+    state: SyncState,
+    collections: string[],
+  ): Promise<MigrationRecord> {
+    const plan = JSON.parse(base.plan) as MappingPlan;
+    // Syncs that died (killed, server gone) stay 'running' otherwise; this one redoes their work.
+    await this.history.records.updateMany(
+      { kind: 'sync', status: 'running' },
+      {
+        $set: {
+          status: 'failed',
+          updatedAt: new Date(),
+          error: {
+            code: 'INTERRUPTED',
+            message: 'The sync stopped before finishing; a later sync compared its collections again.',
+          },
+        },
+      },
+    );
+    const now = new Date();
+    const record: MigrationRecord = {
+      _id: newRunId(now),
+      kind: 'sync',
+      parent: base._id,
+      status: 'running',
+      source: { path: this.file, sizeBytes: source.sizeBytes, fingerprint: source.fingerprint },
+      planHash: planHash(plan),
+      plan: base.plan,
+      options: { sync: true, ...(this.opts.validate ? { validate: true } : {}) },
+      startedAt: now,
+      updatedAt: now,
+      collections: collections.map((name) => ({
+        collection: name,
+        table: plan.collections.find((c) => c.collection === name)?.table ?? '',
+        existedBefore: true,
+        documentsBefore: 0,
+        action: 'upserted',
+        checkpoint: 0,
+        done: false,
+        imported: 0,
+        failed: 0,
+      })),
+      sync: state,
+    };
+    await this.history.insert(record);
+    return record;
+  }
+
+  private async finishRecord(
+    record: MigrationRecord,
+    outcome: SyncOutcome,
+    status: 'completed' | 'failed' | 'cancelled',
+  ): Promise<void> {
+    for (const c of record.collections) {
+      const done = outcome.collections.find((x) => x.collection === c.collection);
+      if (!done) continue;
+      c.done = true;
+      c.imported = done.replaced + done.inserted;
+      c.failed = done.failed;
+    }
+    const { totals } = outcome;
+    await this.history.update(
+      record._id,
+      {
+        status,
+        finishedAt: new Date(),
+        collections: record.collections,
+        totals: { ...totals, changedTables: outcome.changedTables.length, compared: outcome.collections.length },
+        ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
+      },
+      { durable: true },
+    );
+  }
+}

@@ -1,0 +1,84 @@
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { loadSqlJs } from '../../../src/core/sqlite';
+import { readSnapshot, TornReadError } from '../../../src/core/sync/snapshot';
+import { cleanupTempDirs, py, tempDir } from '../../helpers/sqliteBuilders';
+
+const ACCOUNTS = 200;
+const TOTAL = ACCOUNTS * 1000;
+
+/**
+ * A writer moving money between accounts (the total never changes in a committed state), in WAL mode, with
+ * checkpoints that restart or truncate the WAL every few transactions — the moments a reader that does not take
+ * SQLite's locks could mix two states.
+ */
+const WRITER = `import sqlite3, sys, random, time
+random.seed(3)
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute('PRAGMA busy_timeout=5000')
+end = time.time() + float(sys.argv[2])
+i = 0
+while time.time() < end:
+    a, b = random.randint(1, ${ACCOUNTS}), random.randint(1, ${ACCOUNTS})
+    amount = random.randint(1, 50)
+    con.execute('BEGIN IMMEDIATE')
+    con.execute('UPDATE accounts SET balance = balance - ?, note = ? WHERE id = ?', (amount, 'x' * random.randint(0, 300), a))
+    con.execute('UPDATE accounts SET balance = balance + ? WHERE id = ?', (amount, b))
+    con.execute('COMMIT')
+    i += 1
+    if i % 7 == 0:
+        con.execute('PRAGMA wal_checkpoint(%s)' % ('TRUNCATE' if i % 14 == 0 else 'RESTART'))
+print(i)`;
+
+describe('sync/snapshot: consistent reads while an application writes', function () {
+  this.timeout(120_000);
+  after(cleanupTempDirs);
+
+  it('every snapshot it returns is one committed state (a torn read is refused, never returned)', async () => {
+    const file = path.join(tempDir('s2m-snap-'), 'bank.db');
+    py(
+      `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute('PRAGMA page_size=1024')
+con.execute('PRAGMA journal_mode=WAL')
+con.execute('CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL, note TEXT)')
+con.executemany('INSERT INTO accounts VALUES (?, 1000, ?)', [(i, '') for i in range(1, ${ACCOUNTS + 1})])`,
+      file,
+    );
+    const SQL = await loadSqlJs();
+    const writer = spawn('python3', ['-c', WRITER, file, '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let writerDone = false;
+    const exited = new Promise<void>((resolve) =>
+      writer.on('exit', () => {
+        writerDone = true;
+        resolve();
+      }),
+    );
+    let snapshots = 0;
+    let refused = 0;
+    const tokens = new Set<string>();
+    while (!writerDone) {
+      await new Promise((r) => setImmediate(r)); // let the writer's exit event through
+      try {
+        const snap = await readSnapshot(file, { attempts: 1, pauseMs: 1 });
+        const db = new SQL.Database(snap.image);
+        try {
+          assert.equal(String(db.exec('PRAGMA quick_check')[0].values[0][0]), 'ok');
+          const [count, total] = db.exec('SELECT count(*), sum(balance) FROM accounts')[0].values[0];
+          assert.deepEqual([count, total], [ACCOUNTS, TOTAL], `snapshot ${snapshots} mixes two states`);
+        } finally {
+          db.close();
+        }
+        tokens.add(snap.token);
+        snapshots++;
+      } catch (e) {
+        if (!(e instanceof TornReadError)) throw e;
+        refused++;
+      }
+    }
+    await exited;
+    assert.ok(snapshots >= 10, `enough snapshots were taken while the writer ran (${snapshots}, ${refused} refused)`);
+    assert.ok(tokens.size > 1, 'the writer changed the state between snapshots');
+  });
+});
