@@ -23,12 +23,31 @@
  * Writes bench/results.json and bench/results.md (embedded by docs/performance.md) and prints the summary.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { MongoClient, type Document } from 'mongodb';
-import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, defaultPlanFor, DocumentBuilder, introspect, loadSqlJs, type MigrationReport, openSqliteSource } from '../src/core';
+import {
+  DEFAULT_BATCH_SIZE,
+  DEFAULT_CONCURRENCY,
+  defaultPlanFor,
+  DocumentBuilder,
+  introspect,
+  loadSqlJs,
+  type MigrationReport,
+  openSqliteSource,
+} from '../src/core';
 import { startFerretDb, type FerretDbServer as TestServer } from '../scripts/lib/ferretdb';
 import { rerunBench, type RerunResult } from './reruns';
 
@@ -40,9 +59,15 @@ const WORK = path.join(ROOT, 'bench', 'work');
 const BUILT_CLI = path.join(ROOT, 'dist', 'cli.js');
 /** The CLI is copied (with its wasm) at start, so a rebuild of dist/ during a long run cannot change what is measured. */
 let CLI = BUILT_CLI;
-const FIXTURE_SCRIPT = process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
+const FIXTURE_SCRIPT =
+  process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
 /** A real mongoimport build (see ../shared/tools/README.md), else one built by bench/build-mongoimport.sh. */
-const MONGOIMPORT = process.env.S2M_MONGOIMPORT ?? [path.resolve(ROOT, '..', 'shared', 'tools', 'mongoimport'), path.join(ROOT, '.cache', 'bin', 'mongoimport')].find((f) => existsSync(f)) ?? path.join(ROOT, '.cache', 'bin', 'mongoimport');
+const MONGOIMPORT =
+  process.env.S2M_MONGOIMPORT ??
+  [path.resolve(ROOT, '..', 'shared', 'tools', 'mongoimport'), path.join(ROOT, '.cache', 'bin', 'mongoimport')].find(
+    (f) => existsSync(f),
+  ) ??
+  path.join(ROOT, '.cache', 'bin', 'mongoimport');
 
 interface Options {
   sizes: number[];
@@ -61,12 +86,17 @@ function parseArgs(argv: string[]): Options {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const quick = argv.includes('--quick');
-  const sizes = (get('--sizes') ?? (quick ? '20000' : '100000,300000,1000000')).split(',').map((s) => Number(s.replace(/_/g, '')));
-  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('--sizes takes positive integers, e.g. --sizes 100000,300000,1000000');
+  const sizes = (get('--sizes') ?? (quick ? '20000' : '100000,300000,1000000'))
+    .split(',')
+    .map((s) => Number(s.replace(/_/g, '')));
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error('--sizes takes positive integers, e.g. --sizes 100000,300000,1000000');
   return {
     sizes,
     quick,
-    out: path.resolve(get('--out') ?? (quick ? path.join(WORK, 'results-quick.json') : path.join(ROOT, 'bench', 'results.json'))),
+    out: path.resolve(
+      get('--out') ?? (quick ? path.join(WORK, 'results-quick.json') : path.join(ROOT, 'bench', 'results.json')),
+    ),
     sample: Number(get('--sample') ?? (quick ? 5000 : 50000)),
     repeat: Number(get('--repeat') ?? (quick ? 1 : 2)),
     migrateRuns: Number(get('--migrate-runs') ?? 1),
@@ -102,10 +132,13 @@ async function ensureDatabase(n: number): Promise<string> {
   mkdirSync(WORK, { recursive: true });
   const file = path.join(WORK, `app-${n}.db`);
   if (existsSync(file)) return file;
-  if (!existsSync(FIXTURE_SCRIPT)) throw new Error(`Fixture generator not found: ${FIXTURE_SCRIPT} (set S2M_FIXTURE_SCRIPT)`);
+  if (!existsSync(FIXTURE_SCRIPT))
+    throw new Error(`Fixture generator not found: ${FIXTURE_SCRIPT} (set S2M_FIXTURE_SCRIPT)`);
   log(`generating ${file} (${n.toLocaleString('en-US')} resources)…`);
   const tmp = `${file}.tmp`;
-  const r = spawnSync('python3', [FIXTURE_SCRIPT, tmp, '--resources', String(n)], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync('python3', [FIXTURE_SCRIPT, tmp, '--resources', String(n)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`make_app_db.py failed (exit ${r.status})`);
   spawnSync('mv', [tmp, file]);
   return file;
@@ -130,7 +163,9 @@ async function rawScan(file: string): Promise<ScanResult> {
   const db = new SQL.Database(readFileSync(file));
   const openMs = performance.now() - t0;
   try {
-    const names = db.exec("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")[0].values.map((r) => String(r[0]));
+    const names = db
+      .exec("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")[0]
+      .values.map((r) => String(r[0]));
     const scan = (bigint: boolean) => {
       const counts: Record<string, number> = {};
       const t = performance.now();
@@ -152,7 +187,15 @@ async function rawScan(file: string): Promise<ScanResult> {
     const plain = scan(false);
     const big = scan(true);
     const rows = Object.values(plain.counts).reduce((a, b) => a + b, 0);
-    return { tables: plain.counts, rows, ms: round(plain.ms, 0), rowsPerSec: rate(rows, plain.ms), bigIntMs: round(big.ms, 0), bigIntRowsPerSec: rate(rows, big.ms), openMs: round(openMs, 0) };
+    return {
+      tables: plain.counts,
+      rows,
+      ms: round(plain.ms, 0),
+      rowsPerSec: rate(rows, plain.ms),
+      bigIntMs: round(big.ms, 0),
+      bigIntRowsPerSec: rate(rows, big.ms),
+      openMs: round(openMs, 0),
+    };
   } finally {
     db.close();
   }
@@ -217,7 +260,18 @@ interface StepCpu {
   serverCpuSec: number;
 }
 
-async function runCli(args: string[], opts: { profileDir?: string; serverPid?: number } = {}): Promise<{ code: number | null; wallMs: number; stepRss: Record<string, number>; stepCpu: Record<string, StepCpu>; peakRssMb: number; vmHwmMb: number; importSamples: Array<[number, number]> }> {
+async function runCli(
+  args: string[],
+  opts: { profileDir?: string; serverPid?: number } = {},
+): Promise<{
+  code: number | null;
+  wallMs: number;
+  stepRss: Record<string, number>;
+  stepCpu: Record<string, StepCpu>;
+  peakRssMb: number;
+  vmHwmMb: number;
+  importSamples: Array<[number, number]>;
+}> {
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, CLI, ...args, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -227,11 +281,16 @@ async function runCli(args: string[], opts: { profileDir?: string; serverPid?: n
   let mark = { t: performance.now(), ours: 0, server: cpuSeconds(opts.serverPid) };
   const closeStep = (name: string) => {
     const now = { t: performance.now(), ours: cpuSeconds(child.pid), server: cpuSeconds(opts.serverPid) };
-    stepCpu[name] = { wallMs: Math.round(now.t - mark.t), ourCpuSec: round(now.ours - mark.ours, 2), serverCpuSec: round(now.server - mark.server, 2) };
+    stepCpu[name] = {
+      wallMs: Math.round(now.t - mark.t),
+      ourCpuSec: round(now.ours - mark.ours, 2),
+      serverCpuSec: round(now.server - mark.server, 2),
+    };
     mark = now;
   };
   const importSamples: Array<[number, number]> = [];
-  let peak = 0, hwm = 0;
+  let peak = 0,
+    hwm = 0;
   const sample = () => {
     if (!child.pid) return;
     const rss = readStatusKb(child.pid, 'VmRSS');
@@ -270,13 +329,46 @@ async function runCli(args: string[], opts: { profileDir?: string; serverPid?: n
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearInterval(timer);
   if (code !== 0) log(`CLI exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
-  return { code, wallMs: performance.now() - t0, stepCpu, stepRss: Object.fromEntries(Object.entries(stepRss).map(([k, v]) => [k, Math.round(v / 1024)])), peakRssMb: Math.round(peak / 1024), vmHwmMb: Math.round(hwm / 1024), importSamples };
+  return {
+    code,
+    wallMs: performance.now() - t0,
+    stepCpu,
+    stepRss: Object.fromEntries(Object.entries(stepRss).map(([k, v]) => [k, Math.round(v / 1024)])),
+    peakRssMb: Math.round(peak / 1024),
+    vmHwmMb: Math.round(hwm / 1024),
+    importSamples,
+  };
 }
 
-async function migrateCli(file: string, url: string, database: string, n: number, opts: { keepNdjson?: string; profileDir?: string; serverPid?: number; batchSize?: number; concurrency?: number; noValidate?: boolean }): Promise<MigrateResult> {
+async function migrateCli(
+  file: string,
+  url: string,
+  database: string,
+  n: number,
+  opts: {
+    keepNdjson?: string;
+    profileDir?: string;
+    serverPid?: number;
+    batchSize?: number;
+    concurrency?: number;
+    noValidate?: boolean;
+  },
+): Promise<MigrateResult> {
   const reportFile = path.join(WORK, `report-${database}.json`);
   rmSync(reportFile, { force: true });
-  const args = ['migrate', '--sqlite-url', file, '--mongodb-url', url, '--mongodb-db', database, '--if-exists', 'drop', '--report-file', reportFile];
+  const args = [
+    'migrate',
+    '--sqlite-url',
+    file,
+    '--mongodb-url',
+    url,
+    '--mongodb-db',
+    database,
+    '--if-exists',
+    'drop',
+    '--report-file',
+    reportFile,
+  ];
   if (opts.keepNdjson) args.push('--output-file', opts.keepNdjson);
   if (opts.batchSize) args.push('--batch-size', String(opts.batchSize));
   if (opts.concurrency) args.push('--concurrency', String(opts.concurrency));
@@ -286,11 +378,26 @@ async function migrateCli(file: string, url: string, database: string, n: number
   const steps: Record<string, StepFigures> = {};
   for (const [name, s] of Object.entries(report.steps)) {
     if (!s) continue;
-    steps[name] = { durationMs: s.durationMs, items: s.items, ratePerSec: s.ratePerSec, peakRssMb: r.stepRss[name] ?? 0, ourCpuSec: r.stepCpu[name]?.ourCpuSec, serverCpuSec: r.stepCpu[name]?.serverCpuSec };
+    steps[name] = {
+      durationMs: s.durationMs,
+      items: s.items,
+      ratePerSec: s.ratePerSec,
+      peakRssMb: r.stepRss[name] ?? 0,
+      ourCpuSec: r.stepCpu[name]?.ourCpuSec,
+      serverCpuSec: r.stepCpu[name]?.serverCpuSec,
+    };
   }
   // Export and import stream together: their CPU is measured as one phase (runCli's 'transfer').
   const transfer = r.stepCpu.transfer;
-  if (transfer) steps.transfer = { durationMs: transfer.wallMs, items: n, ratePerSec: rate(n, transfer.wallMs), peakRssMb: r.stepRss.import ?? 0, ourCpuSec: transfer.ourCpuSec, serverCpuSec: transfer.serverCpuSec };
+  if (transfer)
+    steps.transfer = {
+      durationMs: transfer.wallMs,
+      items: n,
+      ratePerSec: rate(n, transfer.wallMs),
+      peakRssMb: r.stepRss.import ?? 0,
+      ourCpuSec: transfer.ourCpuSec,
+      serverCpuSec: transfer.serverCpuSec,
+    };
   // Flatness of memory while importing: RSS at each tenth of the import step.
   const profile: number[] = [];
   if (r.importSamples.length > 0) {
@@ -332,8 +439,10 @@ async function buildDocuments(file: string): Promise<{ collection: string; docs:
     const table = schema.tables.find((t) => t.name === c.table);
     if (!table) throw new Error(`no table ${c.table}`);
     const docs: Document[] = [];
-    for (const { doc } of new DocumentBuilder(source, schema, c, plan.options).documents(() => undefined)) docs.push(doc);
-    if (plan.collections.length !== 1) log(`note: the plan has ${plan.collections.length} collections; baselines use ${c.collection} only`);
+    for (const { doc } of new DocumentBuilder(source, schema, c, plan.options).documents(() => undefined))
+      docs.push(doc);
+    if (plan.collections.length !== 1)
+      log(`note: the plan has ${plan.collections.length} collections; baselines use ${c.collection} only`);
     return { collection: c.collection, docs, ms: performance.now() - t0 };
   } finally {
     source.close();
@@ -353,7 +462,15 @@ interface InsertRun {
   runs?: number[];
 }
 
-async function insertAll(client: MongoClient, database: string, collection: string, docs: Document[], batchSize: number, concurrency: number, ordered: boolean): Promise<InsertRun> {
+async function insertAll(
+  client: MongoClient,
+  database: string,
+  collection: string,
+  docs: Document[],
+  batchSize: number,
+  concurrency: number,
+  ordered: boolean,
+): Promise<InsertRun> {
   const db = client.db(database);
   await db.dropDatabase().catch(() => undefined);
   const coll = db.collection(collection);
@@ -371,7 +488,15 @@ async function insertAll(client: MongoClient, database: string, collection: stri
   const count = await coll.estimatedDocumentCount();
   if (count !== docs.length) throw new Error(`inserted ${count} of ${docs.length} documents`);
   await db.dropDatabase();
-  return { batchSize, concurrency, ordered, documents: docs.length, ms: round(r.ms, 0), docsPerSec: rate(docs.length, r.ms), peakRssMb: r.peakRssMb };
+  return {
+    batchSize,
+    concurrency,
+    ordered,
+    documents: docs.length,
+    ms: round(r.ms, 0),
+    docsPerSec: rate(docs.length, r.ms),
+    peakRssMb: r.peakRssMb,
+  };
 }
 
 // ------------------------------------------------------------------------------------------- 5. mongoimport
@@ -390,9 +515,17 @@ function ensureMongoimport(): { ok: boolean; reason?: string } {
   if (mongoimportBuild) return mongoimportBuild;
   if (!existsSync(MONGOIMPORT)) {
     log('building mongoimport from the Go module proxy (bench/build-mongoimport.sh)…');
-    const r = spawnSync('bash', [path.join(ROOT, 'bench', 'build-mongoimport.sh')], { encoding: 'utf8', timeout: 15 * 60_000 });
+    const r = spawnSync('bash', [path.join(ROOT, 'bench', 'build-mongoimport.sh')], {
+      encoding: 'utf8',
+      timeout: 15 * 60_000,
+    });
     if (r.status !== 0 || !existsSync(MONGOIMPORT)) {
-      const reason = `${r.stderr || r.stdout || `exit ${r.status}`}`.trim().replace(/https?:\/\/[^\s/]+/g, '<proxy>').split('\n').slice(-6).join(' ');
+      const reason = `${r.stderr || r.stdout || `exit ${r.status}`}`
+        .trim()
+        .replace(/https?:\/\/[^\s/]+/g, '<proxy>')
+        .split('\n')
+        .slice(-6)
+        .join(' ');
       return (mongoimportBuild = { ok: false, reason });
     }
   }
@@ -402,24 +535,47 @@ function ensureMongoimport(): { ok: boolean; reason?: string } {
 /** Our NDJSON rows are `{"table","collection","doc":{…}}` with a header and an end line: mongoimport wants the documents alone. */
 async function plainEjsonFile(ndjson: string, out: string, limit = Infinity): Promise<number> {
   const w = createWriteStream(out);
-  let n = 0, lineNo = 0;
+  let n = 0,
+    lineNo = 0;
   const prefix = /^\{"table":"(?:[^"\\]|\\.)*","collection":"(?:[^"\\]|\\.)*","doc":/;
-  for await (const line of createInterface({ input: createReadStream(ndjson, { highWaterMark: 1 << 20 }), crlfDelay: Infinity })) {
+  for await (const line of createInterface({
+    input: createReadStream(ndjson, { highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  })) {
     lineNo++;
     const m = lineNo > 1 ? prefix.exec(line) : null;
     if (!m) continue;
     if (n >= limit) break;
-    if (!w.write(`${line.slice(m[0].length, -1)}\n`)) await new Promise<void>((r) => w.once("drain", () => r()));
+    if (!w.write(`${line.slice(m[0].length, -1)}\n`)) await new Promise<void>((r) => w.once('drain', () => r()));
     n++;
   }
   await new Promise<void>((r) => w.end(() => r()));
   return n;
 }
 
-async function runMongoimport(url: string, database: string, collection: string, file: string, workers: number): Promise<{ ms: number; peakRssMb: number; ok: boolean; out: string }> {
+async function runMongoimport(
+  url: string,
+  database: string,
+  collection: string,
+  file: string,
+  workers: number,
+): Promise<{ ms: number; peakRssMb: number; ok: boolean; out: string }> {
   const t0 = performance.now();
-  const child = spawn(MONGOIMPORT, [`--uri=${url}`, `--db=${database}`, `--collection=${collection}`, `--file=${file}`, '--drop', `--numInsertionWorkers=${workers}`, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', peak = 0;
+  const child = spawn(
+    MONGOIMPORT,
+    [
+      `--uri=${url}`,
+      `--db=${database}`,
+      `--collection=${collection}`,
+      `--file=${file}`,
+      '--drop',
+      `--numInsertionWorkers=${workers}`,
+      '--quiet',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '',
+    peak = 0;
   child.stdout.on('data', (d) => (out = (out + d).slice(-4000)));
   child.stderr.on('data', (d) => (out = (out + d).slice(-4000)));
   const timer = setInterval(() => child.pid && (peak = Math.max(peak, readStatusKb(child.pid, 'VmRSS'))), 100);
@@ -428,7 +584,13 @@ async function runMongoimport(url: string, database: string, collection: string,
   return { ms: performance.now() - t0, peakRssMb: Math.round(peak / 1024), ok: code === 0, out };
 }
 
-async function mongoimportBench(client: MongoClient, url: string, ndjson: string, collection: string, n: number): Promise<MongoimportResult> {
+async function mongoimportBench(
+  client: MongoClient,
+  url: string,
+  ndjson: string,
+  collection: string,
+  n: number,
+): Promise<MongoimportResult> {
   const built = ensureMongoimport();
   if (!built.ok) return { available: false, reason: built.reason };
   const version = spawnSync(MONGOIMPORT, ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
@@ -442,7 +604,13 @@ async function mongoimportBench(client: MongoClient, url: string, ndjson: string
       const r = await runMongoimport(url, database, collection, full, workers);
       const count = await client.db(database).collection(collection).estimatedDocumentCount();
       await client.db(database).dropDatabase();
-      if (!r.ok || count !== n) return { available: false, reason: `mongoimport failed (${count} of ${n} documents): ${r.out.trim().slice(-500)}`, version, search };
+      if (!r.ok || count !== n)
+        return {
+          available: false,
+          reason: `mongoimport failed (${count} of ${n} documents): ${r.out.trim().slice(-500)}`,
+          version,
+          search,
+        };
       search.push({ workers, documents: n, ms: round(r.ms, 0), docsPerSec: rate(n, r.ms), peakRssMb: r.peakRssMb });
     }
   } finally {
@@ -453,7 +621,13 @@ async function mongoimportBench(client: MongoClient, url: string, ndjson: string
 }
 
 // --------------------------------------------------------------------------------------- 6. read-back ceiling
-async function readBack(client: MongoClient, database: string, collection: string, batchSize: number, limit = 0): Promise<{ documents: number; ms: number; docsPerSec: number; batchSize: number }> {
+async function readBack(
+  client: MongoClient,
+  database: string,
+  collection: string,
+  batchSize: number,
+  limit = 0,
+): Promise<{ documents: number; ms: number; docsPerSec: number; batchSize: number }> {
   const t0 = performance.now();
   let n = 0;
   const cursor = client.db(database).collection(collection).find({}, { raw: true, batchSize, limit });
@@ -468,7 +642,15 @@ interface SizeResult {
   database: { file: string; bytes: number; resources: number; links: number; generated: string };
   server: { url: string; ferretdb: string };
   scan?: ScanResult;
-  export?: { rows: number; documents: number; ms: number; rowsPerSec: number; docsPerSec: number; peakRssMb: number; ndjsonBytes?: number };
+  export?: {
+    rows: number;
+    documents: number;
+    ms: number;
+    rowsPerSec: number;
+    docsPerSec: number;
+    peakRssMb: number;
+    ndjsonBytes?: number;
+  };
   migrate?: MigrateResult;
   /** `migrate --no-validate`: export, import and indexes, as mongoimport is compared with. */
   migrateNoValidate?: MigrateResult;
@@ -480,7 +662,10 @@ interface SizeResult {
   reference?: InsertRun;
   raw?: { search: InsertRun[]; best: InsertRun };
   mongoimport?: MongoimportResult;
-  readBack?: { search: Array<{ documents: number; ms: number; docsPerSec: number; batchSize: number }>; best: { documents: number; ms: number; docsPerSec: number; batchSize: number } };
+  readBack?: {
+    search: Array<{ documents: number; ms: number; docsPerSec: number; batchSize: number }>;
+    best: { documents: number; ms: number; docsPerSec: number; batchSize: number };
+  };
   ratios: Record<string, number | null>;
   perDocUs: Record<string, number>;
   load: { before: number[]; after: number[] };
@@ -506,7 +691,13 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
   await client.connect();
   const result: SizeResult = {
     n,
-    database: { file: path.relative(ROOT, file), bytes: statSync(file).size, resources: 0, links: 0, generated: `make_app_db.py --resources ${n} (seed 42)` },
+    database: {
+      file: path.relative(ROOT, file),
+      bytes: statSync(file).size,
+      resources: 0,
+      links: 0,
+      generated: `make_app_db.py --resources ${n} (seed 42)`,
+    },
     server: { url: '127.0.0.1 (fresh FerretDB, SQLite backend)', ferretdb: ferretVersion },
     ratios: {},
     perDocUs: {},
@@ -525,32 +716,64 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     const migrations: MigrateResult[] = [];
     for (let i = 0; i < Math.max(1, o.migrateRuns); i++) {
       if (i > 0) log(`migrate again (run ${i + 1} of ${o.migrateRuns})…`);
-      migrations.push(await migrateCli(file, server.url, 'bench_migrate', n, { keepNdjson: ndjson, serverPid: server.pid }));
+      migrations.push(
+        await migrateCli(file, server.url, 'bench_migrate', n, { keepNdjson: ndjson, serverPid: server.pid }),
+      );
     }
     const m = [...migrations].sort((a, b) => a.wallMs - b.wallMs)[0];
     result.migrate = m;
-    if (migrations.length > 1) result.migrateRuns = migrations.map((x) => ({ wallMs: x.wallMs, docsPerSec: x.docsPerSec, steps: Object.fromEntries(Object.entries(x.steps).map(([k, v]) => [k, v.durationMs])) }));
+    if (migrations.length > 1)
+      result.migrateRuns = migrations.map((x) => ({
+        wallMs: x.wallMs,
+        docsPerSec: x.docsPerSec,
+        steps: Object.fromEntries(Object.entries(x.steps).map(([k, v]) => [k, v.durationMs])),
+      }));
     const ex = m.steps.export;
-    if (ex) result.export = { rows: result.scan.rows, documents: ex.items, ms: ex.durationMs, rowsPerSec: rate(result.scan.rows, ex.durationMs), docsPerSec: rate(ex.items, ex.durationMs), peakRssMb: ex.peakRssMb, ndjsonBytes: m.ndjsonBytes };
-    log(`  ${m.status}: ${m.wallMs} ms, ${m.docsPerSec} docs/s; steps ${Object.entries(m.steps).map(([k, s]) => `${k} ${s.durationMs} ms`).join(', ')}; peak RSS ${m.peakRssMb} MB; mismatches ${m.mismatches}`);
+    if (ex)
+      result.export = {
+        rows: result.scan.rows,
+        documents: ex.items,
+        ms: ex.durationMs,
+        rowsPerSec: rate(result.scan.rows, ex.durationMs),
+        docsPerSec: rate(ex.items, ex.durationMs),
+        peakRssMb: ex.peakRssMb,
+        ndjsonBytes: m.ndjsonBytes,
+      };
+    log(
+      `  ${m.status}: ${m.wallMs} ms, ${m.docsPerSec} docs/s; steps ${Object.entries(m.steps)
+        .map(([k, s]) => `${k} ${s.durationMs} ms`)
+        .join(', ')}; peak RSS ${m.peakRssMb} MB; mismatches ${m.mismatches}`,
+    );
 
     // 6. read-back ceiling, on the collection the migration just wrote and validated
     if (!o.skip.has('readback')) {
       log('read-back ceiling…');
       const search = [];
-      for (const bs of [1000, 5000, 20000]) search.push(await readBack(client, 'bench_migrate', 'resources', bs, Math.min(n, o.sample)));
+      for (const bs of [1000, 5000, 20000])
+        search.push(await readBack(client, 'bench_migrate', 'resources', bs, Math.min(n, o.sample)));
       const bestBs = [...search].sort((a, b) => b.docsPerSec - a.docsPerSec)[0].batchSize;
       result.readBack = { search, best: await readBack(client, 'bench_migrate', 'resources', bestBs) };
       log(`  ${result.readBack.best.docsPerSec} docs/s (batchSize ${bestBs})`);
     }
     // Reruns of the migrated database: unchanged, 1 % changed, 1 % deleted, next to a validation pass.
     if (!o.skip.has('reruns')) {
-      result.reruns = await rerunBench({ runCli: (args) => runCli(args, { serverPid: server.pid }), client, url: server.url, database: 'bench_migrate', file, work: WORK, log });
+      result.reruns = await rerunBench({
+        runCli: (args) => runCli(args, { serverPid: server.pid }),
+        client,
+        url: server.url,
+        database: 'bench_migrate',
+        file,
+        work: WORK,
+        log,
+      });
     }
     await client.db('bench_migrate').dropDatabase();
 
     log('migrate --no-validate (CLI)…');
-    result.migrateNoValidate = await migrateCli(file, server.url, 'bench_novalidate', n, { serverPid: server.pid, noValidate: true });
+    result.migrateNoValidate = await migrateCli(file, server.url, 'bench_novalidate', n, {
+      serverPid: server.pid,
+      noValidate: true,
+    });
     log(`  ${result.migrateNoValidate.wallMs} ms, ${result.migrateNoValidate.docsPerSec} docs/s`);
     await client.db('bench_novalidate').dropDatabase();
 
@@ -576,7 +799,12 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
             log(`  batch ${bs} × ${c}: ${r.docsPerSec} docs/s`);
           }
         }
-        const search: InsertRun[] = runs.map((rs) => ({ ...rs[0], ms: round(rs.reduce((a, r) => a + r.ms, 0) / rs.length, 0), docsPerSec: Math.round(rs.reduce((a, r) => a + r.docsPerSec, 0) / rs.length), runs: rs.map((r) => r.docsPerSec) }));
+        const search: InsertRun[] = runs.map((rs) => ({
+          ...rs[0],
+          ms: round(rs.reduce((a, r) => a + r.ms, 0) / rs.length, 0),
+          docsPerSec: Math.round(rs.reduce((a, r) => a + r.docsPerSec, 0) / rs.length),
+          runs: rs.map((r) => r.docsPerSec),
+        }));
         const top = [...search].sort((a, b) => b.docsPerSec - a.docsPerSec)[0];
         log(`raw insert ceiling: all documents, batch ${top.batchSize} × ${top.concurrency}…`);
         const best = await insertAll(client, 'bench_raw', collection, docs, top.batchSize, top.concurrency, false);
@@ -596,7 +824,11 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     if (!o.skip.has('mongoimport')) {
       log('mongoimport…');
       result.mongoimport = await mongoimportBench(client, server.url, ndjson, 'resources', n);
-      log(result.mongoimport.available ? `  ${result.mongoimport.best?.docsPerSec} docs/s (${result.mongoimport.best?.workers} workers)` : `  not available: ${result.mongoimport.reason}`);
+      log(
+        result.mongoimport.available
+          ? `  ${result.mongoimport.best?.docsPerSec} docs/s (${result.mongoimport.best?.workers} workers)`
+          : `  not available: ${result.mongoimport.reason}`,
+      );
     }
     rmSync(ndjson, { force: true });
   } finally {
@@ -617,8 +849,14 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     migrateVsReference: ratio(mig?.docsPerSec, r.reference?.docsPerSec),
     importStepVsReference: ratio(imp?.ratePerSec, r.reference?.docsPerSec),
     migrateVsMongoimport: ratio(mig?.docsPerSec, r.mongoimport?.best?.docsPerSec),
-    noValidateVsMongoimport4: ratio(r.migrateNoValidate?.docsPerSec, r.mongoimport?.search?.find((x) => x.workers === 4)?.docsPerSec),
-    noValidateVsMongoimport1: ratio(r.migrateNoValidate?.docsPerSec, r.mongoimport?.search?.find((x) => x.workers === 1)?.docsPerSec),
+    noValidateVsMongoimport4: ratio(
+      r.migrateNoValidate?.docsPerSec,
+      r.mongoimport?.search?.find((x) => x.workers === 4)?.docsPerSec,
+    ),
+    noValidateVsMongoimport1: ratio(
+      r.migrateNoValidate?.docsPerSec,
+      r.mongoimport?.search?.find((x) => x.workers === 1)?.docsPerSec,
+    ),
     importStepVsMongoimport: ratio(imp?.ratePerSec, r.mongoimport?.best?.docsPerSec),
     exportVsRawScan: ratio(r.export?.rowsPerSec, r.scan?.rowsPerSec),
     exportVsRawScanBigInt: ratio(r.export?.rowsPerSec, r.scan?.bigIntRowsPerSec),
@@ -649,7 +887,13 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
 // ------------------------------------------------------------------------------------------------ reports
 function ferretDbVersion(): string {
   const r = spawnSync(process.env.FERRETDB_BIN as string, ['--version'], { encoding: 'utf8' });
-  return (r.stdout || '').split('\n').find((l) => l.startsWith('version:'))?.replace('version:', '').trim() ?? 'unknown';
+  return (
+    (r.stdout || '')
+      .split('\n')
+      .find((l) => l.startsWith('version:'))
+      ?.replace('version:', '')
+      .trim() ?? 'unknown'
+  );
 }
 
 function machine() {
@@ -664,7 +908,10 @@ function machine() {
   };
 }
 
-const fmt = (x: number | null | undefined, digits = 0) => (x === null || x === undefined ? 'n/a' : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (x: number | null | undefined, digits = 0) =>
+  x === null || x === undefined
+    ? 'n/a'
+    : x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 interface Target {
   name: string;
@@ -677,46 +924,100 @@ function targets(results: SizeResult[]): Target[] {
   const big = results[results.length - 1];
   const small = results[0];
   const t: Target[] = [];
-  const add = (name: string, target: string, v: number | null | undefined, ok: (x: number) => boolean, digits = 2) => t.push({ name, target, value: v === null || v === undefined ? 'n/a' : fmt(v, digits), met: v === null || v === undefined ? null : ok(v) });
+  const add = (name: string, target: string, v: number | null | undefined, ok: (x: number) => boolean, digits = 2) =>
+    t.push({
+      name,
+      target,
+      value: v === null || v === undefined ? 'n/a' : fmt(v, digits),
+      met: v === null || v === undefined ? null : ok(v),
+    });
   add('migrate end to end / raw insert ceiling', '≥ 0.8', big.ratios.migrateVsRawCeiling, (x) => x >= 0.8);
-  add('import step / raw insert ceiling', '(≥ 0.8 for the step alone)', big.ratios.importStepVsRawCeiling, (x) => x >= 0.8);
+  add(
+    'import step / raw insert ceiling',
+    '(≥ 0.8 for the step alone)',
+    big.ratios.importStepVsRawCeiling,
+    (x) => x >= 0.8,
+  );
   add('migrate end to end / reference style', '≥ 10', big.ratios.migrateVsReference, (x) => x >= 10);
   add('import step / reference style', '(≥ 10 for the step alone)', big.ratios.importStepVsReference, (x) => x >= 10);
   add('migrate end to end / mongoimport', '≥ 1.0', big.ratios.migrateVsMongoimport, (x) => x >= 1);
-  add('migrate --no-validate / mongoimport, 4 workers (issue 12)', '≥ 1.2', big.ratios.noValidateVsMongoimport4, (x) => x >= 1.2);
-  add('client CPU, export + import, µs per document (issue 12; target stated at 1M)', '≤ 25', big.cpuUsPerDoc?.['export + import (streamed)'], (x) => x <= 25, 1);
+  add(
+    'migrate --no-validate / mongoimport, 4 workers (issue 12)',
+    '≥ 1.2',
+    big.ratios.noValidateVsMongoimport4,
+    (x) => x >= 1.2,
+  );
+  add(
+    'client CPU, export + import, µs per document (issue 12; target stated at 1M)',
+    '≤ 25',
+    big.cpuUsPerDoc?.['export + import (streamed)'],
+    (x) => x <= 25,
+    1,
+  );
   const rr = big.reruns;
   if (rr) {
     add('unchanged rerun / validation pass (issue 16)', '≤ 1.5', rr.ratios.unchangedVsValidation, (x) => x <= 1.5);
     add('1 % changed rerun / unchanged rerun (issue 16)', '≤ 1.2', rr.ratios.changedVsUnchanged, (x) => x <= 1.2);
     const clean = rr.runs.every((x) => x.validatedClean && x.distinctIds === x.sourceRows);
-    t.push({ name: 'every rerun validates clean, distinct _ids = source rows (issue 16)', target: 'yes', value: clean ? 'yes' : 'no', met: clean });
+    t.push({
+      name: 'every rerun validates clean, distinct _ids = source rows (issue 16)',
+      target: 'yes',
+      value: clean ? 'yes' : 'no',
+      met: clean,
+    });
   }
   add('export / raw sql.js scan', '≥ 0.5', big.ratios.exportVsRawScan, (x) => x >= 0.5);
   add('validation / read-back ceiling', '≥ 0.7', big.ratios.validationVsReadBack, (x) => x >= 0.7);
   if (results.length > 1 && big.perDocUs.migrate && small.perDocUs.migrate) {
-    add(`time per document at ${fmt(big.n)} / at ${fmt(small.n)}`, '≤ 1.2', big.perDocUs.migrate / small.perDocUs.migrate, (x) => x <= 1.2);
+    add(
+      `time per document at ${fmt(big.n)} / at ${fmt(small.n)}`,
+      '≤ 1.2',
+      big.perDocUs.migrate / small.perDocUs.migrate,
+      (x) => x <= 1.2,
+    );
   }
   if (big.migrate) {
     const budget = mb(big.database.bytes) * 2 + 300;
-    t.push({ name: 'peak RSS of the migration', target: `≤ 2 × ${mb(big.database.bytes)} MB + 300 MB = ${budget} MB`, value: `${big.migrate.peakRssMb} MB`, met: big.migrate.peakRssMb <= budget });
+    t.push({
+      name: 'peak RSS of the migration',
+      target: `≤ 2 × ${mb(big.database.bytes)} MB + 300 MB = ${budget} MB`,
+      value: `${big.migrate.peakRssMb} MB`,
+      met: big.migrate.peakRssMb <= budget,
+    });
     const prof = big.migrate.importRssProfileMb;
     if (prof.length > 2) {
       const growth = prof[prof.length - 1] - prof[1];
-      t.push({ name: 'RSS growth while importing (20 % → 100 % of the step)', target: 'flat', value: `${growth >= 0 ? '+' : ''}${growth} MB (${prof.join(', ')})`, met: Math.abs(growth) <= 64 });
+      t.push({
+        name: 'RSS growth while importing (20 % → 100 % of the step)',
+        target: 'flat',
+        value: `${growth >= 0 ? '+' : ''}${growth} MB (${prof.join(', ')})`,
+        met: Math.abs(growth) <= 64,
+      });
     }
   }
   return t;
 }
 
-function markdown(all: { machine: ReturnType<typeof machine>; results: SizeResult[]; targets: Target[]; startedAt: string; finishedAt: string; defaults: { batchSize: number; concurrency: number } }): string {
+function markdown(all: {
+  machine: ReturnType<typeof machine>;
+  results: SizeResult[];
+  targets: Target[];
+  startedAt: string;
+  finishedAt: string;
+  defaults: { batchSize: number; concurrency: number };
+}): string {
   const { results } = all;
   const L: string[] = [];
   const m = all.machine;
   L.push(`<!-- generated by npm run bench (bench/bench.ts) on ${all.finishedAt}; do not edit by hand -->`);
-  L.push(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; server: ${m.ferretdb}, a fresh one per size, on the same machine. ` + `Engine defaults: batch ${all.defaults.batchSize} × concurrency ${all.defaults.concurrency}.`);
+  L.push(
+    `Machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}; server: ${m.ferretdb}, a fresh one per size, on the same machine. ` +
+      `Engine defaults: batch ${all.defaults.batchSize} × concurrency ${all.defaults.concurrency}.`,
+  );
   L.push('');
-  L.push('| N resources (links) | DB file | export rows/s (raw scan) | migrate docs/s, total time | import docs/s | indexes | validate docs/s (read-back) | raw insert docs/s (batch × conc.) | reference style docs/s | mongoimport docs/s | peak RSS | ');
+  L.push(
+    '| N resources (links) | DB file | export rows/s (raw scan) | migrate docs/s, total time | import docs/s | indexes | validate docs/s (read-back) | raw insert docs/s (batch × conc.) | reference style docs/s | mongoimport docs/s | peak RSS | ',
+  );
   L.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const s = r.migrate?.steps ?? {};
@@ -727,7 +1028,9 @@ function markdown(all: { machine: ReturnType<typeof machine>; results: SizeResul
   const repeated = results.filter((r) => r.migrateRuns && r.migrateRuns.length > 1);
   if (repeated.length > 0) {
     L.push('');
-    L.push(`The migration ran ${repeated[0].migrateRuns?.length} times per size; the fastest is shown (all runs, s: ${repeated.map((r) => `N=${fmt(r.n)}: ${r.migrateRuns?.map((x) => fmt(x.wallMs / 1000, 1)).join(', ')}`).join('; ')}).`);
+    L.push(
+      `The migration ran ${repeated[0].migrateRuns?.length} times per size; the fastest is shown (all runs, s: ${repeated.map((r) => `N=${fmt(r.n)}: ${r.migrateRuns?.map((x) => fmt(x.wallMs / 1000, 1)).join(', ')}`).join('; ')}).`,
+    );
   }
   L.push('');
   L.push('Time per document (µs) — the scaling figure:');
@@ -736,22 +1039,28 @@ function markdown(all: { machine: ReturnType<typeof machine>; results: SizeResul
   L.push('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const u = r.perDocUs;
-    L.push(`| ${fmt(r.n)} | ${fmt(u.migrate, 1)} | ${fmt(u.export, 1)} | ${fmt(u.import, 1)} | ${fmt(u.indexes, 1)} | ${fmt(u.validate, 1)} | ${fmt(u.rawInsert, 1)} | ${fmt(u.reference, 1)} | ${fmt(u.readBack, 1)} |`);
+    L.push(
+      `| ${fmt(r.n)} | ${fmt(u.migrate, 1)} | ${fmt(u.export, 1)} | ${fmt(u.import, 1)} | ${fmt(u.indexes, 1)} | ${fmt(u.validate, 1)} | ${fmt(u.rawInsert, 1)} | ${fmt(u.reference, 1)} | ${fmt(u.readBack, 1)} |`,
+    );
   }
   L.push('');
   L.push(`Targets (at N = ${fmt(results[results.length - 1].n)}):`);
   L.push('');
   L.push('| ratio | target | measured | met |');
   L.push('|---|---|---|---|');
-  for (const t of all.targets) L.push(`| ${t.name} | ${t.target} | ${t.value} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
+  for (const t of all.targets)
+    L.push(`| ${t.name} | ${t.target} | ${t.value} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
   L.push('');
-  L.push('Where the time goes — per step of the migration: wall time, and CPU seconds used by our process / by FerretDB (2 cores):');
+  L.push(
+    'Where the time goes — per step of the migration: wall time, and CPU seconds used by our process / by FerretDB (2 cores):',
+  );
   L.push('');
   L.push('| N | export | import | indexes | validate |');
   L.push('|---|---|---|---|---|');
   for (const r of results) {
     const s = r.migrate?.steps ?? {};
-    const cell = (x?: StepFigures) => (x ? `${fmt(x.durationMs / 1000, 1)} s — ${fmt(x.ourCpuSec, 1)} / ${fmt(x.serverCpuSec, 1)} CPU s` : 'n/a');
+    const cell = (x?: StepFigures) =>
+      x ? `${fmt(x.durationMs / 1000, 1)} s — ${fmt(x.ourCpuSec, 1)} / ${fmt(x.serverCpuSec, 1)} CPU s` : 'n/a';
     L.push(`| ${fmt(r.n)} | ${cell(s.export)} | ${cell(s.import)} | ${cell(s.indexes)} | ${cell(s.validate)} |`);
   }
   L.push('');
@@ -761,26 +1070,37 @@ function markdown(all: { machine: ReturnType<typeof machine>; results: SizeResul
   L.push('|---|---|---|---|---|---|---|');
   for (const r of results) {
     const s = r.migrate?.steps ?? {};
-    L.push(`| ${fmt(r.n)} | ${fmt(s.export?.peakRssMb)} | ${fmt(s.import?.peakRssMb)} | ${fmt(s.indexes?.peakRssMb)} | ${fmt(s.validate?.peakRssMb)} | ${fmt(r.migrate?.vmHwmMb)} | ${r.migrate?.importRssProfileMb.join(', ') ?? ''} |`);
+    L.push(
+      `| ${fmt(r.n)} | ${fmt(s.export?.peakRssMb)} | ${fmt(s.import?.peakRssMb)} | ${fmt(s.indexes?.peakRssMb)} | ${fmt(s.validate?.peakRssMb)} | ${fmt(r.migrate?.vmHwmMb)} | ${r.migrate?.importRssProfileMb.join(', ') ?? ''} |`,
+    );
   }
   L.push('');
   const raw = results[results.length - 1].raw;
   if (raw) {
-    L.push(`Raw insert ceiling search (first ${fmt(raw.search[0]?.documents)} documents, unordered insertMany), N = ${fmt(results[results.length - 1].n)}:`);
+    L.push(
+      `Raw insert ceiling search (first ${fmt(raw.search[0]?.documents)} documents, unordered insertMany), N = ${fmt(results[results.length - 1].n)}:`,
+    );
     L.push('');
     L.push('| batch size | concurrency | docs/s (mean of the runs) |');
     L.push('|---|---|---|');
-    for (const s of raw.search) L.push(`| ${s.batchSize} | ${s.concurrency} | ${fmt(s.docsPerSec)}${s.runs && s.runs.length > 1 ? ` (${s.runs.map((x) => fmt(x)).join(', ')})` : ''} |`);
+    for (const s of raw.search)
+      L.push(
+        `| ${s.batchSize} | ${s.concurrency} | ${fmt(s.docsPerSec)}${s.runs && s.runs.length > 1 ? ` (${s.runs.map((x) => fmt(x)).join(', ')})` : ''} |`,
+      );
     L.push('');
   }
-  L.push('Side by side on the same documents (mongoimport: canonical Extended JSON, one per line, no indexes; ours: from SQLite):');
+  L.push(
+    'Side by side on the same documents (mongoimport: canonical Extended JSON, one per line, no indexes; ours: from SQLite):',
+  );
   L.push('');
   L.push('| N | migrate (full) | migrate --no-validate | mongoimport 1 worker | mongoimport 4 workers |');
   L.push('|---|---|---|---|---|');
   for (const r of results) {
     const w = (k: number) => r.mongoimport?.search?.find((x) => x.workers === k);
     const cell = (ms?: number, dps?: number) => (ms ? `${fmt(ms / 1000, 1)} s (${fmt(dps)}/s)` : 'n/a');
-    L.push(`| ${fmt(r.n)} | ${cell(r.migrate?.wallMs, r.migrate?.docsPerSec)} | ${cell(r.migrateNoValidate?.wallMs, r.migrateNoValidate?.docsPerSec)} | ${cell(w(1)?.ms, w(1)?.docsPerSec)} | ${cell(w(4)?.ms, w(4)?.docsPerSec)} |`);
+    L.push(
+      `| ${fmt(r.n)} | ${cell(r.migrate?.wallMs, r.migrate?.docsPerSec)} | ${cell(r.migrateNoValidate?.wallMs, r.migrateNoValidate?.docsPerSec)} | ${cell(w(1)?.ms, w(1)?.docsPerSec)} | ${cell(w(4)?.ms, w(4)?.docsPerSec)} |`,
+    );
   }
   L.push('');
   L.push('Client CPU per document (µs, our process, from /proc; export and import stream together and are one phase):');
@@ -792,19 +1112,27 @@ function markdown(all: { machine: ReturnType<typeof machine>; results: SizeResul
   L.push('');
   for (const r of results.filter((x) => x.reruns)) {
     const rr = r.reruns as RerunResult;
-    L.push(`Reruns at N = ${fmt(r.n)} (\`--if-exists upsert --no-validate\`, then \`validate\`), next to a validation pass of ${fmt(rr.validation.wallMs / 1000, 1)} s (validate step ${fmt(rr.validation.validateMs / 1000, 1)} s):`);
+    L.push(
+      `Reruns at N = ${fmt(r.n)} (\`--if-exists upsert --no-validate\`, then \`validate\`), next to a validation pass of ${fmt(rr.validation.wallMs / 1000, 1)} s (validate step ${fmt(rr.validation.validateMs / 1000, 1)} s):`,
+    );
     L.push('');
-    L.push('| rerun | total | comparing pass | unchanged | replaced | inserted | deleted | our CPU / server CPU | validation after | distinct _ids / rows |');
+    L.push(
+      '| rerun | total | comparing pass | unchanged | replaced | inserted | deleted | our CPU / server CPU | validation after | distinct _ids / rows |',
+    );
     L.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const x of rr.runs) {
-      L.push(`| ${x.name} | ${fmt(x.wallMs / 1000, 1)} s | ${fmt(x.importMs / 1000, 1)} s | ${fmt(x.unchanged)} | ${fmt(x.replaced)} | ${fmt(x.inserted)} | ${fmt(x.deleted)} | ${fmt(x.ourCpuSec, 1)} / ${fmt(x.serverCpuSec, 1)} s | ${x.validatedClean ? 'clean' : 'NOT clean'} | ${fmt(x.distinctIds)} / ${fmt(x.sourceRows)} |`);
+      L.push(
+        `| ${x.name} | ${fmt(x.wallMs / 1000, 1)} s | ${fmt(x.importMs / 1000, 1)} s | ${fmt(x.unchanged)} | ${fmt(x.replaced)} | ${fmt(x.inserted)} | ${fmt(x.deleted)} | ${fmt(x.ourCpuSec, 1)} / ${fmt(x.serverCpuSec, 1)} s | ${x.validatedClean ? 'clean' : 'NOT clean'} | ${fmt(x.distinctIds)} / ${fmt(x.sourceRows)} |`,
+      );
     }
     L.push('');
   }
   const mi = results.find((r) => r.mongoimport)?.mongoimport;
   if (mi && !mi.available) L.push(`mongoimport: not measured — ${mi.reason}`);
   L.push('');
-  L.push(`Load average (1, 5, 15 min) before / after each size: ${results.map((r) => `N=${fmt(r.n)}: ${r.load.before.join(' ')} / ${r.load.after.join(' ')}`).join('; ')}.`);
+  L.push(
+    `Load average (1, 5, 15 min) before / after each size: ${results.map((r) => `N=${fmt(r.n)}: ${r.load.before.join(' ')} / ${r.load.after.join(' ')}`).join('; ')}.`,
+  );
   return L.join('\n') + '\n';
 }
 
@@ -823,13 +1151,21 @@ function printTable(results: SizeResult[], tg: Target[]): void {
     'peak RSS MB': r.migrate?.peakRssMb,
   }));
   console.table(rows);
-  console.table(tg.map((t) => ({ ratio: t.name, target: t.target, measured: t.value, met: t.met === null ? 'n/a' : t.met ? 'yes' : 'no' })));
+  console.table(
+    tg.map((t) => ({
+      ratio: t.name,
+      target: t.target,
+      measured: t.value,
+      met: t.met === null ? 'n/a' : t.met ? 'yes' : 'no',
+    })),
+  );
 }
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run npm run build first (npm run bench does).`);
-  if (!existsSync(process.env.FERRETDB_BIN as string)) throw new Error('FerretDB is missing: run npm run ferretdb first.');
+  if (!existsSync(process.env.FERRETDB_BIN as string))
+    throw new Error('FerretDB is missing: run npm run ferretdb first.');
   mkdirSync(WORK, { recursive: true });
   const snapshot = path.join(WORK, `cli-${process.pid}`);
   mkdirSync(snapshot, { recursive: true });
@@ -838,17 +1174,37 @@ async function main(): Promise<void> {
   process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
   const startedAt = new Date().toISOString();
   const mach = machine();
-  log(`machine: ${mach.cpus} CPUs, ${mach.memoryGiB} GiB, Node ${mach.node}; ${mach.ferretdb}; sizes ${o.sizes.join(', ')}`);
+  log(
+    `machine: ${mach.cpus} CPUs, ${mach.memoryGiB} GiB, Node ${mach.node}; ${mach.ferretdb}; sizes ${o.sizes.join(', ')}`,
+  );
   const results: SizeResult[] = [];
   for (const n of o.sizes) {
     results.push(await benchSize(n, o, ferretDbVersion()));
     // Write what we have after every size, so a long run that is stopped still leaves figures.
-    const partial = { machine: mach, startedAt, finishedAt: new Date().toISOString(), complete: false, options: { sizes: o.sizes, sample: o.sample, repeat: o.repeat, migrateRuns: o.migrateRuns, quick: o.quick }, defaults: { batchSize: DEFAULT_BATCH_SIZE, concurrency: DEFAULT_CONCURRENCY }, results, targets: targets(results) };
+    const partial = {
+      machine: mach,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      complete: false,
+      options: { sizes: o.sizes, sample: o.sample, repeat: o.repeat, migrateRuns: o.migrateRuns, quick: o.quick },
+      defaults: { batchSize: DEFAULT_BATCH_SIZE, concurrency: DEFAULT_CONCURRENCY },
+      results,
+      targets: targets(results),
+    };
     writeFileSync(o.out, JSON.stringify(partial, null, 2) + '\n');
   }
   const finishedAt = new Date().toISOString();
   const tg = targets(results);
-  const all = { machine: mach, startedAt, finishedAt, complete: true, options: { sizes: o.sizes, sample: o.sample, repeat: o.repeat, migrateRuns: o.migrateRuns, quick: o.quick }, defaults: { batchSize: DEFAULT_BATCH_SIZE, concurrency: DEFAULT_CONCURRENCY }, results, targets: tg };
+  const all = {
+    machine: mach,
+    startedAt,
+    finishedAt,
+    complete: true,
+    options: { sizes: o.sizes, sample: o.sample, repeat: o.repeat, migrateRuns: o.migrateRuns, quick: o.quick },
+    defaults: { batchSize: DEFAULT_BATCH_SIZE, concurrency: DEFAULT_CONCURRENCY },
+    results,
+    targets: tg,
+  };
   writeFileSync(o.out, JSON.stringify(all, null, 2) + '\n');
   const md = o.out.replace(/\.json$/, '.md');
   const summary = markdown(all);
@@ -857,8 +1213,10 @@ async function main(): Promise<void> {
   const doc = path.join(ROOT, 'docs', 'performance.md');
   if (o.out === path.join(ROOT, 'bench', 'results.json') && existsSync(doc)) {
     const text = readFileSync(doc, 'utf8');
-    const begin = '<!-- bench-results:begin -->', end = '<!-- bench-results:end -->';
-    const i = text.indexOf(begin), j = text.indexOf(end);
+    const begin = '<!-- bench-results:begin -->',
+      end = '<!-- bench-results:end -->';
+    const i = text.indexOf(begin),
+      j = text.indexOf(end);
     if (i >= 0 && j > i) writeFileSync(doc, `${text.slice(0, i + begin.length)}\n${summary}${text.slice(j)}`);
   }
   printTable(results, tg);

@@ -5,15 +5,23 @@ import { readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const file = args[0];
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
-const from = opt('--from', 0) * 1e6, to = opt('--to', Infinity) * 1e6, top = opt('--top', 30);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const from = opt('--from', 0) * 1e6,
+  to = opt('--to', Infinity) * 1e6,
+  top = opt('--top', 30);
 const p = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const label = (n) => `${n.callFrame.functionName || '(anon)'} ${(n.callFrame.url || '').split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
-const self = new Map(), total = new Map();
-let t = 0, sampled = 0;
+const label = (n) =>
+  `${n.callFrame.functionName || '(anon)'} ${(n.callFrame.url || '').split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}`;
+const self = new Map(),
+  total = new Map();
+let t = 0,
+  sampled = 0;
 for (let i = 0; i < p.samples.length; i++) {
   t += p.timeDeltas[i];
   if (t < from || t > to) continue;
@@ -31,7 +39,8 @@ for (let i = 0; i < p.samples.length; i++) {
 }
 const show = (m, title) => {
   console.log(`\n${title} (window ${(sampled / 1e6).toFixed(1)} s sampled)`);
-  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${(v / 1e6).toFixed(2).padStart(8)} s ${((100 * v) / sampled).toFixed(1).padStart(5)}%  ${k}`);
+  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${(v / 1e6).toFixed(2).padStart(8)} s ${((100 * v) / sampled).toFixed(1).padStart(5)}%  ${k}`);
 };
 show(self, 'self time');
 show(total, 'inclusive time');

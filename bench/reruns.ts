@@ -39,7 +39,11 @@ export interface RerunResult {
   /** `sqlite2mongo validate` of the migrated database: the yardstick (target: unchanged rerun ≤ 1.5 ×). */
   validation: { wallMs: number; validateMs: number; ourCpuSec: number; serverCpuSec: number };
   runs: RerunFigures[];
-  ratios: { unchangedVsValidation: number | null; changedVsUnchanged: number | null; deletedVsUnchanged: number | null };
+  ratios: {
+    unchangedVsValidation: number | null;
+    changedVsUnchanged: number | null;
+    deletedVsUnchanged: number | null;
+  };
 }
 
 type RunCli = (args: string[]) => Promise<CliRun>;
@@ -47,24 +51,47 @@ type RunCli = (args: string[]) => Promise<CliRun>;
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function sqlite(file: string, script: string): void {
-  const r = spawnSync('python3', ['-c', `import sqlite3, sys\ncon = sqlite3.connect(sys.argv[1])\n${script}\ncon.commit()`, file], { encoding: 'utf8' });
+  const r = spawnSync(
+    'python3',
+    ['-c', `import sqlite3, sys\ncon = sqlite3.connect(sys.argv[1])\n${script}\ncon.commit()`, file],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
 }
 
 function rowCount(file: string): number {
-  const r = spawnSync('python3', ['-c', 'import sqlite3, sys\nprint(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM resources").fetchone()[0])', file], { encoding: 'utf8' });
+  const r = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import sqlite3, sys\nprint(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM resources").fetchone()[0])',
+      file,
+    ],
+    { encoding: 'utf8' },
+  );
   return Number(r.stdout.trim());
 }
 
 /** Distinct _ids, counted here from one projected read (FerretDB's `distinct` takes minutes at 100k documents). */
 async function distinctIdCount(client: MongoClient, database: string): Promise<number> {
   const ids = new Set<string>();
-  const cursor = client.db(database).collection('resources').find({}, { projection: { _id: 1 }, raw: true, batchSize: 10_000 });
+  const cursor = client
+    .db(database)
+    .collection('resources')
+    .find({}, { projection: { _id: 1 }, raw: true, batchSize: 10_000 });
   for await (const raw of cursor as unknown as AsyncIterable<Buffer>) ids.add(raw.toString('latin1'));
   return ids.size;
 }
 
-export async function rerunBench(opts: { runCli: RunCli; client: MongoClient; url: string; database: string; file: string; work: string; log: (m: string) => void }): Promise<RerunResult> {
+export async function rerunBench(opts: {
+  runCli: RunCli;
+  client: MongoClient;
+  url: string;
+  database: string;
+  file: string;
+  work: string;
+  log: (m: string) => void;
+}): Promise<RerunResult> {
   const { runCli, client, url, database, log } = opts;
   // A copy: the cached fixture stays as generated.
   const file = path.join(opts.work, `rerun-${path.basename(opts.file)}`);
@@ -76,12 +103,26 @@ export async function rerunBench(opts: { runCli: RunCli; client: MongoClient; ur
     log('validation pass (sqlite2mongo validate)…');
     const v = await runCli(['validate', ...base, '--report-file', reportFile]);
     const vr = report(reportFile);
-    const validation = { wallMs: round(v.wallMs, 0), validateMs: vr.steps.validate?.durationMs ?? 0, ourCpuSec: v.stepCpu.validate?.ourCpuSec ?? 0, serverCpuSec: v.stepCpu.validate?.serverCpuSec ?? 0 };
+    const validation = {
+      wallMs: round(v.wallMs, 0),
+      validateMs: vr.steps.validate?.durationMs ?? 0,
+      ourCpuSec: v.stepCpu.validate?.ourCpuSec ?? 0,
+      serverCpuSec: v.stepCpu.validate?.serverCpuSec ?? 0,
+    };
     log(`  ${validation.wallMs} ms (validate step ${validation.validateMs} ms)`);
     const runs: RerunFigures[] = [];
     const rerun = async (name: string, extra: string[]) => {
       log(`rerun: ${name}…`);
-      const r = await runCli(['migrate', ...base, '--if-exists', 'upsert', '--no-validate', ...extra, '--report-file', reportFile]);
+      const r = await runCli([
+        'migrate',
+        ...base,
+        '--if-exists',
+        'upsert',
+        '--no-validate',
+        ...extra,
+        '--report-file',
+        reportFile,
+      ]);
       const rep = report(reportFile);
       const check = await runCli(['validate', ...base, '--report-file', reportFile]);
       const checked = report(reportFile);
@@ -89,20 +130,34 @@ export async function rerunBench(opts: { runCli: RunCli; client: MongoClient; ur
       const t = rep.totals;
       const cpu = r.stepCpu.transfer ?? r.stepCpu.import;
       const figures: RerunFigures = {
-        name, wallMs: round(r.wallMs, 0), importMs: rep.steps.import?.durationMs ?? 0,
-        unchanged: t.unchanged, replaced: t.replaced, inserted: t.inserted, deleted: t.deleted,
-        ourCpuSec: cpu?.ourCpuSec ?? 0, serverCpuSec: cpu?.serverCpuSec ?? 0, peakRssMb: r.peakRssMb,
-        validatedClean: check.code === 0 && checked.totals.mismatches === 0, distinctIds, sourceRows: rowCount(file),
+        name,
+        wallMs: round(r.wallMs, 0),
+        importMs: rep.steps.import?.durationMs ?? 0,
+        unchanged: t.unchanged,
+        replaced: t.replaced,
+        inserted: t.inserted,
+        deleted: t.deleted,
+        ourCpuSec: cpu?.ourCpuSec ?? 0,
+        serverCpuSec: cpu?.serverCpuSec ?? 0,
+        peakRssMb: r.peakRssMb,
+        validatedClean: check.code === 0 && checked.totals.mismatches === 0,
+        distinctIds,
+        sourceRows: rowCount(file),
       };
       runs.push(figures);
-      log(`  ${figures.wallMs} ms: unchanged ${t.unchanged}, replaced ${t.replaced}, inserted ${t.inserted}, deleted ${t.deleted}; validation ${figures.validatedClean ? 'clean' : 'NOT clean'}; ${distinctIds} distinct _ids for ${figures.sourceRows} rows`);
+      log(
+        `  ${figures.wallMs} ms: unchanged ${t.unchanged}, replaced ${t.replaced}, inserted ${t.inserted}, deleted ${t.deleted}; validation ${figures.validatedClean ? 'clean' : 'NOT clean'}; ${distinctIds} distinct _ids for ${figures.sourceRows} rows`,
+      );
     };
     await rerun('unchanged', []);
     // 1 % of the resources changed (every 100th row).
-    sqlite(file, "con.execute(\"UPDATE resources SET name = name || ' (changed)' WHERE id % 100 = 7\")");
+    sqlite(file, 'con.execute("UPDATE resources SET name = name || \' (changed)\' WHERE id % 100 = 7")');
     await rerun('1 % changed', []);
     // 1 % deleted (with their dependency rows): --sync-deletes removes them in the same pass.
-    sqlite(file, 'con.execute("DELETE FROM resource_dependencies WHERE resource_id % 100 = 3 OR dependency_id % 100 = 3")\ncon.execute("DELETE FROM resources WHERE id % 100 = 3")');
+    sqlite(
+      file,
+      'con.execute("DELETE FROM resource_dependencies WHERE resource_id % 100 = 3 OR dependency_id % 100 = 3")\ncon.execute("DELETE FROM resources WHERE id % 100 = 3")',
+    );
     await rerun('1 % deleted (--sync-deletes)', ['--sync-deletes']);
     const [unchanged, changed, deleted] = runs;
     const ratio = (a?: number, b?: number) => (a && b ? round(a / b, 3) : null);

@@ -18,17 +18,84 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 /** @type {esbuild.BuildOptions[]} */
 const bundles = [
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', outdir: 'dist',
-    banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    platform: 'node',
+    format: 'cjs',
+    outdir: 'dist',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ];
 const optional = [
-  { entry: 'src/extension/extension.ts', options: { ...common, entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode'] } },
-  { entry: 'src/extension/engineWorker.ts', options: { ...common, entryPoints: { engineWorker: 'src/extension/engineWorker.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' } },
-  { entry: 'src/webview/panel/main.ts', options: { ...common, entryPoints: { webview: 'src/webview/panel/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' } },
-  { entry: 'src/webview/designer/main.ts', options: { ...common, entryPoints: { designer: 'src/webview/designer/main.ts' }, platform: 'browser', format: 'iife', outdir: 'dist', target: 'es2022' } },
-  { entry: 'bench/bench.ts', options: { ...common, entryPoints: { bench: 'bench/bench.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' } },
-  { entry: 'bench/sync.ts', options: { ...common, entryPoints: { benchSync: 'bench/sync.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' } },
-  { entry: 'test/vscode/suite/index.ts', options: { ...common, entryPoints: { 'test-suite': 'test/vscode/suite/index.ts' }, platform: 'node', format: 'cjs', outdir: 'dist', external: ['vscode', 'mocha'] } },
+  {
+    entry: 'src/extension/extension.ts',
+    options: {
+      ...common,
+      entryPoints: { extension: 'src/extension/extension.ts' },
+      platform: 'node',
+      format: 'cjs',
+      outdir: 'dist',
+      external: ['vscode'],
+    },
+  },
+  {
+    entry: 'src/extension/engineWorker.ts',
+    options: {
+      ...common,
+      entryPoints: { engineWorker: 'src/extension/engineWorker.ts' },
+      platform: 'node',
+      format: 'cjs',
+      outdir: 'dist',
+    },
+  },
+  {
+    entry: 'src/webview/panel/main.ts',
+    options: {
+      ...common,
+      entryPoints: { webview: 'src/webview/panel/main.ts' },
+      platform: 'browser',
+      format: 'iife',
+      outdir: 'dist',
+      target: 'es2022',
+    },
+  },
+  {
+    entry: 'src/webview/designer/main.ts',
+    options: {
+      ...common,
+      entryPoints: { designer: 'src/webview/designer/main.ts' },
+      platform: 'browser',
+      format: 'iife',
+      outdir: 'dist',
+      target: 'es2022',
+    },
+  },
+  {
+    entry: 'bench/bench.ts',
+    options: { ...common, entryPoints: { bench: 'bench/bench.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
+  },
+  {
+    entry: 'bench/sync.ts',
+    options: {
+      ...common,
+      entryPoints: { benchSync: 'bench/sync.ts' },
+      platform: 'node',
+      format: 'cjs',
+      outdir: 'dist',
+    },
+  },
+  {
+    entry: 'test/vscode/suite/index.ts',
+    options: {
+      ...common,
+      entryPoints: { 'test-suite': 'test/vscode/suite/index.ts' },
+      platform: 'node',
+      format: 'cjs',
+      outdir: 'dist',
+      external: ['vscode', 'mocha'],
+    },
+  },
 ];
 for (const { entry, options } of optional) if (existsSync(entry)) bundles.push(options);
 

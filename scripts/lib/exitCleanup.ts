@@ -46,7 +46,10 @@ export function registerExitCleanup(fn: () => void): void {
  */
 export function spawnWatchdog(script: string, env: Record<string, string>): ChildProcess | undefined {
   try {
-    const dog = spawn('sh', ['-c', `read _ignored; ${script}`], { stdio: ['pipe', 'ignore', 'ignore'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
+    const dog = spawn('sh', ['-c', `read _ignored; ${script}`], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    });
     dog.on('error', () => undefined);
     dog.unref();
     (dog.stdin as unknown as net.Socket | null)?.unref?.();

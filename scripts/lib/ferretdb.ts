@@ -176,7 +176,9 @@ export async function startFerretDb(opts: StartOptions = {}): Promise<FerretDbSe
   installExitHandlers();
 
   const ownsDir = !opts.dataDir;
-  const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-ferretdb-'));
+  const dataDir = opts.dataDir
+    ? path.resolve(opts.dataDir)
+    : mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-ferretdb-'));
   mkdirSync(path.join(dataDir, 'data'), { recursive: true });
   const port = await freePort();
   const url = `mongodb://127.0.0.1:${port}/`;
@@ -206,7 +208,11 @@ export async function startFerretDb(opts: StartOptions = {}): Promise<FerretDbSe
   if (opts.tls) {
     const tlsPort = await freePort();
     tlsUrl = `mongodb://127.0.0.1:${tlsPort}/?tls=true`;
-    args.push(`--listen-tls=127.0.0.1:${tlsPort}`, `--listen-tls-cert-file=${opts.tls.certFile}`, `--listen-tls-key-file=${opts.tls.keyFile}`);
+    args.push(
+      `--listen-tls=127.0.0.1:${tlsPort}`,
+      `--listen-tls-cert-file=${opts.tls.certFile}`,
+      `--listen-tls-key-file=${opts.tls.keyFile}`,
+    );
   }
   args.push(...(opts.extraArgs ?? []));
 
@@ -243,7 +249,9 @@ export async function startFerretDb(opts: StartOptions = {}): Promise<FerretDbSe
     let lastError: unknown;
     for (;;) {
       if (spawnError || proc.exitCode !== null || proc.signalCode !== null) {
-        throw new Error(`FerretDB exited before it answered ping (${bin} ${args.join(' ')}).\n--- server output ---\n${log.text()}`);
+        throw new Error(
+          `FerretDB exited before it answered ping (${bin} ${args.join(' ')}).\n--- server output ---\n${log.text()}`,
+        );
       }
       try {
         await pingOnce(url);

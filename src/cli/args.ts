@@ -104,7 +104,8 @@ See docs/migration.md.`;
 function positiveInt(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new MigrationError('USAGE', `${name} must be a positive whole number (got ${JSON.stringify(v)}).`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new MigrationError('USAGE', `${name} must be a positive whole number (got ${JSON.stringify(v)}).`);
   return n;
 }
 
@@ -113,13 +114,18 @@ export function parseDuration(name: string, v: string | undefined): number | und
   if (v === undefined) return undefined;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(v.trim());
   const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000 } as const)[(m[2] ?? 's') as 'ms' | 's' | 'm'] : NaN;
-  if (!(ms >= 100)) throw new MigrationError('USAGE', `${name} must be a duration of at least 100ms, such as 500ms, 2s or 1m (got ${JSON.stringify(v)}).`);
+  if (!(ms >= 100))
+    throw new MigrationError(
+      'USAGE',
+      `${name} must be a duration of at least 100ms, such as 500ms, 2s or 1m (got ${JSON.stringify(v)}).`,
+    );
   return Math.round(ms);
 }
 
 function oneOf<T extends string>(name: string, v: string | undefined, allowed: readonly T[], fallback: T): T {
   if (v === undefined) return fallback;
-  if (!allowed.includes(v as T)) throw new MigrationError('USAGE', `${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)}).`);
+  if (!allowed.includes(v as T))
+    throw new MigrationError('USAGE', `${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)}).`);
   return v as T;
 }
 
@@ -129,7 +135,10 @@ export function parseWriteConcern(v: string | undefined): WriteConcernOption | u
   const [w, ...flags] = v.split(',').map((x) => x.trim());
   const journal = flags.length === 1 && flags[0] === 'j';
   if ((flags.length > 0 && !journal) || !(w === 'majority' || /^\d+$/.test(w))) {
-    throw new MigrationError('USAGE', `--write-concern must be majority or a number of nodes, optionally followed by ",j" (got ${JSON.stringify(v)}).`);
+    throw new MigrationError(
+      'USAGE',
+      `--write-concern must be majority or a number of nodes, optionally followed by ",j" (got ${JSON.stringify(v)}).`,
+    );
   }
   return { w: w === 'majority' ? 'majority' : Number(w), ...(journal ? { journal: true } : {}) };
 }
@@ -179,12 +188,21 @@ export function parseCli(argv: string[]): CliOptions {
   }
   const [first, ...rest] = positionals;
   const command = (first ?? 'migrate') as Command;
-  if (!COMMANDS.includes(command)) throw new MigrationError('USAGE', `Unknown command ${JSON.stringify(first)}.`, `Commands: ${COMMANDS.join(', ')}.`);
+  if (!COMMANDS.includes(command))
+    throw new MigrationError('USAGE', `Unknown command ${JSON.stringify(first)}.`, `Commands: ${COMMANDS.join(', ')}.`);
   const runId = command === 'rollback' ? rest.shift() : undefined;
-  if (command === 'rollback' && !runId && !values.help) throw new MigrationError('USAGE', 'rollback needs the id of a run (see sqlite2mongo history).');
-  if (rest.length > 0) throw new MigrationError('USAGE', `Unexpected argument ${JSON.stringify(rest[0])}.`, 'Run sqlite2mongo --help for the options.');
-  if (values['sync-deletes'] && !values.incremental && values['if-exists'] !== 'upsert') throw new MigrationError('USAGE', '--sync-deletes goes with --incremental or --if-exists upsert.');
-  if ((values.watch || values.interval || values.validate) && command !== 'sync') throw new MigrationError('USAGE', '--watch, --interval and --validate go with the sync command.');
+  if (command === 'rollback' && !runId && !values.help)
+    throw new MigrationError('USAGE', 'rollback needs the id of a run (see sqlite2mongo history).');
+  if (rest.length > 0)
+    throw new MigrationError(
+      'USAGE',
+      `Unexpected argument ${JSON.stringify(rest[0])}.`,
+      'Run sqlite2mongo --help for the options.',
+    );
+  if (values['sync-deletes'] && !values.incremental && values['if-exists'] !== 'upsert')
+    throw new MigrationError('USAGE', '--sync-deletes goes with --incremental or --if-exists upsert.');
+  if ((values.watch || values.interval || values.validate) && command !== 'sync')
+    throw new MigrationError('USAGE', '--watch, --interval and --validate go with the sync command.');
   if (values.interval && !values.watch) throw new MigrationError('USAGE', '--interval goes with --watch.');
   return {
     command,

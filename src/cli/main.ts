@@ -1,6 +1,28 @@
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { checkPlan, defaultDatabaseName, formatCount, defaultPlanFor, introspect, planJsonSchemas, suggestRelationships, ErrorCodes, type ExistingCollection, isMigrationError, listHistory, type MappingPlan, migrate, type MigrateOptions, MigrationError, openSqliteSource, readNdjsonHeader, resolveSqliteUrl, rollback, type StepName, TOOL_VERSION } from '../core';
+import {
+  checkPlan,
+  defaultDatabaseName,
+  formatCount,
+  defaultPlanFor,
+  introspect,
+  planJsonSchemas,
+  suggestRelationships,
+  ErrorCodes,
+  type ExistingCollection,
+  isMigrationError,
+  listHistory,
+  type MappingPlan,
+  migrate,
+  type MigrateOptions,
+  MigrationError,
+  openSqliteSource,
+  readNdjsonHeader,
+  resolveSqliteUrl,
+  rollback,
+  type StepName,
+  TOOL_VERSION,
+} from '../core';
 import { parseCli, USAGE, type CliOptions } from './args';
 import { ConsoleRenderer } from './output';
 import { syncCommand } from './sync';
@@ -25,8 +47,16 @@ async function askOnTerminal(existing: ExistingCollection[]): Promise<'drop' | '
   try {
     const list = existing.map((e) => `  ${e.collection}: ${formatCount(e.documents)} documents`).join('\n');
     for (;;) {
-      const answer = (await rl.question(`The target already has data:\n${list}\n[d]rop and replace, [a]ppend, [u]psert by _id, or [c]ancel? `)).trim().toLowerCase();
-      const choice = ({ d: 'drop', a: 'append', u: 'upsert', c: 'cancel' } as const)[answer[0] as 'd' | 'a' | 'u' | 'c'];
+      const answer = (
+        await rl.question(
+          `The target already has data:\n${list}\n[d]rop and replace, [a]ppend, [u]psert by _id, or [c]ancel? `,
+        )
+      )
+        .trim()
+        .toLowerCase();
+      const choice = ({ d: 'drop', a: 'append', u: 'upsert', c: 'cancel' } as const)[
+        answer[0] as 'd' | 'a' | 'u' | 'c'
+      ];
       if (choice) return choice;
     }
   } finally {
@@ -39,7 +69,9 @@ async function printPlan(opts: CliOptions): Promise<number> {
   const source = await openSqliteSource(resolveSqliteUrl(opts.sqliteUrl));
   try {
     const schema = introspect(source);
-    const { plan, notes } = opts.planFile ? { plan: checkPlan(await readPlanFile(opts.planFile), schema), notes: [] as string[] } : defaultPlanFor(source, schema, undefined, { includeViews: opts.includeViews });
+    const { plan, notes } = opts.planFile
+      ? { plan: checkPlan(await readPlanFile(opts.planFile), schema), notes: [] as string[] }
+      : defaultPlanFor(source, schema, undefined, { includeViews: opts.includeViews });
     const text = JSON.stringify(plan, null, 2) + '\n';
     if (opts.outputFile) {
       await fs.writeFile(opts.outputFile, text);
@@ -47,7 +79,9 @@ async function printPlan(opts: CliOptions): Promise<number> {
     } else process.stdout.write(text);
     for (const n of notes) process.stderr.write(`note: ${n}\n`);
     for (const s of suggestRelationships(source, schema)) {
-      process.stderr.write(`suggestion: ${s.table}.${s.columns.join(', ')} → ${s.refTable}.${s.refColumns.join(', ')} (${s.reason}); declare it under "relationships" to embed along it\n`);
+      process.stderr.write(
+        `suggestion: ${s.table}.${s.columns.join(', ')} → ${s.refTable}.${s.refColumns.join(', ')} (${s.reason}); declare it under "relationships" to embed along it\n`,
+      );
     }
     if (opts.jsonSchemaFile) {
       const validators = Object.fromEntries(planJsonSchemas(plan, schema));
@@ -72,7 +106,11 @@ async function confirm(question: string): Promise<boolean> {
 async function historyCommand(opts: CliOptions): Promise<number> {
   if (!opts.mongodbDb) throw new MigrationError('USAGE', `${opts.command} needs --mongodb-db.`);
   if (opts.command === 'history') {
-    const runs = await listHistory({ mongoUrl: opts.mongodbUrl, database: opts.mongodbDb, connectTimeoutMs: opts.connectTimeoutMs });
+    const runs = await listHistory({
+      mongoUrl: opts.mongodbUrl,
+      database: opts.mongodbDb,
+      connectTimeoutMs: opts.connectTimeoutMs,
+    });
     if (opts.json) {
       process.stdout.write(JSON.stringify(runs.map(({ plan: _plan, ...r }) => r)) + '\n');
       return 0;
@@ -80,21 +118,39 @@ async function historyCommand(opts: CliOptions): Promise<number> {
     if (runs.length === 0) process.stdout.write(`No migrations recorded in ${opts.mongodbDb}.\n`);
     for (const r of runs) {
       const docs = r.collections.reduce((n, c) => n + c.imported, 0);
-      process.stdout.write(`${r._id}  ${r.status.padEnd(11)} ${r.kind.padEnd(11)} ${r.startedAt.toISOString()}  ${formatCount(docs)} documents  ${r.source.path}${r.error ? `  (${r.error.message})` : ''}\n`);
+      process.stdout.write(
+        `${r._id}  ${r.status.padEnd(11)} ${r.kind.padEnd(11)} ${r.startedAt.toISOString()}  ${formatCount(docs)} documents  ${r.source.path}${r.error ? `  (${r.error.message})` : ''}\n`,
+      );
     }
     return 0;
   }
   const runId = opts.runId as string;
   if (!opts.yes) {
-    if (!process.stdin.isTTY) throw new MigrationError('USAGE', `Rolling back ${runId} removes data; pass --yes to confirm without a terminal.`);
-    if (!(await confirm(`Roll back run ${runId} in ${opts.mongodbDb}? Collections it created are dropped and documents it inserted removed.`))) return ErrorCodes.CANCELLED;
+    if (!process.stdin.isTTY)
+      throw new MigrationError(
+        'USAGE',
+        `Rolling back ${runId} removes data; pass --yes to confirm without a terminal.`,
+      );
+    if (
+      !(await confirm(
+        `Roll back run ${runId} in ${opts.mongodbDb}? Collections it created are dropped and documents it inserted removed.`,
+      ))
+    )
+      return ErrorCodes.CANCELLED;
   }
-  const outcome = await rollback({ mongoUrl: opts.mongodbUrl, database: opts.mongodbDb, runId, force: opts.force, connectTimeoutMs: opts.connectTimeoutMs });
+  const outcome = await rollback({
+    mongoUrl: opts.mongodbUrl,
+    database: opts.mongodbDb,
+    runId,
+    force: opts.force,
+    connectTimeoutMs: opts.connectTimeoutMs,
+  });
   if (opts.json) process.stdout.write(JSON.stringify(outcome) + '\n');
   else {
     process.stdout.write(`Rolled back ${runId}.\n`);
     if (outcome.dropped.length) process.stdout.write(`  dropped: ${outcome.dropped.join(', ')}\n`);
-    for (const [c, n] of Object.entries(outcome.removed)) process.stdout.write(`  removed ${n} inserted documents from ${c}\n`);
+    for (const [c, n] of Object.entries(outcome.removed))
+      process.stdout.write(`  removed ${n} inserted documents from ${c}\n`);
     for (const limit of outcome.limits) process.stdout.write(`  not undone: ${limit}\n`);
   }
   return 0;
@@ -129,12 +185,20 @@ async function run(argv: string[]): Promise<number> {
   if (opts.command === 'sync') return syncCommand(opts);
   if (opts.command === 'import' && !opts.inputFile) throw new MigrationError('USAGE', 'import needs --input-file.');
   if (opts.command === 'export' && !opts.outputFile) throw new MigrationError('USAGE', 'export needs --output-file.');
-  if (opts.command !== 'import' && !opts.inputFile && !opts.sqliteUrl) throw new MigrationError('USAGE', `${opts.command} needs --sqlite-url (a path or a URL such as sqlite:///./app.db).`);
-  if (!opts.validate && opts.command === 'validate') throw new MigrationError('USAGE', '--no-validate makes no sense with validate.');
+  if (opts.command !== 'import' && !opts.inputFile && !opts.sqliteUrl)
+    throw new MigrationError(
+      'USAGE',
+      `${opts.command} needs --sqlite-url (a path or a URL such as sqlite:///./app.db).`,
+    );
+  if (!opts.validate && opts.command === 'validate')
+    throw new MigrationError('USAGE', '--no-validate makes no sense with validate.');
 
   const sqlitePath = opts.sqliteUrl ? resolveSqliteUrl(opts.sqliteUrl) : undefined;
   let database = opts.mongodbDb;
-  if (!database) database = sqlitePath ? defaultDatabaseName(sqlitePath) : defaultDatabaseName((await readNdjsonHeader(opts.inputFile as string)).source.path);
+  if (!database)
+    database = sqlitePath
+      ? defaultDatabaseName(sqlitePath)
+      : defaultDatabaseName((await readNdjsonHeader(opts.inputFile as string)).source.path);
 
   const mode = opts.json ? 'json' : opts.quiet ? 'quiet' : process.stdout.isTTY ? 'tty' : 'plain';
   const renderer = new ConsoleRenderer(process.stdout, mode);

@@ -20,10 +20,18 @@ function accountingLines(report: MigrationReport): string[] {
   if (accounts.length === 0) return [];
   const anyUnaccounted = accounts.some((a) => a.unaccounted !== 0);
   const cols = ['Table', 'Read', 'Written', 'Folded', 'Refused', 'Skipped', ...(anyUnaccounted ? ['Unaccounted'] : [])];
-  const rows = accounts.map((a) => [a.table === '' ? '""' : a.table, ...[a.read, a.written, a.folded, a.refused, a.skipped, ...(anyUnaccounted ? [a.unaccounted] : [])].map(fmt)]);
+  const rows = accounts.map((a) => [
+    a.table === '' ? '""' : a.table,
+    ...[a.read, a.written, a.folded, a.refused, a.skipped, ...(anyUnaccounted ? [a.unaccounted] : [])].map(fmt),
+  ]);
   const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const pad = (r: string[]) => '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
-  const out = ['  Rows     read = written + folded into arrays or embedded + refused + skipped', pad(cols), ...rows.map(pad)];
+  const pad = (r: string[]) =>
+    '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+  const out = [
+    '  Rows     read = written + folded into arrays or embedded + refused + skipped',
+    pad(cols),
+    ...rows.map(pad),
+  ];
   for (const a of accounts) for (const reason of a.reasons) out.push(`  skipped  ${a.table}: ${reason}`);
   return out;
 }
@@ -86,7 +94,9 @@ export class ConsoleRenderer {
       }
       case 'step-end': {
         const prefix = this.prefixes.get(e.step) ?? e.step;
-        const text = e.skipped ? `${prefix} — skipped: ${e.skipped}` : `${prefix} ✓ ${fmt(e.done)} in ${secs(e.durationMs)}${e.durationMs > 0 ? ` (${fmt(Math.round((e.done * 1000) / e.durationMs))}/s)` : ''}`;
+        const text = e.skipped
+          ? `${prefix} — skipped: ${e.skipped}`
+          : `${prefix} ✓ ${fmt(e.done)} in ${secs(e.durationMs)}${e.durationMs > 0 ? ` (${fmt(Math.round((e.done * 1000) / e.durationMs))}/s)` : ''}`;
         this.line(text);
         break;
       }
@@ -123,52 +133,104 @@ export class ConsoleRenderer {
     }
     l();
     l('Summary');
-    l(`  Source   ${report.source.inputFile ?? report.source.path}${report.source.sizeBytes ? ` (${fmt(report.source.sizeBytes)} bytes)` : ''}`);
-    if (report.steps.import || report.steps.validate) l(`  Target   ${report.target.url} → database ${report.target.database}`);
+    l(
+      `  Source   ${report.source.inputFile ?? report.source.path}${report.source.sizeBytes ? ` (${fmt(report.source.sizeBytes)} bytes)` : ''}`,
+    );
+    if (report.steps.import || report.steps.validate)
+      l(`  Target   ${report.target.url} → database ${report.target.database}`);
     // A rerun that compared with the target shows, per collection, what it found and wrote.
     const compared = report.collections.some((c) => c.unchanged + c.replaced + c.deleted > 0);
-    const cols = ['Collection', 'Rows', 'Exported', 'Imported', ...(compared ? ['Unchanged', 'Replaced', 'Inserted', 'Deleted'] : []), 'Failed', 'Validated', 'Mismatches', 'Warnings'];
+    const cols = [
+      'Collection',
+      'Rows',
+      'Exported',
+      'Imported',
+      ...(compared ? ['Unchanged', 'Replaced', 'Inserted', 'Deleted'] : []),
+      'Failed',
+      'Validated',
+      'Mismatches',
+      'Warnings',
+    ];
     const rows = report.collections.map((c) => [
-      c.collection, fmt(c.sourceRows), fmt(c.exported), fmt(c.imported),
+      c.collection,
+      fmt(c.sourceRows),
+      fmt(c.exported),
+      fmt(c.imported),
       ...(compared ? [fmt(c.unchanged), fmt(c.replaced), fmt(c.inserted), fmt(c.deleted)] : []),
-      fmt(c.failed), fmt(c.validation?.matched ?? 0), fmt(c.validation?.mismatches ?? 0), fmt(c.warnings),
+      fmt(c.failed),
+      fmt(c.validation?.matched ?? 0),
+      fmt(c.validation?.mismatches ?? 0),
+      fmt(c.warnings),
     ]);
     const widths = cols.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const pad = (r: string[]) => '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
+    const pad = (r: string[]) =>
+      '  ' + r.map((v, i) => (i === 0 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ');
     l(pad(cols));
     rows.forEach((r) => l(pad(r)));
     accountingLines(report).forEach((line) => l(line));
-    const steps = Object.entries(report.steps).map(([name, s]) => `${name} ${s?.skipped ? 'skipped' : secs(s?.durationMs ?? 0)}`).join(' · ');
+    const steps = Object.entries(report.steps)
+      .map(([name, s]) => `${name} ${s?.skipped ? 'skipped' : secs(s?.durationMs ?? 0)}`)
+      .join(' · ');
     if (steps) l(`  Time     ${steps} · total ${secs(report.durationMs)}`);
     if (report.runId) l(`  Run      ${report.runId} (sqlite2mongo history / rollback ${report.runId})`);
     const t = report.totals;
-    if (compared) l(`  Rerun    unchanged ${fmt(t.unchanged)} · replaced ${fmt(t.replaced)} · inserted ${fmt(t.inserted)} · deleted ${fmt(t.deleted)} (compared with the target: only differences written)`);
-    l(`  Totals   exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ok ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · errors ${fmt(t.failed)}${t.deleted ? ` · deleted ${fmt(t.deleted)}` : ''}`);
+    if (compared)
+      l(
+        `  Rerun    unchanged ${fmt(t.unchanged)} · replaced ${fmt(t.replaced)} · inserted ${fmt(t.inserted)} · deleted ${fmt(t.deleted)} (compared with the target: only differences written)`,
+      );
+    l(
+      `  Totals   exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ok ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · errors ${fmt(t.failed)}${t.deleted ? ` · deleted ${fmt(t.deleted)}` : ''}`,
+    );
     for (const [kind, n] of Object.entries(report.warnings.byKind)) {
       const sample = report.warnings.samples.find((w) => w.kind === kind);
-      const where = sample ? `${sample.table}${sample.column ? `.${sample.column}` : ''}${sample.column ? ` = ${JSON.stringify(sample.value)}` : ` (${sample.value})`} at key ${sample.key}` : '';
+      const where = sample
+        ? `${sample.table}${sample.column ? `.${sample.column}` : ''}${sample.column ? ` = ${JSON.stringify(sample.value)}` : ` (${sample.value})`} at key ${sample.key}`
+        : '';
       l(`  warning  ${fmt(n)} × ${kind}${sample ? ` (e.g. ${where}: ${WARNING_OUTCOME[kind] ?? 'kept as is'})` : ''}`);
     }
     for (const err of report.errors.slice(0, 10)) l(`  refused  ${err.collection} key ${err.key}: ${err.reason}`);
     if (report.errors.length > 10) l(`  … ${fmt(report.totals.failed - 10)} more refused rows in the report file`);
-    for (const m of report.mismatches.slice(0, 10)) l(`  mismatch ${m.collection} _id ${m.id} ${m.path || '(document)'}: ${m.kind}${m.expected !== undefined ? ` expected ${m.expected}` : ''}${m.actual !== undefined ? ` actual ${m.actual}` : ''}`);
+    for (const m of report.mismatches.slice(0, 10))
+      l(
+        `  mismatch ${m.collection} _id ${m.id} ${m.path || '(document)'}: ${m.kind}${m.expected !== undefined ? ` expected ${m.expected}` : ''}${m.actual !== undefined ? ` actual ${m.actual}` : ''}`,
+      );
     if (report.mismatches.length > 10) l(`  … more mismatches in the report file`);
     for (const c of report.collections) {
-      if (c.duplicates > 0) l(`  duplicates ${c.collection}: ${fmt(c.duplicates)} (first keys: ${c.duplicateKeys.join('; ')})`);
-      for (const ix of c.indexes) if (ix.status === 'failed' || ix.status === 'created-non-unique') l(`  index    ${c.collection}.${ix.name}: ${ix.status} ${ix.message ?? ''}`);
+      if (c.duplicates > 0)
+        l(`  duplicates ${c.collection}: ${fmt(c.duplicates)} (first keys: ${c.duplicateKeys.join('; ')})`);
+      for (const ix of c.indexes)
+        if (ix.status === 'failed' || ix.status === 'created-non-unique')
+          l(`  index    ${c.collection}.${ix.name}: ${ix.status} ${ix.message ?? ''}`);
     }
     for (const note of report.notes) l(`  note     ${note}`);
-    const ran = (step: string) => !!report.steps[step as keyof typeof report.steps] && !report.steps[step as keyof typeof report.steps]?.skipped;
+    const ran = (step: string) =>
+      !!report.steps[step as keyof typeof report.steps] && !report.steps[step as keyof typeof report.steps]?.skipped;
     if (report.status === 'succeeded') {
-      if (!ran('import') && !ran('validate')) l(`✓ Exported ${fmt(report.totals.exported)} documents${report.options.outputFile ? ` to ${report.options.outputFile}` : ''}.`);
-      else if (!ran('import')) l(`✓ Validated ${fmt(report.totals.validated)} documents: the target matches the source.`);
-      else if (!ran('validate')) l(`✓ Migrated ${fmt(report.totals.imported)} documents (not verified: --no-validate; the run is recorded as unverified).`);
+      if (!ran('import') && !ran('validate'))
+        l(
+          `✓ Exported ${fmt(report.totals.exported)} documents${report.options.outputFile ? ` to ${report.options.outputFile}` : ''}.`,
+        );
+      else if (!ran('import'))
+        l(`✓ Validated ${fmt(report.totals.validated)} documents: the target matches the source.`);
+      else if (!ran('validate'))
+        l(
+          `✓ Migrated ${fmt(report.totals.imported)} documents (not verified: --no-validate; the run is recorded as unverified).`,
+        );
       else l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
-    } else if (report.status === 'dry-run') l(`✓ Dry run: ${fmt(report.totals.exported)} documents converted; nothing was written to MongoDB.`);
-    else if (report.status === 'cancelled') this.fail(`✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.${resumeCommand ? `\n  resume: ${resumeCommand}` : ''}`);
+    } else if (report.status === 'dry-run')
+      l(`✓ Dry run: ${fmt(report.totals.exported)} documents converted; nothing was written to MongoDB.`);
+    else if (report.status === 'cancelled')
+      this.fail(
+        `✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.${resumeCommand ? `\n  resume: ${resumeCommand}` : ''}`,
+      );
     else {
-      const resume = report.error?.code === 'TARGET_UNREACHABLE' && report.runId && resumeCommand ? `\n  resume: ${resumeCommand}` : '';
-      this.fail(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}${resume}`);
+      const resume =
+        report.error?.code === 'TARGET_UNREACHABLE' && report.runId && resumeCommand
+          ? `\n  resume: ${resumeCommand}`
+          : '';
+      this.fail(
+        `✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}${resume}`,
+      );
     }
   }
 }

@@ -8,7 +8,14 @@ import path from 'node:path';
 import { sampleDocuments } from './inspect';
 import { defaultPlanFor } from './plan/defaultPlan';
 import { isMigrationError } from './errors';
-import { applyPlanEdit, designJunctions, designRelationships, type DesignJunction, type DesignRelationship, type PlanEdit } from './plan/edits';
+import {
+  applyPlanEdit,
+  designJunctions,
+  designRelationships,
+  type DesignJunction,
+  type DesignRelationship,
+  type PlanEdit,
+} from './plan/edits';
 import type { MappingPlan, PlanOptions } from './plan/types';
 import { planWarnings, type PlanWarning } from './plan/warnings';
 import { relationshipKey, withoutComputed } from './plan/ruleEdits';
@@ -156,7 +163,11 @@ export async function designSource(req: DesignRequest): Promise<DesignState> {
 }
 
 /** A plan being edited may be wrong in one place: render the collections that can be rendered. */
-function safeSamples(source: Parameters<typeof sampleDocuments>[0], schema: SchemaInfo, plan: MappingPlan): Record<string, string> {
+function safeSamples(
+  source: Parameters<typeof sampleDocuments>[0],
+  schema: SchemaInfo,
+  plan: MappingPlan,
+): Record<string, string> {
   try {
     return sampleDocuments(source, schema, plan);
   } catch {

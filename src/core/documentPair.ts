@@ -50,7 +50,7 @@ export async function loadDocumentPair(req: DocumentPairRequest): Promise<Docume
     throw new MigrationError('INTERNAL', `Cannot read the _id ${req.id}: ${(e as Error).message}`);
   }
   const source = await openSqliteSource(req.sqlitePath);
-  let expected: string | null = null;
+  let expected: string | null;
   try {
     const schema = introspect(source);
     const plan = checkPlan(req.plan, schema);
@@ -68,7 +68,10 @@ export async function loadDocumentPair(req: DocumentPairRequest): Promise<Docume
     } else if (c.id.kind === 'composite' && idValue && typeof idValue === 'object') {
       const values = Object.values(idValue as Record<string, unknown>).map(toSqlParam);
       if (values.length === c.id.columns.length && values.every((v) => v !== undefined)) {
-        filter = { where: c.id.columns.map((col) => `p.${quoteIdent(col)} = ?`).join(' AND '), params: values as SqlValue[] };
+        filter = {
+          where: c.id.columns.map((col) => `p.${quoteIdent(col)} = ?`).join(' AND '),
+          params: values as SqlValue[],
+        };
       }
     }
     const find = (opts?: { where: string; params: SqlValue[] }) => {
@@ -82,7 +85,10 @@ export async function loadDocumentPair(req: DocumentPairRequest): Promise<Docume
   }
   const client = await connectMongo(req.mongoUrl, { timeoutMs: req.connectTimeoutMs ?? 10_000 });
   try {
-    const found = await client.db(req.database).collection(req.collection).findOne({ _id: idValue } as Document);
+    const found = await client
+      .db(req.database)
+      .collection(req.collection)
+      .findOne({ _id: idValue } as Document);
     return { expected, actual: found ? pretty(found) : null };
   } finally {
     await client.close();

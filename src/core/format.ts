@@ -48,7 +48,10 @@ export function readableSample(text: string): string {
 }
 
 function readable(v: unknown): unknown {
-  if (typeof v === 'string') return v.length > SAMPLE_STRING_LIMIT ? `${v.slice(0, SAMPLE_STRING_LIMIT)}… (${formatCount(v.length)} characters)` : v;
+  if (typeof v === 'string')
+    return v.length > SAMPLE_STRING_LIMIT
+      ? `${v.slice(0, SAMPLE_STRING_LIMIT)}… (${formatCount(v.length)} characters)`
+      : v;
   if (Array.isArray(v)) return v.map(readable);
   if (!v || typeof v !== 'object') return v;
   const o = v as Record<string, unknown>;

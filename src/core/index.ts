@@ -3,20 +3,48 @@
  * here. Modules inside src/core import each other directly; nothing outside src/core imports a deeper path.
  */
 export { ErrorCodes, MigrationError, isMigrationError, type ErrorCode } from './errors';
-export { migrate, type MigrateOptions, type IfExists, type ExistingCollection, type WriteConcernOption } from './pipeline/migrate';
+export {
+  migrate,
+  type MigrateOptions,
+  type IfExists,
+  type ExistingCollection,
+  type WriteConcernOption,
+} from './pipeline/migrate';
 export { STEPS, type MigrationEvent, type StepName } from './pipeline/events';
-export { TOOL_VERSION, type MigrationReport, type CollectionReport, type StepReport, type RunStatus } from './pipeline/report';
+export {
+  TOOL_VERSION,
+  type MigrationReport,
+  type CollectionReport,
+  type StepReport,
+  type RunStatus,
+} from './pipeline/report';
 export { inspectSource, testConnection, sampleDocuments, type SourceInspection, type ConnectionCheck } from './inspect';
 export { DesignSession, designSource, type DesignRequest, type DesignState } from './design';
 export { defaultPlanFor } from './plan/defaultPlan';
-export type { MappingPlan, CollectionPlan, FieldPlan, FieldType, IdPlan, ArrayFieldPlan, IndexPlan, PlanOptions, NullHandling, EmbedPlan } from './plan/types';
+export type {
+  MappingPlan,
+  CollectionPlan,
+  FieldPlan,
+  FieldType,
+  IdPlan,
+  ArrayFieldPlan,
+  IndexPlan,
+  PlanOptions,
+  NullHandling,
+  EmbedPlan,
+} from './plan/types';
 export { FIELD_TYPES, PLAN_VERSION } from './plan/types';
 export type { PlanEdit, DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/edits';
 export type { PlanWarning } from './plan/warnings';
 export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';
 export { checkPlan } from './plan/check';
 export { suggestRelationships, withDeclaredRelationships, type SuggestedRelationship } from './plan/suggest';
-export { planJsonSchemas, collectionJsonSchema, type CollectionValidator, type JsonSchemaNode } from './plan/jsonSchema';
+export {
+  planJsonSchemas,
+  collectionJsonSchema,
+  type CollectionValidator,
+  type JsonSchemaNode,
+} from './plan/jsonSchema';
 export { computedFieldCount, withoutComputed, type RuleEdit } from './plan/ruleEdits';
 export type { ComputedFieldPlan, DeclaredRelationship } from './plan/types';
 export type { Mismatch, MismatchKind } from './validate/compare';
@@ -30,8 +58,23 @@ export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from '.
 export { peekCollection, type CollectionPeek, type CollectionPeekRequest } from './peek';
 export { rollback, type RollbackOutcome } from './history/rollback';
 export { listHistory } from './history/list';
-export { HISTORY_COLLECTION, isBookkeepingCollection, type MigrationRecord, type CollectionRecord, type RecordStatus, type SyncState } from './history/records';
-export { syncDatabase, watchDatabase, DEFAULT_SYNC_INTERVAL_MS, type SyncOptions, type SyncOutcome, type SyncEvent, type WatchOptions } from './sync';
+export {
+  HISTORY_COLLECTION,
+  isBookkeepingCollection,
+  type MigrationRecord,
+  type CollectionRecord,
+  type RecordStatus,
+  type SyncState,
+} from './history/records';
+export {
+  syncDatabase,
+  watchDatabase,
+  DEFAULT_SYNC_INTERVAL_MS,
+  type SyncOptions,
+  type SyncOutcome,
+  type SyncEvent,
+  type WatchOptions,
+} from './sync';
 export { readNdjsonHeader } from './ndjson/reader';
 export { DocumentBuilder } from './convert/documents';
 export { introspect, loadSqlJs, openSqliteSource, type SqliteSource } from './sqlite';

@@ -29,7 +29,9 @@ export function sampleDocuments(source: SqliteSource, schema: SchemaInfo, plan: 
     const it = new DocumentBuilder(source, schema, c, plan.options).documents(() => undefined);
     const first = it.next();
     it.return(undefined);
-    samples[c.collection] = first.done ? '(no rows)' : BSON.EJSON.stringify(first.value.doc as Document, undefined, 2, { relaxed: true });
+    samples[c.collection] = first.done
+      ? '(no rows)'
+      : BSON.EJSON.stringify(first.value.doc as Document, undefined, 2, { relaxed: true });
   }
   return samples;
 }
@@ -39,11 +41,21 @@ export function sampleDocuments(source: SqliteSource, schema: SchemaInfo, plan: 
  * `planOptions` builds the default plan with other plan-wide settings (null handling, date detection, time zone);
  * `includeViews` makes each view a collection too.
  */
-export async function inspectSource(file: string, opts: { plan?: MappingPlan; planOptions?: Partial<PlanOptions>; includeViews?: boolean; evaluateExpressions?: boolean } = {}): Promise<SourceInspection> {
+export async function inspectSource(
+  file: string,
+  opts: {
+    plan?: MappingPlan;
+    planOptions?: Partial<PlanOptions>;
+    includeViews?: boolean;
+    evaluateExpressions?: boolean;
+  } = {},
+): Promise<SourceInspection> {
   const source = await openSqliteSource(file);
   try {
     const schema = introspect(source);
-    const built = opts.plan ? { plan: checkPlan(opts.plan, schema), notes: [] } : defaultPlanFor(source, schema, opts.planOptions, { includeViews: opts.includeViews });
+    const built = opts.plan
+      ? { plan: checkPlan(opts.plan, schema), notes: [] }
+      : defaultPlanFor(source, schema, opts.planOptions, { includeViews: opts.includeViews });
     return {
       path: source.path,
       sizeBytes: source.sizeBytes,
@@ -52,7 +64,11 @@ export async function inspectSource(file: string, opts: { plan?: MappingPlan; pl
       schema,
       plan: built.plan,
       notes: built.notes,
-      samples: sampleDocuments(source, schema, opts.evaluateExpressions === false ? withoutComputed(built.plan) : built.plan),
+      samples: sampleDocuments(
+        source,
+        schema,
+        opts.evaluateExpressions === false ? withoutComputed(built.plan) : built.plan,
+      ),
     };
   } finally {
     source.close();
@@ -70,9 +86,13 @@ export async function testConnection(url: string, database: string, timeoutMs = 
   const client = await connectMongo(url, { timeoutMs });
   try {
     const info = await client.db('admin').command({ buildInfo: 1 });
-    const existingCollections = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+    const existingCollections = (await client.db(database).listCollections({}, { nameOnly: true }).toArray()).map(
+      (c) => c.name,
+    );
     // FerretDB reports the MongoDB version it imitates; name it too, so nobody mistakes it for a real mongod.
-    const serverVersion = info.ferretdbVersion ? `FerretDB ${info.ferretdbVersion} (MongoDB ${info.version} compatible)` : `MongoDB ${info.version ?? 'unknown'}`;
+    const serverVersion = info.ferretdbVersion
+      ? `FerretDB ${info.ferretdbVersion} (MongoDB ${info.version} compatible)`
+      : `MongoDB ${info.version ?? 'unknown'}`;
     return { serverVersion, existingCollections };
   } finally {
     await client.close();

@@ -22,8 +22,14 @@ export async function peekCollection(req: CollectionPeekRequest): Promise<Collec
   try {
     const collection = client.db(req.database).collection(req.collection);
     const documents = await collection.countDocuments({});
-    const firsts = await collection.find({}).limit(req.limit ?? 3).toArray();
-    return { documents, samples: firsts.map((d: Document) => BSON.EJSON.stringify(d, undefined, 2, { relaxed: true })) };
+    const firsts = await collection
+      .find({})
+      .limit(req.limit ?? 3)
+      .toArray();
+    return {
+      documents,
+      samples: firsts.map((d: Document) => BSON.EJSON.stringify(d, undefined, 2, { relaxed: true })),
+    };
   } finally {
     await client.close();
   }

@@ -9,23 +9,36 @@ import { MigrationError } from './errors';
  */
 export function resolveSqliteUrl(url: string, cwd: string = process.cwd()): string {
   const trimmed = url.trim();
-  if (!trimmed) throw new MigrationError('USAGE', 'The SQLite URL is empty.', 'Pass a path or a URL such as sqlite:///./app.db.');
+  if (!trimmed)
+    throw new MigrationError('USAGE', 'The SQLite URL is empty.', 'Pass a path or a URL such as sqlite:///./app.db.');
   const match = /^sqlite(?:\+[a-z0-9_]+)?:\/\/(.*)$/i.exec(trimmed);
   if (!match) {
     if (/^file:/i.test(trimmed)) return path.resolve(cwd, fileUriPath(trimmed));
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
-      throw new MigrationError('USAGE', `Not a SQLite URL: ${trimmed}`, 'Use sqlite:///relative/path.db, sqlite:////absolute/path.db or a plain file path.');
+      throw new MigrationError(
+        'USAGE',
+        `Not a SQLite URL: ${trimmed}`,
+        'Use sqlite:///relative/path.db, sqlite:////absolute/path.db or a plain file path.',
+      );
     }
     return path.resolve(cwd, trimmed);
   }
   // After "sqlite://" comes "/<path>": an empty host, then the path. SQLAlchemy strips exactly one slash.
   const rest = match[1].split('?')[0];
   if (!rest.startsWith('/')) {
-    throw new MigrationError('USAGE', `SQLite URL has a host part, which SQLite does not use: ${trimmed}`, 'Write three slashes for a relative path (sqlite:///app.db) or four for an absolute one (sqlite:////data/app.db).');
+    throw new MigrationError(
+      'USAGE',
+      `SQLite URL has a host part, which SQLite does not use: ${trimmed}`,
+      'Write three slashes for a relative path (sqlite:///app.db) or four for an absolute one (sqlite:////data/app.db).',
+    );
   }
   const filePart = decodePath(rest.slice(1), trimmed);
   if (!filePart || filePart === ':memory:') {
-    throw new MigrationError('USAGE', `SQLite URL names no file: ${trimmed}`, 'An in-memory database has nothing to migrate; name the database file.');
+    throw new MigrationError(
+      'USAGE',
+      `SQLite URL names no file: ${trimmed}`,
+      'An in-memory database has nothing to migrate; name the database file.',
+    );
   }
   return path.resolve(cwd, filePart);
 }
@@ -58,12 +71,21 @@ export function fileUriPath(uri: string): string {
     const end = rest.indexOf('/', 2);
     const authority = rest.slice(2, end === -1 ? rest.length : end);
     if (authority !== '' && authority.toLowerCase() !== 'localhost') {
-      throw new MigrationError('USAGE', `A file: URI names a host, which SQLite does not use: ${uri}`, 'Write file:///absolute/path.db or file:relative.db.');
+      throw new MigrationError(
+        'USAGE',
+        `A file: URI names a host, which SQLite does not use: ${uri}`,
+        'Write file:///absolute/path.db or file:relative.db.',
+      );
     }
     rest = end === -1 ? '' : rest.slice(end);
   }
   const file = decodePath(rest, uri);
-  if (!file || file === ':memory:') throw new MigrationError('USAGE', `The URI names no file: ${uri}`, 'An in-memory database has nothing to migrate; name the database file.');
+  if (!file || file === ':memory:')
+    throw new MigrationError(
+      'USAGE',
+      `The URI names no file: ${uri}`,
+      'An in-memory database has nothing to migrate; name the database file.',
+    );
   return file;
 }
 

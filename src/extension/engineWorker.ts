@@ -4,7 +4,17 @@
  * becomes an AbortSignal for the engine.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { DesignSession, inspectSource, listHistory, loadDocumentPair, peekCollection, migrate, rollback, testConnection, watchDatabase } from '../core';
+import {
+  DesignSession,
+  inspectSource,
+  listHistory,
+  loadDocumentPair,
+  peekCollection,
+  migrate,
+  rollback,
+  testConnection,
+  watchDatabase,
+} from '../core';
 import { errorInfo } from './common/errors';
 import type { DesignInput, ExistingAnswer, HostToWorker, Job, JobTypes, WorkerToHost } from './engine/workerProtocol';
 
@@ -48,7 +58,12 @@ async function design(requestId: number, input: DesignInput): Promise<void> {
 async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
   switch (job.op) {
     case 'inspect':
-      return inspectSource(job.input.file, { planOptions: job.input.planOptions, includeViews: job.input.includeViews, plan: job.input.plan, evaluateExpressions: job.input.evaluateExpressions });
+      return inspectSource(job.input.file, {
+        planOptions: job.input.planOptions,
+        includeViews: job.input.includeViews,
+        plan: job.input.plan,
+        evaluateExpressions: job.input.evaluateExpressions,
+      });
     case 'designSession':
       return new Promise<never>(() => undefined); // lives until the host terminates it
     case 'testConnection':
@@ -58,12 +73,21 @@ async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
     case 'peekCollection':
       return peekCollection(job.input);
     case 'history':
-      return (await listHistory({ mongoUrl: job.input.url, database: job.input.database })).map(({ plan: _plan, ...entry }) => entry);
+      return (await listHistory({ mongoUrl: job.input.url, database: job.input.database })).map(
+        ({ plan: _plan, ...entry }) => entry,
+      );
     case 'rollback':
       return rollback({ mongoUrl: job.input.url, database: job.input.database, runId: job.input.runId });
     case 'keepInSync': {
       const { url, ...rest } = job.input;
-      return (await watchDatabase({ ...rest, mongoUrl: url, signal: controller.signal, onEvent: (event) => post({ type: 'syncEvent', event }) })) ?? null;
+      return (
+        (await watchDatabase({
+          ...rest,
+          mongoUrl: url,
+          signal: controller.signal,
+          onEvent: (event) => post({ type: 'syncEvent', event }),
+        })) ?? null
+      );
     }
     case 'migrate': {
       const { ask, ...options } = job.input;

@@ -35,13 +35,21 @@ export function activate(context: vscode.ExtensionContext): void {
       void history.refresh();
       const rec = model.record;
       // Re-validating costs a full comparison: only when the setting asks, and only for the results shown.
-      if (vscode.workspace.getConfiguration('sqlite2mongo').get<boolean>('sync.revalidate', false) && rec?.sourcePath === target.sourcePath && rec.database === target.database) void validation.rerun();
+      if (
+        vscode.workspace.getConfiguration('sqlite2mongo').get<boolean>('sync.revalidate', false) &&
+        rec?.sourcePath === target.sourcePath &&
+        rec.database === target.database
+      )
+        void validation.rerun();
     },
   });
   const keepInSync = async (arg?: RunItem | SyncTarget) => {
     const target = await resolveSyncTarget(arg, targets, model);
     if (target) await sync.start(target);
-    else log.showInfo('Keep in Sync needs a finished migration: migrate a database first (its target then shows in the History view).');
+    else
+      log.showInfo(
+        'Keep in Sync needs a finished migration: migrate a database first (its target then shows in the History view).',
+      );
   };
   // The panel and the designer open each other (the panel's "Design mapping…", the designer's "Migrate…").
   const panels: PanelRegistry<MigrationPanel> = new PanelRegistry({
@@ -51,7 +59,15 @@ export function activate(context: vscode.ExtensionContext): void {
     verb: 'migrated',
     create: (panel, sourcePath) =>
       new MigrationPanel(panel, sourcePath, {
-        extensionUri: context.extensionUri, engine, log, targets, reports, validation: model, revealValidation: () => validation.reveal(), planFiles, keepInSync,
+        extensionUri: context.extensionUri,
+        engine,
+        log,
+        targets,
+        reports,
+        validation: model,
+        revealValidation: () => validation.reveal(),
+        planFiles,
+        keepInSync,
         openDesigner: (path) => designers.open(vscode.Uri.file(path)),
       }),
   });
@@ -61,7 +77,13 @@ export function activate(context: vscode.ExtensionContext): void {
     pick: { openLabel: 'Design Mapping', title: 'SQLite database to design the MongoDB mapping of' },
     verb: 'designed',
     create: (panel, sourcePath) =>
-      new DesignerPanel(panel, sourcePath, { extensionUri: context.extensionUri, engine, log, planFiles, openMigration: (path) => panels.open(vscode.Uri.file(path)) }),
+      new DesignerPanel(panel, sourcePath, {
+        extensionUri: context.extensionUri,
+        engine,
+        log,
+        planFiles,
+        openMigration: (path) => panels.open(vscode.Uri.file(path)),
+      }),
   });
 
   context.subscriptions.push(
@@ -90,8 +112,10 @@ export function activate(context: vscode.ExtensionContext): void {
         log.showInfo(`Forgot ${n} saved MongoDB connection(s).`);
       },
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
-      [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) => validation.openMismatch(node),
-      [Commands.openCollection]: (node?: Parameters<ValidationController['openCollection']>[0]) => validation.openCollection(node),
+      [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) =>
+        validation.openMismatch(node),
+      [Commands.openCollection]: (node?: Parameters<ValidationController['openCollection']>[0]) =>
+        validation.openCollection(node),
       [Commands.clearValidation]: () => validation.clear(),
       [Commands.refreshHistory]: () => history.refresh(),
       [Commands.resumeRun]: (item?: Parameters<HistoryController['resume']>[0]) => history.resume(item),

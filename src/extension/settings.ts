@@ -17,7 +17,9 @@ export function readDefaults(scope?: vscode.Uri): PanelDefaults {
     onError: c.get<string>('onError', 'stop') === 'skip' ? 'skip' : 'stop',
     nulls: c.get<string>('nulls', 'keep') === 'omit' ? 'omit' : 'keep',
     detectTextDates: c.get<boolean>('dateDetection', true),
-    timezone: /^(UTC|Z|GMT|[+-]\d{2}:?\d{2}|[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)+)$/i.test(timezone) ? timezone : 'UTC',
+    timezone: /^(UTC|Z|GMT|[+-]\d{2}:?\d{2}|[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)+)$/i.test(timezone)
+      ? timezone
+      : 'UTC',
     connectTimeoutSeconds: Number.isFinite(connectTimeout) && connectTimeout >= 1 ? Math.min(300, connectTimeout) : 10,
   };
 }

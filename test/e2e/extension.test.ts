@@ -14,7 +14,17 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { useWorkbench } from '../helpers/e2eSession';
 import { sharedFixture } from '../helpers/fixtures';
 import { uniqueDbName } from '../helpers/mongoServer';
-import { docScreenshot, editorTab, migrationActivity, runCommand, runExplorerMenuEntry, screenshot, treeRow, validationView, webviewFrame } from '../helpers/workbench';
+import {
+  docScreenshot,
+  editorTab,
+  migrationActivity,
+  runCommand,
+  runExplorerMenuEntry,
+  screenshot,
+  treeRow,
+  validationView,
+  webviewFrame,
+} from '../helpers/workbench';
 
 const BIG_RESOURCES = 200_000;
 
@@ -47,18 +57,31 @@ async function setTheme(page: Page, theme: string): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(theme);
   // Rows read "Light Modern, Default Light Modern": the label, then the theme's id as its description.
-  await page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label$=", ${theme}"]`).first().click();
+  await page
+    .locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label$=", ${theme}"]`)
+    .first()
+    .click();
   await input.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
 /** Shows the Migration view container (clicking its activity bar item when it is not already showing). */
 async function showValidationView(page: Page): Promise<void> {
-  if (await validationView(page).isVisible().catch(() => false)) return;
+  if (
+    await validationView(page)
+      .isVisible()
+      .catch(() => false)
+  )
+    return;
   await migrationActivity(page).click();
   await validationView(page).waitFor({ state: 'visible', timeout: 30_000 });
 }
 
-async function configure(frame: FrameLocator, url: string, database: string, opts: { ifExists?: string } = {}): Promise<void> {
+async function configure(
+  frame: FrameLocator,
+  url: string,
+  database: string,
+  opts: { ifExists?: string } = {},
+): Promise<void> {
   await frame.locator('#url').fill(url);
   await frame.locator('#database').fill(database);
   if (opts.ifExists) await frame.locator('#ifExists').selectOption(opts.ifExists);
@@ -74,7 +97,11 @@ describe('VS Code extension (packaged, in code-server)', function () {
     vsix: true,
     files: { 'app.db': sharedFixture('app.db') },
     workspace: (dir) =>
-      execFileSync('python3', [sharedFixture('make_app_db.py'), path.join(dir, 'big.db'), '--resources', String(BIG_RESOURCES)], { stdio: 'ignore', timeout: 120_000 }),
+      execFileSync(
+        'python3',
+        [sharedFixture('make_app_db.py'), path.join(dir, 'big.db'), '--resources', String(BIG_RESOURCES)],
+        { stdio: 'ignore', timeout: 120_000 },
+      ),
   });
 
   it('Explorer right-click on app.db → "Migrate to MongoDB…" opens the panel with tables, plan and a sample document', async function () {
@@ -82,12 +109,18 @@ describe('VS Code extension (packaged, in code-server)', function () {
     const resourcesRow = frame.locator('#source-tables tr[data-table="resources"]');
     await resourcesRow.waitFor();
     assert.match(await resourcesRow.innerText(), /resources\s+3\s/);
-    assert.match(await frame.locator('#source-tables tr[data-table="resource_dependencies"]').innerText(), /junction table folded into resources\.dependencies/);
+    assert.match(
+      await frame.locator('#source-tables tr[data-table="resource_dependencies"]').innerText(),
+      /junction table folded into resources\.dependencies/,
+    );
     const card = frame.locator('.card.collection[data-collection="resources"]');
     assert.match(await card.innerText(), /_id = column id/);
     assert.match(await card.innerText(), /dependencies\[\] from junction resource_dependencies\.dependency_id/);
     // Dates read as ISO text in the sample, whatever their year.
-    assert.match(await card.locator('pre.json').innerText(), /"_id": 1,[\s\S]*"created_at": "\d{4}-\d\d-\d\dT[\d:.]+Z"/);
+    assert.match(
+      await card.locator('pre.json').innerText(),
+      /"_id": 1,[\s\S]*"created_at": "\d{4}-\d\d-\d\dT[\d:.]+Z"/,
+    );
   });
 
   it('tests the connection and shows a clear result', async function () {
@@ -95,9 +128,15 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await frame.locator('#url').fill('mongodb://127.0.0.1:1/');
     await frame.locator('#test').click();
     await frame.locator('#connection-result .result-error').waitFor({ timeout: 30_000 });
-    assert.match(await frame.locator('#connection-result').innerText(), /Connection refused|No MongoDB server answered/);
+    assert.match(
+      await frame.locator('#connection-result').innerText(),
+      /Connection refused|No MongoDB server answered/,
+    );
     await configure(frame, s.ferret.url, database);
-    assert.match(await frame.locator('#connection-result').innerText(), /Connected: (MongoDB|FerretDB) .*database .* is empty or new/);
+    assert.match(
+      await frame.locator('#connection-result').innerText(),
+      /Connected: (MongoDB|FerretDB) .*database .* is empty or new/,
+    );
     await docScreenshot(s.page, 'panel-configured.png');
   });
 
@@ -108,12 +147,19 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await summary.waitFor({ state: 'visible', timeout: 120_000 });
     assert.equal(await summary.getAttribute('data-status'), 'succeeded', await summary.innerText());
     for (const step of ['export', 'import', 'indexes', 'validate']) {
-      assert.equal(await frame.locator(`li.step[data-step="${step}"]`).getAttribute('data-status'), 'done', `step ${step}`);
+      assert.equal(
+        await frame.locator(`li.step[data-step="${step}"]`).getAttribute('data-status'),
+        'done',
+        `step ${step}`,
+      );
     }
     assert.match(await summary.innerText(), /Migrated and validated 3 documents/);
     // Rows, exported, imported, failed, validated, mismatches, warnings: app.db's two timestamps per row carry
     // microseconds, which a BSON date cannot hold — one date-precision warning each.
-    assert.match(await frame.locator('#summary tr[data-collection="resources"]').innerText(), /resources\s+3\s+3\s+3\s+0\s+3\s+0\s+6/);
+    assert.match(
+      await frame.locator('#summary tr[data-collection="resources"]').innerText(),
+      /resources\s+3\s+3\s+3\s+0\s+3\s+0\s+6/,
+    );
     assert.equal(await s.mongo.db(database).collection('resources').countDocuments(), 3);
     await frame.locator('#openReport').waitFor({ state: 'visible' });
     await docScreenshot(s.page, 'panel-finished.png');
@@ -134,7 +180,10 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await webviewFrame(s.page).locator('#openReport').click();
     const tab = s.page.locator('.tabs-container .tab', { hasText: /^app\.db-.*\.json/ });
     await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    await s.page.locator('.monaco-editor .view-lines', { hasText: '"status": "succeeded"' }).first().waitFor({ timeout: 15_000 });
+    await s.page
+      .locator('.monaco-editor .view-lines', { hasText: '"status": "succeeded"' })
+      .first()
+      .waitFor({ timeout: 15_000 });
   });
 
   it('the Validation tree shows resources with 3 passed (and the microseconds app.db loses as warnings)', async function () {
@@ -159,10 +208,16 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await target.waitFor({ state: 'visible', timeout: 30_000 });
     assert.match(await target.locator('.label-description').innerText(), /^127\.0\.0\.1:\d+ · 2 runs$/);
     // The second run compared and found every document unchanged: it wrote none.
-    const rows = history.locator('.monaco-list-row', { has: s.page.locator('.label-description', { hasText: /^[03] written$/ }) });
+    const rows = history.locator('.monaco-list-row', {
+      has: s.page.locator('.label-description', { hasText: /^[03] written$/ }),
+    });
     await rows.nth(1).waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await rows.count(), 2);
-    assert.match(await rows.first().locator('.label-name').innerText(), /^app\.db · (\d{1,2} \w{3} )?\d\d:\d\d$/, 'source file and time');
+    assert.match(
+      await rows.first().locator('.label-name').innerText(),
+      /^app\.db · (\d{1,2} \w{3} )?\d\d:\d\d$/,
+      'source file and time',
+    );
     await docScreenshot(s.page, 'history-view.png');
   });
 
@@ -180,7 +235,12 @@ describe('VS Code extension (packaged, in code-server)', function () {
     assert.equal(await webviewFrame(s.page).locator('#url').inputValue(), s.ferret.url);
     await showValidationView(s.page);
     await treeRow(s.page, /^resources$/).waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match(await treeRow(s.page, /^resources$/).locator('.label-description').innerText(), /^3 passed · 6 warnings$/);
+    assert.match(
+      await treeRow(s.page, /^resources$/)
+        .locator('.label-description')
+        .innerText(),
+      /^3 passed · 6 warnings$/,
+    );
   });
 
   it('the panel reads well in the light and high-contrast themes (screenshots)', async function () {
@@ -189,7 +249,10 @@ describe('VS Code extension (packaged, in code-server)', function () {
     const body = webviewFrame(s.page).locator('body');
     const background = () => body.evaluate((el) => getComputedStyle(el).backgroundColor);
     const dark = await background();
-    for (const [theme, file] of [['Default Light Modern', 'panel-light.png'], ['Default High Contrast', 'panel-high-contrast.png']] as const) {
+    for (const [theme, file] of [
+      ['Default Light Modern', 'panel-light.png'],
+      ['Default High Contrast', 'panel-high-contrast.png'],
+    ] as const) {
       await setTheme(s.page, theme);
       const deadline = Date.now() + 30_000;
       while ((await background()) === dark && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
@@ -203,13 +266,19 @@ describe('VS Code extension (packaged, in code-server)', function () {
   });
 
   it('"Re-run Validation" after a change in MongoDB shows the mismatch with its field path, and opens both documents side by side', async function () {
-    await s.mongo.db(database).collection<{ _id: number; name: string }>('resources').updateOne({ _id: 2 }, { $set: { name: 'changed by the test' } });
+    await s.mongo
+      .db(database)
+      .collection<{ _id: number; name: string }>('resources')
+      .updateOne({ _id: 2 }, { $set: { name: 'changed by the test' } });
     const row = treeRow(s.page, /^resources$/);
     await row.hover();
     await row.locator('.actions .action-label[aria-label="Re-run Validation"]').click();
     const mismatch = treeRow(s.page, /^_id 2 · name$/);
     await mismatch.waitFor({ state: 'visible', timeout: 60_000 });
-    assert.match(await mismatch.locator('.label-description').innerText(), /value differs: expected text ".*" ≠ actual "changed by the test"/);
+    assert.match(
+      await mismatch.locator('.label-description').innerText(),
+      /value differs: expected text ".*" ≠ actual "changed by the test"/,
+    );
     assert.match(await row.locator('.label-description').innerText(), /^2 passed · 1 failed · 6 warnings$/);
     assert.equal(await row.locator('.codicon-error').count(), 1, 'a fail icon');
     // For the screenshot, a larger screen: the whole mismatch line in the tree, both documents side by side.
@@ -232,7 +301,9 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await header.hover();
     await header.locator('.action-label[aria-label="Clear Validation Results"]').click();
     await treeRow(s.page, /^resources$/).waitFor({ state: 'detached', timeout: 30_000 });
-    await validationView(s.page).locator('.welcome-view-content', { hasText: 'No validation results yet' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await validationView(s.page)
+      .locator('.welcome-view-content', { hasText: 'No validation results yet' })
+      .waitFor({ state: 'visible', timeout: 30_000 });
   });
 
   it(`Cancel stops a run on a ${BIG_RESOURCES.toLocaleString('en-US')}-row database and the summary says what was written`, async function () {
@@ -243,9 +314,16 @@ describe('VS Code extension (packaged, in code-server)', function () {
     await frame.locator('#start').click();
     const importStep = frame.locator('li.step[data-step="import"]');
     // Wait until documents are being written, so the cancel lands in the middle of the import.
-    await frame.locator('li.step[data-step="import"][data-status="running"] .step-detail', { hasText: /[1-9][\d,]* \/ [\d,]+ documents/ }).waitFor({ timeout: 120_000 });
+    await frame
+      .locator('li.step[data-step="import"][data-status="running"] .step-detail', {
+        hasText: /[1-9][\d,]* \/ [\d,]+ documents/,
+      })
+      .waitFor({ timeout: 120_000 });
     // Export and import run together now (documents stream from the builder into the writer): export may still run.
-    assert.match(await frame.locator('li.step[data-step="export"]').getAttribute('data-status') ?? '', /running|done/);
+    assert.match(
+      (await frame.locator('li.step[data-step="export"]').getAttribute('data-status')) ?? '',
+      /running|done/,
+    );
     // Hidden panel: a notification mirrors the progress. Shown again: the re-created webview catches up.
     await runCommand(s.page, 'File: New Untitled Text File');
     const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: 'Migrating big.db' });
@@ -265,7 +343,11 @@ describe('VS Code extension (packaged, in code-server)', function () {
     assert.ok(m, text);
     const written = Number(m[1].replace(/,/g, ''));
     assert.ok(written > 0 && written < BIG_RESOURCES, `written ${written}`);
-    assert.equal(await s.mongo.db(bigDb).collection('resources').countDocuments(), written, 'the summary matches what is in MongoDB');
+    assert.equal(
+      await s.mongo.db(bigDb).collection('resources').countDocuments(),
+      written,
+      'the summary matches what is in MongoDB',
+    );
     await screenshot(s.page, 'panel-cancelled.png');
   });
 });

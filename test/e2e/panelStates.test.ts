@@ -16,7 +16,16 @@ import { useWorkbench, type WorkbenchSession } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SCALE_TABLES, scaleDbSql } from '../helpers/scaleDb';
 import { makeDb } from '../helpers/sqliteBuilders';
-import { docScreenshot, editorTab, migrationActivity, runCommand, runExplorerMenuEntry, treeRow, validationView, webviewFrame } from '../helpers/workbench';
+import {
+  docScreenshot,
+  editorTab,
+  migrationActivity,
+  runCommand,
+  runExplorerMenuEntry,
+  treeRow,
+  validationView,
+  webviewFrame,
+} from '../helpers/workbench';
 
 const FILE = 'northwind30.db';
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
@@ -29,9 +38,14 @@ async function setTheme(s: WorkbenchSession, kind: keyof typeof THEMES, webview?
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(THEMES[kind]);
   // Rows read "Light Modern, Default Light Modern": the label, then the theme's id as its description.
-  await page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label$=", ${THEMES[kind]}"]`).first().click();
+  await page
+    .locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label$=", ${THEMES[kind]}"]`)
+    .first()
+    .click();
   await input.waitFor({ state: 'hidden', timeout: 15_000 });
-  await page.locator(`.monaco-workbench.${kind === 'dark' ? 'vs-dark' : 'vs'}`).waitFor({ state: 'attached', timeout: 30_000 });
+  await page
+    .locator(`.monaco-workbench.${kind === 'dark' ? 'vs-dark' : 'vs'}`)
+    .waitFor({ state: 'attached', timeout: 30_000 });
   // The webview repaints when VS Code hands it the new theme's colours: its body class says which.
   await webview?.locator(`body.vscode-${kind}`).waitFor({ state: 'attached', timeout: 30_000 });
 }
@@ -76,7 +90,12 @@ async function openPanel(page: Page): Promise<FrameLocator> {
 describe('panel states at scale (packaged, in code-server, 1440×900)', function () {
   this.timeout(300_000);
   const database = uniqueDbName('northwind');
-  const s = useWorkbench('states-', { ferret: true, vsix: true, viewport: { width: 1440, height: 900 }, workspace: (dir) => makeDb(path.join(dir, FILE), scaleDbSql()) });
+  const s = useWorkbench('states-', {
+    ferret: true,
+    vsix: true,
+    viewport: { width: 1440, height: 900 },
+    workspace: (dir) => makeDb(path.join(dir, FILE), scaleDbSql()),
+  });
   let silent: Awaited<ReturnType<typeof silentServer>>;
   before(async () => {
     silent = await silentServer();
@@ -90,12 +109,23 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     const cards = frame.locator('#plan-body details.card.collection');
     await cards.first().waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(await cards.count(), SCALE_TABLES - 1, 'every table but the junction becomes a collection');
-    assert.equal(await cards.evaluateAll((els) => els.filter((e) => (e as HTMLDetailsElement).open).length), 0, 'all collapsed');
+    assert.equal(
+      await cards.evaluateAll((els) => els.filter((e) => (e as HTMLDetailsElement).open).length),
+      0,
+      'all collapsed',
+    );
     // One line per collection: the whole plan of 29 collections fits in about a screen, not six.
     const planHeight = (await frame.locator('#plan-body').boundingBox())?.height ?? Infinity;
     assert.ok(planHeight < 1400, `plan body ${planHeight}px tall`);
-    assert.match(await frame.locator('#views-note').innerText(), /^3 views, not migrated: .*Tick “Include views” in Options/);
-    assert.equal(await frame.locator('#not-migrated').filter({ hasText: 'include-views' }).count(), 0, 'no CLI flag repeated per view');
+    assert.match(
+      await frame.locator('#views-note').innerText(),
+      /^3 views, not migrated: .*Tick “Include views” in Options/,
+    );
+    assert.equal(
+      await frame.locator('#not-migrated').filter({ hasText: 'include-views' }).count(),
+      0,
+      'no CLI flag repeated per view',
+    );
     await frame.locator('#source-tables tr[data-table="Employees"] a[data-jump]').click();
     const employees = frame.locator('details.card.collection[data-collection="Employees"]');
     assert.equal(await employees.evaluate((e) => (e as HTMLDetailsElement).open), true);
@@ -104,7 +134,10 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     assert.match(sample, /"BirthDate": "1948-12-08T00:00:00\.000Z"/, 'a date before 1970 as ISO text');
     assert.match(sample, /"Photo": "Binary · 2,048 bytes"/);
     await frame.locator('#planFilter').fill('order');
-    assert.deepEqual(await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-collection'))), ['Orders', 'Order Details']);
+    assert.deepEqual(await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-collection'))), [
+      'Orders',
+      'Order Details',
+    ]);
     await frame.locator('#planFilter').fill('');
     await employees.scrollIntoViewIfNeeded();
     await shootBothThemes(s, 'panel-scale', frame);
@@ -120,7 +153,11 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     const status = frame.locator('#run-status[data-phase="connecting"]');
     await status.waitFor({ state: 'visible', timeout: 60_000 });
     // The count goes up while it waits (it is redrawn every second).
-    await frame.locator('#run-status', { hasText: new RegExp(`^Connecting to 127\\.0\\.0\\.1:${silent.port}… [1-9]\\d* s \\(waits up to 120 s`) }).waitFor({ timeout: 30_000 });
+    await frame
+      .locator('#run-status', {
+        hasText: new RegExp(`^Connecting to 127\\.0\\.0\\.1:${silent.port}… [1-9]\\d* s \\(waits up to 120 s`),
+      })
+      .waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('#cancel').isEnabled(), true);
     await shootBothThemes(s, 'panel-connecting', frame);
     await frame.locator('#cancel').click();
@@ -138,7 +175,10 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     const error = frame.locator('#run-error');
     await error.waitFor({ state: 'visible', timeout: 90_000 });
     const text = await error.innerText();
-    assert.match(text, new RegExp(`No MongoDB server answered at mongodb://127\\.0\\.0\\.1:${silent.port}/? within 2 s\\.`));
+    assert.match(
+      text,
+      new RegExp(`No MongoDB server answered at mongodb://127\\.0\\.0\\.1:${silent.port}/? within 2 s\\.`),
+    );
     assert.match(text, /Connection timeout in the panel/);
     assert.doesNotMatch(text, /monitor|closed/, 'no driver internals');
     assert.equal(await frame.locator('#steps').count(), 0, 'the error alone, no table of zeros');
@@ -156,7 +196,10 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     await summary.waitFor({ state: 'visible', timeout: 120_000 });
     assert.equal(await summary.getAttribute('data-status'), 'succeeded', await summary.innerText());
     const text = await summary.innerText();
-    assert.match(text, new RegExp(`Migrated and validated [\\d,]+ documents in ${database} on 127\\.0\\.0\\.1:\\d+\\.`));
+    assert.match(
+      text,
+      new RegExp(`Migrated and validated [\\d,]+ documents in ${database} on 127\\.0\\.0\\.1:\\d+\\.`),
+    );
     assert.match(text, /Rows are what SQLite holds; documents are what MongoDB holds/);
     assert.match(text, /The run is recorded in _sqlite2mongo_migrations/);
     await shootBothThemes(s, 'panel-summary', frame);
@@ -188,7 +231,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     assert.match(end, new RegExp(`mongosh "mongodb://127\\.0\\.0\\.1:\\d+/${database}"`));
   });
 
-  it('the designer saving a new plan clears the panel\'s finished run; the plan card lists the embedded array', async function () {
+  it("the designer saving a new plan clears the panel's finished run; the plan card lists the embedded array", async function () {
     await editorTab(s.page, `Migrate ${FILE}`).click();
     let frame = webviewFrame(s.page);
     await frame.locator('#start').click();
@@ -199,11 +242,20 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     const lines = frame.locator('[data-relationship="Order Details(OrderID)->Orders"] select');
     await lines.waitFor({ state: 'visible', timeout: 60_000 });
     await lines.selectOption('array');
-    await frame.locator('#plan-status[data-dirty="true"]').filter({ hasNotText: 'Updating' }).waitFor({ timeout: 60_000 });
+    await frame
+      .locator('#plan-status[data-dirty="true"]')
+      .filter({ hasNotText: 'Updating' })
+      .waitFor({ timeout: 60_000 });
     // The collection the lines went into is brought into view.
     const orders = frame.locator('article.card.collection[data-table="Orders"]');
     await orders.waitFor({ state: 'visible' });
-    assert.ok(await orders.evaluate((e) => { const r = e.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; }), 'Orders card in view');
+    assert.ok(
+      await orders.evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        return r.top < window.innerHeight && r.bottom > 0;
+      }),
+      'Orders card in view',
+    );
     const header = frame.locator('header.top');
     assert.ok(((await header.boundingBox())?.height ?? 999) < 80, 'the header stays one line');
     await shootBothThemes(s, 'designer-scale', frame);
@@ -215,6 +267,9 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     await frame.locator('#plan-file-note').waitFor({ state: 'visible', timeout: 60_000 });
     assert.equal(await frame.locator('#run').isHidden(), true, 'the previous run no longer describes this plan');
     await frame.locator('#source-tables tr[data-table="Orders"] a[data-jump]').click();
-    assert.match(await frame.locator('details.card.collection[data-collection="Orders"] dd.embedded').innerText(), /Order Details\[\] rows of Order Details/);
+    assert.match(
+      await frame.locator('details.card.collection[data-collection="Orders"] dd.embedded').innerText(),
+      /Order Details\[\] rows of Order Details/,
+    );
   });
 });

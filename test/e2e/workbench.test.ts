@@ -78,14 +78,21 @@ describe('e2e harness: code-server + Chromium', function () {
   it("runs an extension's command in the Node extension host (extensionDevelopmentPath)", async function () {
     await runCommand(s.page, 'S2M Probe: Write Probe File');
     await s.page
-      .locator('.notifications-toasts .notification-list-item-message', { hasText: 'S2M probe ran in the extension host' })
+      .locator('.notifications-toasts .notification-list-item-message', {
+        hasText: 'S2M probe ran in the extension host',
+      })
       .waitFor({ state: 'visible', timeout: 30_000 });
     const written = JSON.parse(readFileSync(path.join(s.workspace, 'probe-ran.json'), 'utf8'));
     assert.match(written.node, /^\d+\.\d+\.\d+$/);
     // The Explorer learns of new files from a file watcher, which can lag on a loaded machine: refresh it as a
     // user would, then the file must be listed.
     const item = explorerItem(s.page, 'probe-ran.json');
-    if (!(await item.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false))) {
+    if (
+      !(await item.waitFor({ state: 'visible', timeout: 15_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await runCommand(s.page, 'File: Refresh Explorer');
       await item.waitFor({ state: 'visible', timeout: 30_000 });
     }
@@ -93,6 +100,9 @@ describe('e2e harness: code-server + Chromium', function () {
   });
 
   it('reports a clear error for a command that does not exist', async function () {
-    await assert.rejects(runCommand(s.page, 'No Such Command Anywhere 12345', 3000), /not found in the Command Palette/);
+    await assert.rejects(
+      runCommand(s.page, 'No Such Command Anywhere 12345', 3000),
+      /not found in the Command Palette/,
+    );
   });
 });

@@ -11,7 +11,17 @@
  * Override the binary with CODE_SERVER_BIN.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +34,9 @@ export const EXTENSION_ID = 'sqlite2mongo.sqlite2mongo';
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
 
 export function codeServerBinary(): string {
-  return process.env.CODE_SERVER_BIN || path.join(REPO_ROOT, '.cache', 'code-server', 'node_modules', '.bin', 'code-server');
+  return (
+    process.env.CODE_SERVER_BIN || path.join(REPO_ROOT, '.cache', 'code-server', 'node_modules', '.bin', 'code-server')
+  );
 }
 
 /** Settings written to the user's settings.json: no trust dialog, no welcome page, no telemetry, no noise. */
@@ -107,7 +119,10 @@ function installExitHandlers(): void {
 
 /** A `sh` that kills the process group (and removes `dir`) when this process dies, even by SIGKILL. */
 function startWatchdog(pgid: number, dir: string): ChildProcess | undefined {
-  return spawnWatchdog('kill -9 -"$S2M_PGID" 2>/dev/null; sleep 0.3; rm -rf "$S2M_DIR"', { S2M_PGID: String(pgid), S2M_DIR: dir });
+  return spawnWatchdog('kill -9 -"$S2M_PGID" 2>/dev/null; sleep 0.3; rm -rf "$S2M_DIR"', {
+    S2M_PGID: String(pgid),
+    S2M_DIR: dir,
+  });
 }
 
 function httpStatus(url: string): Promise<number> {
@@ -153,11 +168,21 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     if (opts.vsixPath) {
       const r = spawnSync(
         bin,
-        ['--install-extension', path.resolve(opts.vsixPath), '--force', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir],
+        [
+          '--install-extension',
+          path.resolve(opts.vsixPath),
+          '--force',
+          '--extensions-dir',
+          extensionsDir,
+          '--user-data-dir',
+          userDataDir,
+        ],
         { env, encoding: 'utf8', timeout: 120_000 },
       );
       if (r.status !== 0) {
-        throw new Error(`code-server --install-extension ${opts.vsixPath} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+        throw new Error(
+          `code-server --install-extension ${opts.vsixPath} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`,
+        );
       }
     }
     if (opts.extensionDevelopmentPath && !existsSync(path.join(opts.extensionDevelopmentPath, 'package.json'))) {
@@ -170,15 +195,19 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
 
   const port = await freePort();
   const args = [
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     opts.workspaceDir,
   ];
   const child = spawn(bin, args, { env, cwd: opts.workspaceDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -7,7 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { FerretDbServer } from '../../scripts/lib/ferretdb';
 
-export { ferretDbBinary, freePort, REPO_ROOT, startFerretDb, type FerretDbServer, type StartOptions } from '../../scripts/lib/ferretdb';
+export {
+  ferretDbBinary,
+  freePort,
+  REPO_ROOT,
+  startFerretDb,
+  type FerretDbServer,
+  type StartOptions,
+} from '../../scripts/lib/ferretdb';
 /** A FerretDB started by a test. */
 export type TestServer = FerretDbServer;
 
@@ -40,7 +47,11 @@ export function getTestMongoUrl(): string {
  * 38 characters — e.g. uniqueDbName('orders') → "s2m_orders_lx3k9a2f_7h2q".
  */
 export function uniqueDbName(prefix = 'test'): string {
-  const clean = prefix.replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^[_-]+/, '').slice(0, 16) || 'test';
+  const clean =
+    prefix
+      .replace(/[^A-Za-z0-9_-]+/g, '_')
+      .replace(/^[_-]+/, '')
+      .slice(0, 16) || 'test';
   const time = Date.now().toString(36).slice(-8);
   const rand = randomBytes(3).toString('hex');
   return `s2m_${clean}_${time}_${rand}`;

@@ -8,7 +8,10 @@ const LONG_NOTE = 'Education includes a BA in psychology from Colorado State Uni
 function generated(i: number): string {
   const name = `t${String(i).padStart(2, '0')}`;
   const prev = i > 1 ? `t${String(i - 1).padStart(2, '0')}` : undefined;
-  const rows = Array.from({ length: 12 }, (_, r) => `(${r + 1}, 'row ${r + 1} of ${name}', ${prev ? (r % 12) + 1 : 'NULL'}, ${r * 1.5})`).join(', ');
+  const rows = Array.from(
+    { length: 12 },
+    (_, r) => `(${r + 1}, 'row ${r + 1} of ${name}', ${prev ? (r % 12) + 1 : 'NULL'}, ${r * 1.5})`,
+  ).join(', ');
   return `CREATE TABLE ${name} (id INTEGER PRIMARY KEY, label TEXT NOT NULL, ${prev ? `${prev}_id INTEGER REFERENCES ${prev}(id)` : 'parent_id INTEGER'}, amount REAL);
 INSERT INTO ${name} VALUES ${rows};`;
 }

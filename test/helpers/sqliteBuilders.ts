@@ -66,10 +66,13 @@ export async function expectMigrationError(fn: () => unknown, code: ErrorCode, f
     caught = e;
   }
   if (!(caught instanceof MigrationError)) {
-    throw new Error(`expected MigrationError ${code}, got ${caught === undefined ? 'no error' : String((caught as Error)?.stack ?? caught)}`);
+    throw new Error(
+      `expected MigrationError ${code}, got ${caught === undefined ? 'no error' : String((caught as Error)?.stack ?? caught)}`,
+    );
   }
   if (caught.code !== code) throw new Error(`expected ${code}, got ${caught.code}: ${caught.message}`);
-  if (file !== undefined && !caught.message.includes(file)) throw new Error(`message does not name ${file}: ${caught.message}`);
+  if (file !== undefined && !caught.message.includes(file))
+    throw new Error(`message does not name ${file}: ${caught.message}`);
   if (caught.message.includes('\n')) throw new Error(`message is not one line: ${caught.message}`);
   return caught;
 }
@@ -102,13 +105,21 @@ export function parseWalFrames(wal: Uint8Array): { pageSize: number; salt: Uint8
   const pageSize = dv.getUint32(8);
   const frames: WalFrameSpec[] = [];
   for (let off = 32; off + 24 + pageSize <= wal.length; off += 24 + pageSize) {
-    frames.push({ pgno: dv.getUint32(off), commit: dv.getUint32(off + 4), page: wal.slice(off + 24, off + 24 + pageSize) });
+    frames.push({
+      pgno: dv.getUint32(off),
+      commit: dv.getUint32(off + 4),
+      page: wal.slice(off + 24, off + 24 + pageSize),
+    });
   }
   return { pageSize, salt: wal.slice(16, 24), frames };
 }
 
 /** Builds a valid WAL with the given frames; bigEndian selects magic 0x377f0683 (big-endian checksum words). */
-export function encodeWal(pageSize: number, frames: WalFrameSpec[], opts: { bigEndian?: boolean; salt?: Uint8Array } = {}): Uint8Array {
+export function encodeWal(
+  pageSize: number,
+  frames: WalFrameSpec[],
+  opts: { bigEndian?: boolean; salt?: Uint8Array } = {},
+): Uint8Array {
   const le = !opts.bigEndian;
   const out = new Uint8Array(32 + frames.length * (24 + pageSize));
   const dv = new DataView(out.buffer);

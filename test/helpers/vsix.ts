@@ -14,7 +14,11 @@ export function packagedExtension(): string {
   const given = process.env.SQLITE2MONGO_E2E_VSIX;
   if (given) built = path.resolve(given);
   else {
-    execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'], timeout: 180_000 });
+    execFileSync(process.execPath, ['scripts/package.mjs'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 180_000,
+    });
     built = path.join(REPO_ROOT, 'dist-vsix', 'sqlite2mongo.vsix');
   }
   if (!existsSync(built)) throw new Error(`${built} was not built`);

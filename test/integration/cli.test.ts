@@ -33,9 +33,24 @@ describe('CLI: the reference flags', () => {
     fs.copyFileSync(APP_DB, path.join(dir, 'app.db'));
     const db = uniqueDbName('cli');
     const report = path.join(dir, 'report.json');
-    const r = cli(['--sqlite-url', 'sqlite+aiosqlite:///./app.db', '--mongodb-url', getTestMongoUrl(), '--mongodb-db', db, '--output-file', 'out.ndjson', '--report-file', report], dir);
+    const r = cli(
+      [
+        '--sqlite-url',
+        'sqlite+aiosqlite:///./app.db',
+        '--mongodb-url',
+        getTestMongoUrl(),
+        '--mongodb-db',
+        db,
+        '--output-file',
+        'out.ndjson',
+        '--report-file',
+        report,
+      ],
+      dir,
+    );
     assert.equal(r.code, 0, r.all);
-    for (const step of ['[1/4] Exporting', '[2/4] Importing', '[3/4] Creating indexes', '[4/4] Validating']) assert.ok(r.stdout.includes(step), `${step} in:\n${r.stdout}`);
+    for (const step of ['[1/4] Exporting', '[2/4] Importing', '[3/4] Creating indexes', '[4/4] Validating'])
+      assert.ok(r.stdout.includes(step), `${step} in:\n${r.stdout}`);
     assert.match(r.stdout, /✓ Migrated and validated 3 documents\./);
     assert.doesNotMatch(r.stdout, /\x1b\[/, 'no terminal control codes when not a TTY');
     assert.ok(fs.existsSync(path.join(dir, 'out.ndjson')));
@@ -66,7 +81,10 @@ describe('CLI: the reference flags', () => {
 
   it('without a terminal and without --if-exists, existing data stops the run before anything is written', async () => {
     const db = uniqueDbName('cliask');
-    await client.db(db).collection('resources').insertOne({ _id: 7, keep: true } as never);
+    await client
+      .db(db)
+      .collection('resources')
+      .insertOne({ _id: 7, keep: true } as never);
     const r = cli(['--sqlite-url', APP_DB, '--mongodb-url', getTestMongoUrl(), '--mongodb-db', db]);
     assert.equal(r.code, 24, r.all);
     assert.match(r.all, /already has resources \(1 documents\); nothing was written/);
@@ -92,10 +110,24 @@ describe('CLI: the reference flags', () => {
   });
 
   it('--json prints one parseable event per line, ending with the report', () => {
-    const r = cli(['--sqlite-url', APP_DB, '--mongodb-url', getTestMongoUrl(), '--mongodb-db', uniqueDbName('clijson'), '--json']);
+    const r = cli([
+      '--sqlite-url',
+      APP_DB,
+      '--mongodb-url',
+      getTestMongoUrl(),
+      '--mongodb-db',
+      uniqueDbName('clijson'),
+      '--json',
+    ]);
     assert.equal(r.code, 0, r.all);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.deepEqual(events.filter((e) => e.type === 'step-end').map((e) => e.step), ['export', 'import', 'indexes', 'validate']);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      events.filter((e) => e.type === 'step-end').map((e) => e.step),
+      ['export', 'import', 'indexes', 'validate'],
+    );
     assert.equal(events.at(-1).type, 'report');
     assert.equal(events.at(-1).report.status, 'succeeded');
   });
@@ -105,21 +137,65 @@ describe('CLI: the reference flags', () => {
     assert.equal(r.code, 0, r.all);
     const plan = JSON.parse(r.stdout);
     assert.equal(plan.collections.length, 1);
-    assert.deepEqual(plan.collections[0].arrays.map((a: { field: string }) => a.field), ['dependencies']);
-    assert.deepEqual(plan.skipped.map((s: { table: string }) => s.table), ['resource_dependencies']);
+    assert.deepEqual(
+      plan.collections[0].arrays.map((a: { field: string }) => a.field),
+      ['dependencies'],
+    );
+    assert.deepEqual(
+      plan.skipped.map((s: { table: string }) => s.table),
+      ['resource_dependencies'],
+    );
   });
 });
 
 describe('CLI: bad input gets one clear line and its own exit code', () => {
   const url = () => getTestMongoUrl();
   const cases: Array<[string, () => string[], number, RegExp]> = [
-    ['a missing file', () => ['--sqlite-url', '/nonexistent/app.db', '--mongodb-url', url()], 10, /\/nonexistent\/app\.db/],
-    ['a text file', () => { const f = path.join(tempDir(), 'notes.db'); fs.writeFileSync(f, 'hello, not a database\n'.repeat(50)); return ['--sqlite-url', f, '--mongodb-url', url()]; }, 12, /notes\.db/],
-    ['an empty file', () => { const f = path.join(tempDir(), 'empty.db'); fs.writeFileSync(f, ''); return ['--sqlite-url', f, '--mongodb-url', url()]; }, 14, /empty\.db/],
-    ['a malformed MongoDB URL', () => ['--sqlite-url', APP_DB, '--mongodb-url', 'http://localhost:27017'], 20, /Malformed MongoDB URL/],
-    ['an invalid database name', () => ['--sqlite-url', APP_DB, '--mongodb-url', url(), '--mongodb-db', 'bad/name'], 23, /Invalid MongoDB database name/],
+    [
+      'a missing file',
+      () => ['--sqlite-url', '/nonexistent/app.db', '--mongodb-url', url()],
+      10,
+      /\/nonexistent\/app\.db/,
+    ],
+    [
+      'a text file',
+      () => {
+        const f = path.join(tempDir(), 'notes.db');
+        fs.writeFileSync(f, 'hello, not a database\n'.repeat(50));
+        return ['--sqlite-url', f, '--mongodb-url', url()];
+      },
+      12,
+      /notes\.db/,
+    ],
+    [
+      'an empty file',
+      () => {
+        const f = path.join(tempDir(), 'empty.db');
+        fs.writeFileSync(f, '');
+        return ['--sqlite-url', f, '--mongodb-url', url()];
+      },
+      14,
+      /empty\.db/,
+    ],
+    [
+      'a malformed MongoDB URL',
+      () => ['--sqlite-url', APP_DB, '--mongodb-url', 'http://localhost:27017'],
+      20,
+      /Malformed MongoDB URL/,
+    ],
+    [
+      'an invalid database name',
+      () => ['--sqlite-url', APP_DB, '--mongodb-url', url(), '--mongodb-db', 'bad/name'],
+      23,
+      /Invalid MongoDB database name/,
+    ],
     ['an unknown option', () => ['--sqlite-url', APP_DB, '--frobnicate'], 2, /frobnicate/],
-    ['a bad --if-exists value', () => ['--sqlite-url', APP_DB, '--if-exists', 'sometimes'], 2, /--if-exists must be one of/],
+    [
+      'a bad --if-exists value',
+      () => ['--sqlite-url', APP_DB, '--if-exists', 'sometimes'],
+      2,
+      /--if-exists must be one of/,
+    ],
   ];
   for (const [what, args, code, message] of cases) {
     it(`${what} → exit ${code}`, () => {
@@ -133,7 +209,14 @@ describe('CLI: bad input gets one clear line and its own exit code', () => {
   it('a refused port fails fast with a hint, exit 21', async () => {
     const port = await freePort();
     const started = Date.now();
-    const r = cli(['--sqlite-url', APP_DB, '--mongodb-url', `mongodb://127.0.0.1:${port}`, '--connect-timeout', '3000']);
+    const r = cli([
+      '--sqlite-url',
+      APP_DB,
+      '--mongodb-url',
+      `mongodb://127.0.0.1:${port}`,
+      '--connect-timeout',
+      '3000',
+    ]);
     assert.equal(r.code, 21, r.all);
     assert.match(r.all, /Connection refused|No MongoDB server answered/);
     assert.match(r.all, /hint:/);
@@ -141,7 +224,14 @@ describe('CLI: bad input gets one clear line and its own exit code', () => {
   });
 
   it('an unknown host fails with exit 21', () => {
-    const r = cli(['--sqlite-url', APP_DB, '--mongodb-url', 'mongodb://no-such-host.invalid:27017', '--connect-timeout', '3000']);
+    const r = cli([
+      '--sqlite-url',
+      APP_DB,
+      '--mongodb-url',
+      'mongodb://no-such-host.invalid:27017',
+      '--connect-timeout',
+      '3000',
+    ]);
     assert.equal(r.code, 21, r.all);
     assert.match(r.all, /Unknown host|No MongoDB server answered/);
   });

@@ -30,10 +30,18 @@ describe('embedding: orders with their lines and customer', () => {
     const file = path.join(tempDir(), 'shop.db');
     makeDb(file, SHOP);
     const plan = await shopPlan(file);
-    assert.deepEqual(plan.collections.map((c) => c.collection).sort(), ['customers', 'orders', 'products'], 'order_lines is no longer its own collection');
+    assert.deepEqual(
+      plan.collections.map((c) => c.collection).sort(),
+      ['customers', 'orders', 'products'],
+      'order_lines is no longer its own collection',
+    );
     const database = uniqueDbName('shop');
     const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'fail' });
-    assert.equal(report.status, 'succeeded', JSON.stringify(report.error) + JSON.stringify(report.mismatches.slice(0, 3)));
+    assert.equal(
+      report.status,
+      'succeeded',
+      JSON.stringify(report.error) + JSON.stringify(report.mismatches.slice(0, 3)),
+    );
     assert.equal(report.totals.mismatches, 0);
     const orders = await client.db(database).collection('orders').find().sort({ _id: 1 }).toArray();
     assert.deepEqual(orders[0], {
@@ -47,7 +55,14 @@ describe('embedding: orders with their lines and customer', () => {
         { line_no: 2, sku: 'B-2', qty: 40 },
       ],
     });
-    assert.deepEqual(orders[2].lines, [{ line_no: 1, sku: 'B-2', qty: 5 }, { line_no: 2, sku: 'A-1', qty: 2 }], 'lines in key order');
+    assert.deepEqual(
+      orders[2].lines,
+      [
+        { line_no: 1, sku: 'B-2', qty: 5 },
+        { line_no: 2, sku: 'A-1', qty: 2 },
+      ],
+      'lines in key order',
+    );
     assert.equal(orders[2].customer, null, 'no customer: null');
     assert.deepEqual(orders[3].lines, [], 'an order without lines has an empty array');
     assert.equal(orders[1].customer.email, null);
@@ -59,10 +74,16 @@ describe('embedding: orders with their lines and customer', () => {
     const plan = await shopPlan(file);
     const database = uniqueDbName('shopv');
     await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'fail' });
-    await client.db(database).collection('orders').updateOne({ _id: 10 as never }, { $set: { 'lines.1.qty': 41 } });
+    await client
+      .db(database)
+      .collection('orders')
+      .updateOne({ _id: 10 as never }, { $set: { 'lines.1.qty': 41 } });
     const check = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, steps: ['validate'] });
     assert.equal(check.status, 'failed');
-    assert.deepEqual(check.mismatches.map((m) => `${m.id} ${m.path} ${m.expected} ${m.actual}`), ['10 lines.1.qty integer 40 41']);
+    assert.deepEqual(
+      check.mismatches.map((m) => `${m.id} ${m.path} ${m.expected} ${m.actual}`),
+      ['10 lines.1.qty integer 40 41'],
+    );
   });
 
   it('merges a looked-up row into the parent fields when asked', async () => {
@@ -71,9 +92,18 @@ describe('embedding: orders with their lines and customer', () => {
     const { plan, schema } = await inspectSource(file);
     const merged = applyEmbed(plan, schema, { into: 'orders', table: 'customers', kind: 'document', merge: true });
     const database = uniqueDbName('shopm');
-    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan: merged, ifExists: 'fail' });
+    const report = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database,
+      plan: merged,
+      ifExists: 'fail',
+    });
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
-    const order = await client.db(database).collection('orders').findOne({ _id: 11 as never });
+    const order = await client
+      .db(database)
+      .collection('orders')
+      .findOne({ _id: 11 as never });
     assert.equal(order?.customers_name, 'Grace');
     assert.ok(!('customer' in (order ?? {})));
   });
@@ -92,14 +122,35 @@ describe('embedding: orders with their lines and customer', () => {
     );
     const { plan, schema } = await inspectSource(file);
     const failing = applyEmbed(plan, schema, { into: 'albums', table: 'photos', kind: 'array', onTooLarge: 'fail' });
-    const failed = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database: uniqueDbName('huge'), plan: failing, ifExists: 'fail', onError: 'skip' });
+    const failed = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database: uniqueDbName('huge'),
+      plan: failing,
+      ifExists: 'fail',
+      onError: 'skip',
+    });
     assert.equal(failed.exitCode, 40, JSON.stringify(failed.error));
-    assert.deepEqual(failed.errors.map((e) => [e.collection, e.key]), [['albums', '2']]);
+    assert.deepEqual(
+      failed.errors.map((e) => [e.collection, e.key]),
+      [['albums', '2']],
+    );
     assert.match(failed.errors[0].reason, /16 MiB/);
 
-    const referencing = applyEmbed(plan, schema, { into: 'albums', table: 'photos', kind: 'array', onTooLarge: 'reference' });
+    const referencing = applyEmbed(plan, schema, {
+      into: 'albums',
+      table: 'photos',
+      kind: 'array',
+      onTooLarge: 'reference',
+    });
     const database = uniqueDbName('hugeref');
-    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan: referencing, ifExists: 'fail' });
+    const report = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database,
+      plan: referencing,
+      ifExists: 'fail',
+    });
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.warnings.byKind['embed-too-large'], 1);
     const albums = await client.db(database).collection('albums').find().sort({ _id: 1 }).toArray();

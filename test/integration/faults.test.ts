@@ -34,7 +34,11 @@ con.commit()`,
 /** Full comparison of source and target: every document, field by field, plus exact counts and no duplicate ids. */
 async function assertTargetEqualsSource(url: string, database: string, sqlitePath: string): Promise<void> {
   const check = await migrate({ sqlitePath, mongoUrl: url, database, steps: ['validate'] });
-  assert.equal(check.status, 'succeeded', `validation: ${JSON.stringify(check.error)} ${JSON.stringify(check.mismatches.slice(0, 3))}`);
+  assert.equal(
+    check.status,
+    'succeeded',
+    `validation: ${JSON.stringify(check.error)} ${JSON.stringify(check.mismatches.slice(0, 3))}`,
+  );
   const client = await MongoClient.connect(url);
   try {
     const db = client.db(database);
@@ -70,11 +74,20 @@ describe('faults: the server dies mid-import (SIGKILL), then --resume', function
     it(`killed at ${point * 100}% of the import: resume completes with every document exactly once`, async () => {
       const database = uniqueDbName(`kill${point * 100}`);
       let killed: Promise<void> | undefined;
-      const base: MigrateOptions = { sqlitePath: source, mongoUrl: server.url, database, ifExists: 'fail', batchSize: 500, connectTimeoutMs: 1500, retryAttempts: 2 };
+      const base: MigrateOptions = {
+        sqlitePath: source,
+        mongoUrl: server.url,
+        database,
+        ifExists: 'fail',
+        batchSize: 500,
+        connectTimeoutMs: 1500,
+        retryAttempts: 2,
+      };
       const first = await migrate({
         ...base,
         onEvent: (e) => {
-          if (!killed && e.type === 'progress' && e.step === 'import' && e.done >= point * (RESOURCES + EVENTS)) killed = server.kill('SIGKILL');
+          if (!killed && e.type === 'progress' && e.step === 'import' && e.done >= point * (RESOURCES + EVENTS))
+            killed = server.kill('SIGKILL');
         },
       });
       await killed;
@@ -83,7 +96,10 @@ describe('faults: the server dies mid-import (SIGKILL), then --resume', function
       assert.ok(first.runId);
       // Says what happened, how much was written and checkpointed, and how to continue.
       assert.equal(first.error?.code, 'TARGET_UNREACHABLE', JSON.stringify(first.error));
-      assert.match(first.error?.message ?? '', /server went away .*\. [\d,]+ documents were written by this run, [\d,]+ of them checkpointed in run /);
+      assert.match(
+        first.error?.message ?? '',
+        /server went away .*\. [\d,]+ documents were written by this run, [\d,]+ of them checkpointed in run /,
+      );
       assert.match(first.error?.hint ?? '', /--resume/);
       await server.restart();
       const resumed = await migrate({ ...base, resume: true });
@@ -92,8 +108,15 @@ describe('faults: the server dies mid-import (SIGKILL), then --resume', function
       // How far the checkpoint got depends on timing, except that a finished collection is never copied again.
       assert.ok((resumed.steps.import?.items ?? 0) <= RESOURCES + EVENTS);
       if (point > 0.7) {
-        assert.equal(resumed.collections.find((c) => c.collection === 'resources')?.imported, RESOURCES, 'finished collection counted from its record');
-        assert.ok((resumed.steps.import?.items ?? 0) <= EVENTS, 'the finished resources collection was not copied again');
+        assert.equal(
+          resumed.collections.find((c) => c.collection === 'resources')?.imported,
+          RESOURCES,
+          'finished collection counted from its record',
+        );
+        assert.ok(
+          (resumed.steps.import?.items ?? 0) <= EVENTS,
+          'the finished resources collection was not copied again',
+        );
       }
       await assertTargetEqualsSource(server.url, database, source);
     });
@@ -106,7 +129,17 @@ describe('faults: the CLI is killed (SIGKILL) mid-batch, then --resume', functio
     const url = getTestMongoUrl();
     const database = uniqueDbName('clikill');
     const cli = path.join(ROOT, 'dist/cli.js');
-    const args = ['--sqlite-url', source, '--mongodb-url', url, '--mongodb-db', database, '--batch-size', '500', '--json'];
+    const args = [
+      '--sqlite-url',
+      source,
+      '--mongodb-url',
+      url,
+      '--mongodb-db',
+      database,
+      '--batch-size',
+      '500',
+      '--json',
+    ];
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let buffered = '';
     const killedAt = await new Promise<number>((resolve, reject) => {
@@ -126,7 +159,9 @@ describe('faults: the CLI is killed (SIGKILL) mid-batch, then --resume', functio
     });
     await new Promise((r) => child.once('exit', r));
     assert.ok(killedAt > 0);
-    const resumed = execFileSync(process.execPath, [cli, ...args.filter((a) => a !== '--json'), '--resume'], { encoding: 'utf8' });
+    const resumed = execFileSync(process.execPath, [cli, ...args.filter((a) => a !== '--json'), '--resume'], {
+      encoding: 'utf8',
+    });
     assert.match(resumed, /Migrated and validated 18,000 documents/);
     await assertTargetEqualsSource(url, database, source);
   });
@@ -140,7 +175,12 @@ describe('faults: cancel, reruns, incremental sync, rollback', function () {
     const database = uniqueDbName('cancel');
     const controller = new AbortController();
     const first = await migrate({
-      sqlitePath: source, mongoUrl: url(), database, ifExists: 'fail', batchSize: 500, signal: controller.signal,
+      sqlitePath: source,
+      mongoUrl: url(),
+      database,
+      ifExists: 'fail',
+      batchSize: 500,
+      signal: controller.signal,
       onEvent: (e) => {
         if (e.type === 'progress' && e.step === 'import' && e.done >= 3000) controller.abort();
       },
@@ -212,13 +252,29 @@ con.commit()`,
     );
     const counts = (r: MigrationReport, name: string) => {
       const c = r.collections.find((x) => x.collection === name);
-      return { exported: c?.exported, unchanged: c?.unchanged, replaced: c?.replaced, inserted: c?.inserted, deleted: c?.deleted };
+      return {
+        exported: c?.exported,
+        unchanged: c?.unchanged,
+        replaced: c?.replaced,
+        inserted: c?.inserted,
+        deleted: c?.deleted,
+      };
     };
     const incremental = await migrate({ sqlitePath: file, mongoUrl: url(), database, incremental: true });
-    assert.equal(incremental.status, 'succeeded', JSON.stringify(incremental.error) + JSON.stringify(incremental.mismatches.slice(0, 3)));
+    assert.equal(
+      incremental.status,
+      'succeeded',
+      JSON.stringify(incremental.error) + JSON.stringify(incremental.mismatches.slice(0, 3)),
+    );
     // audit: by its watermark, only the 10 changed and 5 new rows are read and written. (Rows at the previous
     // watermark would be re-copied too — the filter is >= — but the only one, id 500, was deleted.)
-    assert.deepEqual(counts(incremental, 'audit'), { exported: 15, unchanged: 0, replaced: 10, inserted: 5, deleted: 0 });
+    assert.deepEqual(counts(incremental, 'audit'), {
+      exported: 15,
+      unchanged: 0,
+      replaced: 10,
+      inserted: 5,
+      deleted: 0,
+    });
     // resources: its dependencies come from another table, whose changes no watermark sees: compared whole, and
     // only the documents that differ are written (10 changed rows plus owners whose dependency arrays changed).
     const resources = counts(incremental, 'resources');
@@ -229,9 +285,19 @@ con.commit()`,
     assert.equal(incremental.totals.deleted, 0, 'without --sync-deletes nothing is deleted');
     // --sync-deletes: every collection is compared whole; the rows gone from the source are deleted in the same pass.
     const synced = await migrate({ sqlitePath: file, mongoUrl: url(), database, incremental: true, syncDeletes: true });
-    assert.equal(synced.status, 'succeeded', JSON.stringify(synced.error) + JSON.stringify(synced.mismatches.slice(0, 3)));
+    assert.equal(
+      synced.status,
+      'succeeded',
+      JSON.stringify(synced.error) + JSON.stringify(synced.mismatches.slice(0, 3)),
+    );
     assert.deepEqual(counts(synced, 'audit'), { exported: 503, unchanged: 503, replaced: 0, inserted: 0, deleted: 2 });
-    assert.deepEqual(counts(synced, 'resources'), { exported: 503, unchanged: 503, replaced: 0, inserted: 0, deleted: 2 });
+    assert.deepEqual(counts(synced, 'resources'), {
+      exported: 503,
+      unchanged: 503,
+      replaced: 0,
+      inserted: 0,
+      deleted: 2,
+    });
     const check = await migrate({ sqlitePath: file, mongoUrl: url(), database, steps: ['validate'] });
     assert.equal(check.status, 'succeeded', JSON.stringify(check.mismatches.slice(0, 5)));
     assert.equal(check.totals.validated, 503 + 503);
@@ -242,21 +308,38 @@ con.commit()`,
     const client = await MongoClient.connect(url());
     try {
       const db = client.db(database);
-      await db.collection('unrelated').insertMany([{ _id: 1, keep: 'me' }, { _id: 2, keep: 'me too' }] as Document[]);
+      await db.collection('unrelated').insertMany([
+        { _id: 1, keep: 'me' },
+        { _id: 2, keep: 'me too' },
+      ] as Document[]);
       await db.collection('events').insertOne({ _id: 999_999, note: 'was here before' } as Document);
-      const report: MigrationReport = await migrate({ sqlitePath: source, mongoUrl: url(), database, ifExists: 'append' });
+      const report: MigrationReport = await migrate({
+        sqlitePath: source,
+        mongoUrl: url(),
+        database,
+        ifExists: 'append',
+      });
       assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
       assert.equal(await db.collection('events').countDocuments(), EVENTS + 1);
       const outcome = await rollback({ mongoUrl: url(), database, runId: report.runId as string });
       assert.deepEqual(outcome.dropped, ['resources']);
       assert.equal(outcome.removed.events, EVENTS);
-      const names = (await db.listCollections().toArray()).map((c) => c.name).filter((n) => !n.startsWith('_sqlite2mongo')).sort();
+      const names = (await db.listCollections().toArray())
+        .map((c) => c.name)
+        .filter((n) => !n.startsWith('_sqlite2mongo'))
+        .sort();
       assert.deepEqual(names, ['events', 'unrelated']);
       assert.deepEqual(await db.collection('events').find().toArray(), [{ _id: 999_999, note: 'was here before' }]);
-      assert.deepEqual(await db.collection('unrelated').find().sort({ _id: 1 }).toArray(), [{ _id: 1, keep: 'me' }, { _id: 2, keep: 'me too' }]);
+      assert.deepEqual(await db.collection('unrelated').find().sort({ _id: 1 }).toArray(), [
+        { _id: 1, keep: 'me' },
+        { _id: 2, keep: 'me too' },
+      ]);
       const record = await db.collection('_sqlite2mongo_migrations').findOne({ _id: report.runId as never });
       assert.equal(record?.status, 'rolled-back');
-      await assert.rejects(rollback({ mongoUrl: url(), database, runId: report.runId as string }), /already rolled back/);
+      await assert.rejects(
+        rollback({ mongoUrl: url(), database, runId: report.runId as string }),
+        /already rolled back/,
+      );
     } finally {
       await client.close();
     }

@@ -26,11 +26,15 @@ async function migrated(sql: string, extra: Partial<MigrateOptions> = {}) {
 
 /** Rows of a query as Python's sqlite3 returns them, bytes (and TEXT read as bytes) in hex. */
 function pyRows(file: string, sql: string): unknown[][] {
-  return pyJson(`import sqlite3, sys, json
+  return pyJson(
+    `import sqlite3, sys, json
 con = sqlite3.connect(sys.argv[1])
 con.text_factory = bytes
 rows = [[v.hex() if isinstance(v, bytes) else v for v in r] for r in con.execute(sys.argv[2])]
-print(json.dumps(rows))`, file, sql);
+print(json.dumps(rows))`,
+    file,
+    sql,
+  );
 }
 
 const hex = (b: Binary) => Buffer.from(b.buffer).toString('hex');
@@ -47,7 +51,8 @@ describe('fidelity: each class of silent loss', () => {
     const python = pyRows(file, 'SELECT k, v FROM names ORDER BY rowid');
     const docs = await db.collection('names').find({}, RAW).toArray();
     assert.equal(docs.length, python.length, 'no two keys collapsed');
-    const shown = (v: unknown) => (v instanceof Binary ? `${v.sub_type}:${hex(v)}` : Buffer.from(String(v)).toString('hex'));
+    const shown = (v: unknown) =>
+      v instanceof Binary ? `${v.sub_type}:${hex(v)}` : Buffer.from(String(v)).toString('hex');
     const byKey = new Map(docs.map((d) => [shown(d._id), shown(d.v)]));
     assert.deepEqual(byKey.get(`${INVALID_TEXT_SUBTYPE}:e9`), `${INVALID_TEXT_SUBTYPE}:43616ff8`);
     assert.deepEqual(byKey.get(`${INVALID_TEXT_SUBTYPE}:e8`), shown('ok'));
@@ -67,12 +72,24 @@ describe('fidelity: each class of silent loss', () => {
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.totals.mismatches, 0);
     const ctor = await db.collection('constructor').find().sort({ _id: 1 }).toArray();
-    const python = pyJson<unknown[][]>(`import sqlite3, sys, json
-print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT * FROM "constructor" ORDER BY id').fetchall()))`, file);
-    assert.deepEqual(ctor.map((d) => Object.keys(d)), python.map(() => ['_id', '__proto__', 'constructor', 'toString', 'hasOwnProperty']));
-    assert.deepEqual(ctor.map((d) => [d._id, d['__proto__'], d.constructor, d.toString, d.hasOwnProperty]), python);
+    const python = pyJson<unknown[][]>(
+      `import sqlite3, sys, json
+print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT * FROM "constructor" ORDER BY id').fetchall()))`,
+      file,
+    );
+    assert.deepEqual(
+      ctor.map((d) => Object.keys(d)),
+      python.map(() => ['_id', '__proto__', 'constructor', 'toString', 'hasOwnProperty']),
+    );
+    assert.deepEqual(
+      ctor.map((d) => [d._id, d['__proto__'], d.constructor, d.toString, d.hasOwnProperty]),
+      python,
+    );
     const proto = await db.collection('__proto__').find().sort({ v: 1 }).toArray();
-    assert.deepEqual(proto.map((d) => JSON.stringify(d._id)), ['{"__proto__":"a","toString":1}', '{"__proto__":"a","toString":2}']);
+    assert.deepEqual(
+      proto.map((d) => JSON.stringify(d._id)),
+      ['{"__proto__":"a","toString":1}', '{"__proto__":"a","toString":2}'],
+    );
     assert.equal(await db.collection('hasOwnProperty').countDocuments(), 1);
   });
 
@@ -81,10 +98,20 @@ print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT * FROM "constructo
       CREATE TABLE pairs ("a.b" INTEGER, a_b INTEGER, v TEXT, PRIMARY KEY ("a.b", a_b));
       INSERT INTO pairs VALUES (1, 2, 'x'), (2, 1, 'y'), (1, 1, 'z');`);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
-    const python = pyJson<unknown[][]>(`import sqlite3, sys, json
-print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT "a.b", a_b, v FROM pairs ORDER BY 1, 2').fetchall()))`, file);
-    const docs = await db.collection<{ _id: { a_b: number; a_b_2: number }; v: string }>('pairs').find().sort({ '_id.a_b': 1, '_id.a_b_2': 1 }).toArray();
-    assert.deepEqual(docs.map((d) => [d._id.a_b, d._id.a_b_2, d.v]), python);
+    const python = pyJson<unknown[][]>(
+      `import sqlite3, sys, json
+print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT "a.b", a_b, v FROM pairs ORDER BY 1, 2').fetchall()))`,
+      file,
+    );
+    const docs = await db
+      .collection<{ _id: { a_b: number; a_b_2: number }; v: string }>('pairs')
+      .find()
+      .sort({ '_id.a_b': 1, '_id.a_b_2': 1 })
+      .toArray();
+    assert.deepEqual(
+      docs.map((d) => [d._id.a_b, d._id.a_b_2, d.v]),
+      python,
+    );
   });
 
   it('5. an ordinary table named like a shadow table (x_data next to an FTS4 table x) is migrated; an FTS-only file is refused by name', async () => {
@@ -94,10 +121,16 @@ print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT "a.b", a_b, v FROM
       CREATE TABLE x_data (id INTEGER PRIMARY KEY, note TEXT);
       INSERT INTO x_data VALUES (1, 'mine');`);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
-    const tableList = pyJson<string[][]>(`import sqlite3, sys, json
-print(json.dumps([[r[1], r[2]] for r in sqlite3.connect(sys.argv[1]).execute('PRAGMA table_list') if r[1] == 'x_data']))`, file);
+    const tableList = pyJson<string[][]>(
+      `import sqlite3, sys, json
+print(json.dumps([[r[1], r[2]] for r in sqlite3.connect(sys.argv[1]).execute('PRAGMA table_list') if r[1] == 'x_data']))`,
+      file,
+    );
     assert.deepEqual(tableList, [['x_data', 'table']]);
-    assert.deepEqual((await db.collection('x_data').find().toArray()).map((d) => d.note), ['mine']);
+    assert.deepEqual(
+      (await db.collection('x_data').find().toArray()).map((d) => d.note),
+      ['mine'],
+    );
 
     const only = await migrated(`CREATE VIRTUAL TABLE docs USING fts5(body); INSERT INTO docs VALUES ('text');`);
     assert.equal(only.report.error?.code, 'SOURCE_EMPTY');
@@ -105,19 +138,29 @@ print(json.dumps([[r[1], r[2]] for r in sqlite3.connect(sys.argv[1]).execute('PR
   });
 
   it("6. views and generated columns with math functions read as SQLite's own functions compute them", async () => {
-    const { file, report, db } = await migrated(`
+    const { file, report, db } = await migrated(
+      `
       CREATE TABLE n (id INTEGER PRIMARY KEY, x REAL, root REAL GENERATED ALWAYS AS (sqrt(x)) STORED);
       INSERT INTO n (id, x) VALUES (1, 2.0), (2, 100.0);
-      CREATE VIEW logs AS SELECT id, log(x) AS lg, ln(x) AS natural, sqrt(x) AS sq FROM n;`, { includeViews: true });
+      CREATE VIEW logs AS SELECT id, log(x) AS lg, ln(x) AS natural, sqrt(x) AS sq FROM n;`,
+      { includeViews: true },
+    );
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
-    const python = pyJson<number[][]>(`import sqlite3, sys, json
+    const python = pyJson<number[][]>(
+      `import sqlite3, sys, json
 con = sqlite3.connect(sys.argv[1])
-print(json.dumps([list(r) for r in con.execute('SELECT lg, natural, sq FROM logs ORDER BY id')] + [[r[0]] for r in con.execute('SELECT root FROM n ORDER BY id')]))`, file);
+print(json.dumps([list(r) for r in con.execute('SELECT lg, natural, sq FROM logs ORDER BY id')] + [[r[0]] for r in con.execute('SELECT root FROM n ORDER BY id')]))`,
+      file,
+    );
     const view = await db.collection('logs').find().sort({ id: 1 }).toArray();
     const table = await db.collection('n').find().sort({ _id: 1 }).toArray();
     const ours = [...view.map((d) => [d.lg, d.natural, d.sq]), ...table.map((d) => [d.root])];
     // The same functions, but two math libraries (wasm's and the system's): they may differ in the last bit.
-    ours.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - python[i][j]) <= 1e-15 * Math.abs(python[i][j]), `${v} vs ${python[i][j]}`)));
+    ours.forEach((row, i) =>
+      row.forEach((v, j) =>
+        assert.ok(Math.abs(v - python[i][j]) <= 1e-15 * Math.abs(python[i][j]), `${v} vs ${python[i][j]}`),
+      ),
+    );
     assert.equal(view[1].lg, 2, 'log(100) is the base-10 logarithm (the legacy extension function gave ln(100) = 4.6)');
     assert.equal(table[1].root, 10);
   });
@@ -133,8 +176,11 @@ print(json.dumps([list(r) for r in con.execute('SELECT lg, natural, sq FROM logs
       INSERT INTO widest VALUES (5, ${values});`);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.totals.mismatches, 0);
-    const python = pyJson<number[]>(`import sqlite3, sys, json
-print(json.dumps(list(sqlite3.connect(sys.argv[1]).execute('SELECT * FROM widest').fetchone())))`, file);
+    const python = pyJson<number[]>(
+      `import sqlite3, sys, json
+print(json.dumps(list(sqlite3.connect(sys.argv[1]).execute('SELECT * FROM widest').fetchone())))`,
+      file,
+    );
     const [wide] = await db.collection('wide').find().toArray();
     const [widest] = await db.collection('widest').find().toArray();
     assert.equal(Object.keys(wide).length, 2000);
@@ -148,11 +194,21 @@ print(json.dumps(list(sqlite3.connect(sys.argv[1]).execute('SELECT * FROM widest
       CREATE TABLE "" (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO "" VALUES (1, 'c');
       CREATE TABLE "_sqlite2mongo_migrations" (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO "_sqlite2mongo_migrations" VALUES (1, 'd');`);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
-    const tables = pyJson<string[]>(`import sqlite3, sys, json
-print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]))`, file);
-    assert.deepEqual(report.collections.map((c) => c.table), tables);
-    assert.deepEqual(report.collections.map((c) => c.collection), ['_system.users', 'pay_ments', '_', '_sqlite2mongo_migrations_2']);
-    for (const [i, c] of report.collections.entries()) assert.equal((await db.collection(c.collection).findOne({ _id: 1 as never }))?.v, 'abcd'[i]);
+    const tables = pyJson<string[]>(
+      `import sqlite3, sys, json
+print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY rowid")]))`,
+      file,
+    );
+    assert.deepEqual(
+      report.collections.map((c) => c.table),
+      tables,
+    );
+    assert.deepEqual(
+      report.collections.map((c) => c.collection),
+      ['_system.users', 'pay_ments', '_', '_sqlite2mongo_migrations_2'],
+    );
+    for (const [i, c] of report.collections.entries())
+      assert.equal((await db.collection(c.collection).findOne({ _id: 1 as never }))?.v, 'abcd'[i]);
   });
 
   it('10. impossible UTC offsets are not dates; lossy date conversions are counted; undeclared text keeps sub-milliseconds and offsets', async () => {
@@ -166,9 +222,16 @@ print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute("SELECT nam
     assert.equal(docs[0].at, '2024-01-02T03:04:05+25:99', 'kept as text');
     assert.equal((docs[1].at as Date).toISOString(), '2024-01-02T03:04:05.123Z');
     assert.equal((docs[2].at as Date).toISOString(), '2024-01-02T01:04:05.000Z');
-    const notes = pyJson<string[]>(`import sqlite3, sys, json
-print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT note FROM ev ORDER BY id')]))`, file);
-    assert.deepEqual(docs.map((d) => d.note), notes, 'a column not declared as dates is not turned into lossy Dates');
+    const notes = pyJson<string[]>(
+      `import sqlite3, sys, json
+print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT note FROM ev ORDER BY id')]))`,
+      file,
+    );
+    assert.deepEqual(
+      docs.map((d) => d.note),
+      notes,
+      'a column not declared as dates is not turned into lossy Dates',
+    );
     assert.deepEqual(report.warnings.byKind, { 'unparseable-date': 1, 'date-precision': 1, 'date-offset': 1 });
   });
 
@@ -176,9 +239,12 @@ print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT not
     this.timeout(120_000);
     const dir = tempDir();
     const out = path.join(dir, 'out.ndjson');
-    const { report } = await migrated(`
+    const { report } = await migrated(
+      `
       CREATE TABLE big (id INTEGER PRIMARY KEY, data BLOB);
-      INSERT INTO big VALUES (1, zeroblob(17 * 1024 * 1024)), (2, x'00');`, { steps: ['export'], outputFile: out });
+      INSERT INTO big VALUES (1, zeroblob(17 * 1024 * 1024)), (2, x'00');`,
+      { steps: ['export'], outputFile: out },
+    );
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.warnings.byKind['document-too-large'], 1);
     assert.equal(report.warnings.samples.find((w) => w.kind === 'document-too-large')?.key, '1');

@@ -46,12 +46,15 @@ function stored(v: Dumped): unknown {
 /** The document the plan promises for a row, built from Python's dump alone (no engine code but the name rule). */
 function expectedDocument(plan: CollectionPlan, row: DumpRow, arrays: Map<string, unknown[]>[]): Document {
   const doc: Document = {};
-  const put = (name: string, value: unknown) => Object.defineProperty(doc, name, { value, enumerable: true, writable: true, configurable: true });
+  const put = (name: string, value: unknown) =>
+    Object.defineProperty(doc, name, { value, enumerable: true, writable: true, configurable: true });
   const id = plan.id;
   if (id.kind === 'column') put('_id', stored(row[id.column]));
   else if (id.kind === 'composite') {
     const sub: Document = {};
-    compositeIdNames(id).forEach((n, i) => Object.defineProperty(sub, n, { value: stored(row[id.columns[i]]), enumerable: true }));
+    compositeIdNames(id).forEach((n, i) =>
+      Object.defineProperty(sub, n, { value: stored(row[id.columns[i]]), enumerable: true }),
+    );
     put('_id', sub);
   } else put('_id', new ObjectId(row['\u0000oid'] as string));
   if (id.kind === 'rowid') put(id.rowidField, stored(row['\u0000rowid']));
@@ -74,7 +77,11 @@ function junctionArrays(plan: CollectionPlan, dump: Record<string, DumpRow[]>): 
     }
     const out = new Map<string, unknown[]>();
     // Junction values are INTEGERs here: SQLite's value order is numeric order.
-    for (const [k, vs] of byOwner) out.set(k, vs.sort((x, y) => (BigInt((x as { i: string }).i) < BigInt((y as { i: string }).i) ? -1 : 1)).map(stored));
+    for (const [k, vs] of byOwner)
+      out.set(
+        k,
+        vs.sort((x, y) => (BigInt((x as { i: string }).i) < BigInt((y as { i: string }).i) ? -1 : 1)).map(stored),
+      );
     return out;
   });
 }
@@ -112,7 +119,9 @@ describe('generative: random schemas and values, migrated and read back independ
     const spec = path.join(dir, 'spec.json');
     const out = path.join(dir, 'dump.json');
     fs.writeFileSync(spec, JSON.stringify(files.map((f) => ({ file: f.file, tables: f.tables }))));
-    execFileSync('python3', [path.join(__dirname, 'generative', 'oracle.py'), spec, out], { maxBuffer: 64 * 1024 * 1024 });
+    execFileSync('python3', [path.join(__dirname, 'generative', 'oracle.py'), spec, out], {
+      maxBuffer: 64 * 1024 * 1024,
+    });
     dumps = JSON.parse(fs.readFileSync(out, 'utf8'));
   });
   after(async () => {
@@ -129,21 +138,31 @@ describe('generative: random schemas and values, migrated and read back independ
       const plan = await planOf(file);
       const database = uniqueDbName(`gen${seed}`);
       const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'fail' });
-      if (report.status !== 'succeeded') fail(`${report.error?.code}: ${report.error?.message} ${JSON.stringify(report.mismatches.slice(0, 3))}`);
-      for (const a of report.accounting ?? []) if (a.unaccounted !== 0) fail(`table ${a.table} has ${a.unaccounted} unaccounted rows`);
+      if (report.status !== 'succeeded')
+        fail(`${report.error?.code}: ${report.error?.message} ${JSON.stringify(report.mismatches.slice(0, 3))}`);
+      for (const a of report.accounting ?? [])
+        if (a.unaccounted !== 0) fail(`table ${a.table} has ${a.unaccounted} unaccounted rows`);
       const dump = dumps[file];
       for (const c of plan.collections) {
         tables++;
         const arrays = junctionArrays(c, dump);
-        const expected = new Map(dump[c.table].filter((r) => c.id.kind !== 'column' || r[c.id.column] !== null).map((r) => {
-          const d = expectedDocument(c, r, arrays);
-          return [canonical(d._id), canonical(d)];
-        }));
+        const expected = new Map(
+          dump[c.table]
+            .filter((r) => c.id.kind !== 'column' || r[c.id.column] !== null)
+            .map((r) => {
+              const d = expectedDocument(c, r, arrays);
+              return [canonical(d._id), canonical(d)];
+            }),
+        );
         const actual = await client.db(database).collection(c.collection).find({}, RAW).toArray();
-        if (actual.length !== expected.size) fail(`${c.collection}: ${actual.length} documents, expected ${expected.size}`);
+        if (actual.length !== expected.size)
+          fail(`${c.collection}: ${actual.length} documents, expected ${expected.size}`);
         for (const d of actual) {
           const want = expected.get(canonical(d._id));
-          if (want !== canonical(d)) fail(`${c.collection}: document\n  ${canonical(d).slice(0, 600)}\nexpected\n  ${String(want).slice(0, 600)}`);
+          if (want !== canonical(d))
+            fail(
+              `${c.collection}: document\n  ${canonical(d).slice(0, 600)}\nexpected\n  ${String(want).slice(0, 600)}`,
+            );
           documents++;
         }
       }

@@ -27,7 +27,14 @@ function appDb(resources: number): string {
 
 async function run(sqlitePath: string, database: string, extra: Partial<MigrateOptions> = {}) {
   const events: MigrationEvent[] = [];
-  const report = await migrate({ sqlitePath, mongoUrl: getTestMongoUrl(), database, ifExists: 'fail', onEvent: (e) => events.push(e), ...extra });
+  const report = await migrate({
+    sqlitePath,
+    mongoUrl: getTestMongoUrl(),
+    database,
+    ifExists: 'fail',
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
   return { report, events };
 }
 
@@ -50,9 +57,20 @@ describe('migrate: the reference FastAPI app', () => {
     const { report, events } = await run(path.join(FIXTURES, 'app.db'), db);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.exitCode, 0);
-    assert.deepEqual(events.filter((e) => e.type === 'step-start').map((e) => (e.type === 'step-start' ? `${e.index}/${e.total} ${e.step}` : '')), ['1/4 export', '2/4 import', '3/4 indexes', '4/4 validate']);
+    assert.deepEqual(
+      events
+        .filter((e) => e.type === 'step-start')
+        .map((e) => (e.type === 'step-start' ? `${e.index}/${e.total} ${e.step}` : '')),
+      ['1/4 export', '2/4 import', '3/4 indexes', '4/4 validate'],
+    );
     const target = client.db(db);
-    assert.deepEqual((await target.listCollections().toArray()).map((c) => c.name).filter((n) => !n.startsWith('_')).sort(), ['resources']);
+    assert.deepEqual(
+      (await target.listCollections().toArray())
+        .map((c) => c.name)
+        .filter((n) => !n.startsWith('_'))
+        .sort(),
+      ['resources'],
+    );
     const docs = await target.collection('resources').find({}, RAW).sort({ _id: 1 }).toArray();
     assert.equal(docs.length, 3);
     for (const d of docs) {
@@ -63,7 +81,10 @@ describe('migrate: the reference FastAPI app', () => {
     }
     assert.equal(docs[2].name, 'api-report-3');
     assert.equal(docs[2].created_at.toISOString(), '2024-03-26T06:51:13.243Z');
-    assert.deepEqual(docs[2].dependencies.map((v: Int32) => v.value), [1, 2]);
+    assert.deepEqual(
+      docs[2].dependencies.map((v: Int32) => v.value),
+      [1, 2],
+    );
     assert.deepEqual(docs[0].dependencies, []);
     const indexes = await target.collection('resources').indexes();
     const keys = indexes.map((ix) => JSON.stringify(ix.key)).sort();
@@ -111,8 +132,16 @@ print(json.dumps({n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] fo
     );
     assert.equal(Object.keys(counts).length, 11);
     const target = client.db(db);
-    const names = (await target.listCollections().toArray()).map((c) => c.name).filter((n) => !n.startsWith('_sqlite2mongo')).sort();
-    assert.deepEqual(names, Object.keys(counts).filter((n) => n !== 'PlaylistTrack').sort());
+    const names = (await target.listCollections().toArray())
+      .map((c) => c.name)
+      .filter((n) => !n.startsWith('_sqlite2mongo'))
+      .sort();
+    assert.deepEqual(
+      names,
+      Object.keys(counts)
+        .filter((n) => n !== 'PlaylistTrack')
+        .sort(),
+    );
     for (const n of names) assert.equal(await target.collection(n).countDocuments(), counts[n], n);
     const playlists = await target.collection('Playlist').find().toArray();
     const links = playlists.reduce((s, p) => s + p.Tracks.length, 0);
@@ -121,7 +150,8 @@ print(json.dumps({n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] fo
     assert.ok(invoice?.InvoiceDate instanceof Date, 'DATETIME became a Date');
     assert.ok(invoice?.Total instanceof Double, 'NUMERIC(10,2) value stored as REAL stays a double');
     const trackIndexes = (await target.collection('Track').indexes()).map((ix) => Object.keys(ix.key).join(','));
-    for (const fk of ['AlbumId', 'GenreId', 'MediaTypeId']) assert.ok(trackIndexes.includes(fk), `index on Track.${fk}`);
+    for (const fk of ['AlbumId', 'GenreId', 'MediaTypeId'])
+      assert.ok(trackIndexes.includes(fk), `index on Track.${fk}`);
   });
 });
 
@@ -167,10 +197,22 @@ describe('migrate: exact values and odd names', () => {
     assert.equal(docs[1].flag, false);
     assert.equal(docs[0]['ünï cødé'], '東京 🚀');
     const nokey = await client.db(db).collection('nokey').find().sort({ _rowid: 1 }).toArray();
-    assert.deepEqual(nokey.map((d) => [d._rowid, d.v]), [[1, 'a'], [2, 'b']]);
+    assert.deepEqual(
+      nokey.map((d) => [d._rowid, d.v]),
+      [
+        [1, 'a'],
+        [2, 'b'],
+      ],
+    );
     assert.equal(nokey[0]._id.constructor.name, 'ObjectId');
     const pairs = await client.db(db).collection('pair').find().toArray();
-    assert.deepEqual(pairs.map((d) => d._id), [{ a: 'x', b: 1 }, { a: 'x', b: 2 }]);
+    assert.deepEqual(
+      pairs.map((d) => d._id),
+      [
+        { a: 'x', b: 1 },
+        { a: 'x', b: 2 },
+      ],
+    );
   });
 
   it('gives a stable ObjectId to rows without a key, so a rerun with upsert does not duplicate them', async () => {
@@ -189,7 +231,10 @@ describe('migrate: existing data (--if-exists)', () => {
   async function seeded(): Promise<{ db: string; target: Db }> {
     const db = uniqueDbName('exists');
     const target = client.db(db);
-    await target.collection('resources').insertMany([{ _id: 3, name: 'old three' }, { _id: 99, name: 'unrelated' }] as Document[]);
+    await target.collection('resources').insertMany([
+      { _id: 3, name: 'old three' },
+      { _id: 99, name: 'unrelated' },
+    ] as Document[]);
     return { db, target };
   }
 
@@ -208,7 +253,10 @@ describe('migrate: existing data (--if-exists)', () => {
   it('ask with an answer: the callback decides', async () => {
     const { db, target } = await seeded();
     let asked: unknown;
-    const { report } = await run(source, db, { ifExists: 'ask', askExisting: async (existing) => ((asked = existing), 'drop') });
+    const { report } = await run(source, db, {
+      ifExists: 'ask',
+      askExisting: async (existing) => ((asked = existing), 'drop'),
+    });
     assert.deepEqual(asked, [{ collection: 'resources', documents: 2 }]);
     assert.equal(report.status, 'succeeded');
     assert.equal(await target.collection('resources').countDocuments(), 3);
@@ -219,7 +267,10 @@ describe('migrate: existing data (--if-exists)', () => {
     const { report } = await run(source, db, { ifExists: 'drop' });
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.collections[0].existing.action, 'dropped');
-    assert.deepEqual((await target.collection('resources').find().toArray()).map((d) => d._id), [1, 2, 3]);
+    assert.deepEqual(
+      (await target.collection('resources').find().toArray()).map((d) => d._id),
+      [1, 2, 3],
+    );
   });
 
   it('append: adds, reports the duplicate key and keeps the existing document', async () => {
@@ -243,7 +294,11 @@ describe('migrate: existing data (--if-exists)', () => {
     assert.equal(report.collections[0].validation?.others, 1, 'the unrelated document is counted, not flagged');
     assert.equal(report.collections[0].validation?.matched, 3);
     const { unchanged, replaced, inserted, deleted } = report.collections[0];
-    assert.deepEqual({ unchanged, replaced, inserted, deleted }, { unchanged: 0, replaced: 1, inserted: 2, deleted: 0 }, 'only what differed was written');
+    assert.deepEqual(
+      { unchanged, replaced, inserted, deleted },
+      { unchanged: 0, replaced: 1, inserted: 2, deleted: 0 },
+      'only what differed was written',
+    );
   });
 });
 
@@ -251,7 +306,10 @@ describe('migrate: refused rows, dry run, validation', () => {
   it('reports a document over 16 MB with its table and key; --on-error skip migrates the rest', async function () {
     this.timeout(120_000);
     const file = path.join(tempDir(), 'big.db');
-    makeDb(file, `CREATE TABLE files (id INTEGER PRIMARY KEY, body BLOB); INSERT INTO files VALUES (1, x'01'), (2, zeroblob(17000000)), (3, x'03');`);
+    makeDb(
+      file,
+      `CREATE TABLE files (id INTEGER PRIMARY KEY, body BLOB); INSERT INTO files VALUES (1, x'01'), (2, zeroblob(17000000)), (3, x'03');`,
+    );
     const db = uniqueDbName('big');
     const stopped = await run(file, db);
     assert.equal(stopped.report.status, 'failed');
@@ -260,13 +318,19 @@ describe('migrate: refused rows, dry run, validation', () => {
     const skipped = await run(file, uniqueDbName('big'), { onError: 'skip' });
     assert.equal(skipped.report.exitCode, 40);
     assert.equal(skipped.report.totals.imported, 2);
-    assert.deepEqual(skipped.report.errors.map((e) => [e.table, e.key]), [['files', '2']]);
+    assert.deepEqual(
+      skipped.report.errors.map((e) => [e.table, e.key]),
+      [['files', '2']],
+    );
     assert.equal(skipped.report.collections[0].validation?.missing, 1, 'validation still notices the refused row');
   });
 
   it('reports a value the server refuses per row (FerretDB: Infinity; MongoDB accepts it)', async function () {
     const file = path.join(tempDir(), 'inf.db');
-    makeDb(file, `CREATE TABLE m (id INTEGER PRIMARY KEY, v REAL); INSERT INTO m VALUES (1, 1.0), (2, 9e999), (3, 3.0);`);
+    makeDb(
+      file,
+      `CREATE TABLE m (id INTEGER PRIMARY KEY, v REAL); INSERT INTO m VALUES (1, 1.0), (2, 9e999), (3, 3.0);`,
+    );
     const { report } = await run(file, uniqueDbName('inf'), { onError: 'skip' });
     if (isRealMongo()) {
       assert.equal(report.status, 'succeeded');
@@ -293,8 +357,14 @@ describe('migrate: refused rows, dry run, validation', () => {
     const db = uniqueDbName('tamper');
     const source = path.join(FIXTURES, 'app.db');
     await run(source, db);
-    await client.db(db).collection('resources').updateOne({ _id: 2 as never }, { $set: { name: 'tampered' }, $unset: { description: '' } });
-    await client.db(db).collection('resources').insertOne({ _id: 42, name: 'stray' } as Document);
+    await client
+      .db(db)
+      .collection('resources')
+      .updateOne({ _id: 2 as never }, { $set: { name: 'tampered' }, $unset: { description: '' } });
+    await client
+      .db(db)
+      .collection('resources')
+      .insertOne({ _id: 42, name: 'stray' } as Document);
     const { report } = await run(source, db, { steps: ['validate'] });
     assert.equal(report.status, 'failed');
     assert.equal(report.exitCode, 41);
@@ -336,7 +406,10 @@ describe('migrate: views', () => {
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     const plan = events.find((e) => e.type === 'plan');
     assert.ok(plan && plan.type === 'plan');
-    assert.deepEqual(plan.plan.collections.map((c) => c.collection), ['sales']);
+    assert.deepEqual(
+      plan.plan.collections.map((c) => c.collection),
+      ['sales'],
+    );
     assert.match(plan.plan.skipped.find((s) => s.table === 'totals')?.reason ?? '', /--include-views/);
   });
 
@@ -345,7 +418,13 @@ describe('migrate: views', () => {
     const first = await run(file, database, { includeViews: true });
     assert.equal(first.report.status, 'succeeded', JSON.stringify(first.report.error));
     const totals = await client.db(database).collection('totals').find().sort({ region: 1 }).toArray();
-    assert.deepEqual(totals.map((d) => [d.region, d.total, d.n]), [['north', 12.75, 2], ['south', 4, 1]]);
+    assert.deepEqual(
+      totals.map((d) => [d.region, d.total, d.n]),
+      [
+        ['north', 12.75, 2],
+        ['south', 4, 1],
+      ],
+    );
     assert.equal(totals[0]._id.constructor.name, 'ObjectId');
     const again = await run(file, database, { includeViews: true, ifExists: 'upsert' });
     assert.equal(again.report.status, 'succeeded', JSON.stringify(again.report.error));

@@ -41,7 +41,11 @@ async function shopPlan(file: string): Promise<MappingPlan> {
     const schema = introspect(source);
     let plan = defaultPlanFor(source, schema).plan;
     plan.relationships = [{ table: 'lines', columns: ['order_id'], refTable: 'orders', refColumns: ['id'] }];
-    plan = applyEmbed(plan, withDeclaredRelationships(schema, plan.relationships), { into: 'orders', table: 'lines', kind: 'array' });
+    plan = applyEmbed(plan, withDeclaredRelationships(schema, plan.relationships), {
+      into: 'orders',
+      table: 'lines',
+      kind: 'array',
+    });
     const customers = plan.collections.find((c) => c.table === 'customers')!;
     customers.filter = 'deleted_at IS NULL';
     customers.computed = [
@@ -68,21 +72,44 @@ describe('plan rules: filters, computed fields, declared relationships', () => {
     const db = uniqueDbName('rules');
     const report = await run(file, db, plan, { onError: 'skip' });
     // Order 11's date cannot be computed: refused (listed), everything else written and proven.
-    assert.deepEqual(report.errors.map((e) => `${e.collection} ${e.key}: ${e.reason}`), [`orders 11: computed field placed_on: date() cannot read text 'not a date' as a date`]);
+    assert.deepEqual(
+      report.errors.map((e) => `${e.collection} ${e.key}: ${e.reason}`),
+      [`orders 11: computed field placed_on: date() cannot read text 'not a date' as a date`],
+    );
     assert.equal(report.totals.mismatches, 0, JSON.stringify(report.mismatches));
-    const customers = await client.db(db).collection('customers').find({}, { sort: { _id: 1 } }).toArray();
+    const customers = await client
+      .db(db)
+      .collection('customers')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
     const expected = pyJson<Array<[number, string, string | null]>>(
       `import sqlite3, sys, json
 con = sqlite3.connect(sys.argv[1])
 print(json.dumps(con.execute("SELECT id, first_name || ' ' || upper(last_name), lower(email) FROM customers WHERE deleted_at IS NULL ORDER BY id").fetchall()))`,
       file,
     );
-    assert.deepEqual(customers.map((c: Document) => [c._id, c.full_name, c.email_lower]), expected);
-    const orders = await client.db(db).collection('orders').find({}, { sort: { _id: 1 } }).toArray();
-    assert.deepEqual(orders.map((o: Document) => o._id), [10, 12]);
+    assert.deepEqual(
+      customers.map((c: Document) => [c._id, c.full_name, c.email_lower]),
+      expected,
+    );
+    const orders = await client
+      .db(db)
+      .collection('orders')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
+    assert.deepEqual(
+      orders.map((o: Document) => o._id),
+      [10, 12],
+    );
     assert.equal(orders[0].total, 19.99);
     assert.deepEqual(orders[0].placed_on, new Date('2024-05-01T10:00:00Z'));
-    assert.deepEqual(orders[0].lines.map((l: Document) => [l.line_no, l.sku, l.qty]), [[1, 'A-1', 1], [2, 'B-2', 40]]);
+    assert.deepEqual(
+      orders[0].lines.map((l: Document) => [l.line_no, l.sku, l.qty]),
+      [
+        [1, 'A-1', 1],
+        [2, 'B-2', 40],
+      ],
+    );
     const account = (t: string) => report.accounting?.find((a) => a.table === t);
     assert.equal(account('customers')?.skipped, 1);
     assert.match(account('customers')?.reasons.join(' ') ?? '', /left out by the plan's filter "deleted_at IS NULL"/);
@@ -98,18 +125,29 @@ print(json.dumps(con.execute("SELECT id, first_name || ' ' || upper(last_name), 
   it('a wrong computed value in MongoDB is a mismatch; a bad filter or expression stops before writing', async () => {
     const file = makeDb(path.join(tempDir(), 'shop.db'), SHOP);
     const plan = await shopPlan(file);
-    plan.collections.find((c) => c.table === 'orders')!.computed = [{ field: 'total', expression: 'total_cents / 100.0' }];
+    plan.collections.find((c) => c.table === 'orders')!.computed = [
+      { field: 'total', expression: 'total_cents / 100.0' },
+    ];
     const db = uniqueDbName('rules-bad');
     assert.equal((await run(file, db, plan)).status, 'succeeded');
-    await client.db(db).collection('customers').updateOne({ _id: 1 as never }, { $set: { full_name: 'Ada lovelace' } });
+    await client
+      .db(db)
+      .collection('customers')
+      .updateOne({ _id: 1 as never }, { $set: { full_name: 'Ada lovelace' } });
     const check = await run(file, db, plan, { steps: ['validate'] });
-    assert.deepEqual(check.mismatches.map((m) => `${m.collection} ${m.id} ${m.path} ${m.expected}`), [`customers 1 full_name computed text "Ada LOVELACE"`]);
+    assert.deepEqual(
+      check.mismatches.map((m) => `${m.collection} ${m.id} ${m.path} ${m.expected}`),
+      [`customers 1 full_name computed text "Ada LOVELACE"`],
+    );
 
     const badFilter = structuredClone(plan);
     badFilter.collections.find((c) => c.table === 'customers')!.filter = 'deleted IS NULL';
     const refused = await run(file, uniqueDbName('rules-filter'), badFilter);
     assert.equal(refused.status, 'failed');
-    assert.match(refused.error?.message ?? '', /filter of customers \("deleted IS NULL"\) is not valid SQL for customers: no such column: deleted/);
+    assert.match(
+      refused.error?.message ?? '',
+      /filter of customers \("deleted IS NULL"\) is not valid SQL for customers: no such column: deleted/,
+    );
     const badExpr = structuredClone(plan);
     badExpr.collections.find((c) => c.table === 'customers')!.computed = [{ field: 'x', expression: 'constructor(1)' }];
     const refusedExpr = await run(file, uniqueDbName('rules-expr'), badExpr);
@@ -126,27 +164,58 @@ describe('generated $jsonSchema: checked on our side, applied on request', () =>
 
   it('validation reports the documents that break the generated schema, without failing the run', async () => {
     const file = makeDb(path.join(tempDir(), 'narrow.db'), NARROW);
-    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database: uniqueDbName('schema'), ifExists: 'fail' });
+    const report = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database: uniqueDbName('schema'),
+      ifExists: 'fail',
+    });
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.collections.find((c) => c.collection === 'people')?.schemaViolations, 1);
-    assert.ok(report.notes.some((n) => /1 document\(s\) of people do not fit the generated \$jsonSchema .*_id 3: code 7 characters, more than 3; kind "z" is not one of "a", "b", null/.test(n)), report.notes.join('\n'));
+    assert.ok(
+      report.notes.some((n) =>
+        /1 document\(s\) of people do not fit the generated \$jsonSchema .*_id 3: code 7 characters, more than 3; kind "z" is not one of "a", "b", null/.test(
+          n,
+        ),
+      ),
+      report.notes.join('\n'),
+    );
   });
 
   it('--apply-schema sets the validator where the server has validators, and otherwise stops before writing', async () => {
     const file = makeDb(path.join(tempDir(), 'narrow.db'), NARROW.replace("'toolong', 'z'", "'ok', 'b'"));
     const database = uniqueDbName('apply');
-    const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, ifExists: 'fail', applySchema: true });
+    const report = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database,
+      ifExists: 'fail',
+      applySchema: true,
+    });
     const infos = await client.db(database).listCollections().toArray();
     if (report.status === 'failed') {
       // FerretDB v1: no validators. Nothing was written, not even the probe.
       assert.equal(report.exitCode, 26);
-      assert.match(report.error?.message ?? '', /--apply-schema needs collection validators, and this server refuses them .*Nothing was written/);
-      assert.deepEqual(infos.map((c) => c.name).filter((n) => !n.startsWith('_sqlite2mongo_migrations')), []);
+      assert.match(
+        report.error?.message ?? '',
+        /--apply-schema needs collection validators, and this server refuses them .*Nothing was written/,
+      );
+      assert.deepEqual(
+        infos.map((c) => c.name).filter((n) => !n.startsWith('_sqlite2mongo_migrations')),
+        [],
+      );
       assert.equal(await client.db(database).collection('people').countDocuments(), 0);
     } else {
-      const people = infos.find((c) => c.name === 'people') as { options?: { validator?: { $jsonSchema?: { required?: string[] } } } };
+      const people = infos.find((c) => c.name === 'people') as {
+        options?: { validator?: { $jsonSchema?: { required?: string[] } } };
+      };
       assert.deepEqual(people.options?.validator?.$jsonSchema?.required, ['_id', 'code', 'kind']);
-      await assert.rejects(client.db(database).collection('people').insertOne({ _id: 9 as never, code: 'much too long', kind: 'a' }));
+      await assert.rejects(
+        client
+          .db(database)
+          .collection('people')
+          .insertOne({ _id: 9 as never, code: 'much too long', kind: 'a' }),
+      );
     }
   });
 });
@@ -169,7 +238,13 @@ describe('text dates in a named time zone', () => {
     const report = await run(file, db, plan);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.totals.mismatches, 0);
-    const stored = (await client.db(db).collection('events').find({}, { sort: { _id: 1 } }).toArray()).map((d: Document) => (d.at as Date).getTime());
+    const stored = (
+      await client
+        .db(db)
+        .collection('events')
+        .find({}, { sort: { _id: 1 } })
+        .toArray()
+    ).map((d: Document) => (d.at as Date).getTime());
     const expected = pyJson<number[]>(
       `import sqlite3, sys, json
 from datetime import datetime, timezone

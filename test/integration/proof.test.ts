@@ -72,10 +72,16 @@ describe('proof: validation independent of the converter', () => {
     const report = await run(file, db);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     assert.equal(report.totals.validated, 6);
-    await client.db(db).collection('items').updateOne({ _id: 1 as never }, { $set: { 'tags.1': 2 } });
+    await client
+      .db(db)
+      .collection('items')
+      .updateOne({ _id: 1 as never }, { $set: { 'tags.1': 2 } });
     const again = await run(file, db, { steps: ['validate'] });
     assert.equal(again.exitCode, 41);
-    assert.deepEqual(again.mismatches.map((m) => `${m.id} ${m.path} ${m.expected} → ${m.actual}`), ['1 tags.1 integer 3 → 2']);
+    assert.deepEqual(
+      again.mismatches.map((m) => `${m.id} ${m.path} ${m.expected} → ${m.actual}`),
+      ['1 tags.1 integer 3 → 2'],
+    );
   });
 });
 
@@ -101,7 +107,10 @@ describe('row accounting', () => {
     // SQLite does not enforce foreign keys by default: item 9 does not exist, and one item_id is NULL.
     const file = makeDb(path.join(tempDir(), 'orphans.db'), `${SHOP}\nINSERT INTO item_tags VALUES (9, 1), (NULL, 2);`);
     const plan = await planOf(file);
-    assert.ok(plan.collections.some((c) => c.collection === 'item_tags'), 'kept as a collection');
+    assert.ok(
+      plan.collections.some((c) => c.collection === 'item_tags'),
+      'kept as a collection',
+    );
     const kept = await run(file, uniqueDbName('orph'), { plan });
     assert.equal(kept.status, 'succeeded', JSON.stringify(kept.error));
     assert.equal(kept.collections.find((c) => c.collection === 'item_tags')?.imported, pyCounts(file).item_tags);
@@ -109,7 +118,15 @@ describe('row accounting', () => {
     // A hand-made plan that folds it anyway: the two rows are skipped, with the reason, and the run says so.
     const folded = structuredClone(plan);
     folded.collections = folded.collections.filter((c) => c.collection !== 'item_tags');
-    folded.collections.find((c) => c.collection === 'items')?.arrays.push({ field: 'tags', junctionTable: 'item_tags', ownerColumn: 'item_id', valueColumn: 'tag_id', ownerKeyColumn: 'id' });
+    folded.collections
+      .find((c) => c.collection === 'items')
+      ?.arrays.push({
+        field: 'tags',
+        junctionTable: 'item_tags',
+        ownerColumn: 'item_id',
+        valueColumn: 'tag_id',
+        ownerKeyColumn: 'id',
+      });
     folded.skipped.push({ table: 'item_tags', reason: 'junction table folded into items.tags' });
     const report = await run(file, uniqueDbName('orph'), { plan: folded });
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
@@ -130,11 +147,17 @@ describe('row accounting', () => {
   });
 
   it('rows whose key is NULL are refused by name, never written as several _id: null documents', async () => {
-    const file = makeDb(path.join(tempDir(), 'nullkey.db'), `
+    const file = makeDb(
+      path.join(tempDir(), 'nullkey.db'),
+      `
       CREATE TABLE codes (code TEXT PRIMARY KEY, label TEXT);
-      INSERT INTO codes VALUES ('a', 'one'), (NULL, 'two'), (NULL, 'three'), ('b', 'four');`);
-    const python = pyJson<Array<[string | null, string]>>(`import sqlite3, sys, json
-print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT code, label FROM codes ORDER BY rowid').fetchall()))`, file);
+      INSERT INTO codes VALUES ('a', 'one'), (NULL, 'two'), (NULL, 'three'), ('b', 'four');`,
+    );
+    const python = pyJson<Array<[string | null, string]>>(
+      `import sqlite3, sys, json
+print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT code, label FROM codes ORDER BY rowid').fetchall()))`,
+      file,
+    );
     assert.equal(python.filter(([c]) => c === null).length, 2);
 
     // Default plan: the rowid keys the documents, the key column is a field; every row arrives.
@@ -142,7 +165,10 @@ print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT code, label FROM c
     const report = await run(file, db);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     const docs = await client.db(db).collection('codes').find().sort({ _rowid: 1 }).toArray();
-    assert.deepEqual(docs.map((d) => [d.code, d.label]), python);
+    assert.deepEqual(
+      docs.map((d) => [d.code, d.label]),
+      python,
+    );
 
     // A plan keyed by the column: the NULL-key rows are refused, each named, and the run fails with exit 40.
     const plan = await planOf(file);

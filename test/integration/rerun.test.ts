@@ -95,7 +95,14 @@ describe('reruns compare with the target and write only what changed', function 
     assert.equal(first.status, 'succeeded', JSON.stringify(first.error) + JSON.stringify(first.mismatches.slice(0, 3)));
     py(CHANGES, file);
 
-    const rerun = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'upsert', syncDeletes: true });
+    const rerun = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database,
+      plan,
+      ifExists: 'upsert',
+      syncDeletes: true,
+    });
     assert.equal(rerun.status, 'succeeded', JSON.stringify(rerun.error) + JSON.stringify(rerun.mismatches.slice(0, 3)));
     assert.deepEqual(counts(rerun, 'items'), { unchanged: 204 - 5 - 3, replaced: 5, inserted: 4, deleted: 3 });
     assert.deepEqual(counts(rerun, 'tags'), { unchanged: 75 - 3 - 2, replaced: 3, inserted: 3, deleted: 2 });
@@ -119,7 +126,14 @@ describe('reruns compare with the target and write only what changed', function 
     assert.equal(order3?.lines[0].qty, 99);
     assert.equal((await db.collection('orders').findOne({ _id: 21 as never }))?.customer.name, 'renamed');
 
-    const again = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'upsert', syncDeletes: true });
+    const again = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database,
+      plan,
+      ifExists: 'upsert',
+      syncDeletes: true,
+    });
     assert.equal(again.status, 'succeeded', JSON.stringify(again.error));
     assert.equal(again.totals.imported, 0, 'an unchanged rerun writes nothing');
     assert.equal(again.totals.deleted, 0);
@@ -149,7 +163,13 @@ con.execute("INSERT INTO codes VALUES ('AA', 0)")
 con.commit()`,
       file,
     );
-    const rerun = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, ifExists: 'upsert', syncDeletes: true });
+    const rerun = await migrate({
+      sqlitePath: file,
+      mongoUrl: getTestMongoUrl(),
+      database,
+      ifExists: 'upsert',
+      syncDeletes: true,
+    });
     assert.equal(rerun.status, 'succeeded', JSON.stringify(rerun.error) + JSON.stringify(rerun.mismatches.slice(0, 3)));
     assert.deepEqual(counts(rerun, 'codes'), { unchanged: 8, replaced: 2, inserted: 1, deleted: 2 });
     assert.equal(await client.db(database).collection('codes').countDocuments(), 11);
@@ -159,10 +179,29 @@ con.commit()`,
     const coll = client.db(uniqueDbName('idorder')).collection<Document>('ids');
     const { Int32, Long, Double, ObjectId } = BSON;
     const ids: unknown[] = [
-      new Int32(-5), new Int32(0), new Int32(3), Long.fromString('-9223372036854775808'), Long.fromString('9007199254740993'),
-      Long.fromString('9007199254740992'), new Double(9007199254740994), new Double(-4.5), new Double(2.5), Long.fromString('2'),
-      'A', 'a', 'ab', 'é', '中', '😀', '', { k: new Int32(1), l: 'b' }, { k: new Int32(1), l: 'a' }, { k: new Int32(-1), l: 'z' },
-      new ObjectId('00000000000000000000ffff'), new ObjectId('ff0000000000000000000000'), new ObjectId('000000000000000000000001'),
+      new Int32(-5),
+      new Int32(0),
+      new Int32(3),
+      Long.fromString('-9223372036854775808'),
+      Long.fromString('9007199254740993'),
+      Long.fromString('9007199254740992'),
+      new Double(9007199254740994),
+      new Double(-4.5),
+      new Double(2.5),
+      Long.fromString('2'),
+      'A',
+      'a',
+      'ab',
+      'é',
+      '中',
+      '😀',
+      '',
+      { k: new Int32(1), l: 'b' },
+      { k: new Int32(1), l: 'a' },
+      { k: new Int32(-1), l: 'z' },
+      new ObjectId('00000000000000000000ffff'),
+      new ObjectId('ff0000000000000000000000'),
+      new ObjectId('000000000000000000000001'),
     ];
     // Shuffled, deterministically.
     const docs = ids.map((_id, i) => ({ _id, i })).sort((x, y) => ((x.i * 7) % 23) - ((y.i * 7) % 23));
@@ -171,7 +210,11 @@ con.commit()`,
     assert.equal(sorted.length, ids.length);
     for (let i = 1; i < sorted.length; i++) {
       const [a, b] = [idElement(sorted[i - 1]), idElement(sorted[i])];
-      assert.equal(compareElements(a, b), -1, `server order at ${i}: ${JSON.stringify(BSON.deserialize(sorted[i - 1])._id)} before ${JSON.stringify(BSON.deserialize(sorted[i])._id)}`);
+      assert.equal(
+        compareElements(a, b),
+        -1,
+        `server order at ${i}: ${JSON.stringify(BSON.deserialize(sorted[i - 1])._id)} before ${JSON.stringify(BSON.deserialize(sorted[i])._id)}`,
+      );
     }
   });
 });

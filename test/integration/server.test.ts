@@ -6,7 +6,14 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { Binary, Double, Int32, Long, MongoBulkWriteError, MongoClient, MongoServerError, ObjectId } from 'mongodb';
-import { ferretDbBinary, getTestMongoUrl, isRealMongo, startFerretDb, uniqueDbName, type TestServer } from '../helpers/mongoServer';
+import {
+  ferretDbBinary,
+  getTestMongoUrl,
+  isRealMongo,
+  startFerretDb,
+  uniqueDbName,
+  type TestServer,
+} from '../helpers/mongoServer';
 
 // Test documents use numeric _ids and arbitrary fields: untyped collections.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -27,7 +34,11 @@ describe('test MongoDB server', function () {
   });
 
   after(async function () {
-    for (const name of dbNames) await client.db(name).dropDatabase().catch(() => undefined);
+    for (const name of dbNames)
+      await client
+        .db(name)
+        .dropDatabase()
+        .catch(() => undefined);
     await client?.close();
   });
 
@@ -37,7 +48,9 @@ describe('test MongoDB server', function () {
   });
 
   it('uniqueDbName gives distinct names the server accepts', async function () {
-    const names = new Set(Array.from({ length: 50 }, () => uniqueDbName('Some weird/prefix.with.dots and a very long tail')));
+    const names = new Set(
+      Array.from({ length: 50 }, () => uniqueDbName('Some weird/prefix.with.dots and a very long tail')),
+    );
     assert.equal(names.size, 50);
     for (const n of names) {
       assert.match(n, /^[A-Za-z0-9_-]+$/);
@@ -155,11 +168,20 @@ describe('test MongoDB server', function () {
   it('FerretDB drops the connection (not a per-row error) for a NaN double; the client recovers', async function () {
     if (isRealMongo()) this.skip(); // real MongoDB stores NaN
     const col = freshDb('nan').collection<AnyDoc>('rows');
-    await assert.rejects(col.insertMany([{ _id: 1, v: 1 }, { _id: 2, v: Number.NaN }], { ordered: false }), (e: Error) => {
-      // The whole batch fails at the wire level ("NaN is not supported" in the server log): nothing per row.
-      assert.match(e.message, /connection .* closed/i);
-      return true;
-    });
+    await assert.rejects(
+      col.insertMany(
+        [
+          { _id: 1, v: 1 },
+          { _id: 2, v: Number.NaN },
+        ],
+        { ordered: false },
+      ),
+      (e: Error) => {
+        // The whole batch fails at the wire level ("NaN is not supported" in the server log): nothing per row.
+        assert.match(e.message, /connection .* closed/i);
+        return true;
+      },
+    );
     assert.equal(await col.countDocuments(), 0, 'nothing of that batch was written');
     await col.insertOne({ _id: 3, v: 3 });
     assert.equal(await col.countDocuments(), 1);
@@ -189,7 +211,10 @@ describe('startFerretDb (own server per test)', function () {
     const docs = Array.from({ length: 500 }, (_, i) => ({ _id: i, n: new Long(i), at: new Date(i * 1000) }));
     const res = await client.db(dbName).collection<AnyDoc>('c').insertMany(docs);
     assert.equal(res.insertedCount, 500);
-    await client.db(dbName).collection<AnyDoc>('c').updateOne({ _id: 7 }, { $set: { updated: true } });
+    await client
+      .db(dbName)
+      .collection<AnyDoc>('c')
+      .updateOne({ _id: 7 }, { $set: { updated: true } });
 
     await server.kill('SIGKILL');
     assert.throws(() => process.kill(pid1, 0), /ESRCH/, 'the old process is gone');

@@ -12,7 +12,11 @@ if (!existsSync(suite)) {
   console.error(`${suite} is missing: run \`npm run build\` first.`);
   process.exit(1);
 }
-const fixtures = [process.env.SQLITE2MONGO_FIXTURES, path.resolve(root, '..', 'shared', 'fixtures'), '/work/shared/fixtures'].find((d) => d && existsSync(path.join(d, 'app.db')));
+const fixtures = [
+  process.env.SQLITE2MONGO_FIXTURES,
+  path.resolve(root, '..', 'shared', 'fixtures'),
+  '/work/shared/fixtures',
+].find((d) => d && existsSync(path.join(d, 'app.db')));
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-electron-ws-'));
 // The suite reads the extension's log (SQLITE2MONGO_LOGS_ROOT): keep this run's logs in a known folder.
 const logs = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-electron-logs-'));
@@ -22,7 +26,15 @@ try {
     version: process.env.VSCODE_TEST_VERSION ?? 'stable',
     extensionDevelopmentPath: root,
     extensionTestsPath: suite,
-    launchArgs: [workspace, '--logsPath', logs, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    launchArgs: [
+      workspace,
+      '--logsPath',
+      logs,
+      '--disable-extensions',
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+    ],
     extensionTestsEnv: { SQLITE2MONGO_LOGS_ROOT: logs, ...(fixtures ? { SQLITE2MONGO_FIXTURES: fixtures } : {}) },
   });
 } catch (e) {

@@ -22,7 +22,11 @@ export class ComputedFields {
   }
 
   /** Sets each computed field on `doc`; returns why the row cannot be built, or undefined. */
-  apply(doc: Document, valueOf: (column: string) => SqlValue, setField: (doc: Document, name: string, value: unknown) => void): string | undefined {
+  apply(
+    doc: Document,
+    valueOf: (column: string) => SqlValue,
+    setField: (doc: Document, name: string, value: unknown) => void,
+  ): string | undefined {
     for (const c of this.compiled) {
       const row = new Map(c.columns.map((col) => [col, valueOf(col)] as const));
       try {

@@ -26,16 +26,30 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  */
 function parseSqliteDateTime(t: string, zone: number | ZoneOffset): number | null | undefined {
   const n = t.length;
-  if (n < 19 || n > 29 || (n > 19 && (n === 20 || t.charCodeAt(19) !== 46 /* . */))) return undefined;
+  // A fraction starts with '.' (46) at index 19.
+  if (n < 19 || n > 29 || (n > 19 && (n === 20 || t.charCodeAt(19) !== 46))) return undefined;
   const sep = t.charCodeAt(10);
-  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || (sep !== 32 && sep !== 84 && sep !== 116) || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
+  if (
+    t.charCodeAt(4) !== 45 ||
+    t.charCodeAt(7) !== 45 ||
+    (sep !== 32 && sep !== 84 && sep !== 116) ||
+    t.charCodeAt(13) !== 58 ||
+    t.charCodeAt(16) !== 58
+  )
+    return undefined;
   const d = (i: number) => t.charCodeAt(i) - 48;
   const two = (i: number) => {
-    const a = d(i), b = d(i + 1);
+    const a = d(i),
+      b = d(i + 1);
     return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
   };
-  const hi = two(0), lo = two(2);
-  const month = two(5), day = two(8), hour = two(11), minute = two(14), second = two(17);
+  const hi = two(0),
+    lo = two(2);
+  const month = two(5),
+    day = two(8),
+    hour = two(11),
+    minute = two(14),
+    second = two(17);
   if (hi < 0 || lo < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
   const year = hi * 100 + lo;
   if (year < 100) return undefined; // Date.UTC maps years 0–99 to 1900–1999: the general parser handles them
@@ -47,7 +61,7 @@ function parseSqliteDateTime(t: string, zone: number | ZoneOffset): number | nul
   }
   if (n > 20 && n < 23) ms *= n === 21 ? 100 : 10;
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0));
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   return wall - (typeof zone === 'number' ? zone : zone(wall)) * 60_000;
@@ -64,7 +78,12 @@ export function parseDateTextGeneral(text: string, defaultZone: number | ZoneOff
   const m = DATE_RE.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '', zone] = m;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const ms = frac ? Number(frac.slice(0, 3).padEnd(3, '0')) : 0;
   // setUTCFullYear, not Date.UTC: the latter maps years 0–99 to 1900–1999.

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { MigrationError } from '../errors';
 import { MAX_DOCUMENT_BYTES } from '../mongo/writer';
-import { findRelation, iterateQuery, iterateWideQuery, keyOrderColumns, quoteIdent, type SqliteSource } from '../sqlite';
+import {
+  findRelation,
+  iterateQuery,
+  iterateWideQuery,
+  keyOrderColumns,
+  quoteIdent,
+  type SqliteSource,
+} from '../sqlite';
 import { InvalidText, type SchemaInfo, type SqlValue, type TableInfo } from '../sqlite/types';
 import type { CollectionPlan, EmbedPlan, PlanOptions } from '../plan/types';
 import { assignFieldNames, compositeIdNames } from '../plan/fieldNames';
@@ -38,7 +45,8 @@ export interface BuildCounts {
  * would vanish from the document.
  */
 export function setField(doc: Document, name: string, value: unknown): void {
-  if (name === '__proto__') Object.defineProperty(doc, name, { value, enumerable: true, writable: true, configurable: true });
+  if (name === '__proto__')
+    Object.defineProperty(doc, name, { value, enumerable: true, writable: true, configurable: true });
   else doc[name] = value;
 }
 
@@ -57,7 +65,17 @@ export function rowidObjectId(table: string, rowid: bigint): ObjectId {
 
 export function formatKey(key: SqlValue[]): string {
   const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-  return key.map((v) => (v instanceof Uint8Array ? `x'${hex(v)}'` : v instanceof InvalidText ? `x'${hex(v.bytes)}' (text, not UTF-8)` : typeof v === 'string' ? JSON.stringify(v) : String(v))).join(', ');
+  return key
+    .map((v) =>
+      v instanceof Uint8Array
+        ? `x'${hex(v)}'`
+        : v instanceof InvalidText
+          ? `x'${hex(v.bytes)}' (text, not UTF-8)`
+          : typeof v === 'string'
+            ? JSON.stringify(v)
+            : String(v),
+    )
+    .join(', ');
 }
 
 function sameKey(a: SqlValue, b: SqlValue): boolean {
@@ -69,7 +87,15 @@ function sameKey(a: SqlValue, b: SqlValue): boolean {
 /** An upper bound of a row's BSON size from its values (text counted at 3 bytes a character), to skip exact sizing. */
 function roughBytes(row: SqlValue[]): number {
   let n = 0;
-  for (const v of row) n += typeof v === 'string' ? 3 * v.length + 16 : v instanceof Uint8Array ? v.length + 16 : v instanceof InvalidText ? v.bytes.length + 16 : 24;
+  for (const v of row)
+    n +=
+      typeof v === 'string'
+        ? 3 * v.length + 16
+        : v instanceof Uint8Array
+          ? v.length + 16
+          : v instanceof InvalidText
+            ? v.bytes.length + 16
+            : 24;
   return n;
 }
 
@@ -102,19 +128,33 @@ export class DocumentBuilder {
   ) {
     const find = (name: string) => {
       const t = findRelation(schema, name);
-      if (!t) throw new MigrationError('PLAN_INVALID', `The plan names table ${JSON.stringify(name)}, which the database does not have.`);
+      if (!t)
+        throw new MigrationError(
+          'PLAN_INVALID',
+          `The plan names table ${JSON.stringify(name)}, which the database does not have.`,
+        );
       return t;
     };
     this.table = find(plan.table);
     // A view has no key: its rows are numbered in the order of all their columns (IdPlan 'sequence'). A rowid
     // `_id` follows the rowid, also when the table has a primary key (one holding NULLs, see defaults.ts).
-    this.keyColumns = plan.id.kind === 'sequence' ? [] : plan.id.kind === 'rowid' ? keyOrderColumns({ ...this.table, primaryKey: [] }) : keyOrderColumns(this.table);
+    this.keyColumns =
+      plan.id.kind === 'sequence'
+        ? []
+        : plan.id.kind === 'rowid'
+          ? keyOrderColumns({ ...this.table, primaryKey: [] })
+          : keyOrderColumns(this.table);
     this.converters = plan.fields.map((f) => makeConverter(f, options));
     this.computed = new ComputedFields(plan.computed);
     if (plan.filter) this.checkFilter(plan.filter);
     this.embeds = (plan.embeds ?? []).map((e) => {
       const child = find(e.table);
-      return { plan: e, child, converters: e.fields.map((f) => makeConverter(f, options)), childKey: e.kind === 'array' ? keyOrderColumns(child) : [] };
+      return {
+        plan: e,
+        child,
+        converters: e.fields.map((f) => makeConverter(f, options)),
+        childKey: e.kind === 'array' ? keyOrderColumns(child) : [],
+      };
     });
   }
 
@@ -124,7 +164,13 @@ export class DocumentBuilder {
 
   private idColumns(): string[] {
     const id = this.plan.id;
-    return id.kind === 'column' ? [id.column] : id.kind === 'composite' ? id.columns : id.kind === 'rowid' ? [this.keyColumns[0]] : [];
+    return id.kind === 'column'
+      ? [id.column]
+      : id.kind === 'composite'
+        ? id.columns
+        : id.kind === 'rowid'
+          ? [this.keyColumns[0]]
+          : [];
   }
 
   /** Column reference on alias p. The rowid alias stays bare: SQLite may read a quoted unknown name as a string. */
@@ -137,7 +183,9 @@ export class DocumentBuilder {
   }
 
   private orderBy(): string {
-    return this.orderColumns().map((c) => this.ref(c)).join(', ');
+    return this.orderColumns()
+      .map((c) => this.ref(c))
+      .join(', ');
   }
 
   private documentEmbeds(): Array<[PreparedEmbed, number]> {
@@ -153,7 +201,11 @@ export class DocumentBuilder {
     } catch (e) {
       // SQLite's own words ("no such column: x"), without the reader's wrapping of the whole query.
       const inner = e instanceof Error && e.cause instanceof Error ? e.cause : e;
-      throw new MigrationError('PLAN_INVALID', `The filter of ${this.plan.collection} (${JSON.stringify(filter)}) is not valid SQL for ${this.table.name}: ${inner instanceof Error ? inner.message : String(inner)}.`, 'Write a SQL expression over the table\'s columns, e.g. "deleted_at IS NULL".');
+      throw new MigrationError(
+        'PLAN_INVALID',
+        `The filter of ${this.plan.collection} (${JSON.stringify(filter)}) is not valid SQL for ${this.table.name}: ${inner instanceof Error ? inner.message : String(inner)}.`,
+        'Write a SQL expression over the table\'s columns, e.g. "deleted_at IS NULL".',
+      );
     }
   }
 
@@ -163,7 +215,9 @@ export class DocumentBuilder {
   }
 
   private joinOn(alias: string, e: EmbedPlan): string {
-    return e.childColumns.map((c, i) => `${alias}.${quoteIdent(c)} = p.${quoteIdent(e.parentColumns[i])}`).join(' AND ');
+    return e.childColumns
+      .map((c, i) => `${alias}.${quoteIdent(c)} = p.${quoteIdent(e.parentColumns[i])}`)
+      .join(' AND ');
   }
 
   /**
@@ -172,8 +226,20 @@ export class DocumentBuilder {
    * field and array-owner columns not yet selected, then per embedded document a match marker (its first join
    * column) and its fields.
    */
-  private rowQuery(where?: string): { terms: string[]; nOrder: number; rest: string; at: Map<string, number>; embedAt: number[] } {
-    const columns = [...this.orderColumns(), ...this.idColumns(), ...this.plan.fields.map((f) => f.column), ...this.plan.arrays.map((a) => a.ownerKeyColumn), ...this.computed.columns];
+  private rowQuery(where?: string): {
+    terms: string[];
+    nOrder: number;
+    rest: string;
+    at: Map<string, number>;
+    embedAt: number[];
+  } {
+    const columns = [
+      ...this.orderColumns(),
+      ...this.idColumns(),
+      ...this.plan.fields.map((f) => f.column),
+      ...this.plan.arrays.map((a) => a.ownerKeyColumn),
+      ...this.computed.columns,
+    ];
     const at = new Map<string, number>();
     const refs: string[] = [];
     for (const c of columns) {
@@ -186,7 +252,10 @@ export class DocumentBuilder {
     for (const [e, i] of this.documentEmbeds()) {
       const alias = `d${i}`;
       embedAt.push(refs.length);
-      refs.push(`${alias}.${quoteIdent(e.plan.childColumns[0])}`, ...e.plan.fields.map((f) => `${alias}.${quoteIdent(f.column)}`));
+      refs.push(
+        `${alias}.${quoteIdent(e.plan.childColumns[0])}`,
+        ...e.plan.fields.map((f) => `${alias}.${quoteIdent(f.column)}`),
+      );
       joins += ` LEFT JOIN ${quoteIdent(e.child.name)} AS ${alias} ON ${this.joinOn(alias, e.plan)}`;
     }
     const rest = `FROM ${this.parent()}${joins}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}`;
@@ -203,7 +272,11 @@ export class DocumentBuilder {
   /** Child rows of an embedded array in parent order: parent key columns, the child's fields, then the child's key. */
   private childArraySql(e: PreparedEmbed, where?: string): string {
     const childKeyRefs = e.childKey.map((c) => (e.child.primaryKey.length === 0 ? `c.${c}` : `c.${quoteIdent(c)}`));
-    const cols = [...this.keyColumns.map((c) => this.ref(c)), ...e.plan.fields.map((f) => `c.${quoteIdent(f.column)}`), ...childKeyRefs];
+    const cols = [
+      ...this.keyColumns.map((c) => this.ref(c)),
+      ...e.plan.fields.map((f) => `c.${quoteIdent(f.column)}`),
+      ...childKeyRefs,
+    ];
     return `SELECT ${cols.join(', ')} FROM ${quoteIdent(e.child.name)} AS c JOIN ${this.parent()} ON ${this.joinOn('c', e.plan)}${where ? ` WHERE ${where}` : ''} ORDER BY ${this.orderBy()}, ${childKeyRefs.join(', ')}`;
   }
 
@@ -211,14 +284,19 @@ export class DocumentBuilder {
    * Yields the documents; `where` (SQL on alias p) restricts the parent rows, e.g. for incremental sync. A row whose
    * key holds a NULL cannot have an `_id` (several would collide): it is refused through `opts.refuse`, never built.
    */
-  *documents(warn: (w: RowWarning) => void, opts: { where?: string; params?: SqlValue[]; refuse?: (r: RefusedRow) => void } = {}): Generator<BuiltDocument> {
+  *documents(
+    warn: (w: RowWarning) => void,
+    opts: { where?: string; params?: SqlValue[]; refuse?: (r: RefusedRow) => void } = {},
+  ): Generator<BuiltDocument> {
     const params = opts.params ?? [];
     const { terms, nOrder, rest, at, embedAt } = this.rowQuery(opts.where);
     const keyAt = this.keyColumns.map((c) => at.get(c) as number);
     const idAt = this.idColumns().map((c) => at.get(c) as number);
     const fieldAt = this.plan.fields.map((f) => at.get(f.column) as number);
     const ownerAt = this.plan.arrays.map((a) => at.get(a.ownerKeyColumn) as number);
-    const junctions = this.plan.arrays.map((_, i) => iterateQuery(this.source, this.junctionSql(i, opts.where), params));
+    const junctions = this.plan.arrays.map((_, i) =>
+      iterateQuery(this.source, this.junctionSql(i, opts.where), params),
+    );
     const pendingJunction: Array<SqlValue[] | undefined> = junctions.map((it) => it.next().value ?? undefined);
     const arrayEmbeds = this.embeds.filter((e) => e.plan.kind === 'array');
     const children = arrayEmbeds.map((e) => iterateQuery(this.source, this.childArraySql(e, opts.where), params));
@@ -239,7 +317,9 @@ export class DocumentBuilder {
         const idValues = idAt.map((i) => row[i]);
         const refused = (idKind === 'column' || idKind === 'composite') && idValues.some((v) => v === null);
         const doc: Document = {};
-        if (!refused) doc._id = idKind === 'sequence' ? rowidObjectId(table, ordinal) : this.buildId(idValues, row[keyAt[0]], rowWarn);
+        if (!refused)
+          doc._id =
+            idKind === 'sequence' ? rowidObjectId(table, ordinal) : this.buildId(idValues, row[keyAt[0]], rowWarn);
         if (idKind === 'rowid') setField(doc, this.plan.id.rowidField, autoToBson(row[keyAt[0]]));
         for (let i = 0; i < fields.length; i++) {
           const value = this.converters[i](row[fieldAt[i]], rowWarn);
@@ -289,16 +369,31 @@ export class DocumentBuilder {
           setField(doc, e.plan.field, items);
           childKeys.push(keys);
         }
-        const notComputed = refused || this.computed.size === 0 ? undefined : this.computed.apply(doc, (c) => row[at.get(c) as number], setField);
+        const notComputed =
+          refused || this.computed.size === 0
+            ? undefined
+            : this.computed.apply(doc, (c) => row[at.get(c) as number], setField);
         if (refused || notComputed) {
           counts.refused++;
-          opts.refuse?.({ table, key: formatKey(key), reason: notComputed ?? `the primary key ${this.idColumns().join(', ')} holds NULL, so the row cannot have an _id` });
+          opts.refuse?.({
+            table,
+            key: formatKey(key),
+            reason:
+              notComputed ?? `the primary key ${this.idColumns().join(', ')} holds NULL, so the row cannot have an _id`,
+          });
           continue;
         }
         this.applySizePolicy(doc, arrayEmbeds, childKeys, rowWarn);
         // Over 16 MiB no server stores it: say so now (export and dry run too), not only when the import refuses it.
-        if ((junctions.length > 0 || children.length > 0 || roughBytes(row) > MAX_DOCUMENT_BYTES) && BSON.calculateObjectSize(doc) > MAX_DOCUMENT_BYTES) {
-          rowWarn({ kind: 'document-too-large', column: '', value: `${BSON.calculateObjectSize(doc)} bytes, over MongoDB's 16 MiB limit` });
+        if (
+          (junctions.length > 0 || children.length > 0 || roughBytes(row) > MAX_DOCUMENT_BYTES) &&
+          BSON.calculateObjectSize(doc) > MAX_DOCUMENT_BYTES
+        ) {
+          rowWarn({
+            kind: 'document-too-large',
+            column: '',
+            value: `${BSON.calculateObjectSize(doc)} bytes, over MongoDB's 16 MiB limit`,
+          });
         }
         yield { doc, key };
       }
@@ -307,7 +402,13 @@ export class DocumentBuilder {
     }
   }
 
-  private fill(target: Document, e: PreparedEmbed, values: SqlValue[], prefix: string, warn: (w: ConversionWarning) => void): void {
+  private fill(
+    target: Document,
+    e: PreparedEmbed,
+    values: SqlValue[],
+    prefix: string,
+    warn: (w: ConversionWarning) => void,
+  ): void {
     for (let i = 0; i < e.plan.fields.length; i++) {
       const value = e.converters[i](values[i], warn);
       if (value !== OMIT) setField(target, prefix + e.plan.fields[i].field, value);
@@ -315,19 +416,31 @@ export class DocumentBuilder {
   }
 
   /** The 16 MiB policy: an embedded array that makes its document too large becomes an array of child keys. */
-  private applySizePolicy(doc: Document, arrayEmbeds: PreparedEmbed[], childKeys: unknown[][], warn: (w: ConversionWarning) => void): void {
+  private applySizePolicy(
+    doc: Document,
+    arrayEmbeds: PreparedEmbed[],
+    childKeys: unknown[][],
+    warn: (w: ConversionWarning) => void,
+  ): void {
     if (!arrayEmbeds.some((e) => e.plan.onTooLarge === 'reference')) return;
     if (BSON.calculateObjectSize(doc) <= MAX_DOCUMENT_BYTES) return;
     arrayEmbeds.forEach((e, i) => {
       if (e.plan.onTooLarge !== 'reference') return;
       setField(doc, e.plan.field, childKeys[i]);
-      warn({ kind: 'embed-too-large', column: e.plan.field, value: `${childKeys[i].length} ${e.child.name} rows kept as references` });
+      warn({
+        kind: 'embed-too-large',
+        column: e.plan.field,
+        value: `${childKeys[i].length} ${e.child.name} rows kept as references`,
+      });
     });
   }
 
   private buildId(values: SqlValue[], rowid: SqlValue, warn: (w: ConversionWarning) => void): unknown {
     const id = this.plan.id;
-    values.forEach((v, i) => v instanceof InvalidText && warn({ kind: 'invalid-utf8', column: this.idColumns()[i], value: describe(v) }));
+    values.forEach(
+      (v, i) =>
+        v instanceof InvalidText && warn({ kind: 'invalid-utf8', column: this.idColumns()[i], value: describe(v) }),
+    );
     if (id.kind === 'column') return autoToBson(values[0]);
     if (id.kind === 'composite') {
       const sub: Document = {};

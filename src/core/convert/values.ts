@@ -59,7 +59,8 @@ export function autoToBson(v: SqlValue): unknown {
 
 export function describe(v: SqlValue): string {
   if (v instanceof Uint8Array) return `<${v.length} bytes>`;
-  if (v instanceof InvalidText) return `<${v.bytes.length} bytes of text that is not UTF-8: ${Buffer.from(v.bytes.subarray(0, 24)).toString('hex')}${v.bytes.length > 24 ? '…' : ''}>`;
+  if (v instanceof InvalidText)
+    return `<${v.bytes.length} bytes of text that is not UTF-8: ${Buffer.from(v.bytes.subarray(0, 24)).toString('hex')}${v.bytes.length > 24 ? '…' : ''}>`;
   const s = String(v);
   return s.length > 80 ? `${s.slice(0, 77)}…` : s;
 }
@@ -164,14 +165,23 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
           return b === null ? keep(v, 'not-boolean', warn) : b;
         };
       case 'binary':
-        return (v) => (v instanceof Uint8Array ? new Binary(v) : v instanceof InvalidText ? new Binary(v.bytes) : new Binary(Buffer.from(textOf(v), 'utf8')));
+        return (v) =>
+          v instanceof Uint8Array
+            ? new Binary(v)
+            : v instanceof InvalidText
+              ? new Binary(v.bytes)
+              : new Binary(Buffer.from(textOf(v), 'utf8'));
       case 'json':
         return (v, warn) => {
           if (typeof v !== 'string') return keep(v, 'not-json', warn);
           try {
             // Numbers outside int32 become explicit doubles: a bare JS number would be written as int64 in the
             // intermediate file but as a double when sent directly, and the two would not compare equal.
-            return JSON.parse(v, (_key, x: unknown) => (typeof x === 'number' && !(Number.isInteger(x) && x >= -2147483648 && x <= 2147483647) ? new Double(x) : x));
+            return JSON.parse(v, (_key, x: unknown) =>
+              typeof x === 'number' && !(Number.isInteger(x) && x >= -2147483648 && x <= 2147483647)
+                ? new Double(x)
+                : x,
+            );
           } catch {
             return keep(v, 'not-json', warn);
           }

@@ -18,7 +18,16 @@ function formatterOf(zone: string): Intl.DateTimeFormat | undefined {
   let f = formatters.get(zone);
   if (!f) {
     try {
-      f = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      f = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
     } catch {
       return undefined;
     }
@@ -32,7 +41,8 @@ export function wallTimeIn(zone: string, instantMs: number): number {
   const f = formatterOf(zone);
   if (!f) throw new Error(`unknown time zone ${zone}`);
   const p: Record<string, number> = {};
-  for (const part of f.formatToParts(new Date(instantMs))) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  for (const part of f.formatToParts(new Date(instantMs)))
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
   const d = new Date(0);
   d.setUTCFullYear(p.year, p.month - 1, p.day);
   d.setUTCHours(p.hour, p.minute, p.second, ((instantMs % 1000) + 1000) % 1000);

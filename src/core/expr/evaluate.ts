@@ -54,12 +54,16 @@ function describe(v: ExprValue): string {
 }
 
 function capped(s: string): string {
-  if (s.length > MAX_TEXT_LENGTH) throw new ExprEvalError(`computed text would be ${s.length} characters long (at most ${MAX_TEXT_LENGTH})`);
+  if (s.length > MAX_TEXT_LENGTH)
+    throw new ExprEvalError(`computed text would be ${s.length} characters long (at most ${MAX_TEXT_LENGTH})`);
   return s;
 }
 
 function arity(name: string, args: unknown[], min: number, max = min): void {
-  if (args.length < min || args.length > max) throw new ExprEvalError(`${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`);
+  if (args.length < min || args.length > max)
+    throw new ExprEvalError(
+      `${name}() takes ${min === max ? min : `${min} to ${max}`} argument(s), got ${args.length}`,
+    );
 }
 
 /** The function library. Each one returns NULL for a NULL first argument unless it exists to handle NULLs. */
@@ -74,11 +78,18 @@ const FUNCTIONS: Record<string, { fn: Fn; min: number; max?: number; nullSafe?: 
     fn: ([s, start, len]) => {
       const chars = [...text(s, 'substr')];
       const from = Math.max(Number(num(start, 'substr()')) - 1, 0);
-      return chars.slice(from, len === undefined || len === null ? undefined : from + Math.max(Number(num(len, 'substr()')), 0)).join('');
+      return chars
+        .slice(from, len === undefined || len === null ? undefined : from + Math.max(Number(num(len, 'substr()')), 0))
+        .join('');
     },
   },
   replace: { min: 3, fn: ([s, a, b]) => capped(text(s, 'replace').split(text(a, 'replace')).join(text(b, 'replace'))) },
-  concat: { min: 1, max: 64, nullSafe: true, fn: (args) => capped(args.map((a) => (a === null ? '' : text(a, 'concat'))).join('')) },
+  concat: {
+    min: 1,
+    max: 64,
+    nullSafe: true,
+    fn: (args) => capped(args.map((a) => (a === null ? '' : text(a, 'concat'))).join('')),
+  },
   split: { min: 2, fn: ([s, sep]) => text(s, 'split').split(text(sep, 'split')) },
   join: {
     min: 2,
@@ -119,7 +130,8 @@ const FUNCTIONS: Record<string, { fn: Fn; min: number; max?: number; nullSafe?: 
     min: 1,
     fn: ([v]) => {
       const ms = isNum(v) ? Number(v) * 1000 : parseDateText(text(v, 'date'));
-      if (ms === null || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new ExprEvalError(`date() cannot read ${describe(v)} as a date`);
+      if (ms === null || !Number.isFinite(ms) || Math.abs(ms) > 8.64e15)
+        throw new ExprEvalError(`date() cannot read ${describe(v)} as a date`);
       return new Date(ms);
     },
   },
@@ -128,7 +140,14 @@ const FUNCTIONS: Record<string, { fn: Fn; min: number; max?: number; nullSafe?: 
 };
 
 function compare(a: ExprValue, b: ExprValue): number {
-  if (isNum(a) && isNum(b)) return typeof a === 'bigint' && typeof b === 'bigint' ? (a < b ? -1 : a > b ? 1 : 0) : Math.sign(Number(a) - Number(b));
+  if (isNum(a) && isNum(b))
+    return typeof a === 'bigint' && typeof b === 'bigint'
+      ? a < b
+        ? -1
+        : a > b
+          ? 1
+          : 0
+      : Math.sign(Number(a) - Number(b));
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime());
@@ -143,7 +162,8 @@ function arithmetic(op: string, a: bigint | number, b: bigint | number): ExprVal
     if (BigInt.asIntN(64, r) !== r) throw new ExprEvalError(`integer overflow in ${a} ${op} ${b}`);
     return r;
   }
-  const x = Number(a), y = Number(b);
+  const x = Number(a),
+    y = Number(b);
   return op === '+' ? x + y : op === '-' ? x - y : op === '*' ? x * y : op === '/' ? x / y : x % y;
 }
 
@@ -168,10 +188,20 @@ export class CompiledExpression {
   private check(node: ExprNode): void {
     if (node.kind === 'call') {
       const f = Object.prototype.hasOwnProperty.call(FUNCTIONS, node.name) ? FUNCTIONS[node.name] : undefined;
-      if (!f) throw new ExprEvalError(`unknown function ${node.name}() (available: ${Object.keys(FUNCTIONS).join(', ')})`);
+      if (!f)
+        throw new ExprEvalError(`unknown function ${node.name}() (available: ${Object.keys(FUNCTIONS).join(', ')})`);
       arity(node.name, node.args, f.min, f.max ?? f.min);
     }
-    for (const child of node.kind === 'call' ? node.args : node.kind === 'binary' ? [node.left, node.right] : node.kind === 'unary' ? [node.operand] : node.kind === 'conditional' ? [node.test, node.then, node.otherwise] : []) this.check(child);
+    for (const child of node.kind === 'call'
+      ? node.args
+      : node.kind === 'binary'
+        ? [node.left, node.right]
+        : node.kind === 'unary'
+          ? [node.operand]
+          : node.kind === 'conditional'
+            ? [node.test, node.then, node.otherwise]
+            : [])
+      this.check(child);
   }
 
   /** `row` maps column names to values (a Map: a column called __proto__ is data like any other). */
@@ -182,8 +212,10 @@ export class CompiledExpression {
   }
 
   private eval(node: ExprNode, row: ReadonlyMap<string, SqlValue>): ExprValue {
-    if (++this.steps > MAX_STEPS_PER_ROW) throw new ExprEvalError(`evaluation took more than ${MAX_STEPS_PER_ROW} steps`);
-    if ((this.steps & 63) === 0 && performance.now() - this.started > MAX_MILLISECONDS_PER_ROW) throw new ExprEvalError(`evaluation took more than ${MAX_MILLISECONDS_PER_ROW} ms`);
+    if (++this.steps > MAX_STEPS_PER_ROW)
+      throw new ExprEvalError(`evaluation took more than ${MAX_STEPS_PER_ROW} steps`);
+    if ((this.steps & 63) === 0 && performance.now() - this.started > MAX_MILLISECONDS_PER_ROW)
+      throw new ExprEvalError(`evaluation took more than ${MAX_MILLISECONDS_PER_ROW} ms`);
     switch (node.kind) {
       case 'literal':
         return node.value;
@@ -237,7 +269,10 @@ export interface CompiledField {
 }
 
 /** Compiles a collection's computed fields once; `columns` is every column some expression reads, each once. */
-export function compileFields(plans: Array<{ field: string; expression: string }> = []): { fields: CompiledField[]; columns: string[] } {
+export function compileFields(plans: Array<{ field: string; expression: string }> = []): {
+  fields: CompiledField[];
+  columns: string[];
+} {
   const fields = plans.map((c) => {
     const expr = new CompiledExpression(c.expression);
     return { field: c.field, expr, columns: [...referencedColumns(expr.tree)] };

@@ -72,11 +72,19 @@ function tokenize(src: string): Token[] {
   return tokens;
 }
 
-const BINARY_LEVELS: BinaryOp[][] = [['or'], ['and'], ['=', '!=', '<', '<=', '>', '>='], ['||'], ['+', '-'], ['*', '/', '%']];
+const BINARY_LEVELS: BinaryOp[][] = [
+  ['or'],
+  ['and'],
+  ['=', '!=', '<', '<=', '>', '>='],
+  ['||'],
+  ['+', '-'],
+  ['*', '/', '%'],
+];
 
 /** Parses an expression into a tree; throws ExprSyntaxError with the position of the first problem. */
 export function parseExpression(src: string): ExprNode {
-  if (src.length > MAX_EXPRESSION_LENGTH) throw new ExprSyntaxError(`expression is ${src.length} characters long (at most ${MAX_EXPRESSION_LENGTH})`);
+  if (src.length > MAX_EXPRESSION_LENGTH)
+    throw new ExprSyntaxError(`expression is ${src.length} characters long (at most ${MAX_EXPRESSION_LENGTH})`);
   const tokens = tokenize(src);
   let pos = 0;
   let depth = 0;
@@ -86,7 +94,10 @@ export function parseExpression(src: string): ExprNode {
     return (t.type === 'op' && t.text === text) || (t.type === 'ident' && t.text.toLowerCase() === text);
   };
   const expect = (text: string) => {
-    if (!isOp(text)) throw new ExprSyntaxError(`expected ${JSON.stringify(text)} at position ${peek().at + 1}${peek().type === 'end' ? ' (end of expression)' : ''}`);
+    if (!isOp(text))
+      throw new ExprSyntaxError(
+        `expected ${JSON.stringify(text)} at position ${peek().at + 1}${peek().type === 'end' ? ' (end of expression)' : ''}`,
+      );
     pos++;
   };
   const nested = <T>(fn: () => T): T => {
@@ -121,8 +132,8 @@ export function parseExpression(src: string): ExprNode {
 
   const unary = (): ExprNode =>
     nested(() => {
-      if (isOp('-')) return pos++, { kind: 'unary', op: '-', operand: unary() } as ExprNode;
-      if (isOp('not')) return pos++, { kind: 'unary', op: 'not', operand: unary() } as ExprNode;
+      if (isOp('-')) return (pos++, { kind: 'unary', op: '-', operand: unary() } as ExprNode);
+      if (isOp('not')) return (pos++, { kind: 'unary', op: 'not', operand: unary() } as ExprNode);
       return primary();
     });
 
@@ -152,11 +163,14 @@ export function parseExpression(src: string): ExprNode {
       }
       return { kind: 'column', name: t.text };
     }
-    throw new ExprSyntaxError(t.type === 'end' ? 'expression ends too early' : `unexpected ${JSON.stringify(t.text)} at position ${t.at + 1}`);
+    throw new ExprSyntaxError(
+      t.type === 'end' ? 'expression ends too early' : `unexpected ${JSON.stringify(t.text)} at position ${t.at + 1}`,
+    );
   };
 
   const tree = conditional();
-  if (peek().type !== 'end') throw new ExprSyntaxError(`unexpected ${JSON.stringify(peek().text)} at position ${peek().at + 1}`);
+  if (peek().type !== 'end')
+    throw new ExprSyntaxError(`unexpected ${JSON.stringify(peek().text)} at position ${peek().at + 1}`);
   return tree;
 }
 

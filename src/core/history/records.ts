@@ -9,7 +9,8 @@ export const HISTORY_COLLECTION = '_sqlite2mongo_migrations';
 export const INSERTED_IDS_COLLECTION = '_sqlite2mongo_inserted';
 
 /** The collections sqlite2mongo keeps for itself in a target database (run history, ids for rollback). */
-export const isBookkeepingCollection = (name: string): boolean => name === HISTORY_COLLECTION || name === INSERTED_IDS_COLLECTION;
+export const isBookkeepingCollection = (name: string): boolean =>
+  name === HISTORY_COLLECTION || name === INSERTED_IDS_COLLECTION;
 
 export type RecordStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'rolled-back';
 /** A resumed run keeps its record (and kind); `resumedAt` lists when it was continued. 'sync': `sqlite2mongo sync`. */
@@ -76,7 +77,10 @@ export interface MigrationRecord {
 }
 
 export function planHash(plan: MappingPlan): string {
-  return createHash('sha256').update(JSON.stringify({ ...plan, source: undefined })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify({ ...plan, source: undefined }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Sortable, readable run ids: 20261126-004512-3fa9. */
@@ -109,11 +113,19 @@ export class HistoryStore {
     await this.records.insertOne(record);
   }
 
-  async update(id: string, set: Partial<MigrationRecord>, opts: { durable?: boolean; w?: number | 'majority' } = {}): Promise<void> {
+  async update(
+    id: string,
+    set: Partial<MigrationRecord>,
+    opts: { durable?: boolean; w?: number | 'majority' } = {},
+  ): Promise<void> {
     // j: true — on MongoDB the journal is written in order, so once this is durable every write acknowledged
     // before it is too: a checkpoint never vouches for documents a crash could still lose. With the run's
     // --write-concern w (e.g. majority), a failover cannot undo what it vouches for either.
-    await this.records.updateOne({ _id: id }, { $set: { ...set, updatedAt: new Date() } }, opts.durable ? { writeConcern: { w: opts.w ?? 1, j: true } } : {});
+    await this.records.updateOne(
+      { _id: id },
+      { $set: { ...set, updatedAt: new Date() } },
+      opts.durable ? { writeConcern: { w: opts.w ?? 1, j: true } } : {},
+    );
   }
 
   async get(id: string): Promise<MigrationRecord | null> {
@@ -126,7 +138,11 @@ export class HistoryStore {
 
   /** The newest run that did not finish (running when killed, failed or cancelled) — what --resume continues. Not syncs: the next sync redoes their work. */
   async latestUnfinished(): Promise<MigrationRecord | null> {
-    return this.records.find({ status: { $in: ['running', 'failed', 'cancelled'] }, kind: { $ne: 'sync' } }).sort({ startedAt: -1 }).limit(1).next();
+    return this.records
+      .find({ status: { $in: ['running', 'failed', 'cancelled'] }, kind: { $ne: 'sync' } })
+      .sort({ startedAt: -1 })
+      .limit(1)
+      .next();
   }
 
   /** The newest completed run — the starting point of --incremental. */

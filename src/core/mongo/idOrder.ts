@@ -22,24 +22,46 @@ const int32At = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8) | (b[at 
 
 function valueSize(b: Uint8Array, type: number, v: number): number {
   switch (type) {
-    case 0x01: case 0x09: case 0x11: case 0x12: return 8; // double, date, timestamp, int64
-    case 0x02: case 0x0d: case 0x0e: return 4 + int32At(b, v); // string, code, symbol
-    case 0x03: case 0x04: case 0x0f: return int32At(b, v); // document, array, code with scope
-    case 0x05: return 5 + int32At(b, v); // binary
-    case 0x06: case 0x0a: case 0xff: case 0x7f: return 0; // undefined, null, minKey, maxKey
-    case 0x07: return 12; // ObjectId
-    case 0x08: return 1; // bool
-    case 0x0b: { // regex: two C strings
+    case 0x01:
+    case 0x09:
+    case 0x11:
+    case 0x12:
+      return 8; // double, date, timestamp, int64
+    case 0x02:
+    case 0x0d:
+    case 0x0e:
+      return 4 + int32At(b, v); // string, code, symbol
+    case 0x03:
+    case 0x04:
+    case 0x0f:
+      return int32At(b, v); // document, array, code with scope
+    case 0x05:
+      return 5 + int32At(b, v); // binary
+    case 0x06:
+    case 0x0a:
+    case 0xff:
+    case 0x7f:
+      return 0; // undefined, null, minKey, maxKey
+    case 0x07:
+      return 12; // ObjectId
+    case 0x08:
+      return 1; // bool
+    case 0x0b: {
+      // regex: two C strings
       let p = v;
       while (b[p] !== 0) p++;
       p++;
       while (b[p] !== 0) p++;
       return p + 1 - v;
     }
-    case 0x0c: return 4 + int32At(b, v) + 12; // DBPointer
-    case 0x10: return 4; // int32
-    case 0x13: return 16; // decimal128
-    default: throw new Error(`unknown BSON element type 0x${type.toString(16)}`);
+    case 0x0c:
+      return 4 + int32At(b, v) + 12; // DBPointer
+    case 0x10:
+      return 4; // int32
+    case 0x13:
+      return 16; // decimal128
+    default:
+      throw new Error(`unknown BSON element type 0x${type.toString(16)}`);
   }
 }
 
@@ -55,9 +77,15 @@ export function elementAt(buf: Uint8Array, p: number): BsonElement {
 /** The `_id` element of a BSON document (the first field in documents the engine builds, and as stored). */
 export function idElement(doc: Uint8Array): BsonElement {
   const end = doc.length - 1;
-  for (let p = 4; p < end; ) {
+  for (let p = 4; p < end;) {
     const e = elementAt(doc, p);
-    if (e.valueStart - e.nameStart === 4 && doc[e.nameStart] === 0x5f && doc[e.nameStart + 1] === 0x69 && doc[e.nameStart + 2] === 0x64) return e;
+    if (
+      e.valueStart - e.nameStart === 4 &&
+      doc[e.nameStart] === 0x5f &&
+      doc[e.nameStart + 1] === 0x69 &&
+      doc[e.nameStart + 2] === 0x64
+    )
+      return e;
     p = e.end;
   }
   throw new Error('document without _id');
@@ -65,28 +93,53 @@ export function idElement(doc: Uint8Array): BsonElement {
 
 /** The element's type and value bytes as a string: equal keys ⇔ identical `_id` (type and value). */
 export function elementKey(e: BsonElement): string {
-  return String.fromCharCode(e.type) + Buffer.from(e.buf.buffer, e.buf.byteOffset + e.valueStart, e.end - e.valueStart).toString('latin1');
+  return (
+    String.fromCharCode(e.type) +
+    Buffer.from(e.buf.buffer, e.buf.byteOffset + e.valueStart, e.end - e.valueStart).toString('latin1')
+  );
 }
 
 function typeRank(type: number): number {
   switch (type) {
-    case 0xff: return -1; // MinKey
-    case 0x06: case 0x0a: return 5; // undefined, null
-    case 0x01: case 0x10: case 0x12: case 0x13: return 10; // numbers
-    case 0x02: case 0x0e: return 15; // string, symbol
-    case 0x03: return 20;
-    case 0x04: return 25;
-    case 0x05: return 30;
-    case 0x07: return 35;
-    case 0x08: return 40;
-    case 0x09: return 45;
-    case 0x11: return 47;
-    case 0x0b: return 50;
-    case 0x0c: return 55;
-    case 0x0d: return 60;
-    case 0x0f: return 65;
-    case 0x7f: return 127; // MaxKey
-    default: return 200;
+    case 0xff:
+      return -1; // MinKey
+    case 0x06:
+    case 0x0a:
+      return 5; // undefined, null
+    case 0x01:
+    case 0x10:
+    case 0x12:
+    case 0x13:
+      return 10; // numbers
+    case 0x02:
+    case 0x0e:
+      return 15; // string, symbol
+    case 0x03:
+      return 20;
+    case 0x04:
+      return 25;
+    case 0x05:
+      return 30;
+    case 0x07:
+      return 35;
+    case 0x08:
+      return 40;
+    case 0x09:
+      return 45;
+    case 0x11:
+      return 47;
+    case 0x0b:
+      return 50;
+    case 0x0c:
+      return 55;
+    case 0x0d:
+      return 60;
+    case 0x0f:
+      return 65;
+    case 0x7f:
+      return 127; // MaxKey
+    default:
+      return 200;
   }
 }
 
@@ -105,10 +158,14 @@ const sign = (x: number | bigint) => (x < 0 ? -1 : x > 0 ? 1 : 0);
 function numberOf(e: BsonElement): bigint | number {
   const view = new DataView(e.buf.buffer, e.buf.byteOffset);
   switch (e.type) {
-    case 0x10: return BigInt(view.getInt32(e.valueStart, true));
-    case 0x12: return view.getBigInt64(e.valueStart, true);
-    case 0x01: return view.getFloat64(e.valueStart, true);
-    default: return decimalApprox(e);
+    case 0x10:
+      return BigInt(view.getInt32(e.valueStart, true));
+    case 0x12:
+      return view.getBigInt64(e.valueStart, true);
+    case 0x01:
+      return view.getFloat64(e.valueStart, true);
+    default:
+      return decimalApprox(e);
   }
 }
 

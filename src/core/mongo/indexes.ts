@@ -34,14 +34,20 @@ export async function createPlannedIndexes(collection: Collection, indexes: Inde
       outcomes.push({ ...base, status: 'created' });
     } catch (e) {
       // MongoDB says E11000 duplicate key; FerretDB's SQLite backend says "UNIQUE constraint failed".
-      const duplicate = e instanceof MongoServerError && (e.code === 11000 || /duplicate|UNIQUE constraint failed/i.test(e.message));
+      const duplicate =
+        e instanceof MongoServerError && (e.code === 11000 || /duplicate|UNIQUE constraint failed/i.test(e.message));
       if (ix.unique && duplicate) {
         try {
           await collection.createIndex(keys, { name: ix.name });
-          outcomes.push({ ...base, status: 'created-non-unique', message: `created without UNIQUE: ${(e as Error).message} (SQLite's UNIQUE allows several NULLs, MongoDB's does not)` });
+          outcomes.push({
+            ...base,
+            status: 'created-non-unique',
+            message: `created without UNIQUE: ${(e as Error).message} (SQLite's UNIQUE allows several NULLs, MongoDB's does not)`,
+          });
           continue;
-        } catch (e2) {
-          e = e2;
+        } catch (retryError) {
+          outcomes.push({ ...base, status: 'failed', message: (retryError as Error).message });
+          continue;
         }
       }
       outcomes.push({ ...base, status: 'failed', message: (e as Error).message });

@@ -55,7 +55,11 @@ export class Reconciler {
   /** False once the server's order and ours disagree: then nothing is deleted (it could be a document we missed). */
   private orderTrusted = true;
 
-  constructor(collection: Collection, private readonly writer: BulkWriter, private readonly opts: ReconcileOptions) {
+  constructor(
+    collection: Collection,
+    private readonly writer: BulkWriter,
+    private readonly opts: ReconcileOptions,
+  ) {
     this.cursor = collection.find({}, { raw: true, sort: { _id: 1 }, batchSize: TARGET_BATCH });
     this.target = this.cursor[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
@@ -75,7 +79,9 @@ export class Reconciler {
     const id = idElement(raw);
     if (this.previousTargetId && compareElements(this.previousTargetId, id) > 0 && this.orderTrusted) {
       this.orderTrusted = false;
-      this.opts.onWarning?.('the server returned _ids in an order this tool does not expect; documents the source no longer has are left in place');
+      this.opts.onWarning?.(
+        'the server returned _ids in an order this tool does not expect; documents the source no longer has are left in place',
+      );
     }
     this.head = { raw, id };
     this.previousTargetId = id;
@@ -122,7 +128,8 @@ export class Reconciler {
     this.counts.different++;
     this.replacements.push({ doc, bson, table: this.opts.table });
     this.replacementBytes += bson.length;
-    if (this.replacements.length >= REPLACE_BATCH_DOCS || this.replacementBytes >= REPLACE_BATCH_BYTES) await this.flushReplacements();
+    if (this.replacements.length >= REPLACE_BATCH_DOCS || this.replacementBytes >= REPLACE_BATCH_BYTES)
+      await this.flushReplacements();
   }
 
   private async flushReplacements(): Promise<void> {

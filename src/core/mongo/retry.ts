@@ -18,7 +18,12 @@ export function isTransientError(e: unknown): boolean {
   // "connect ECONNREFUSED" while the server restarts comes as a plain error, or as the cause of a bulk write's.
   if (!(e instanceof MongoError && typeof e.code === 'number') && isSocketError(e)) return true;
   // A bulk write whose connection closed under it fails as a whole (no per-row errors) with the network error as cause.
-  if (e instanceof MongoBulkWriteError && (e.writeErrors as unknown[]).length === 0 && (isTransientError(e.cause) || /connection .* closed|ECONNRESET|socket hang up/i.test(e.message))) return true;
+  if (
+    e instanceof MongoBulkWriteError &&
+    (e.writeErrors as unknown[]).length === 0 &&
+    (isTransientError(e.cause) || /connection .* closed|ECONNRESET|socket hang up/i.test(e.message))
+  )
+    return true;
   if (e instanceof MongoError) {
     if (e.hasErrorLabel('RetryableWriteError') || e.hasErrorLabel('TransientTransactionError')) return true;
     const code = typeof e.code === 'number' ? e.code : -1;

@@ -92,11 +92,22 @@ export class BulkWriter {
   private nextSeq = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private stopError: MigrationError | undefined;
-  readonly counts: WriteCounts = { written: 0, replaced: 0, failed: 0, duplicates: 0, duplicateKeys: [], errors: [], retries: 0 };
+  readonly counts: WriteCounts = {
+    written: 0,
+    replaced: 0,
+    failed: 0,
+    duplicates: 0,
+    duplicateKeys: [],
+    errors: [],
+    retries: 0,
+  };
   private readonly batchSize: number;
   private readonly concurrency: number;
 
-  constructor(private readonly collection: Collection, private readonly opts: BulkWriterOptions) {
+  constructor(
+    private readonly collection: Collection,
+    private readonly opts: BulkWriterOptions,
+  ) {
     this.batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH_SIZE);
     this.concurrency = Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY);
   }
@@ -110,13 +121,21 @@ export class BulkWriter {
     throwIfAborted(this.opts.signal);
     if (!bson || bson.length > MAX_DOCUMENT_BYTES) {
       const size = bson?.length ?? BSON.calculateObjectSize(doc);
-      this.recordError({ collection: this.opts.collectionName, table, key: key ?? idText(doc), id: idText(doc), code: 10334, reason: `document is ${size} bytes, over MongoDB's 16 MiB limit` });
+      this.recordError({
+        collection: this.opts.collectionName,
+        table,
+        key: key ?? idText(doc),
+        id: idText(doc),
+        code: 10334,
+        reason: `document is ${size} bytes, over MongoDB's 16 MiB limit`,
+      });
       if (this.stopError) throw this.stopError;
       return;
     }
     this.batch.push({ doc, bson, table, key });
     this.batchBytes += bson.length;
-    if (this.batch.length >= this.batchSize || this.batchBytes >= MAX_BATCH_BYTES) await this.dispatch(this.takeBatch(), false);
+    if (this.batch.length >= this.batchSize || this.batchBytes >= MAX_BATCH_BYTES)
+      await this.dispatch(this.takeBatch(), false);
   }
 
   /**
@@ -178,7 +197,9 @@ export class BulkWriter {
           const conflicting = outcome.conflicts.map((i) => batch[i]);
           if (ownDuplicatesExpected && !replacing) written += conflicting.length;
           else if (this.opts.onConflict === 'replace' || replacing) written += await this.replaceNow(conflicting);
-          else for (const p of conflicting) this.refuse(p, 11000, `duplicate key: a document with _id ${idText(p.doc)} already exists`);
+          else
+            for (const p of conflicting)
+              this.refuse(p, 11000, `duplicate key: a document with _id ${idText(p.doc)} already exists`);
         }
         for (const { index, code, reason } of outcome.refused) this.refuse(batch[index], code, reason);
         this.counts.written += written;
@@ -189,15 +210,31 @@ export class BulkWriter {
       if (e instanceof MigrationError) throw e;
       // A failure of the whole batch that is not transient (or kept failing): stop the run with the reason.
       this.stopError ??= isTransientError(e)
-        ? new MigrationError('TARGET_UNREACHABLE', `Lost the connection while writing ${this.opts.collectionName}: ${(e as Error).message}`, 'When the server is back, rerun with --resume: finished work is kept and nothing is duplicated.', { cause: e })
-        : new MigrationError('TARGET_REFUSED', `Writing to ${this.opts.collectionName} failed: ${(e as Error).message}`, e instanceof MongoServerError ? `Server error code ${e.code}.` : undefined, { cause: e });
+        ? new MigrationError(
+            'TARGET_UNREACHABLE',
+            `Lost the connection while writing ${this.opts.collectionName}: ${(e as Error).message}`,
+            'When the server is back, rerun with --resume: finished work is kept and nothing is duplicated.',
+            { cause: e },
+          )
+        : new MigrationError(
+            'TARGET_REFUSED',
+            `Writing to ${this.opts.collectionName} failed: ${(e as Error).message}`,
+            e instanceof MongoServerError ? `Server error code ${e.code}.` : undefined,
+            { cause: e },
+          );
     });
-    if (done && seq >= 0) await this.opts.onBatchDone?.({ seq, size: batch.length, newIds: this.opts.trackNewIds ? newIds : [] });
+    if (done && seq >= 0)
+      await this.opts.onBatchDone?.({ seq, size: batch.length, newIds: this.opts.trackNewIds ? newIds : [] });
     this.opts.onBatch?.(this.counts);
   }
 
   /** Unordered insert; splits the outcome into inserted, `_id` conflicts (code 11000) and other refusals. */
-  private async insertBatch(batch: Pending[]): Promise<{ inserted: number; newIds: unknown[]; conflicts: number[]; refused: Array<{ index: number; code?: number; reason: string }> }> {
+  private async insertBatch(batch: Pending[]): Promise<{
+    inserted: number;
+    newIds: unknown[];
+    conflicts: number[];
+    refused: Array<{ index: number; code?: number; reason: string }>;
+  }> {
     const r = await insertSerialized(this.opts.db, this.opts.collectionName, batch, this.opts.writeConcern);
     const conflicts: number[] = [];
     const refused: Array<{ index: number; code?: number; reason: string }> = [];
@@ -205,9 +242,15 @@ export class BulkWriter {
       if (we.code === 11000) conflicts.push(we.index);
       else refused.push({ index: we.index, code: we.code, reason: we.errmsg ?? 'refused by the server' });
     }
-    if (r.writeErrors.length === 0) return { inserted: r.inserted, newIds: batch.map((p) => p.doc._id), conflicts, refused };
+    if (r.writeErrors.length === 0)
+      return { inserted: r.inserted, newIds: batch.map((p) => p.doc._id), conflicts, refused };
     const failed = new Set(r.writeErrors.map((we) => we.index));
-    return { inserted: r.inserted, newIds: batch.filter((_, i) => !failed.has(i)).map((p) => p.doc._id), conflicts, refused };
+    return {
+      inserted: r.inserted,
+      newIds: batch.filter((_, i) => !failed.has(i)).map((p) => p.doc._id),
+      conflicts,
+      refused,
+    };
   }
 
   private writeOptions(): { writeConcern?: WriteConcern } {
@@ -225,7 +268,8 @@ export class BulkWriter {
     const again = await this.insertBatch(pending);
     for (const { index, code, reason } of again.refused) this.refuse(pending[index], code, reason);
     // A conflict now means another writer put the _id back in between: report it rather than loop.
-    for (const i of again.conflicts) this.refuse(pending[i], 11000, `duplicate key: _id ${idText(pending[i].doc)} was written again by someone else`);
+    for (const i of again.conflicts)
+      this.refuse(pending[i], 11000, `duplicate key: _id ${idText(pending[i].doc)} was written again by someone else`);
     this.counts.replaced += again.inserted;
     return again.inserted;
   }
@@ -233,11 +277,22 @@ export class BulkWriter {
   /** Deletes documents by `_id` (--sync-deletes), with the same retries as writes; returns how many went. */
   async deleteMany(ids: unknown[]): Promise<number> {
     if (ids.length === 0) return 0;
-    return withRetry(() => this.deleteIds(ids), { signal: this.opts.signal, attempts: this.opts.retryAttempts, onRetry: () => this.counts.retries++ });
+    return withRetry(() => this.deleteIds(ids), {
+      signal: this.opts.signal,
+      attempts: this.opts.retryAttempts,
+      onRetry: () => this.counts.retries++,
+    });
   }
 
   private refuse(p: Pending, code: number | undefined, reason: string): void {
-    this.recordError({ collection: this.opts.collectionName, table: p.table, key: p.key ?? idText(p.doc), id: idText(p.doc), code, reason });
+    this.recordError({
+      collection: this.opts.collectionName,
+      table: p.table,
+      key: p.key ?? idText(p.doc),
+      id: idText(p.doc),
+      code,
+      reason,
+    });
   }
 
   private recordError(err: RowError): void {
@@ -248,7 +303,11 @@ export class BulkWriter {
     }
     if (this.counts.errors.length < KEEP_ERRORS) this.counts.errors.push(err);
     if (this.opts.onError === 'stop' && !this.stopError) {
-      this.stopError = new MigrationError('ROWS_FAILED', `${err.collection}: row ${err.key} (_id ${err.id}) was refused: ${err.reason}`, 'Fix the row, or rerun with --on-error skip to migrate the rest and list every refused row.');
+      this.stopError = new MigrationError(
+        'ROWS_FAILED',
+        `${err.collection}: row ${err.key} (_id ${err.id}) was refused: ${err.reason}`,
+        'Fix the row, or rerun with --on-error skip to migrate the rest and list every refused row.',
+      );
     }
   }
 }

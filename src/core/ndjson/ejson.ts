@@ -30,8 +30,12 @@ const CANONICAL = Object.freeze({ relaxed: false });
  * EJSON.parse calls keeps the decoded values identical by construction.
  */
 type FromEjson = { fromExtendedJSON(doc: unknown, options?: unknown): unknown };
-const INT32 = Int32 as unknown as FromEjson, DOUBLE = Double as unknown as FromEjson, LONG = Long as unknown as FromEjson;
-const DECIMAL = Decimal128 as unknown as FromEjson, OID = ObjectId as unknown as FromEjson, BINARY = Binary as unknown as FromEjson;
+const INT32 = Int32 as unknown as FromEjson,
+  DOUBLE = Double as unknown as FromEjson,
+  LONG = Long as unknown as FromEjson;
+const DECIMAL = Decimal128 as unknown as FromEjson,
+  OID = ObjectId as unknown as FromEjson,
+  BINARY = Binary as unknown as FromEjson;
 /** Should a future bson drop these internals, every text is simply parsed by EJSON. */
 const FAST_PARSE = [INT32, DOUBLE, LONG, DECIMAL, OID, BINARY].every((c) => typeof c.fromExtendedJSON === 'function');
 
@@ -200,7 +204,13 @@ function decodeWrapper(o: Record<string, unknown>, key: string): unknown {
       if (inner !== null && typeof inner === 'object' && !Array.isArray(inner)) {
         const b = inner as Record<string, unknown>;
         const keys = Object.keys(b);
-        if (keys.length === 2 && typeof b.base64 === 'string' && typeof b.subType === 'string' && 'base64' in b && 'subType' in b) {
+        if (
+          keys.length === 2 &&
+          typeof b.base64 === 'string' &&
+          typeof b.subType === 'string' &&
+          'base64' in b &&
+          'subType' in b
+        ) {
           return BINARY.fromExtendedJSON(o, CANONICAL);
         }
       }

@@ -13,7 +13,11 @@ export interface NdjsonRow {
 }
 
 function invalid(file: string, message: string): MigrationError {
-  return new MigrationError('INPUT_FILE_INVALID', `${file}: ${message}`, 'Export it again with `sqlite2mongo export --output-file …`.');
+  return new MigrationError(
+    'INPUT_FILE_INVALID',
+    `${file}: ${message}`,
+    'Export it again with `sqlite2mongo export --output-file …`.',
+  );
 }
 
 /** Reads the header line alone (to plan an import before streaming the rows). */
@@ -30,7 +34,10 @@ export async function readNdjsonHeader(file: string): Promise<NdjsonHeader> {
  */
 export async function* readNdjson(
   file: string,
-  opts: { headerOnly?: boolean; /** Rows of other collections are yielded unparsed (doc = {}), which is much cheaper. */ collection?: string } = {},
+  opts: {
+    headerOnly?: boolean;
+    /** Rows of other collections are yielded unparsed (doc = {}), which is much cheaper. */ collection?: string;
+  } = {},
 ): AsyncGenerator<{ header: NdjsonHeader } | { row: NdjsonRow } | { trailer: NdjsonTrailer }> {
   try {
     const stat = await fs.stat(file);
@@ -39,7 +46,10 @@ export async function* readNdjson(
     if (e instanceof MigrationError) throw e;
     throw new MigrationError('INPUT_FILE_INVALID', `${file}: no such file`, 'Check the path given to --input-file.');
   }
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+    crlfDelay: Infinity,
+  });
   let lineNo = 0;
   let sawTrailer = false;
   try {
@@ -63,7 +73,8 @@ export async function* readNdjson(
         throw invalid(file, `line ${lineNo} is not valid Extended JSON (${(e as Error).message})`);
       }
       if (lineNo === 1) {
-        if (!parsed.sqlite2mongo || parsed.sqlite2mongo.format !== 'ndjson') throw invalid(file, 'not a sqlite2mongo NDJSON file (no header line)');
+        if (!parsed.sqlite2mongo || parsed.sqlite2mongo.format !== 'ndjson')
+          throw invalid(file, 'not a sqlite2mongo NDJSON file (no header line)');
         yield { header: parsed as NdjsonHeader };
         if (opts.headerOnly) return;
         continue;
@@ -73,8 +84,11 @@ export async function* readNdjson(
         yield { trailer: parsed as NdjsonTrailer };
         continue;
       }
-      if (typeof parsed.collection !== 'string' || typeof parsed.doc !== 'object') throw invalid(file, `line ${lineNo} has no collection/doc`);
-      yield { row: { table: String(parsed.table), collection: parsed.collection, doc: parsed.doc as Document, line: lineNo } };
+      if (typeof parsed.collection !== 'string' || typeof parsed.doc !== 'object')
+        throw invalid(file, `line ${lineNo} has no collection/doc`);
+      yield {
+        row: { table: String(parsed.table), collection: parsed.collection, doc: parsed.doc as Document, line: lineNo },
+      };
     }
   } finally {
     lines.close();

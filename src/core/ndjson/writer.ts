@@ -29,7 +29,11 @@ export class NdjsonWriter {
 
   static async create(path: string, header: Omit<NdjsonHeader, 'sqlite2mongo' | 'createdAt'>): Promise<NdjsonWriter> {
     const writer = new NdjsonWriter(path);
-    const full: NdjsonHeader = { sqlite2mongo: { format: 'ndjson', version: NDJSON_FORMAT_VERSION }, createdAt: new Date().toISOString(), ...header };
+    const full: NdjsonHeader = {
+      sqlite2mongo: { format: 'ndjson', version: NDJSON_FORMAT_VERSION },
+      createdAt: new Date().toISOString(),
+      ...header,
+    };
     // The header holds plain JSON (plan, schema): no BSON types, so plain JSON keeps numbers as numbers.
     await writer.writeLine(JSON.stringify(full));
     return writer;
@@ -38,7 +42,9 @@ export class NdjsonWriter {
   async writeDocument(table: string, collection: string, doc: Document): Promise<void> {
     this.counts[collection] = (this.counts[collection] ?? 0) + 1;
     // stringifyCanonical = EJSON.stringify(doc, { relaxed: false }), byte for byte, faster (src/core/ndjson/ejson.ts).
-    await this.writeLine(`{"table":${JSON.stringify(table)},"collection":${JSON.stringify(collection)},"doc":${stringifyCanonical(doc)}}`);
+    await this.writeLine(
+      `{"table":${JSON.stringify(table)},"collection":${JSON.stringify(collection)},"doc":${stringifyCanonical(doc)}}`,
+    );
   }
 
   private async writeLine(line: string): Promise<void> {
@@ -68,7 +74,9 @@ export class NdjsonWriter {
     const trailer: NdjsonTrailer = { end: { documents: this.counts, completedAt: new Date().toISOString() } };
     await this.writeLine(JSON.stringify(trailer));
     await this.flush();
-    await new Promise<void>((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(this.ioError(e)) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((e?: Error | null) => (e ? reject(this.ioError(e)) : resolve())),
+    );
     await fs.rename(this.partialPath, this.path);
   }
 
@@ -80,6 +88,11 @@ export class NdjsonWriter {
   }
 
   private ioError(e: Error): MigrationError {
-    return new MigrationError('INTERNAL', `Cannot write ${this.path}: ${e.message}`, 'Check the folder exists, is writable and the disk has room.', { cause: e });
+    return new MigrationError(
+      'INTERNAL',
+      `Cannot write ${this.path}: ${e.message}`,
+      'Check the folder exists, is writable and the disk has room.',
+      { cause: e },
+    );
   }
 }

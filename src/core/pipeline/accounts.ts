@@ -11,7 +11,14 @@ export function settleAccounts(ctx: RunContext, src: SourceStage | undefined): s
   const refused = ctx.ledger.refusedRows;
   for (const row of refused) {
     const c = r.collections.find((x) => x.table === row.table);
-    if (r.errors.length < 1000) r.errors.push({ collection: c?.collection ?? row.table, table: row.table, key: row.key, id: '', reason: row.reason });
+    if (r.errors.length < 1000)
+      r.errors.push({
+        collection: c?.collection ?? row.table,
+        table: row.table,
+        key: row.key,
+        id: '',
+        reason: row.reason,
+      });
   }
   r.totals.failed += refused.length;
   if (src?.kind !== 'sqlite' || !ctx.ledger.covers(src.plan)) return undefined;

@@ -8,7 +8,10 @@ export class CheckpointSaver {
   private last = 0;
   private saving: Promise<void> | undefined;
 
-  constructor(private readonly ctx: RunContext, private readonly run: RunRecord | undefined) {}
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly run: RunRecord | undefined,
+  ) {}
 
   maybeSave(): void {
     if (!this.run || this.saving || Date.now() - this.last < CHECKPOINT_INTERVAL_MS) return;
@@ -20,7 +23,11 @@ export class CheckpointSaver {
     if (!run) return;
     this.last = Date.now();
     await run.store
-      .update(run.record._id, { collections: run.record.collections }, { durable: true, w: this.ctx.opts.writeConcern?.w })
+      .update(
+        run.record._id,
+        { collections: run.record.collections },
+        { durable: true, w: this.ctx.opts.writeConcern?.w },
+      )
       .catch((e: Error) => this.ctx.log('warn', `Could not save the checkpoint (will retry): ${e.message}`));
   }
 

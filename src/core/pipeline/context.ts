@@ -18,7 +18,9 @@ function initialReport(opts: MigrateOptions, started: number): MigrationReport {
     tool: { name: 'sqlite2mongo', version: TOOL_VERSION },
     status: 'failed',
     exitCode: ErrorCodes.INTERNAL,
-    source: opts.inputFile ? { path: opts.sqlitePath ?? '', inputFile: opts.inputFile } : { path: opts.sqlitePath ?? '' },
+    source: opts.inputFile
+      ? { path: opts.sqlitePath ?? '', inputFile: opts.inputFile }
+      : { path: opts.sqlitePath ?? '' },
     target: { url: maskUrl(opts.mongoUrl), database: opts.database },
     options: {
       batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
@@ -37,7 +39,19 @@ function initialReport(opts: MigrateOptions, started: number): MigrationReport {
     finishedAt: '',
     durationMs: 0,
     steps: {},
-    totals: { exported: 0, imported: 0, failed: 0, duplicates: 0, deleted: 0, validated: 0, mismatches: 0, warnings: 0, unchanged: 0, replaced: 0, inserted: 0 },
+    totals: {
+      exported: 0,
+      imported: 0,
+      failed: 0,
+      duplicates: 0,
+      deleted: 0,
+      validated: 0,
+      mismatches: 0,
+      warnings: 0,
+      unchanged: 0,
+      replaced: 0,
+      inserted: 0,
+    },
     collections: [],
     warnings: { byKind: {}, samples: [] },
     errors: [],
@@ -96,8 +110,21 @@ export class RunContext {
   /** Adds a planned collection to the report (once). */
   addCollection(plan: CollectionPlan, sourceRows: number): CollectionReport {
     const c: CollectionReport = {
-      collection: plan.collection, table: plan.table, sourceRows, exported: 0, imported: 0, failed: 0, duplicates: 0, duplicateKeys: [],
-      deleted: 0, unchanged: 0, replaced: 0, inserted: 0, warnings: 0, existing: { documents: 0, action: 'none' }, indexes: [],
+      collection: plan.collection,
+      table: plan.table,
+      sourceRows,
+      exported: 0,
+      imported: 0,
+      failed: 0,
+      duplicates: 0,
+      duplicateKeys: [],
+      deleted: 0,
+      unchanged: 0,
+      replaced: 0,
+      inserted: 0,
+      warnings: 0,
+      existing: { documents: 0, action: 'none' },
+      indexes: [],
     };
     this.byCollection.set(plan.collection, c);
     this.report.collections.push(c);
@@ -115,7 +142,12 @@ export class RunContext {
   }
 
   /** Runs one step: start/end events, a progress meter (with a heartbeat), its timing in the report. */
-  async step(name: StepName, totalItems: number, body: (meter: ProgressMeter) => Promise<number>, skipped?: string): Promise<void> {
+  async step(
+    name: StepName,
+    totalItems: number,
+    body: (meter: ProgressMeter) => Promise<number>,
+    skipped?: string,
+  ): Promise<void> {
     if (!this.runs(name)) return;
     const t0 = Date.now();
     this.startStep(name, totalItems);
@@ -128,7 +160,11 @@ export class RunContext {
       const items = await body(meter);
       meter.flush();
       const durationMs = Date.now() - t0;
-      this.endStep(name, { durationMs, items, ratePerSec: durationMs > 0 ? Math.round((items * 1000) / durationMs) : items });
+      this.endStep(name, {
+        durationMs,
+        items,
+        ratePerSec: durationMs > 0 ? Math.round((items * 1000) / durationMs) : items,
+      });
     } finally {
       meter.stop();
     }
@@ -142,10 +178,19 @@ export class RunContext {
 
   endStep(name: StepName, step: StepReport): void {
     this.report.steps[name] = step;
-    this.emit({ type: 'step-end', step: name, index: this.steps.indexOf(name) + 1, durationMs: step.durationMs, done: step.items, ...(step.skipped ? { skipped: step.skipped } : {}) });
+    this.emit({
+      type: 'step-end',
+      step: name,
+      index: this.steps.indexOf(name) + 1,
+      durationMs: step.durationMs,
+      done: step.items,
+      ...(step.skipped ? { skipped: step.skipped } : {}),
+    });
   }
 
   meter(name: StepName, totalItems: number): ProgressMeter {
-    return new ProgressMeter(totalItems, (done, total, rate, collection) => this.emit({ type: 'progress', step: name, done, total, ratePerSec: rate, collection }));
+    return new ProgressMeter(totalItems, (done, total, rate, collection) =>
+      this.emit({ type: 'progress', step: name, done, total, ratePerSec: rate, collection }),
+    );
   }
 }

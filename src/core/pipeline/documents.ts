@@ -20,7 +20,11 @@ function watermarkRef(table: TableInfo, column: string): string {
 }
 
 /** --incremental by watermark: the parent rows at or past the previous run's watermark (re-copying the boundary is harmless). */
-export function changedRowsFilter(src: SourceStage, plan: CollectionPlan, base: MigrationRecord | undefined): RowFilter {
+export function changedRowsFilter(
+  src: SourceStage,
+  plan: CollectionPlan,
+  base: MigrationRecord | undefined,
+): RowFilter {
   const table = findRelation(src.schema, plan.table);
   if (!table || !plan.incremental || copiedWhole(plan)) return {};
   const previous = base?.collections.find((c) => c.collection === plan.collection)?.watermark;
@@ -29,10 +33,20 @@ export function changedRowsFilter(src: SourceStage, plan: CollectionPlan, base: 
 }
 
 /** Notes in the run's record the watermark this run copies up to: read before the rows, from the same snapshot. */
-export function recordWatermark(source: SqliteSource, src: SourceStage, plan: CollectionPlan, entry: CollectionRecord | undefined): void {
+export function recordWatermark(
+  source: SqliteSource,
+  src: SourceStage,
+  plan: CollectionPlan,
+  entry: CollectionRecord | undefined,
+): void {
   const table = findRelation(src.schema, plan.table);
   if (!plan.incremental || !entry || !table) return;
-  const [max] = [...iterateQuery(source, `SELECT max(${watermarkRef(table, plan.incremental.column)}) FROM ${quoteIdent(table.name)} AS p`)][0];
+  const [max] = [
+    ...iterateQuery(
+      source,
+      `SELECT max(${watermarkRef(table, plan.incremental.column)}) FROM ${quoteIdent(table.name)} AS p`,
+    ),
+  ][0];
   entry.watermark = { column: plan.incremental.column, value: storeValue(max) };
 }
 
@@ -50,7 +64,10 @@ export class FileCollections {
   private pending: NdjsonRow | undefined;
   private ended = false;
 
-  constructor(private readonly file: string, private readonly planned: Set<string>) {
+  constructor(
+    private readonly file: string,
+    private readonly planned: Set<string>,
+  ) {
     this.rows = readNdjson(file)[Symbol.asyncIterator]();
   }
 
@@ -65,7 +82,11 @@ export class FileCollections {
       if (next.done) this.ended = true;
       else if ('row' in next.value) {
         const { row } = next.value;
-        if (!this.planned.has(row.collection)) throw new MigrationError('INPUT_FILE_INVALID', `${this.file}: line ${row.line} is for collection ${row.collection}, which the plan does not have.`);
+        if (!this.planned.has(row.collection))
+          throw new MigrationError(
+            'INPUT_FILE_INVALID',
+            `${this.file}: line ${row.line} is for collection ${row.collection}, which the plan does not have.`,
+          );
         return row;
       }
     }

@@ -21,7 +21,8 @@ export function explainFailure(e: unknown, ctx: RunContext, write: WritePlan | u
   const entries = write.record.record.collections;
   const checkpointed = entries.reduce((n, c) => n + (c.done ? c.imported : c.checkpoint), 0);
   const where = isMigrationError(e) ? / while writing (\S+)/.exec(e.message)?.[1] : undefined;
-  const cause = e instanceof Error ? (isMigrationError(e) && e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+  const cause =
+    e instanceof Error ? (isMigrationError(e) && e.cause instanceof Error ? e.cause.message : e.message) : String(e);
   return new MigrationError(
     'TARGET_UNREACHABLE',
     `The MongoDB server went away${where ? ` while writing ${where}` : ''} (${cause}). ${fmt(written)} documents were written by this run, ${fmt(checkpointed)} of them checkpointed in run ${write.record.record._id}.`,
@@ -34,7 +35,8 @@ export function finishReport(ctx: RunContext, src: SourceStage | undefined, erro
   const r = ctx.report;
   r.finishedAt = new Date().toISOString();
   r.durationMs = Date.now() - ctx.started;
-  const sum = (pick: (c: MigrationReport['collections'][number]) => number) => r.collections.reduce((n, c) => n + pick(c), 0);
+  const sum = (pick: (c: MigrationReport['collections'][number]) => number) =>
+    r.collections.reduce((n, c) => n + pick(c), 0);
   r.totals.imported = sum((c) => c.imported);
   r.totals.failed = sum((c) => c.failed);
   r.totals.duplicates = sum((c) => c.duplicates);
@@ -44,14 +46,22 @@ export function finishReport(ctx: RunContext, src: SourceStage | undefined, erro
   r.totals.inserted = sum((c) => c.inserted);
   const unaccounted = error ? undefined : settleAccounts(ctx, src);
   if (error) {
-    const e = isMigrationError(error) ? error : new MigrationError('INTERNAL', error instanceof Error ? error.message : String(error), undefined, { cause: error });
+    const e = isMigrationError(error)
+      ? error
+      : new MigrationError('INTERNAL', error instanceof Error ? error.message : String(error), undefined, {
+          cause: error,
+        });
     r.status = e.code === 'CANCELLED' ? 'cancelled' : 'failed';
     r.exitCode = e.exitCode;
     r.error = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
   } else if (unaccounted) {
     r.status = 'failed';
     r.exitCode = ErrorCodes.ROWS_UNACCOUNTED;
-    r.error = { code: 'ROWS_UNACCOUNTED', message: unaccounted, hint: 'See "accounting" in the report: list tables left out on purpose under "skipped" in the plan.' };
+    r.error = {
+      code: 'ROWS_UNACCOUNTED',
+      message: unaccounted,
+      hint: 'See "accounting" in the report: list tables left out on purpose under "skipped" in the plan.',
+    };
   } else if (ctx.opts.dryRun) {
     r.status = 'dry-run';
     r.exitCode = 0;
@@ -62,7 +72,13 @@ export function finishReport(ctx: RunContext, src: SourceStage | undefined, erro
   } else if (r.totals.mismatches > 0 || r.collections.some((c) => c.indexes.some((i) => i.status === 'failed'))) {
     r.status = 'failed';
     r.exitCode = ErrorCodes.VALIDATION_FAILED;
-    r.error = { code: 'VALIDATION_FAILED', message: r.totals.mismatches > 0 ? `${r.totals.mismatches} mismatch(es) between source and target (see mismatches).` : 'Some indexes could not be created.' };
+    r.error = {
+      code: 'VALIDATION_FAILED',
+      message:
+        r.totals.mismatches > 0
+          ? `${r.totals.mismatches} mismatch(es) between source and target (see mismatches).`
+          : 'Some indexes could not be created.',
+    };
   } else {
     r.status = 'succeeded';
     r.exitCode = 0;
@@ -74,7 +90,8 @@ export function finishReport(ctx: RunContext, src: SourceStage | undefined, erro
 export async function closeRecord(ctx: RunContext, run: RunRecord | undefined): Promise<void> {
   if (!run) return;
   const r = ctx.report;
-  const status: RecordStatus = r.status === 'succeeded' ? 'completed' : r.status === 'cancelled' ? 'cancelled' : 'failed';
+  const status: RecordStatus =
+    r.status === 'succeeded' ? 'completed' : r.status === 'cancelled' ? 'cancelled' : 'failed';
   await run.store
     .update(run.record._id, {
       status,

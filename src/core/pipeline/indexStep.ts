@@ -15,7 +15,8 @@ export async function indexStep(ctx: RunContext, plan: MappingPlan, db: Db | und
       const outcomes = await createPlannedIndexes(db.collection(c.collection), c.indexes);
       ctx.collection(c.collection).indexes = outcomes;
       for (const o of outcomes) {
-        if (o.status === 'failed') ctx.log('error', `Index ${o.name} on ${c.collection} (${o.keys}) failed: ${o.message}`);
+        if (o.status === 'failed')
+          ctx.log('error', `Index ${o.name} on ${c.collection} (${o.keys}) failed: ${o.message}`);
         if (o.status === 'created-non-unique') ctx.log('warn', `Index ${o.name} on ${c.collection}: ${o.message}`);
       }
       done += outcomes.length;

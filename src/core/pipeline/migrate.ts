@@ -15,7 +15,8 @@ import { decideWriteModes, type WritePlan } from './writeMode';
 export type { ExistingCollection, IfExists, MigrateOptions, WriteConcernOption } from './options';
 
 function checkOptions(opts: MigrateOptions): void {
-  if ((opts.resume || opts.incremental) && opts.dryRun) throw new MigrationError('USAGE', '--resume and --incremental cannot be combined with --dry-run.');
+  if ((opts.resume || opts.incremental) && opts.dryRun)
+    throw new MigrationError('USAGE', '--resume and --incremental cannot be combined with --dry-run.');
   if (opts.resume && opts.incremental) throw new MigrationError('USAGE', 'Choose one of --resume and --incremental.');
 }
 
@@ -43,7 +44,8 @@ async function runStages(ctx: RunContext, stages: Stages): Promise<void> {
   const conn = stages.conn;
   if (conn && opts.applySchema) await checkValidatorSupport(conn.db);
   if (conn && ctx.runs('import')) stages.write = await decideWriteModes(ctx, src, conn.db, resumed);
-  if (ctx.runs('export') || ctx.runs('import')) await transferStep(ctx, src, conn && stages.write ? { db: conn.db, write: stages.write } : undefined);
+  if (ctx.runs('export') || ctx.runs('import'))
+    await transferStep(ctx, src, conn && stages.write ? { db: conn.db, write: stages.write } : undefined);
   if (ctx.runs('indexes')) await indexStep(ctx, src.plan, conn?.db);
   await validateStep(ctx, src, conn?.db, stages.write);
   if (conn && opts.applySchema && ctx.report.verified) await applySchemas(ctx, src, conn.db);

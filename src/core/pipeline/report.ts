@@ -34,7 +34,14 @@ export interface CollectionReport {
   /** What was in the collection before, and what the if-exists policy did with it. */
   existing: { documents: number; action: 'none' | 'dropped' | 'appended' | 'upserted' };
   indexes: IndexOutcome[];
-  validation?: { matched: number; differing: number; missing: number; extra: number; mismatches: number; others: number };
+  validation?: {
+    matched: number;
+    differing: number;
+    missing: number;
+    extra: number;
+    mismatches: number;
+    others: number;
+  };
   /** Documents that do not fit the collection's generated $jsonSchema (checked on our side; absent when all fit). */
   schemaViolations?: number;
 }
@@ -50,16 +57,34 @@ export interface MigrationReport {
   source: { path: string; sizeBytes?: number; fingerprint?: string; walFramesApplied?: number; inputFile?: string };
   target: { url: string; database: string };
   options: {
-    batchSize: number; concurrency: number; ifExists: string; onError: string; dryRun: boolean; outputFile?: string;
-    resume?: boolean; incremental?: boolean; syncDeletes?: boolean; validate?: false; writeConcern?: { w?: number | 'majority'; journal?: boolean };
+    batchSize: number;
+    concurrency: number;
+    ifExists: string;
+    onError: string;
+    dryRun: boolean;
+    outputFile?: string;
+    resume?: boolean;
+    incremental?: boolean;
+    syncDeletes?: boolean;
+    validate?: false;
+    writeConcern?: { w?: number | 'majority'; journal?: boolean };
   };
   startedAt: string;
   finishedAt: string;
   durationMs: number;
   steps: Partial<Record<StepName, StepReport>>;
   totals: {
-    exported: number; imported: number; failed: number; duplicates: number; deleted: number; validated: number; mismatches: number; warnings: number;
-    unchanged: number; replaced: number; inserted: number;
+    exported: number;
+    imported: number;
+    failed: number;
+    duplicates: number;
+    deleted: number;
+    validated: number;
+    mismatches: number;
+    warnings: number;
+    unchanged: number;
+    replaced: number;
+    inserted: number;
   };
   /** False when the run skipped validation (--no-validate): nothing proves this copy. */
   verified?: boolean;

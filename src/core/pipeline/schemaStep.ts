@@ -29,7 +29,10 @@ export async function checkValidatorSupport(db: Db): Promise<void> {
       { cause: e },
     );
   } finally {
-    await db.collection(PROBE).drop().catch(() => undefined);
+    await db
+      .collection(PROBE)
+      .drop()
+      .catch(() => undefined);
   }
 }
 
@@ -39,8 +42,11 @@ export async function applySchemas(ctx: RunContext, src: SourceStage, db: Db): P
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const c of src.plan.collections) {
     const validator = collectionJsonSchema(c, src.schema, src.plan.options);
-    if (existing.has(c.collection)) await db.command({ collMod: c.collection, validator, validationLevel: 'strict', validationAction: 'error' });
+    if (existing.has(c.collection))
+      await db.command({ collMod: c.collection, validator, validationLevel: 'strict', validationAction: 'error' });
     else await db.createCollection(c.collection, { validator, validationLevel: 'strict', validationAction: 'error' });
   }
-  ctx.report.notes.push(`Applied the generated $jsonSchema validator to ${src.plan.collections.length} collection(s) (strict, error): later writes that break it are refused by the server.`);
+  ctx.report.notes.push(
+    `Applied the generated $jsonSchema validator to ${src.plan.collections.length} collection(s) (strict, error): later writes that break it are refused by the server.`,
+  );
 }

@@ -74,7 +74,12 @@ export class CollectionSink {
       },
     });
     if (mode.kind === 'compare') {
-      this.reconciler = new Reconciler(db.collection(name), this.writer, { deletes: mode.deletes, table: plan.table, signal: opts.signal, onWarning: (m) => ctx.log('warn', `${name}: ${m}`) });
+      this.reconciler = new Reconciler(db.collection(name), this.writer, {
+        deletes: mode.deletes,
+        table: plan.table,
+        signal: opts.signal,
+        onWarning: (m) => ctx.log('warn', `${name}: ${m}`),
+      });
     }
   }
 
@@ -112,7 +117,10 @@ export class CollectionSink {
       this.report.unchanged = reconciled.unchanged;
       this.report.deleted = reconciled.deleted;
       if (reconciled.gone > 0 && !(this.mode.kind === 'compare' && this.mode.deletes)) {
-        this.ctx.log('info', `${this.report.collection}: ${reconciled.gone} document(s) the source does not have were left in place (--sync-deletes removes them).`);
+        this.ctx.log(
+          'info',
+          `${this.report.collection}: ${reconciled.gone} document(s) the source does not have were left in place (--sync-deletes removes them).`,
+        );
       }
     }
     const entry = entryOf(this.run, this.report.collection);

@@ -19,10 +19,16 @@ export async function openSource(ctx: RunContext): Promise<SourceStage> {
   if (opts.inputFile) {
     const header = await readNdjsonHeader(opts.inputFile);
     const plan = opts.plan ? checkPlan(opts.plan, header.schema) : header.plan;
-    ctx.report.source = { path: header.source.path, sizeBytes: header.source.sizeBytes, fingerprint: header.source.fingerprint, inputFile: opts.inputFile };
+    ctx.report.source = {
+      path: header.source.path,
+      sizeBytes: header.source.sizeBytes,
+      fingerprint: header.source.fingerprint,
+      inputFile: opts.inputFile,
+    };
     stage = { kind: 'file', file: opts.inputFile, schema: header.schema, plan };
   } else {
-    if (!opts.sqlitePath) throw new MigrationError('USAGE', 'No SQLite database given.', 'Pass --sqlite-url (a path or sqlite:///… URL).');
+    if (!opts.sqlitePath)
+      throw new MigrationError('USAGE', 'No SQLite database given.', 'Pass --sqlite-url (a path or sqlite:///… URL).');
     const source = await openSqliteSource(opts.sqlitePath);
     try {
       const schema = introspect(source);
@@ -33,14 +39,27 @@ export async function openSource(ctx: RunContext): Promise<SourceStage> {
         plan = built.plan;
         ctx.report.notes.push(...built.notes);
       }
-      ctx.report.source = { path: source.path, sizeBytes: source.sizeBytes, fingerprint: source.fingerprint, walFramesApplied: source.walFramesApplied };
+      ctx.report.source = {
+        path: source.path,
+        sizeBytes: source.sizeBytes,
+        fingerprint: source.fingerprint,
+        walFramesApplied: source.walFramesApplied,
+      };
       if (schema.tables.length === 0 && plan.collections.length === 0) {
         const virtual = listSkippedTables(source).filter((t) => t.reason === 'virtual');
         if (virtual.length > 0) {
           const list = virtual.map((t) => `${t.name} (${t.detail})`).join(', ');
-          throw new MigrationError('SOURCE_EMPTY', `${source.path} has no ordinary tables, only virtual tables, which are not migrated: ${list}.`, 'Copy their rows into ordinary tables (CREATE TABLE copy AS SELECT rowid, * FROM …) and migrate those.');
+          throw new MigrationError(
+            'SOURCE_EMPTY',
+            `${source.path} has no ordinary tables, only virtual tables, which are not migrated: ${list}.`,
+            'Copy their rows into ordinary tables (CREATE TABLE copy AS SELECT rowid, * FROM …) and migrate those.',
+          );
         }
-        throw new MigrationError('SOURCE_EMPTY', `${source.path} has no tables: nothing to migrate.`, 'Check that this is the right database file.');
+        throw new MigrationError(
+          'SOURCE_EMPTY',
+          `${source.path} has no tables: nothing to migrate.`,
+          'Check that this is the right database file.',
+        );
       }
       stage = { kind: 'sqlite', source, schema, plan };
     } catch (e) {

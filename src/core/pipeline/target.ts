@@ -15,7 +15,10 @@ export interface Connection {
 export async function connectTarget(ctx: RunContext): Promise<Connection> {
   const { opts } = ctx;
   checkDatabaseName(opts.database);
-  const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs, maxPoolSize: Math.max(4, (opts.concurrency ?? DEFAULT_CONCURRENCY) + 2) });
+  const client = await connectMongo(opts.mongoUrl, {
+    timeoutMs: opts.connectTimeoutMs,
+    maxPoolSize: Math.max(4, (opts.concurrency ?? DEFAULT_CONCURRENCY) + 2),
+  });
   return { client, db: client.db(opts.database) };
 }
 
@@ -23,7 +26,12 @@ export async function connectTarget(ctx: RunContext): Promise<Connection> {
 export function explainTargetError(e: unknown, opts: MigrateOptions): unknown {
   // A name MongoDB allows but this server does not (FerretDB is stricter) shows up at the first write.
   if (e instanceof MongoServerError && e.code === 73) {
-    return new MigrationError('TARGET_DB_NAME_INVALID', `The server refuses the database name ${JSON.stringify(opts.database)}: ${e.message}`, 'Use letters, digits, "_" and "-" (pass --mongodb-db).', { cause: e });
+    return new MigrationError(
+      'TARGET_DB_NAME_INVALID',
+      `The server refuses the database name ${JSON.stringify(opts.database)}: ${e.message}`,
+      'Use letters, digits, "_" and "-" (pass --mongodb-db).',
+      { cause: e },
+    );
   }
   // Unauthorized: the server wants credentials the URL does not carry (or a user without rights on the database).
   if (e instanceof MongoServerError && e.code === 13) return explainConnectionError(e, opts.mongoUrl);
@@ -34,9 +42,17 @@ export function explainTargetError(e: unknown, opts: MigrateOptions): unknown {
  * --resume continues a run with the plan and options it was started with (from its history record), so a run
  * started from the designer or with other options resumes as it began. Explicit batch size and concurrency win.
  */
-export async function interruptedRun(ctx: RunContext, conn: Connection): Promise<{ record: MigrationRecord; opts: MigrateOptions }> {
+export async function interruptedRun(
+  ctx: RunContext,
+  conn: Connection,
+): Promise<{ record: MigrationRecord; opts: MigrateOptions }> {
   const record = await new HistoryStore(conn.db).latestUnfinished();
-  if (!record) throw new MigrationError('HISTORY_MISMATCH', `Nothing to resume in ${ctx.opts.database}: it has no interrupted run.`, 'Run the migration without --resume.');
+  if (!record)
+    throw new MigrationError(
+      'HISTORY_MISMATCH',
+      `Nothing to resume in ${ctx.opts.database}: it has no interrupted run.`,
+      'Run the migration without --resume.',
+    );
   const o = record.options as Partial<MigrateOptions & { validate: boolean }>;
   const opts: MigrateOptions = {
     ...ctx.opts,

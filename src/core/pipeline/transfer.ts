@@ -32,7 +32,11 @@ interface Progress {
  * overlaps import; the writer's bounded pipeline holds the builder back when the server is slower), and into the
  * intermediate file only when --output-file asks for it. `import --input-file` reads the file instead.
  */
-export async function transferStep(ctx: RunContext, src: SourceStage, target: TransferTarget | undefined): Promise<void> {
+export async function transferStep(
+  ctx: RunContext,
+  src: SourceStage,
+  target: TransferTarget | undefined,
+): Promise<void> {
   const importing = !!target && ctx.runs('import');
   if (importing) await dropReplacedCollections(target);
   if (src.kind === 'file') {
@@ -40,17 +44,29 @@ export async function transferStep(ctx: RunContext, src: SourceStage, target: Tr
     if (importing) await importFile(ctx, src, target);
     return;
   }
-  if (!importing && !ctx.opts.outputFile && !ctx.opts.dryRun) throw new MigrationError('USAGE', 'Export needs --output-file.');
+  if (!importing && !ctx.opts.outputFile && !ctx.opts.dryRun)
+    throw new MigrationError('USAGE', 'Export needs --output-file.');
   const t0 = Date.now();
   ctx.startStep('export', ctx.totalSourceRows());
   if (importing) ctx.startStep('import', ctx.totalSourceRows());
-  const progress: Progress = { exportMeter: ctx.meter('export', ctx.totalSourceRows()), importMeter: importing ? ctx.meter('import', ctx.totalSourceRows()) : undefined, exported: 0, importedBase: 0, written: 0 };
+  const progress: Progress = {
+    exportMeter: ctx.meter('export', ctx.totalSourceRows()),
+    importMeter: importing ? ctx.meter('import', ctx.totalSourceRows()) : undefined,
+    exported: 0,
+    importedBase: 0,
+    written: 0,
+  };
   const file = ctx.opts.outputFile
-    ? await NdjsonWriter.create(ctx.opts.outputFile, { source: { path: src.source.path, sizeBytes: src.source.sizeBytes, fingerprint: src.source.fingerprint }, plan: src.plan, schema: src.schema })
+    ? await NdjsonWriter.create(ctx.opts.outputFile, {
+        source: { path: src.source.path, sizeBytes: src.source.sizeBytes, fingerprint: src.source.fingerprint },
+        plan: src.plan,
+        schema: src.schema,
+      })
     : undefined;
   const saver = new CheckpointSaver(ctx, target?.write.record);
   try {
-    for (const plan of src.plan.collections) await transferCollection(ctx, src, plan, importing ? target : undefined, file, saver, progress);
+    for (const plan of src.plan.collections)
+      await transferCollection(ctx, src, plan, importing ? target : undefined, file, saver, progress);
     await file?.finish();
     progress.exportMeter.flush();
     ctx.endStep('export', timing(progress.exported, Date.now() - t0));
@@ -71,7 +87,11 @@ export async function transferStep(ctx: RunContext, src: SourceStage, target: Tr
 /** --if-exists drop: the collections are dropped just before their documents are written anew. */
 async function dropReplacedCollections(target: TransferTarget): Promise<void> {
   for (const [name, mode] of target.write.modes) {
-    if (mode.kind === 'insert' && mode.drop) await target.db.collection(name).drop().catch(() => undefined);
+    if (mode.kind === 'insert' && mode.drop)
+      await target.db
+        .collection(name)
+        .drop()
+        .catch(() => undefined);
   }
 }
 
@@ -79,7 +99,15 @@ function timing(items: number, durationMs: number) {
   return { durationMs, items, ratePerSec: durationMs > 0 ? Math.round((items * 1000) / durationMs) : items };
 }
 
-async function transferCollection(ctx: RunContext, src: Extract<SourceStage, { kind: 'sqlite' }>, plan: CollectionPlan, target: TransferTarget | undefined, file: NdjsonWriter | undefined, saver: CheckpointSaver, progress: Progress): Promise<void> {
+async function transferCollection(
+  ctx: RunContext,
+  src: Extract<SourceStage, { kind: 'sqlite' }>,
+  plan: CollectionPlan,
+  target: TransferTarget | undefined,
+  file: NdjsonWriter | undefined,
+  saver: CheckpointSaver,
+  progress: Progress,
+): Promise<void> {
   const name = plan.collection;
   const report = ctx.collection(name);
   const mode = target?.write.modes.get(name);
@@ -89,7 +117,12 @@ async function transferCollection(ctx: RunContext, src: Extract<SourceStage, { k
     return;
   }
   if (target) recordWatermark(src.source, src, plan, entryOf(target.write.record, name));
-  const sink = target && mode && mode.kind !== 'skip' ? new CollectionSink(ctx, target.db, plan, mode, target.write.record, saver, (n) => progress.importMeter?.update(progress.importedBase + n, name)) : undefined;
+  const sink =
+    target && mode && mode.kind !== 'skip'
+      ? new CollectionSink(ctx, target.db, plan, mode, target.write.record, saver, (n) =>
+          progress.importMeter?.update(progress.importedBase + n, name),
+        )
+      : undefined;
   const filter = mode?.kind === 'changed' ? changedRowsFilter(src, plan, target?.write.base) : {};
   const builder = documentBuilder(src, plan);
   try {
@@ -120,7 +153,11 @@ async function transferCollection(ctx: RunContext, src: Extract<SourceStage, { k
 }
 
 /** `import --input-file`: the intermediate file's documents into MongoDB, collection by collection. */
-async function importFile(ctx: RunContext, src: Extract<SourceStage, { kind: 'file' }>, target: TransferTarget): Promise<void> {
+async function importFile(
+  ctx: RunContext,
+  src: Extract<SourceStage, { kind: 'file' }>,
+  target: TransferTarget,
+): Promise<void> {
   const planned = new Map(src.plan.collections.map((c) => [c.collection, c]));
   const rows = new FileCollections(src.file, new Set(planned.keys()));
   const saver = new CheckpointSaver(ctx, target.write.record);
@@ -132,7 +169,12 @@ async function importFile(ctx: RunContext, src: Extract<SourceStage, { kind: 'fi
         const plan = planned.get(name) as CollectionPlan;
         const report = ctx.collection(name);
         const mode = target.write.modes.get(name) ?? { kind: 'skip' };
-        const sink = mode.kind === 'skip' ? undefined : new CollectionSink(ctx, target.db, plan, mode, target.write.record, saver, (n) => meter.update(base + n, name));
+        const sink =
+          mode.kind === 'skip'
+            ? undefined
+            : new CollectionSink(ctx, target.db, plan, mode, target.write.record, saver, (n) =>
+                meter.update(base + n, name),
+              );
         try {
           for await (const { doc } of rows.documents(name)) {
             report.exported++;

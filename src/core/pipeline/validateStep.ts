@@ -26,7 +26,12 @@ async function* expectedFromFile(file: string, collection: string): AsyncGenerat
 }
 
 /** Incremental by watermark: the changed rows only, and the target documents they became (by _id). */
-function changedOnly(ctx: RunContext, src: SourceStage, plan: CollectionPlan, write: WritePlan | undefined): { rows: RowFilter; filter?: Document } {
+function changedOnly(
+  ctx: RunContext,
+  src: SourceStage,
+  plan: CollectionPlan,
+  write: WritePlan | undefined,
+): { rows: RowFilter; filter?: Document } {
   if (src.kind !== 'sqlite' || write?.modes.get(plan.collection)?.kind !== 'changed') return { rows: {} };
   const rows = changedRowsFilter(src, plan, write.base);
   if (!rows.where || ctx.collection(plan.collection).exported > MAX_FILTERED_VALIDATION) return { rows: {} };
@@ -35,7 +40,12 @@ function changedOnly(ctx: RunContext, src: SourceStage, plan: CollectionPlan, wr
 }
 
 /** Step 4: every document compared with the source (or the input file), field by field where bytes differ. */
-export async function validateStep(ctx: RunContext, src: SourceStage, db: Db | undefined, write: WritePlan | undefined): Promise<void> {
+export async function validateStep(
+  ctx: RunContext,
+  src: SourceStage,
+  db: Db | undefined,
+  write: WritePlan | undefined,
+): Promise<void> {
   const { opts } = ctx;
   if (!db) return ctx.step('validate', 0, async () => 0, 'dry run: nothing to validate');
   if (opts.skipValidation) {
@@ -53,7 +63,8 @@ export async function validateStep(ctx: RunContext, src: SourceStage, db: Db | u
       const common = {
         filter,
         // Documents that were there before an append or upsert are not the source's: count them, don't flag them.
-        allowOthers: !filter && (report.existing.action === 'appended' || report.existing.action === 'upserted') && !deletesSynced,
+        allowOthers:
+          !filter && (report.existing.action === 'appended' || report.existing.action === 'upserted') && !deletesSynced,
         signal: opts.signal,
         onProgress: (n: number) => meter.update(base + n, c.collection),
         onMismatch: (m: Mismatch) => ctx.emit({ type: 'mismatch', mismatch: m }),
@@ -61,9 +72,23 @@ export async function validateStep(ctx: RunContext, src: SourceStage, db: Db | u
       // From SQLite, the proof decides: each stored value against the raw row, apart from the converter.
       const v =
         src.kind === 'sqlite'
-          ? await proveCollection(src.source, src.schema, c, src.plan.options, db.collection(c.collection), { ...common, ...rows, jsonSchema: collectionJsonSchema(c, src.schema, src.plan.options).$jsonSchema })
-          : await validateCollection(expectedFromFile(src.file, c.collection), db.collection(c.collection), { ...common, collectionName: c.collection });
-      report.validation = { matched: v.matched, differing: v.differing, missing: v.missing, extra: v.extra, mismatches: v.mismatchCount, others: v.others };
+          ? await proveCollection(src.source, src.schema, c, src.plan.options, db.collection(c.collection), {
+              ...common,
+              ...rows,
+              jsonSchema: collectionJsonSchema(c, src.schema, src.plan.options).$jsonSchema,
+            })
+          : await validateCollection(expectedFromFile(src.file, c.collection), db.collection(c.collection), {
+              ...common,
+              collectionName: c.collection,
+            });
+      report.validation = {
+        matched: v.matched,
+        differing: v.differing,
+        missing: v.missing,
+        extra: v.extra,
+        mismatches: v.mismatchCount,
+        others: v.others,
+      };
       ctx.report.totals.validated += v.matched;
       ctx.report.totals.mismatches += v.mismatchCount;
       ctx.report.mismatches.push(...v.mismatches.slice(0, Math.max(0, 1000 - ctx.report.mismatches.length)));
@@ -72,7 +97,9 @@ export async function validateStep(ctx: RunContext, src: SourceStage, db: Db | u
       if (schema && schema.schemaViolations > 0) {
         // Informational: SQLite's declared types are advice, so data may not fit a schema derived from them.
         report.schemaViolations = schema.schemaViolations;
-        ctx.report.notes.push(`${schema.schemaViolations} document(s) of ${c.collection} do not fit the generated $jsonSchema (sqlite2mongo plan --json-schema shows it), e.g. ${schema.schemaSamples[0]}`);
+        ctx.report.notes.push(
+          `${schema.schemaViolations} document(s) of ${c.collection} do not fit the generated $jsonSchema (sqlite2mongo plan --json-schema shows it), e.g. ${schema.schemaSamples[0]}`,
+        );
       }
     }
     ctx.report.verified = ctx.report.totals.mismatches === 0;

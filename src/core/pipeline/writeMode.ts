@@ -42,7 +42,12 @@ export function copiedWhole(plan: SourceStage['plan']['collections'][number]): b
 }
 
 /** Settles the write mode of every collection and opens (or reopens) the run's history record. */
-export async function decideWriteModes(ctx: RunContext, src: SourceStage, db: Db, resumed?: MigrationRecord): Promise<WritePlan> {
+export async function decideWriteModes(
+  ctx: RunContext,
+  src: SourceStage,
+  db: Db,
+  resumed?: MigrationRecord,
+): Promise<WritePlan> {
   const store = new HistoryStore(db);
   if (resumed) return resumeModes(ctx, src, store, resumed);
   if (ctx.opts.incremental) return incrementalModes(ctx, src, store);
@@ -51,13 +56,22 @@ export async function decideWriteModes(ctx: RunContext, src: SourceStage, db: Db
   for (const c of src.plan.collections) {
     const existing = ctx.collection(c.collection).existing;
     existing.action = existing.documents > 0 ? policy : ctx.opts.ifExists === 'upsert' ? 'upserted' : 'none';
-    modes.set(c.collection, existing.documents > 0 && policy === 'upserted' ? { kind: 'compare', deletes: !!ctx.opts.syncDeletes } : { kind: 'insert', drop: existing.action === 'dropped', onConflict: 'refuse', skip: 0 });
+    modes.set(
+      c.collection,
+      existing.documents > 0 && policy === 'upserted'
+        ? { kind: 'compare', deletes: !!ctx.opts.syncDeletes }
+        : { kind: 'insert', drop: existing.action === 'dropped', onConflict: 'refuse', skip: 0 },
+    );
   }
   return { modes, record: await startRecord(ctx, src, store, 'full') };
 }
 
 /** Counts what the target holds and applies --if-exists (asking when it says so); returns the action for non-empty collections. */
-async function settleExisting(ctx: RunContext, src: SourceStage, db: Db): Promise<'dropped' | 'appended' | 'upserted' | 'none'> {
+async function settleExisting(
+  ctx: RunContext,
+  src: SourceStage,
+  db: Db,
+): Promise<'dropped' | 'appended' | 'upserted' | 'none'> {
   const { opts } = ctx;
   const names = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   const existing: ExistingCollection[] = [];
@@ -74,7 +88,8 @@ async function settleExisting(ctx: RunContext, src: SourceStage, db: Db): Promis
     const list = existing.map((e) => `${e.collection} (${e.documents} documents)`).join(', ');
     if (policy === 'ask' && opts.askExisting) {
       const answer = await opts.askExisting(existing);
-      if (answer === 'cancel') throw new MigrationError('CANCELLED', `Cancelled: ${opts.database} already has ${list}; nothing was written.`);
+      if (answer === 'cancel')
+        throw new MigrationError('CANCELLED', `Cancelled: ${opts.database} already has ${list}; nothing was written.`);
       policy = answer;
     } else {
       throw new MigrationError(
@@ -92,11 +107,27 @@ function sourceIdentity(ctx: RunContext): MigrationRecord['source'] {
   return { path: s.path, sizeBytes: s.sizeBytes ?? 0, fingerprint: s.fingerprint ?? '' };
 }
 
-async function startRecord(ctx: RunContext, src: SourceStage, store: HistoryStore, kind: MigrationRecord['kind'], parent?: string): Promise<RunRecord> {
+async function startRecord(
+  ctx: RunContext,
+  src: SourceStage,
+  store: HistoryStore,
+  kind: MigrationRecord['kind'],
+  parent?: string,
+): Promise<RunRecord> {
   const now = new Date();
   const collections: CollectionRecord[] = src.plan.collections.map((c) => {
     const r = ctx.collection(c.collection);
-    return { collection: c.collection, table: c.table, existedBefore: r.existing.documents > 0, documentsBefore: r.existing.documents, action: r.existing.action, checkpoint: 0, done: false, imported: 0, failed: 0 };
+    return {
+      collection: c.collection,
+      table: c.table,
+      existedBefore: r.existing.documents > 0,
+      documentsBefore: r.existing.documents,
+      action: r.existing.action,
+      checkpoint: 0,
+      done: false,
+      imported: 0,
+      failed: 0,
+    };
   });
   const record: MigrationRecord = {
     _id: newRunId(now),
@@ -120,14 +151,27 @@ async function startRecord(ctx: RunContext, src: SourceStage, store: HistoryStor
 /** The source and plan must be those of the run being continued, or continuing would mix two different copies. */
 function checkSameSource(ctx: RunContext, src: SourceStage, record: MigrationRecord, what: string): void {
   if (record.source.fingerprint !== ctx.report.source.fingerprint && !ctx.opts.incremental) {
-    throw new MigrationError('HISTORY_MISMATCH', `Cannot ${what} run ${record._id}: the source changed since (its content fingerprint differs).`, 'Start over with --if-exists drop, or copy the changes with --incremental once a run has completed.');
+    throw new MigrationError(
+      'HISTORY_MISMATCH',
+      `Cannot ${what} run ${record._id}: the source changed since (its content fingerprint differs).`,
+      'Start over with --if-exists drop, or copy the changes with --incremental once a run has completed.',
+    );
   }
   if (record.planHash !== planHash(src.plan)) {
-    throw new MigrationError('HISTORY_MISMATCH', `Cannot ${what} run ${record._id}: the mapping plan differs from the one it used.`, 'Use the same --plan file (sqlite2mongo history shows the run), or start over with --if-exists drop.');
+    throw new MigrationError(
+      'HISTORY_MISMATCH',
+      `Cannot ${what} run ${record._id}: the mapping plan differs from the one it used.`,
+      'Use the same --plan file (sqlite2mongo history shows the run), or start over with --if-exists drop.',
+    );
   }
 }
 
-async function resumeModes(ctx: RunContext, src: SourceStage, store: HistoryStore, record: MigrationRecord): Promise<WritePlan> {
+async function resumeModes(
+  ctx: RunContext,
+  src: SourceStage,
+  store: HistoryStore,
+  record: MigrationRecord,
+): Promise<WritePlan> {
   checkSameSource(ctx, src, record, 'resume');
   const syncDeletes = record.options.syncDeletes === true;
   const modes = new Map<string, WriteMode>();
@@ -137,19 +181,28 @@ async function resumeModes(ctx: RunContext, src: SourceStage, store: HistoryStor
     r.existing = { documents: saved?.documentsBefore ?? 0, action: saved?.action ?? 'none' };
     if (saved?.done) modes.set(c.collection, { kind: 'skip' });
     // Documents that were there before this run may differ from the source anywhere: compare the whole collection.
-    else if (saved?.action === 'upserted' && saved.existedBefore) modes.set(c.collection, { kind: 'compare', deletes: syncDeletes });
+    else if (saved?.action === 'upserted' && saved.existedBefore)
+      modes.set(c.collection, { kind: 'compare', deletes: syncDeletes });
     // Otherwise everything up to the checkpoint is ours and durable; past it, conflicts are our own lost-ack batches.
     else modes.set(c.collection, { kind: 'insert', drop: false, onConflict: 'ours', skip: saved?.checkpoint ?? 0 });
   }
   ctx.report.runId = record._id;
   await store.update(record._id, { status: 'running', resumedAt: [...(record.resumedAt ?? []), new Date()] });
-  ctx.log('info', `Resuming run ${record._id}: ${record.collections.filter((c) => c.done).length} of ${record.collections.length} collections already done.`);
+  ctx.log(
+    'info',
+    `Resuming run ${record._id}: ${record.collections.filter((c) => c.done).length} of ${record.collections.length} collections already done.`,
+  );
   return { modes, record: { store, record } };
 }
 
 async function incrementalModes(ctx: RunContext, src: SourceStage, store: HistoryStore): Promise<WritePlan> {
   const base = await store.latestCompleted();
-  if (!base) throw new MigrationError('HISTORY_MISMATCH', `No completed migration in ${ctx.opts.database} to continue from.`, 'Run a full migration first; --incremental then copies what changed since.');
+  if (!base)
+    throw new MigrationError(
+      'HISTORY_MISMATCH',
+      `No completed migration in ${ctx.opts.database} to continue from.`,
+      'Run a full migration first; --incremental then copies what changed since.',
+    );
   checkSameSource(ctx, src, base, 'continue');
   if (base.options.validate === false) {
     const note = `This incremental run builds on run ${base._id}, which was not validated (--no-validate): only what this run writes is checked.`;
@@ -163,7 +216,10 @@ async function incrementalModes(ctx: RunContext, src: SourceStage, store: Histor
     const previous = base.collections.find((x) => x.collection === c.collection)?.watermark;
     const byWatermark = !copiedWhole(c) && !!previous?.value && previous.column === c.incremental?.column;
     // --sync-deletes needs every source row anyway: the comparing pass then finds changes and deletions at once.
-    modes.set(c.collection, byWatermark && !ctx.opts.syncDeletes ? { kind: 'changed' } : { kind: 'compare', deletes: !!ctx.opts.syncDeletes });
+    modes.set(
+      c.collection,
+      byWatermark && !ctx.opts.syncDeletes ? { kind: 'changed' } : { kind: 'compare', deletes: !!ctx.opts.syncDeletes },
+    );
   }
   return { modes, record: await startRecord(ctx, src, store, 'incremental', base._id), base };
 }

@@ -26,7 +26,11 @@ export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
   if (!plan || typeof plan !== 'object') throw new MigrationError('PLAN_INVALID', 'The plan is not a JSON object.');
   const problems = planProblems(plan, schema);
   if (problems.length > 0) {
-    throw new MigrationError('PLAN_INVALID', `The mapping plan has ${problems.length} problem(s): ${problems.join('; ')}`, 'Print a fresh default with `sqlite2mongo plan` and compare.');
+    throw new MigrationError(
+      'PLAN_INVALID',
+      `The mapping plan has ${problems.length} problem(s): ${problems.join('; ')}`,
+      'Print a fresh default with `sqlite2mongo plan` and compare.',
+    );
   }
   return plan;
 }
@@ -36,13 +40,18 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
   const problems: string[] = declaredRelationshipProblems(plan, fileSchema);
   // Relationships the plan declares count as foreign keys from here on (embeds may follow them).
   const schema = problems.length === 0 ? withDeclaredRelationships(fileSchema, plan.relationships) : fileSchema;
-  if (plan.version !== PLAN_VERSION) problems.push(`version must be ${PLAN_VERSION} (found ${JSON.stringify(plan.version)})`);
+  if (plan.version !== PLAN_VERSION)
+    problems.push(`version must be ${PLAN_VERSION} (found ${JSON.stringify(plan.version)})`);
   if (!Array.isArray(plan.collections)) problems.push('collections must be an array');
   if (!Array.isArray(plan.skipped)) problems.push('skipped must be an array (it may be empty)');
-  if (!plan.options || typeof plan.options !== 'object') problems.push('options must be an object: { "nulls": "keep", "timezone": "UTC", "detectTextDates": true }');
+  if (!plan.options || typeof plan.options !== 'object')
+    problems.push('options must be an object: { "nulls": "keep", "timezone": "UTC", "detectTextDates": true }');
   else {
     if (!['keep', 'omit'].includes(plan.options.nulls)) problems.push('options.nulls must be "keep" or "omit"');
-    if (zoneOffset(String(plan.options.timezone)) === null) problems.push(`options.timezone ${JSON.stringify(plan.options.timezone)} is not "UTC", a fixed offset like "+02:00" or a time zone name like "Europe/Paris"`);
+    if (zoneOffset(String(plan.options.timezone)) === null)
+      problems.push(
+        `options.timezone ${JSON.stringify(plan.options.timezone)} is not "UTC", a fixed offset like "+02:00" or a time zone name like "Europe/Paris"`,
+      );
   }
   const names = new Set<string>();
   for (const [i, c] of (Array.isArray(plan.collections) ? plan.collections : []).entries()) {
@@ -63,20 +72,34 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
     }
     const hasColumn = (col: string) => table.columns.some((x) => x.name === col);
     if (c.id?.kind === 'column' && !hasColumn(c.id.column)) problems.push(`${at}: _id column ${c.id.column} not found`);
-    else if (c.id?.kind === 'composite' && (!Array.isArray(c.id.columns) || c.id.columns.some((col) => !hasColumn(col)))) problems.push(`${at}: composite _id columns not all found`);
+    else if (
+      c.id?.kind === 'composite' &&
+      (!Array.isArray(c.id.columns) || c.id.columns.some((col) => !hasColumn(col)))
+    )
+      problems.push(`${at}: composite _id columns not all found`);
     else if (c.id?.kind === 'composite' && c.id.fields !== undefined) {
       const f = c.id.fields;
-      if (!Array.isArray(f) || f.length !== c.id.columns.length) problems.push(`${at}: composite _id fields must name each of its ${c.id.columns.length} columns`);
-      else if (new Set(f).size !== f.length || f.some((x) => !x || x.includes('.') || x.startsWith('$'))) problems.push(`${at}: composite _id fields must be unique, non-empty, without "." and not start with "$"`);
-    }
-    else if (c.id?.kind === 'rowid' && (table.withoutRowid || !c.id.rowidField)) problems.push(`${at}: rowid _id needs a rowid table and a rowidField`);
-    else if (!['column', 'composite', 'rowid', 'sequence'].includes(c.id?.kind)) problems.push(`${at}: id.kind must be column, composite, rowid or sequence`);
-    if (table.view && c.id?.kind !== 'sequence') problems.push(`${at}: ${c.table} is a view: its id.kind must be "sequence"`);
+      if (!Array.isArray(f) || f.length !== c.id.columns.length)
+        problems.push(`${at}: composite _id fields must name each of its ${c.id.columns.length} columns`);
+      else if (new Set(f).size !== f.length || f.some((x) => !x || x.includes('.') || x.startsWith('$')))
+        problems.push(`${at}: composite _id fields must be unique, non-empty, without "." and not start with "$"`);
+    } else if (c.id?.kind === 'rowid' && (table.withoutRowid || !c.id.rowidField))
+      problems.push(`${at}: rowid _id needs a rowid table and a rowidField`);
+    else if (!['column', 'composite', 'rowid', 'sequence'].includes(c.id?.kind))
+      problems.push(`${at}: id.kind must be column, composite, rowid or sequence`);
+    if (table.view && c.id?.kind !== 'sequence')
+      problems.push(`${at}: ${c.table} is a view: its id.kind must be "sequence"`);
     const fieldNames = new Set<string>(['_id']);
     for (const f of c.fields ?? []) {
       if (!hasColumn(f.column)) problems.push(`${at}: column ${JSON.stringify(f.column)} not found`);
-      if (!FIELD_TYPES.includes(f.type)) problems.push(`${at}: field ${f.field} has unknown type ${JSON.stringify(f.type)} (one of ${FIELD_TYPES.join(', ')})`);
-      if (!f.field || f.field.includes('.') || f.field.startsWith('$')) problems.push(`${at}: field name ${JSON.stringify(f.field)} must be non-empty, without "." and not start with "$"`);
+      if (!FIELD_TYPES.includes(f.type))
+        problems.push(
+          `${at}: field ${f.field} has unknown type ${JSON.stringify(f.type)} (one of ${FIELD_TYPES.join(', ')})`,
+        );
+      if (!f.field || f.field.includes('.') || f.field.startsWith('$'))
+        problems.push(
+          `${at}: field name ${JSON.stringify(f.field)} must be non-empty, without "." and not start with "$"`,
+        );
       if (fieldNames.has(f.field)) problems.push(`${at}: field ${f.field} appears twice`);
       fieldNames.add(f.field);
     }
@@ -88,21 +111,30 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
         continue;
       }
       if (!['array', 'document'].includes(e.kind)) problems.push(`${where}: kind must be array or document`);
-      if (!e.parentColumns?.length || e.parentColumns.length !== e.childColumns?.length) problems.push(`${where}: parentColumns and childColumns must pair up`);
-      for (const col of e.parentColumns ?? []) if (!hasColumn(col)) problems.push(`${where}: column ${col} not in ${table.name}`);
-      for (const col of e.childColumns ?? []) if (!child.columns.some((x) => x.name === col)) problems.push(`${where}: column ${col} not in ${child.name}`);
+      if (!e.parentColumns?.length || e.parentColumns.length !== e.childColumns?.length)
+        problems.push(`${where}: parentColumns and childColumns must pair up`);
+      for (const col of e.parentColumns ?? [])
+        if (!hasColumn(col)) problems.push(`${where}: column ${col} not in ${table.name}`);
+      for (const col of e.childColumns ?? [])
+        if (!child.columns.some((x) => x.name === col)) problems.push(`${where}: column ${col} not in ${child.name}`);
       if (e.kind === 'document') {
         // A lookup must find at most one row: the child columns must be its primary key or a unique key.
-        const same = (cols: Array<string | null>) => cols.length === e.childColumns.length && cols.every((x) => x !== null && e.childColumns.includes(x));
+        const same = (cols: Array<string | null>) =>
+          cols.length === e.childColumns.length && cols.every((x) => x !== null && e.childColumns.includes(x));
         if (!same(child.primaryKey) && !child.indexes.some((ix) => ix.unique && !ix.partial && same(ix.columns))) {
-          problems.push(`${where}: ${e.childColumns.join(', ')} is not a primary or unique key of ${child.name}, so one ${table.name} row may match several; embed it as an array instead`);
+          problems.push(
+            `${where}: ${e.childColumns.join(', ')} is not a primary or unique key of ${child.name}, so one ${table.name} row may match several; embed it as an array instead`,
+          );
         }
       }
       const subNames = new Set<string>();
       for (const f of e.fields ?? []) {
-        if (!child.columns.some((x) => x.name === f.column)) problems.push(`${where}: column ${f.column} not in ${child.name}`);
-        if (!FIELD_TYPES.includes(f.type)) problems.push(`${where}: field ${f.field} has unknown type ${JSON.stringify(f.type)}`);
-        if (!f.field || f.field.includes('.') || f.field.startsWith('$')) problems.push(`${where}: field name ${JSON.stringify(f.field)} is not allowed`);
+        if (!child.columns.some((x) => x.name === f.column))
+          problems.push(`${where}: column ${f.column} not in ${child.name}`);
+        if (!FIELD_TYPES.includes(f.type))
+          problems.push(`${where}: field ${f.field} has unknown type ${JSON.stringify(f.type)}`);
+        if (!f.field || f.field.includes('.') || f.field.startsWith('$'))
+          problems.push(`${where}: field name ${JSON.stringify(f.field)} is not allowed`);
         const name = e.merge ? `${e.mergePrefix ?? ''}${f.field}` : f.field;
         if ((e.merge ? fieldNames : subNames).has(name)) problems.push(`${where}: field ${name} appears twice`);
         (e.merge ? fieldNames : subNames).add(name);
@@ -112,11 +144,13 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
         fieldNames.add(e.field);
       }
     }
-    if (c.incremental && c.incremental.column !== 'rowid' && !hasColumn(c.incremental.column)) problems.push(`${at}: incremental column ${c.incremental.column} not found`);
+    if (c.incremental && c.incremental.column !== 'rowid' && !hasColumn(c.incremental.column))
+      problems.push(`${at}: incremental column ${c.incremental.column} not found`);
     for (const a of c.arrays ?? []) {
       const j = schema.tables.find((t) => t.name === a.junctionTable);
       if (!j) problems.push(`${at}: junction table ${a.junctionTable} not found`);
-      else if (![a.ownerColumn, a.valueColumn].every((col) => j.columns.some((x) => x.name === col))) problems.push(`${at}: junction columns of ${a.junctionTable} not found`);
+      else if (![a.ownerColumn, a.valueColumn].every((col) => j.columns.some((x) => x.name === col)))
+        problems.push(`${at}: junction columns of ${a.junctionTable} not found`);
       if (!hasColumn(a.ownerKeyColumn)) problems.push(`${at}: ownerKeyColumn ${a.ownerKeyColumn} not found`);
       if (fieldNames.has(a.field)) problems.push(`${at}: array field ${a.field} clashes with another field`);
       fieldNames.add(a.field);

@@ -17,7 +17,8 @@ export function ruleProblems(c: CollectionPlan, table: TableInfo, fieldNames: Se
   if (!Array.isArray(c.computed)) return [...problems, `${at}: computed must be an array`];
   for (const f of c.computed) {
     const where = `${at}: computed field ${JSON.stringify(f?.field)}`;
-    if (typeof f?.field !== 'string' || !f.field || f.field.includes('.') || f.field.startsWith('$')) problems.push(`${where}: name must be non-empty, without "." and not start with "$"`);
+    if (typeof f?.field !== 'string' || !f.field || f.field.includes('.') || f.field.startsWith('$'))
+      problems.push(`${where}: name must be non-empty, without "." and not start with "$"`);
     else if (fieldNames.has(f.field)) problems.push(`${where}: clashes with another field`);
     fieldNames.add(f?.field);
     if (typeof f?.expression !== 'string') {
@@ -26,7 +27,9 @@ export function ruleProblems(c: CollectionPlan, table: TableInfo, fieldNames: Se
     }
     try {
       const expr = new CompiledExpression(f.expression);
-      for (const col of referencedColumns(expr.tree)) if (!table.columns.some((x) => x.name === col)) problems.push(`${where}: column ${JSON.stringify(col)} not in ${table.name}`);
+      for (const col of referencedColumns(expr.tree))
+        if (!table.columns.some((x) => x.name === col))
+          problems.push(`${where}: column ${JSON.stringify(col)} not in ${table.name}`);
     } catch (e) {
       problems.push(`${where}: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -43,12 +46,22 @@ export function declaredRelationshipProblems(plan: MappingPlan, schema: SchemaIn
     const at = `relationships[${i}]`;
     const child = findRelation(schema, r?.table);
     const parent = findRelation(schema, r?.refTable);
-    if (!child || !parent) return void problems.push(`${at}: table ${JSON.stringify(child ? r.refTable : r?.table)} is not in the database`);
-    if (!Array.isArray(r.columns) || !Array.isArray(r.refColumns) || r.columns.length === 0 || r.columns.length !== r.refColumns.length) {
+    if (!child || !parent)
+      return void problems.push(`${at}: table ${JSON.stringify(child ? r.refTable : r?.table)} is not in the database`);
+    if (
+      !Array.isArray(r.columns) ||
+      !Array.isArray(r.refColumns) ||
+      r.columns.length === 0 ||
+      r.columns.length !== r.refColumns.length
+    ) {
       return void problems.push(`${at}: columns and refColumns must pair up`);
     }
-    for (const col of r.columns) if (!child.columns.some((x) => x.name === col)) problems.push(`${at}: column ${JSON.stringify(col)} not in ${child.name}`);
-    for (const col of r.refColumns) if (!parent.columns.some((x) => x.name === col)) problems.push(`${at}: column ${JSON.stringify(col)} not in ${parent.name}`);
+    for (const col of r.columns)
+      if (!child.columns.some((x) => x.name === col))
+        problems.push(`${at}: column ${JSON.stringify(col)} not in ${child.name}`);
+    for (const col of r.refColumns)
+      if (!parent.columns.some((x) => x.name === col))
+        problems.push(`${at}: column ${JSON.stringify(col)} not in ${parent.name}`);
   });
   return problems;
 }

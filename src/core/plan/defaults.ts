@@ -58,7 +58,12 @@ function mayHoldText(declared: string): boolean {
   return declared.trim() === '' || /CHAR|CLOB|TEXT/i.test(declared);
 }
 
-export function defaultFieldType(table: string, column: { name: string; declaredType: string }, options: PlanOptions, sampler?: ColumnSampler): FieldType {
+export function defaultFieldType(
+  table: string,
+  column: { name: string; declaredType: string },
+  options: PlanOptions,
+  sampler?: ColumnSampler,
+): FieldType {
   if (isDateDeclaredType(column.declaredType)) return 'date';
   if (isBooleanDeclaredType(column.declaredType)) return 'bool';
   if (options.detectTextDates && sampler && mayHoldText(column.declaredType)) {
@@ -124,7 +129,8 @@ export function junctionArrayName(junctionName: string, ownerName: string, value
 /** Field path of a source column in the target document ('_id', '_id.col' or the mapped field). */
 function fieldPathFor(col: string, plan: CollectionPlan): string | null {
   if (plan.id.kind === 'column' && plan.id.column === col) return '_id';
-  if (plan.id.kind === 'composite' && plan.id.columns.includes(col)) return `_id.${compositeIdNames(plan.id)[plan.id.columns.indexOf(col)]}`;
+  if (plan.id.kind === 'composite' && plan.id.columns.includes(col))
+    return `_id.${compositeIdNames(plan.id)[plan.id.columns.indexOf(col)]}`;
   if (plan.id.kind === 'rowid' && col === 'rowid') return plan.id.rowidField;
   return plan.fields.find((f) => f.column === col)?.field ?? null;
 }
@@ -139,11 +145,19 @@ function planIndexes(table: TableInfo, plan: CollectionPlan, warnings: string[])
     indexes.push(index);
   };
   // The primary key becomes `_id`, which MongoDB always indexes uniquely.
-  seen.add(plan.id.kind === 'composite' ? compositeIdNames(plan.id).map((c) => `_id.${c}:1`).join(',') : '_id:1');
+  seen.add(
+    plan.id.kind === 'composite'
+      ? compositeIdNames(plan.id)
+          .map((c) => `_id.${c}:1`)
+          .join(',')
+      : '_id:1',
+  );
   for (const ix of table.indexes) {
     if (ix.origin === 'pk') continue;
     if (ix.partial || ix.columns.some((c) => c === null)) {
-      warnings.push(`Index ${ix.name} on ${table.name} is ${ix.partial ? 'partial' : 'on an expression'}; it is not created in MongoDB.`);
+      warnings.push(
+        `Index ${ix.name} on ${table.name} is ${ix.partial ? 'partial' : 'on an expression'}; it is not created in MongoDB.`,
+      );
       continue;
     }
     const keys: Array<[string, 1 | -1]> = [];
@@ -155,7 +169,8 @@ function planIndexes(table: TableInfo, plan: CollectionPlan, warnings: string[])
     if (keys.length !== ix.columns.length) continue;
     add({ name: ix.name, keys, unique: ix.unique, origin: 'sqlite' });
   }
-  for (const array of plan.arrays) add({ name: `${array.field}_1`, keys: [[array.field, 1]], unique: false, origin: 'junction' });
+  for (const array of plan.arrays)
+    add({ name: `${array.field}_1`, keys: [[array.field, 1]], unique: false, origin: 'junction' });
   for (const fk of table.foreignKeys) {
     const paths = fk.columns.map((c) => fieldPathFor(c, plan));
     if (paths.some((p) => !p)) continue;
@@ -197,9 +212,13 @@ function orphanJunctionSql(j: JunctionInfo): string {
 function defaultId(table: TableInfo, count: RowCounter | undefined, notes: string[]): CollectionPlan['id'] {
   const pk = table.primaryKey;
   if (pk.length > 0 && !table.withoutRowid && count && rowidAlias(table)) {
-    const nulls = count(`SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${pk.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')}`);
+    const nulls = count(
+      `SELECT count(*) FROM ${quoteIdent(table.name)} WHERE ${pk.map((c) => `${quoteIdent(c)} IS NULL`).join(' OR ')}`,
+    );
     if (nulls > 0) {
-      notes.push(`${table.name}: ${nulls} rows have a NULL primary key (${pk.join(', ')}); _id is an ObjectId from the rowid, and ${pk.join(', ')} ${pk.length === 1 ? 'is a field' : 'are fields'}.`);
+      notes.push(
+        `${table.name}: ${nulls} rows have a NULL primary key (${pk.join(', ')}); _id is an ObjectId from the rowid, and ${pk.join(', ')} ${pk.length === 1 ? 'is a field' : 'are fields'}.`,
+      );
       return { kind: 'rowid', rowidField: '_rowid' };
     }
   }
@@ -209,7 +228,16 @@ function defaultId(table: TableInfo, count: RowCounter | undefined, notes: strin
 }
 
 /** Derives the default mapping plan from the schema (see docs/mapping-plan.md for the rules). */
-export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSampler; count?: RowCounter; options?: Partial<PlanOptions>; sourceFile?: string; includeViews?: boolean } = {}): DefaultPlanResult {
+export function buildDefaultPlan(
+  schema: SchemaInfo,
+  opts: {
+    sampler?: ColumnSampler;
+    count?: RowCounter;
+    options?: Partial<PlanOptions>;
+    sourceFile?: string;
+    includeViews?: boolean;
+  } = {},
+): DefaultPlanResult {
   const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...opts.options };
   const notes: string[] = [];
   const skipped: SkippedTable[] = [];
@@ -220,13 +248,18 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
     const orphans = opts.count?.(orphanJunctionSql(junction)) ?? 0;
     if (orphans > 0) {
       // Folding would leave these rows in no array: keep the junction table as a collection of its own.
-      notes.push(`${table.name} is kept as a collection, not folded into ${junction.owner.name}.${junction.array.field}: ${orphans} of its rows have no ${junction.owner.name} row (or a NULL ${junction.array.ownerColumn}).`);
+      notes.push(
+        `${table.name} is kept as a collection, not folded into ${junction.owner.name}.${junction.array.field}: ${orphans} of its rows have no ${junction.owner.name} row (or a NULL ${junction.array.ownerColumn}).`,
+      );
       continue;
     }
     const list = arraysByOwner.get(junction.owner.name) ?? [];
     list.push(junction.array);
     arraysByOwner.set(junction.owner.name, list);
-    skipped.push({ table: table.name, reason: `junction table folded into ${junction.owner.name}.${junction.array.field}` });
+    skipped.push({
+      table: table.name,
+      reason: `junction table folded into ${junction.owner.name}.${junction.array.field}`,
+    });
   }
   const collections: CollectionPlan[] = [];
   const collectionNames = new Set<string>();
@@ -234,14 +267,34 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
     if (skipped.some((s) => s.table === table.name)) continue;
     const id = defaultId(table, opts.count, notes);
     const arrays = arraysByOwner.get(table.name) ?? [];
-    const dataColumns = table.columns.filter((c) => !(id.kind === 'column' && c.name === id.column) && !(id.kind === 'composite' && id.columns.includes(c.name)));
+    const dataColumns = table.columns.filter(
+      (c) =>
+        !(id.kind === 'column' && c.name === id.column) && !(id.kind === 'composite' && id.columns.includes(c.name)),
+    );
     const taken = ['_id', ...(id.kind === 'rowid' ? [id.rowidField] : [])];
-    const fieldNames = assignFieldNames(dataColumns.map((c) => c.name), taken);
-    const fields: FieldPlan[] = dataColumns.map((c, i) => ({ column: c.name, field: fieldNames[i], type: defaultFieldType(table.name, c, options, opts.sampler) }));
+    const fieldNames = assignFieldNames(
+      dataColumns.map((c) => c.name),
+      taken,
+    );
+    const fields: FieldPlan[] = dataColumns.map((c, i) => ({
+      column: c.name,
+      field: fieldNames[i],
+      type: defaultFieldType(table.name, c, options, opts.sampler),
+    }));
     // Array fields must not collide with column fields either.
-    const arrayNames = assignFieldNames(arrays.map((a) => a.field), [...taken, ...fieldNames]);
+    const arrayNames = assignFieldNames(
+      arrays.map((a) => a.field),
+      [...taken, ...fieldNames],
+    );
     const namedArrays = arrays.map((a, i) => ({ ...a, field: arrayNames[i] }));
-    const collection: CollectionPlan = { collection: collectionNameFor(table.name, collectionNames), table: table.name, id, fields, arrays: namedArrays, indexes: [] };
+    const collection: CollectionPlan = {
+      collection: collectionNameFor(table.name, collectionNames),
+      table: table.name,
+      id,
+      fields,
+      arrays: namedArrays,
+      indexes: [],
+    };
     const watermark = incrementalColumn(table);
     if (watermark) collection.incremental = { column: watermark };
     collection.indexes = planIndexes(table, collection, notes);
@@ -249,15 +302,38 @@ export function buildDefaultPlan(schema: SchemaInfo, opts: { sampler?: ColumnSam
   }
   for (const view of schema.views) {
     if (!opts.includeViews || view.columns.length === 0) {
-      skipped.push({ table: view.name, reason: view.columns.length === 0 ? 'view that does not compile' : 'view (include views with --include-views)' });
+      skipped.push({
+        table: view.name,
+        reason: view.columns.length === 0 ? 'view that does not compile' : 'view (include views with --include-views)',
+      });
       continue;
     }
-    const names = assignFieldNames(view.columns.map((c) => c.name), ['_id']);
-    const fields: FieldPlan[] = view.columns.map((c, i) => ({ column: c.name, field: names[i], type: defaultFieldType(view.name, c, options, opts.sampler) }));
-    collections.push({ collection: collectionNameFor(view.name, collectionNames), table: view.name, id: { kind: 'sequence' }, fields, arrays: [], indexes: [] });
+    const names = assignFieldNames(
+      view.columns.map((c) => c.name),
+      ['_id'],
+    );
+    const fields: FieldPlan[] = view.columns.map((c, i) => ({
+      column: c.name,
+      field: names[i],
+      type: defaultFieldType(view.name, c, options, opts.sampler),
+    }));
+    collections.push({
+      collection: collectionNameFor(view.name, collectionNames),
+      table: view.name,
+      id: { kind: 'sequence' },
+      fields,
+      arrays: [],
+      indexes: [],
+    });
   }
   return {
-    plan: { version: PLAN_VERSION, ...(opts.sourceFile ? { source: { file: opts.sourceFile } } : {}), options, collections, skipped },
+    plan: {
+      version: PLAN_VERSION,
+      ...(opts.sourceFile ? { source: { file: opts.sourceFile } } : {}),
+      options,
+      collections,
+      skipped,
+    },
     notes,
   };
 }

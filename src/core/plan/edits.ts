@@ -7,7 +7,15 @@ import { applyRuleEdit, type RuleEdit } from './ruleEdits';
 import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import { detectJunction, junctionArrayName } from './defaults';
 import { applyEmbed, listRelationships, type Relationship } from './relationships';
-import type { ArrayFieldPlan, CollectionPlan, EmbedPlan, FieldPlan, FieldType, MappingPlan, NullHandling } from './types';
+import type {
+  ArrayFieldPlan,
+  CollectionPlan,
+  EmbedPlan,
+  FieldPlan,
+  FieldType,
+  MappingPlan,
+  NullHandling,
+} from './types';
 
 /**
  * How a foreign key maps: keep the key as a field ('reference'); embed the child rows in the parent as an array
@@ -26,7 +34,15 @@ export type PlanEdit =
   | { kind: 'junction'; table: string; mode: JunctionMode }
   | { kind: 'table'; table: string; include: boolean }
   | { kind: 'collectionName'; table: string; name: string }
-  | { kind: 'column'; table: string; column: string; include?: boolean; field?: string; type?: FieldType; nulls?: NullHandling | 'default' }
+  | {
+      kind: 'column';
+      table: string;
+      column: string;
+      include?: boolean;
+      field?: string;
+      type?: FieldType;
+      nulls?: NullHandling | 'default';
+    }
   | { kind: 'embedField'; collection: string; field: string; name: string }
   | { kind: 'embedPolicy'; collection: string; field: string; onTooLarge: 'fail' | 'reference' }
   | { kind: 'reset' }
@@ -80,9 +96,20 @@ export function designRelationships(plan: MappingPlan, schema: SchemaInfo): Desi
         for (const e of c.embeds ?? []) {
           if (c.table === r.parent && isArrayEmbedOf(e, r)) {
             const kept = plan.collections.some((x) => x.table === r.child);
-            return { ...base, mode: kept && r.child !== r.parent ? 'array-keep' : 'array', field: e.field, collection: c.collection } as DesignRelationship;
+            return {
+              ...base,
+              mode: kept && r.child !== r.parent ? 'array-keep' : 'array',
+              field: e.field,
+              collection: c.collection,
+            } as DesignRelationship;
           }
-          if (c.table === r.child && isDocumentEmbedOf(e, r)) return { ...base, mode: e.merge ? 'merge' : 'document', field: e.field, collection: c.collection } as DesignRelationship;
+          if (c.table === r.child && isDocumentEmbedOf(e, r))
+            return {
+              ...base,
+              mode: e.merge ? 'merge' : 'document',
+              field: e.field,
+              collection: c.collection,
+            } as DesignRelationship;
         }
       }
       return { ...base, mode: 'reference' } as DesignRelationship;
@@ -112,8 +139,13 @@ export function designJunctions(plan: MappingPlan, schema: SchemaInfo): DesignJu
     const sides = junctionSides(t, schema);
     if (!sides) continue;
     const has = (side: 'owner' | 'other') =>
-      plan.collections.some((c) => c.table === sides[side].table && c.arrays.some((a) => a.junctionTable === t.name && a.ownerColumn === sides[side].array.ownerColumn));
-    const mode: JunctionMode = has('owner') && has('other') ? 'both' : has('other') ? 'other' : has('owner') ? 'owner' : 'collection';
+      plan.collections.some(
+        (c) =>
+          c.table === sides[side].table &&
+          c.arrays.some((a) => a.junctionTable === t.name && a.ownerColumn === sides[side].array.ownerColumn),
+      );
+    const mode: JunctionMode =
+      has('owner') && has('other') ? 'both' : has('other') ? 'other' : has('owner') ? 'owner' : 'collection';
     out.push({ table: t.name, owner: sides.owner.table, other: sides.other.table, mode });
   }
   return out;
@@ -137,18 +169,32 @@ function restoreCollection(plan: MappingPlan, schema: SchemaInfo, defaults: Mapp
         // A junction table (no collection in the default plan): its key columns are the whole row.
         collection: table,
         table,
-        id: table_.primaryKey.length > 1 ? { kind: 'composite', columns: [...table_.primaryKey] } : table_.primaryKey.length === 1 ? { kind: 'column', column: table_.primaryKey[0] } : { kind: 'rowid', rowidField: '_rowid' },
-        fields: table_.columns.filter((c) => !table_.primaryKey.includes(c.name)).map((c) => ({ column: c.name, field: c.name, type: 'auto' as const })),
+        id:
+          table_.primaryKey.length > 1
+            ? { kind: 'composite', columns: [...table_.primaryKey] }
+            : table_.primaryKey.length === 1
+              ? { kind: 'column', column: table_.primaryKey[0] }
+              : { kind: 'rowid', rowidField: '_rowid' },
+        fields: table_.columns
+          .filter((c) => !table_.primaryKey.includes(c.name))
+          .map((c) => ({ column: c.name, field: c.name, type: 'auto' as const })),
         arrays: [],
         indexes: [],
       };
-  if (plan.collections.some((c) => c.collection === restored.collection)) restored.collection = `${restored.collection}_${table}`;
+  if (plan.collections.some((c) => c.collection === restored.collection))
+    restored.collection = `${restored.collection}_${table}`;
   const order = (t: string) => schema.tables.findIndex((x) => x.name === t);
   plan.collections = [...plan.collections, restored].sort((a, b) => order(a.table) - order(b.table));
   plan.skipped = plan.skipped.filter((s) => s.table !== table);
 }
 
-function setRelationship(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPlan, id: string, mode: RelationshipMode): MappingPlan {
+function setRelationship(
+  plan: MappingPlan,
+  schema: SchemaInfo,
+  defaults: MappingPlan,
+  id: string,
+  mode: RelationshipMode,
+): MappingPlan {
   const r = listRelationships(schema).find((x) => relationshipId(x) === id);
   if (!r) throw new MigrationError('PLAN_INVALID', `No foreign key ${id} in the database.`);
   let next = clone(plan);
@@ -156,30 +202,58 @@ function setRelationship(plan: MappingPlan, schema: SchemaInfo, defaults: Mappin
   let wasEmbeddedAway = false;
   for (const c of next.collections) {
     const before = c.embeds?.length ?? 0;
-    c.embeds = (c.embeds ?? []).filter((e) => !(c.table === r.parent && isArrayEmbedOf(e, r)) && !(c.table === r.child && isDocumentEmbedOf(e, r)));
+    c.embeds = (c.embeds ?? []).filter(
+      (e) => !(c.table === r.parent && isArrayEmbedOf(e, r)) && !(c.table === r.child && isDocumentEmbedOf(e, r)),
+    );
     if (c.embeds.length !== before && c.table === r.parent) wasEmbeddedAway = true;
     if (c.embeds.length === 0) delete c.embeds;
   }
-  const stillEmbedded = next.collections.some((c) => (c.embeds ?? []).some((e) => e.kind === 'array' && e.table === r.child));
-  if (wasEmbeddedAway && !stillEmbedded && next.skipped.some((s) => s.table === r.child && s.reason.startsWith('embedded into'))) restoreCollection(next, schema, defaults, r.child);
+  const stillEmbedded = next.collections.some((c) =>
+    (c.embeds ?? []).some((e) => e.kind === 'array' && e.table === r.child),
+  );
+  if (
+    wasEmbeddedAway &&
+    !stillEmbedded &&
+    next.skipped.some((s) => s.table === r.child && s.reason.startsWith('embedded into'))
+  )
+    restoreCollection(next, schema, defaults, r.child);
   if (mode === 'reference') return next;
   if (mode === 'array' || mode === 'array-keep') {
     const into = collectionOf(next, r.parent);
     const field = r.child;
-    next = applyEmbed(next, schema, { into: into.collection, table: r.child, kind: 'array', field, keepCollection: mode === 'array-keep' || r.child === r.parent });
+    next = applyEmbed(next, schema, {
+      into: into.collection,
+      table: r.child,
+      kind: 'array',
+      field,
+      keepCollection: mode === 'array-keep' || r.child === r.parent,
+    });
     fixJoin(next, schema, into.collection, field, r, 'array');
     return next;
   }
   const into = collectionOf(next, r.child);
   const field = r.columns.length === 1 && /.+_id$/i.test(r.columns[0]) ? r.columns[0].replace(/_id$/i, '') : undefined;
-  next = applyEmbed(next, schema, { into: into.collection, table: r.parent, kind: 'document', field, merge: mode === 'merge' });
+  next = applyEmbed(next, schema, {
+    into: into.collection,
+    table: r.parent,
+    kind: 'document',
+    field,
+    merge: mode === 'merge',
+  });
   const added = next.collections.find((c) => c.collection === into.collection)!.embeds!.at(-1)!;
   fixJoin(next, schema, into.collection, added.field, r, 'document');
   return next;
 }
 
 /** applyEmbed takes the first foreign key between two tables; point the embed at the one the user chose. */
-function fixJoin(plan: MappingPlan, schema: SchemaInfo, collection: string, field: string, r: Relationship, kind: 'array' | 'document'): void {
+function fixJoin(
+  plan: MappingPlan,
+  schema: SchemaInfo,
+  collection: string,
+  field: string,
+  r: Relationship,
+  kind: 'array' | 'document',
+): void {
   const e = plan.collections.find((c) => c.collection === collection)?.embeds?.find((x) => x.field === field);
   if (!e) return;
   const parentColumns = kind === 'array' ? r.refColumns : r.columns;
@@ -189,11 +263,19 @@ function fixJoin(plan: MappingPlan, schema: SchemaInfo, collection: string, fiel
   e.childColumns = childColumns;
   if (kind === 'array') {
     const child = schema.tables.find((t) => t.name === r.child)!;
-    e.fields = child.columns.filter((c) => !r.columns.includes(c.name)).map((c) => e.fields.find((f) => f.column === c.name) ?? { column: c.name, field: c.name, type: 'auto' });
+    e.fields = child.columns
+      .filter((c) => !r.columns.includes(c.name))
+      .map((c) => e.fields.find((f) => f.column === c.name) ?? { column: c.name, field: c.name, type: 'auto' });
   }
 }
 
-function setJunction(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPlan, table: string, mode: JunctionMode): MappingPlan {
+function setJunction(
+  plan: MappingPlan,
+  schema: SchemaInfo,
+  defaults: MappingPlan,
+  table: string,
+  mode: JunctionMode,
+): MappingPlan {
   const t = schema.tables.find((x) => x.name === table);
   const sides = t && junctionSides(t, schema);
   if (!sides) throw new MigrationError('PLAN_INVALID', `${table} is not a junction table.`);
@@ -210,7 +292,12 @@ function setJunction(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPla
     if (mode !== side && mode !== 'both') continue;
     const c = collectionOf(next, sides[side].table);
     const array = clone(sides[side].array);
-    const taken = new Set(['_id', ...c.fields.map((f) => f.field), ...c.arrays.map((a) => a.field), ...(c.embeds ?? []).map((e) => e.field)]);
+    const taken = new Set([
+      '_id',
+      ...c.fields.map((f) => f.field),
+      ...c.arrays.map((a) => a.field),
+      ...(c.embeds ?? []).map((e) => e.field),
+    ]);
     while (taken.has(array.field)) array.field = `${array.field}_ids`;
     c.arrays.push(array);
     added.push(`${sides[side].table}.${array.field}`);
@@ -219,7 +306,11 @@ function setJunction(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPla
   return next;
 }
 
-function editColumn(plan: MappingPlan, defaults: MappingPlan, edit: Extract<PlanEdit, { kind: 'column' }>): MappingPlan {
+function editColumn(
+  plan: MappingPlan,
+  defaults: MappingPlan,
+  edit: Extract<PlanEdit, { kind: 'column' }>,
+): MappingPlan {
   const next = clone(plan);
   const c = collectionOf(next, edit.table);
   let f = c.fields.find((x) => x.column === edit.column);
@@ -230,7 +321,11 @@ function editColumn(plan: MappingPlan, defaults: MappingPlan, edit: Extract<Plan
   if (!f) {
     const d = defaults.collections.find((x) => x.table === edit.table);
     const fromDefault = d?.fields.find((x) => x.column === edit.column);
-    if (!fromDefault) throw new MigrationError('PLAN_INVALID', `Column ${edit.column} of ${edit.table} cannot be a field (it is part of _id).`);
+    if (!fromDefault)
+      throw new MigrationError(
+        'PLAN_INVALID',
+        `Column ${edit.column} of ${edit.table} cannot be a field (it is part of _id).`,
+      );
     f = clone(fromDefault);
     const order = (col: string) => d!.fields.findIndex((x) => x.column === col);
     c.fields = [...c.fields, f].sort((a, b) => order(a.column) - order(b.column));
@@ -247,7 +342,12 @@ function editColumn(plan: MappingPlan, defaults: MappingPlan, edit: Extract<Plan
 }
 
 /** Applies one designer edit; throws MigrationError('PLAN_INVALID') for an edit that cannot apply. */
-export function applyPlanEdit(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPlan, edit: PlanEdit): MappingPlan {
+export function applyPlanEdit(
+  plan: MappingPlan,
+  schema: SchemaInfo,
+  defaults: MappingPlan,
+  edit: PlanEdit,
+): MappingPlan {
   switch (edit.kind) {
     case 'reset':
       return clone(defaults);
@@ -258,13 +358,17 @@ export function applyPlanEdit(plan: MappingPlan, schema: SchemaInfo, defaults: M
     case 'table': {
       const next = clone(plan);
       if (edit.include) {
-        if (junctionTables(schema).has(edit.table)) return setJunction(next, schema, defaults, edit.table, 'collection');
+        if (junctionTables(schema).has(edit.table))
+          return setJunction(next, schema, defaults, edit.table, 'collection');
         restoreCollection(next, schema, defaults, edit.table);
       } else {
         if (!next.collections.some((c) => c.table === edit.table)) return next;
         next.collections = next.collections.filter((c) => c.table !== edit.table);
         for (const c of next.collections) c.arrays = c.arrays.filter((a) => a.junctionTable !== edit.table);
-        next.skipped = [...next.skipped.filter((s) => s.table !== edit.table), { table: edit.table, reason: 'left out in the mapping designer' }];
+        next.skipped = [
+          ...next.skipped.filter((s) => s.table !== edit.table),
+          { table: edit.table, reason: 'left out in the mapping designer' },
+        ];
       }
       return next;
     }
@@ -284,7 +388,9 @@ export function applyPlanEdit(plan: MappingPlan, schema: SchemaInfo, defaults: M
     case 'embedField':
     case 'embedPolicy': {
       const next = clone(plan);
-      const e = next.collections.find((c) => c.collection === edit.collection)?.embeds?.find((x) => x.field === edit.field);
+      const e = next.collections
+        .find((c) => c.collection === edit.collection)
+        ?.embeds?.find((x) => x.field === edit.field);
       if (!e) throw new MigrationError('PLAN_INVALID', `No embedded field ${edit.field} in ${edit.collection}.`);
       if (edit.kind === 'embedField') e.field = edit.name.trim();
       else e.onTooLarge = edit.onTooLarge;

@@ -6,7 +6,8 @@
 import { quoteIdent, rowidAlias } from '../sqlite';
 import type { TableInfo } from '../sqlite/types';
 export function filterProblem(filter: unknown): string | null {
-  if (typeof filter !== 'string' || filter.trim() === '') return 'filter must be a non-empty SQL expression, e.g. "deleted_at IS NULL"';
+  if (typeof filter !== 'string' || filter.trim() === '')
+    return 'filter must be a non-empty SQL expression, e.g. "deleted_at IS NULL"';
   let depth = 0;
   let quote: string | null = null;
   for (let i = 0; i < filter.length; i++) {

@@ -53,7 +53,10 @@ function declaredLength(declaredType: string): number | undefined {
 /** The literal values of `CHECK (column IN (…))` in the CREATE TABLE text (strings and integers only). */
 export function checkEnum(tableSql: string, column: string): unknown[] | undefined {
   const name = column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`CHECK\\s*\\(\\s*(?:"${name}"|\`${name}\`|\\[${name}\\]|${name})\\s+IN\\s*\\(([^)]*)\\)\\s*\\)`, 'i');
+  const re = new RegExp(
+    `CHECK\\s*\\(\\s*(?:"${name}"|\`${name}\`|\\[${name}\\]|${name})\\s+IN\\s*\\(([^)]*)\\)\\s*\\)`,
+    'i',
+  );
   const m = re.exec(tableSql);
   if (!m) return undefined;
   const values: unknown[] = [];
@@ -64,7 +67,12 @@ export function checkEnum(tableSql: string, column: string): unknown[] | undefin
   return values.length > 0 ? values : undefined;
 }
 
-function fieldNode(field: FieldPlan, column: ColumnInfo | undefined, table: TableInfo, options: PlanOptions): JsonSchemaNode {
+function fieldNode(
+  field: FieldPlan,
+  column: ColumnInfo | undefined,
+  table: TableInfo,
+  options: PlanOptions,
+): JsonSchemaNode {
   const node: JsonSchemaNode = {};
   let types: string[] | undefined;
   if (field.type === 'auto') types = column ? affinityTypes(column.declaredType) : undefined;
@@ -81,7 +89,12 @@ function fieldNode(field: FieldPlan, column: ColumnInfo | undefined, table: Tabl
 }
 
 /** The properties and required names for a list of planned fields of one table. */
-function objectNode(fields: FieldPlan[], table: TableInfo, options: PlanOptions, prefix = ''): { properties: Record<string, JsonSchemaNode>; required: string[] } {
+function objectNode(
+  fields: FieldPlan[],
+  table: TableInfo,
+  options: PlanOptions,
+  prefix = '',
+): { properties: Record<string, JsonSchemaNode>; required: string[] } {
   const properties: Record<string, JsonSchemaNode> = Object.create(null);
   const required: string[] = [];
   for (const f of fields) {
@@ -109,9 +122,19 @@ function idNode(c: CollectionPlan, table: TableInfo, options: PlanOptions): Json
   const id = c.id;
   if (id.kind === 'rowid' || id.kind === 'sequence') return { bsonType: 'objectId' };
   const asStored = (column: string, field = column): FieldPlan => ({ column, field, type: 'auto', nulls: 'keep' });
-  if (id.kind === 'column') return fieldNode(asStored(id.column), table.columns.find((x) => x.name === id.column), table, options);
+  if (id.kind === 'column')
+    return fieldNode(
+      asStored(id.column),
+      table.columns.find((x) => x.name === id.column),
+      table,
+      options,
+    );
   const names = compositeIdNames(id);
-  const parts = objectNode(id.columns.map((col, i) => asStored(col, names[i])), table, { ...options, nulls: 'keep' });
+  const parts = objectNode(
+    id.columns.map((col, i) => asStored(col, names[i])),
+    table,
+    { ...options, nulls: 'keep' },
+  );
   return { bsonType: 'object', ...parts };
 }
 
@@ -120,13 +143,28 @@ export function collectionJsonSchema(c: CollectionPlan, schema: SchemaInfo, opti
   const table = findRelation(schema, c.table);
   if (!table) throw new Error(`table ${JSON.stringify(c.table)} is not in the database`);
   const own = objectNode(c.fields, table, options);
-  const properties: Record<string, JsonSchemaNode> = Object.assign(Object.create(null), { _id: idNode(c, table, options) }, own.properties);
+  const properties: Record<string, JsonSchemaNode> = Object.assign(
+    Object.create(null),
+    { _id: idNode(c, table, options) },
+    own.properties,
+  );
   for (const a of c.arrays) {
     const junction = findRelation(schema, a.junctionTable);
     const valueColumn = junction?.columns.find((x) => x.name === a.valueColumn);
-    const item = junction ? fieldNode({ column: a.valueColumn, field: a.valueColumn, type: 'auto', nulls: 'omit' }, valueColumn, junction, options) : {};
+    const item = junction
+      ? fieldNode(
+          { column: a.valueColumn, field: a.valueColumn, type: 'auto', nulls: 'omit' },
+          valueColumn,
+          junction,
+          options,
+        )
+      : {};
     delete item.description;
-    properties[a.field] = { bsonType: 'array', items: item, description: `${a.junctionTable}.${a.valueColumn} of each junction row` };
+    properties[a.field] = {
+      bsonType: 'array',
+      items: item,
+      description: `${a.junctionTable}.${a.valueColumn} of each junction row`,
+    };
   }
   for (const e of c.embeds ?? []) {
     if (e.kind === 'document' && e.merge) {
@@ -135,7 +173,12 @@ export function collectionJsonSchema(c: CollectionPlan, schema: SchemaInfo, opti
     } else properties[e.field] = embedNode(e, schema, options);
   }
   for (const f of c.computed ?? []) properties[f.field] = { description: `computed: ${f.expression}` };
-  const required = ['_id', ...own.required, ...c.arrays.map((a) => a.field), ...(c.embeds ?? []).filter((e) => !e.merge).map((e) => e.field)];
+  const required = [
+    '_id',
+    ...own.required,
+    ...c.arrays.map((a) => a.field),
+    ...(c.embeds ?? []).filter((e) => !e.merge).map((e) => e.field),
+  ];
   return { $jsonSchema: { bsonType: 'object', required: [...new Set(required)], properties } };
 }
 

@@ -12,7 +12,9 @@ export interface Relationship {
 }
 
 export function listRelationships(schema: SchemaInfo): Relationship[] {
-  return schema.tables.flatMap((t) => t.foreignKeys.map((fk) => ({ child: t.name, columns: fk.columns, parent: fk.refTable, refColumns: fk.refColumns })));
+  return schema.tables.flatMap((t) =>
+    t.foreignKeys.map((fk) => ({ child: t.name, columns: fk.columns, parent: fk.refTable, refColumns: fk.refColumns })),
+  );
 }
 
 export interface EmbedRequest {
@@ -40,14 +42,21 @@ export function applyEmbed(plan: MappingPlan, schema: SchemaInfo, req: EmbedRequ
   const child = schema.tables.find((t) => t.name === req.table);
   if (!child) throw new MigrationError('PLAN_INVALID', `No table ${req.table} in the database.`);
   const rel = listRelationships(schema).find((r) =>
-    req.kind === 'array' ? r.child === req.table && r.parent === target.table : r.child === target.table && r.parent === req.table,
+    req.kind === 'array'
+      ? r.child === req.table && r.parent === target.table
+      : r.child === target.table && r.parent === req.table,
   );
-  if (!rel) throw new MigrationError('PLAN_INVALID', `No foreign key relates ${target.table} and ${req.table} that way.`);
+  if (!rel)
+    throw new MigrationError('PLAN_INVALID', `No foreign key relates ${target.table} and ${req.table} that way.`);
   const own: CollectionPlan | undefined = next.collections.find((c) => c.table === req.table);
   const joinColumns = req.kind === 'array' ? rel.columns : [];
   const columns = child.columns.map((c) => c.name).filter((c) => !joinColumns.includes(c));
   const names = assignFieldNames(columns, []);
-  const fields: FieldPlan[] = columns.map((column, i) => ({ column, field: names[i], type: own?.fields.find((f) => f.column === column)?.type ?? 'auto' }));
+  const fields: FieldPlan[] = columns.map((column, i) => ({
+    column,
+    field: names[i],
+    type: own?.fields.find((f) => f.column === column)?.type ?? 'auto',
+  }));
   const embed: EmbedPlan = {
     field: req.field ?? (req.kind === 'array' ? child.name : child.name.replace(/s$/i, '')),
     kind: req.kind,

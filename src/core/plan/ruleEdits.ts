@@ -27,7 +27,10 @@ export function applyRuleEdit(plan: MappingPlan, edit: RuleEdit): MappingPlan {
   switch (edit.kind) {
     case 'declareRelationship': {
       const id = relationshipKey(edit.relationship);
-      next.relationships = [...(next.relationships ?? []).filter((r) => relationshipKey(r) !== id), structuredClone(edit.relationship)];
+      next.relationships = [
+        ...(next.relationships ?? []).filter((r) => relationshipKey(r) !== id),
+        structuredClone(edit.relationship),
+      ];
       next.rejectedRelationships = (next.rejectedRelationships ?? []).filter((x) => x !== id);
       if (next.rejectedRelationships.length === 0) delete next.rejectedRelationships;
       return next;
@@ -70,4 +73,5 @@ export function withoutComputed(plan: MappingPlan): MappingPlan {
 }
 
 /** How many computed fields a plan has (0 for plans any workspace may run). */
-export const computedFieldCount = (plan: MappingPlan) => plan.collections.reduce((n, c) => n + (c.computed?.length ?? 0), 0);
+export const computedFieldCount = (plan: MappingPlan) =>
+  plan.collections.reduce((n, c) => n + (c.computed?.length ?? 0), 0);

@@ -54,9 +54,13 @@ function alreadyDeclared(t: TableInfo, column: string): boolean {
 }
 
 /** Candidate (child column → parent key) pairs from names alone. */
-function nameCandidates(schema: SchemaInfo): Array<{ child: TableInfo; column: string; parent: TableInfo; key: string; reason: string }> {
+function nameCandidates(
+  schema: SchemaInfo,
+): Array<{ child: TableInfo; column: string; parent: TableInfo; key: string; reason: string }> {
   const out: Array<{ child: TableInfo; column: string; parent: TableInfo; key: string; reason: string }> = [];
-  const keyed = schema.tables.map((t) => ({ t, key: singleKey(t), forms: nameForms(t.name) })).filter((p) => p.key !== null);
+  const keyed = schema.tables
+    .map((t) => ({ t, key: singleKey(t), forms: nameForms(t.name) }))
+    .filter((p) => p.key !== null);
   for (const child of schema.tables) {
     for (const c of child.columns) {
       if (child.primaryKey.length === 1 && child.primaryKey[0] === c.name) continue;
@@ -68,7 +72,9 @@ function nameCandidates(schema: SchemaInfo): Array<{ child: TableInfo; column: s
         const byKeyName = p.t !== child && asciiLower(key) !== 'id' && asciiLower(key) === asciiLower(c.name);
         if (!byTableName && !byKeyName) continue;
         if (p.t === child && asciiLower(key) === asciiLower(c.name)) continue;
-        const reason = byKeyName ? `${child.name}.${c.name} has the name of ${p.t.name}'s key` : `${c.name} names ${p.t.name}`;
+        const reason = byKeyName
+          ? `${child.name}.${c.name} has the name of ${p.t.name}'s key`
+          : `${c.name} names ${p.t.name}`;
         out.push({ child, column: c.name, parent: p.t, key, reason });
       }
     }
@@ -84,11 +90,21 @@ export function suggestRelationships(source: SqliteSource, schema: SchemaInfo): 
       `SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM ${quoteIdent(cand.parent.name)} p WHERE p.${quoteIdent(cand.key)} = v.x)), 0) ` +
       `FROM (SELECT DISTINCT ${quoteIdent(cand.column)} AS x FROM ${quoteIdent(cand.child.name)} WHERE ${quoteIdent(cand.column)} IS NOT NULL LIMIT ${SAMPLE_VALUES}) v`;
     const [row] = [...iterateQuery(source, sql)];
-    const checked = Number(row?.[0] ?? 0), matched = Number(row?.[1] ?? 0);
+    const checked = Number(row?.[0] ?? 0),
+      matched = Number(row?.[1] ?? 0);
     const share = checked === 0 ? 0 : matched / checked;
     if (checked === 0 || share < MIN_SHARE) continue;
     const reason = `${cand.reason}; ${matched.toLocaleString('en-US')} of ${checked.toLocaleString('en-US')} distinct values match ${cand.parent.name}.${cand.key}`;
-    out.push({ table: cand.child.name, columns: [cand.column], refTable: cand.parent.name, refColumns: [cand.key], checked, matched, share, reason });
+    out.push({
+      table: cand.child.name,
+      columns: [cand.column],
+      refTable: cand.parent.name,
+      refColumns: [cand.key],
+      checked,
+      matched,
+      share,
+      reason,
+    });
   }
   return out.sort((a, b) => b.share - a.share || b.checked - a.checked || a.table.localeCompare(b.table));
 }
@@ -97,13 +113,20 @@ export function suggestRelationships(source: SqliteSource, schema: SchemaInfo): 
  * The schema as the plan sees it: SQLite's declared foreign keys plus the relationships the plan declares, so the
  * designer, embeds and the plan check treat an accepted suggestion exactly like a FOREIGN KEY clause.
  */
-export function withDeclaredRelationships(schema: SchemaInfo, declared: DeclaredRelationship[] | undefined): SchemaInfo {
+export function withDeclaredRelationships(
+  schema: SchemaInfo,
+  declared: DeclaredRelationship[] | undefined,
+): SchemaInfo {
   if (!declared?.length) return schema;
   return {
     ...schema,
     tables: schema.tables.map((t) => {
       const extra: ForeignKeyInfo[] = declared
-        .filter((d) => d.table === t.name && !t.foreignKeys.some((fk) => sameColumns(fk.columns, d.columns) && fk.refTable === d.refTable))
+        .filter(
+          (d) =>
+            d.table === t.name &&
+            !t.foreignKeys.some((fk) => sameColumns(fk.columns, d.columns) && fk.refTable === d.refTable),
+        )
         .map((d) => ({ columns: [...d.columns], refTable: d.refTable, refColumns: [...d.refColumns] }));
       return extra.length ? { ...t, foreignKeys: [...t.foreignKeys, ...extra] } : t;
     }),

@@ -6,7 +6,18 @@
 export const PLAN_VERSION = 1;
 
 /** How a column's values become BSON. 'auto' follows each value's SQLite storage class. */
-export const FIELD_TYPES = ['auto', 'string', 'int', 'long', 'double', 'decimal', 'date', 'bool', 'binary', 'json'] as const;
+export const FIELD_TYPES = [
+  'auto',
+  'string',
+  'int',
+  'long',
+  'double',
+  'decimal',
+  'date',
+  'bool',
+  'binary',
+  'json',
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export type NullHandling = 'keep' | 'omit';

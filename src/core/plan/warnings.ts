@@ -44,28 +44,52 @@ function scalar(source: SqliteSource, sql: string): SqlValue[] {
 }
 
 /** Lists every warning for a plan over the file it maps. Never throws for a bad plan: that is a warning too. */
-export function planWarnings(source: SqliteSource, schema: SchemaInfo, plan: MappingPlan, opts: WarningOptions = {}): PlanWarning[] {
+export function planWarnings(
+  source: SqliteSource,
+  schema: SchemaInfo,
+  plan: MappingPlan,
+  opts: WarningOptions = {},
+): PlanWarning[] {
   const warnings: PlanWarning[] = [];
   for (const p of planProblems(plan, schema)) {
     const m = /^collections\[\d+\] \((.*?)\): (.*)$/.exec(p);
-    warnings.push({ kind: 'problem', severity: 'error', ...(m ? { collection: m[1], message: m[2] } : { message: p }) });
+    warnings.push({
+      kind: 'problem',
+      severity: 'error',
+      ...(m ? { collection: m[1], message: m[2] } : { message: p }),
+    });
   }
   for (const c of plan.collections ?? []) {
     const table = schema.tables.find((t) => t.name === c.table);
     if (!table) continue;
     for (const f of c.fields ?? []) {
       const message = typeWarning(source, c.table, f, plan.options, opts.sampleSize ?? 5000);
-      if (message) warnings.push({ kind: 'lossy-type', severity: 'warning', collection: c.collection, field: f.field, message });
+      if (message)
+        warnings.push({ kind: 'lossy-type', severity: 'warning', collection: c.collection, field: f.field, message });
     }
     for (const e of c.embeds ?? []) {
       if (!schema.tables.some((t) => t.name === e.table)) continue;
       for (const f of e.fields ?? []) {
         const message = typeWarning(source, e.table, f, plan.options, opts.sampleSize ?? 5000);
-        if (message) warnings.push({ kind: 'lossy-type', severity: 'warning', collection: c.collection, field: `${e.field}.${f.field}`, message });
+        if (message)
+          warnings.push({
+            kind: 'lossy-type',
+            severity: 'warning',
+            collection: c.collection,
+            field: `${e.field}.${f.field}`,
+            message,
+          });
       }
       if (e.kind === 'array') {
         const large = largestParent(source, schema, c.table, e, opts.sizeWarningBytes ?? 12 * MiB);
-        if (large) warnings.push({ kind: 'too-large', severity: 'warning', collection: c.collection, field: e.field, message: large });
+        if (large)
+          warnings.push({
+            kind: 'too-large',
+            severity: 'warning',
+            collection: c.collection,
+            field: e.field,
+            message: large,
+          });
       }
     }
   }
@@ -76,7 +100,13 @@ export function planWarnings(source: SqliteSource, schema: SchemaInfo, plan: Map
  * Why a type override will not hold for this column's values, or null. The values are converted exactly as the
  * migration converts them; a value the converter keeps as it was (and counts as a warning) is a lossy override.
  */
-export function typeWarning(source: SqliteSource, table: string, field: FieldPlan, options: PlanOptions, sampleSize = 5000): string | null {
+export function typeWarning(
+  source: SqliteSource,
+  table: string,
+  field: FieldPlan,
+  options: PlanOptions,
+  sampleSize = 5000,
+): string | null {
   if (field.type === 'auto' || field.type === 'binary') return null;
   const col = quoteIdent(field.column);
   const from = quoteIdent(table);
@@ -88,24 +118,33 @@ export function typeWarning(source: SqliteSource, table: string, field: FieldPla
     if (out.length > 0) notes.push(`values beyond int32 (e.g. ${out[out.length - 1]}) are written as long, not int`);
   }
   // For int and long, whole numbers always convert: only the other values need a look.
-  const where = field.type === 'int' || field.type === 'long' ? `${col} IS NOT NULL AND typeof(${col}) <> 'integer'` : `${col} IS NOT NULL`;
+  const where =
+    field.type === 'int' || field.type === 'long'
+      ? `${col} IS NOT NULL AND typeof(${col}) <> 'integer'`
+      : `${col} IS NOT NULL`;
   const convert = makeConverter({ ...field, nulls: 'keep' }, options);
   let sampled = 0;
   let failed = 0;
   let example: string | undefined;
-  for (const [v] of iterateQuery(source, `SELECT ${col} FROM ${from} WHERE ${where} LIMIT ${Math.max(1, Math.floor(sampleSize))}`)) {
+  for (const [v] of iterateQuery(
+    source,
+    `SELECT ${col} FROM ${from} WHERE ${where} LIMIT ${Math.max(1, Math.floor(sampleSize))}`,
+  )) {
     sampled++;
     let bad = false;
     const out = convert(v, (w) => {
       bad = true;
       example ??= w.value;
     });
-    if (field.type === 'int' && out instanceof Long && !bad && notes.length === 0) notes.push(`values beyond int32 (e.g. ${String(v)}) are written as long, not int`);
+    if (field.type === 'int' && out instanceof Long && !bad && notes.length === 0)
+      notes.push(`values beyond int32 (e.g. ${String(v)}) are written as long, not int`);
     if (bad) failed++;
   }
   if (failed > 0) {
     const scope = sampled >= sampleSize ? ` (in a sample of ${plural(sampled, 'value')})` : '';
-    notes.unshift(`${plural(failed, 'value')}${scope} cannot become ${field.type} (e.g. ${JSON.stringify(example)}) and ${failed === 1 ? 'is' : 'are'} kept as ${failed === 1 ? 'it is' : 'they are'}, each counted as a conversion warning`);
+    notes.unshift(
+      `${plural(failed, 'value')}${scope} cannot become ${field.type} (e.g. ${JSON.stringify(example)}) and ${failed === 1 ? 'is' : 'are'} kept as ${failed === 1 ? 'it is' : 'they are'}, each counted as a conversion warning`,
+    );
   }
   return notes.length > 0 ? `${table}.${field.column} as ${field.type}: ${notes.join('; ')}.` : null;
 }
@@ -115,12 +154,20 @@ export function typeWarning(source: SqliteSource, table: string, field: FieldPla
  * child columns' values (text and blobs by their byte length) plus each field name, per parent key. Reported when
  * over `limitBytes`, naming the parent's key and the plan's policy for documents over 16 MiB.
  */
-export function largestParent(source: SqliteSource, schema: SchemaInfo, parentTable: string, e: EmbedPlan, limitBytes: number): string | null {
+export function largestParent(
+  source: SqliteSource,
+  schema: SchemaInfo,
+  parentTable: string,
+  e: EmbedPlan,
+  limitBytes: number,
+): string | null {
   const child = schema.tables.find((t) => t.name === e.table);
   if (!child || e.childColumns.length === 0 || e.fields.length === 0) return null;
   const keys = e.childColumns.map(quoteIdent);
   // BSON per element: a type byte, the name and its NUL, the value (length() of a BLOB cast counts UTF-8 bytes).
-  const rowBytes = e.fields.map((f) => `${f.field.length + 2} + coalesce(length(CAST(${quoteIdent(f.column)} AS BLOB)), 0)`).join(' + ');
+  const rowBytes = e.fields
+    .map((f) => `${f.field.length + 2} + coalesce(length(CAST(${quoteIdent(f.column)} AS BLOB)), 0)`)
+    .join(' + ');
   const sql = `SELECT ${keys.join(', ')}, sum(${rowBytes} + 16) AS bytes, count(*) AS n FROM ${quoteIdent(child.name)} WHERE ${keys.map((k) => `${k} IS NOT NULL`).join(' AND ')} GROUP BY ${keys.join(', ')} ORDER BY bytes DESC LIMIT 1`;
   const row = scalar(source, sql);
   if (row.length === 0) return null;
@@ -128,9 +175,10 @@ export function largestParent(source: SqliteSource, schema: SchemaInfo, parentTa
   const count = Number(row[keys.length + 1]);
   if (!(bytes > limitBytes)) return null;
   const key = e.parentColumns.map((c, i) => `${c} = ${formatKey(row[i])}`).join(', ');
-  const policy = e.onTooLarge === 'reference'
-    ? 'a document over 16 MiB keeps references (the child keys) instead, per the plan'
-    : 'a document over 16 MiB fails the migration (set the policy to "reference" to keep child keys instead)';
+  const policy =
+    e.onTooLarge === 'reference'
+      ? 'a document over 16 MiB keeps references (the child keys) instead, per the plan'
+      : 'a document over 16 MiB fails the migration (set the policy to "reference" to keep child keys instead)';
   return `The largest ${parentTable} row (${key}) has ${plural(count, `${e.table} row`)} with about ${mib(bytes)} of data to embed in ${e.field}: close to MongoDB's 16 MiB document limit; ${policy}.`;
 }
 

@@ -51,7 +51,8 @@ export type Classification = { kind: 'encrypted' } | { kind: 'other'; descriptio
  */
 export function classifyNonSqlite(head: Uint8Array): Classification {
   for (const sig of SIGNATURES) {
-    if (head.length >= sig.bytes.length && sig.bytes.every((b, i) => head[i] === b)) return { kind: 'other', description: `it looks like ${sig.kind}` };
+    if (head.length >= sig.bytes.length && sig.bytes.every((b, i) => head[i] === b))
+      return { kind: 'other', description: `it looks like ${sig.kind}` };
   }
   const sample = head.subarray(0, 4096);
   if (sample.length >= 512 && byteEntropy(sample) >= 7.2) return { kind: 'encrypted' };
@@ -62,8 +63,12 @@ function describeStart(head: Uint8Array): string {
   const start = head.subarray(0, 16);
   const printable = start.every((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d);
   if (printable) {
-    const text = Buffer.from(start).toString('latin1').replace(/[\r\n\t]/g, ' ');
+    const text = Buffer.from(start)
+      .toString('latin1')
+      .replace(/[\r\n\t]/g, ' ');
     return `it starts with the text ${JSON.stringify(text)}`;
   }
-  return `it starts with the bytes ${Buffer.from(start.subarray(0, 8)).toString('hex').replace(/(..)(?!$)/g, '$1 ')}`;
+  return `it starts with the bytes ${Buffer.from(start.subarray(0, 8))
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ')}`;
 }

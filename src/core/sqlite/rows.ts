@@ -51,13 +51,21 @@ export interface IterateRowsOptions {
  * `withRowid`). INTEGER values are bigints (exact over the whole int64 range), REAL numbers, TEXT strings,
  * BLOB Uint8Arrays, NULL null.
  */
-export function* iterateRows(source: SqliteSource, table: TableInfo, opts: IterateRowsOptions = {}): Generator<SqlValue[]> {
+export function* iterateRows(
+  source: SqliteSource,
+  table: TableInfo,
+  opts: IterateRowsOptions = {},
+): Generator<SqlValue[]> {
   const alias = rowidAlias(table);
   // The rowid alias is written bare: a quoted "rowid" that matches no column could be taken for a string literal.
   const ident = (name: string) => (name === alias ? name : quoteIdent(name));
   const select: string[] = [];
   if (opts.withRowid) {
-    if (!alias) throw new MigrationError('INTERNAL', `Table ${table.name} has no rowid to read (it is WITHOUT ROWID or its columns hide the rowid).`);
+    if (!alias)
+      throw new MigrationError(
+        'INTERNAL',
+        `Table ${table.name} has no rowid to read (it is WITHOUT ROWID or its columns hide the rowid).`,
+      );
     select.push(alias);
   }
   const columns = opts.columns ?? table.columns.map((c) => c.name);
@@ -81,7 +89,13 @@ export const MAX_RESULT_COLUMNS = 2000;
  * terms, totally. A table may have 2,000 columns and a result row may not hold more, so over that the terms are read
  * by several statements with the same order, stepped together; each row comes back whole, in `terms` order.
  */
-export function* iterateWideQuery(source: SqliteSource, terms: string[], nOrder: number, rest: string, params?: SqlValue[]): Generator<SqlValue[]> {
+export function* iterateWideQuery(
+  source: SqliteSource,
+  terms: string[],
+  nOrder: number,
+  rest: string,
+  params?: SqlValue[],
+): Generator<SqlValue[]> {
   if (terms.length <= MAX_RESULT_COLUMNS) {
     yield* iterateQuery(source, `SELECT ${terms.join(', ')} ${rest}`, params);
     return;
@@ -89,12 +103,16 @@ export function* iterateWideQuery(source: SqliteSource, terms: string[], nOrder:
   const order = terms.slice(0, nOrder);
   const width = MAX_RESULT_COLUMNS - nOrder;
   const parts: Array<Generator<SqlValue[]>> = [];
-  for (let i = nOrder; i < terms.length; i += width) parts.push(iterateQuery(source, `SELECT ${[...order, ...terms.slice(i, i + width)].join(', ')} ${rest}`, params));
+  for (let i = nOrder; i < terms.length; i += width)
+    parts.push(iterateQuery(source, `SELECT ${[...order, ...terms.slice(i, i + width)].join(', ')} ${rest}`, params));
   try {
     for (;;) {
       const got = parts.map((p) => p.next());
       if (got.some((g) => g.done)) return;
-      yield [...(got[0].value as SqlValue[]).slice(0, nOrder), ...got.flatMap((g) => (g.value as SqlValue[]).slice(nOrder))];
+      yield [
+        ...(got[0].value as SqlValue[]).slice(0, nOrder),
+        ...got.flatMap((g) => (g.value as SqlValue[]).slice(nOrder)),
+      ];
     }
   } finally {
     for (const p of parts) p.return(undefined);
@@ -106,7 +124,12 @@ export function* iterateQuery(source: SqliteSource, sql: string, params?: SqlVal
   yield* stepAll(source, sql, params, 'a query');
 }
 
-function* stepAll(source: SqliteSource, sql: string, params: SqlValue[] | undefined, what: string): Generator<SqlValue[]> {
+function* stepAll(
+  source: SqliteSource,
+  sql: string,
+  params: SqlValue[] | undefined,
+  what: string,
+): Generator<SqlValue[]> {
   let stmt: Statement;
   try {
     stmt = source.db.prepare(sql);
@@ -156,7 +179,10 @@ function mapReadError(source: SqliteSource, e: unknown, what: string, sql: strin
     );
   }
   const hint = missingFeatureHint(msg);
-  if (hint) return new MigrationError('SOURCE_UNREADABLE', `Cannot read ${what} of ${source.path}: ${msg}.`, hint, { cause: e });
+  if (hint)
+    return new MigrationError('SOURCE_UNREADABLE', `Cannot read ${what} of ${source.path}: ${msg}.`, hint, {
+      cause: e,
+    });
   // Anything else is a bug in the SQL we were given (bad column, bad WHERE): keep it a plain error.
   // The SQL of a wide table runs to tens of KB: show its start only.
   const shown = sql.length > 300 ? `${sql.slice(0, 300)}… (${sql.length} characters)` : sql;

@@ -64,9 +64,14 @@ export function introspect(source: SqliteSource): SchemaInfo {
       };
     });
     // Foreign keys last: a reference without column names means the referenced table's primary key.
-    for (const t of tables) t.foreignKeys = readForeignKeys(db, t.name, lowerNames, (name) => pkCache.get(name) ?? readPrimaryKey(db, name));
+    for (const t of tables)
+      t.foreignKeys = readForeignKeys(db, t.name, lowerNames, (name) => pkCache.get(name) ?? readPrimaryKey(db, name));
 
-    const views: ViewInfo[] = viewRows.map((row) => ({ name: row.name, columns: readViewColumns(db, row.name), sql: row.sql }));
+    const views: ViewInfo[] = viewRows.map((row) => ({
+      name: row.name,
+      columns: readViewColumns(db, row.name),
+      sql: row.sql,
+    }));
     return { tables, views };
   } catch (e) {
     if (e instanceof MigrationError) throw e;
@@ -79,7 +84,12 @@ export function introspect(source: SqliteSource): SchemaInfo {
         { cause: e },
       );
     }
-    throw new MigrationError('SOURCE_UNREADABLE', `Cannot read the schema of ${source.path}: ${msg}.`, missingFeatureHint(msg), { cause: e });
+    throw new MigrationError(
+      'SOURCE_UNREADABLE',
+      `Cannot read the schema of ${source.path}: ${msg}.`,
+      missingFeatureHint(msg),
+      { cause: e },
+    );
   }
 }
 
@@ -89,9 +99,10 @@ export function listSkippedTables(source: SqliteSource): SkippedTable[] {
 }
 
 function classify(db: Database): { tables: MasterRow[]; views: MasterRow[]; skipped: SkippedTable[] } {
-  const rows = all(db, "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY rowid").map(
-    (r) => ({ type: String(r[0]), name: String(r[1]), sql: String(r[2]) }),
-  );
+  const rows = all(
+    db,
+    "SELECT type, name, coalesce(sql, '') FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY rowid",
+  ).map((r) => ({ type: String(r[0]), name: String(r[1]), sql: String(r[2]) }));
   const virtuals = new Map<string, string>(); // lower-case name → module
   for (const r of rows) {
     const m = /^\s*CREATE\s+VIRTUAL\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?.*?\bUSING\s+([A-Za-z0-9_]+)/is.exec(r.sql);
@@ -99,7 +110,8 @@ function classify(db: Database): { tables: MasterRow[]; views: MasterRow[]; skip
   }
   const shadowByPragma = new Set<string>();
   try {
-    for (const r of all(db, "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'")) shadowByPragma.add(String(r[0]));
+    for (const r of all(db, "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'shadow'"))
+      shadowByPragma.add(String(r[0]));
   } catch {
     // pragma_table_list needs SQLite 3.37; the suffix rule below still applies.
   }
@@ -139,7 +151,9 @@ function shadowOwner(name: string, virtuals: Map<string, string>): string | unde
 
 function readColumns(db: Database, table: string): ColumnInfo[] {
   // hidden: 0 normal, 1 hidden (virtual-table internals), 2 virtual generated, 3 stored generated.
-  return all(db, 'SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid', [table])
+  return all(db, 'SELECT name, type, "notnull", dflt_value, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid', [
+    table,
+  ])
     .filter((r) => Number(r[5]) !== 1)
     .map((r) => ({
       name: String(r[0]),
@@ -164,42 +178,59 @@ function readViewColumns(db: Database, view: string): ColumnInfo[] {
   }
 }
 
-function readForeignKeys(db: Database, table: string, lowerNames: Map<string, string>, pkOf: (t: string) => string[]): ForeignKeyInfo[] {
+function readForeignKeys(
+  db: Database,
+  table: string,
+  lowerNames: Map<string, string>,
+  pkOf: (t: string) => string[],
+): ForeignKeyInfo[] {
   const byId = new Map<number, { refTable: string; cols: Array<{ seq: number; from: string; to: string | null }> }>();
-  for (const r of all(db, 'SELECT id, seq, "table", "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq', [table])) {
+  for (const r of all(db, 'SELECT id, seq, "table", "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq', [
+    table,
+  ])) {
     const id = Number(r[0]);
     let fk = byId.get(id);
     if (!fk) byId.set(id, (fk = { refTable: String(r[2]), cols: [] }));
     fk.cols.push({ seq: Number(r[1]), from: String(r[3]), to: r[4] == null ? null : String(r[4]) });
   }
   // SQLite numbers foreign keys last-declared first; report them in declaration order.
-  return [...byId.entries()].sort((a, b) => b[0] - a[0]).map(([, fk]) => {
-    // Table names are case-insensitive in SQLite; report the referenced table under its real spelling.
-    const refTable = lowerNames.get(asciiLower(fk.refTable)) ?? fk.refTable;
-    fk.cols.sort((a, b) => a.seq - b.seq);
-    const explicit = fk.cols.every((c) => c.to !== null);
-    return {
-      columns: fk.cols.map((c) => c.from),
-      refTable,
-      refColumns: explicit ? fk.cols.map((c) => c.to as string) : lowerNames.has(asciiLower(refTable)) ? pkOf(refTable) : [],
-    };
-  });
+  return [...byId.entries()]
+    .sort((a, b) => b[0] - a[0])
+    .map(([, fk]) => {
+      // Table names are case-insensitive in SQLite; report the referenced table under its real spelling.
+      const refTable = lowerNames.get(asciiLower(fk.refTable)) ?? fk.refTable;
+      fk.cols.sort((a, b) => a.seq - b.seq);
+      const explicit = fk.cols.every((c) => c.to !== null);
+      return {
+        columns: fk.cols.map((c) => c.from),
+        refTable,
+        refColumns: explicit
+          ? fk.cols.map((c) => c.to as string)
+          : lowerNames.has(asciiLower(refTable))
+            ? pkOf(refTable)
+            : [],
+      };
+    });
 }
 
 function readIndexes(db: Database, table: string): IndexInfo[] {
-  return all(db, 'SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY seq DESC', [table]).map((r) => {
-    const name = String(r[0]);
-    const keyCols = all(db, 'SELECT cid, name, "desc" FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno', [name]);
-    return {
-      name,
-      unique: Number(r[1]) !== 0,
-      origin: String(r[2]) as IndexInfo['origin'],
-      partial: Number(r[3]) !== 0,
-      // cid -2 is an expression term; cid -1 is the rowid.
-      columns: keyCols.map((k) => (Number(k[0]) === -2 ? null : k[1] == null ? 'rowid' : String(k[1]))),
-      descending: keyCols.map((k) => Number(k[2]) !== 0),
-    };
-  });
+  return all(db, 'SELECT name, "unique", origin, partial FROM pragma_index_list(?) ORDER BY seq DESC', [table]).map(
+    (r) => {
+      const name = String(r[0]);
+      const keyCols = all(db, 'SELECT cid, name, "desc" FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno', [
+        name,
+      ]);
+      return {
+        name,
+        unique: Number(r[1]) !== 0,
+        origin: String(r[2]) as IndexInfo['origin'],
+        partial: Number(r[3]) !== 0,
+        // cid -2 is an expression term; cid -1 is the rowid.
+        columns: keyCols.map((k) => (Number(k[0]) === -2 ? null : k[1] == null ? 'rowid' : String(k[1]))),
+        descending: keyCols.map((k) => Number(k[2]) !== 0),
+      };
+    },
+  );
 }
 
 /** wr=1 in pragma_table_list (SQLite >= 3.37; the engine ships 3.5x); otherwise the CREATE statement's table option. */
@@ -213,7 +244,8 @@ function isWithoutRowid(table: string, sql: string, flags: Map<string, boolean> 
 function tableListFlags(db: Database): Map<string, boolean> | undefined {
   try {
     const m = new Map<string, boolean>();
-    for (const r of all(db, "SELECT name, wr FROM pragma_table_list WHERE schema = 'main'")) m.set(String(r[0]), Number(r[1]) !== 0);
+    for (const r of all(db, "SELECT name, wr FROM pragma_table_list WHERE schema = 'main'"))
+      m.set(String(r[0]), Number(r[1]) !== 0);
     return m;
   } catch {
     return undefined;
@@ -244,5 +276,17 @@ export function findRelation(schema: SchemaInfo, name: string): TableInfo | unde
   const table = schema.tables.find((t) => t.name === name);
   if (table) return table;
   const view = schema.views.find((v) => v.name === name);
-  return view && { name: view.name, withoutRowid: true, columns: view.columns, primaryKey: [], foreignKeys: [], indexes: [], rowCount: 0, sql: view.sql, view: true };
+  return (
+    view && {
+      name: view.name,
+      withoutRowid: true,
+      columns: view.columns,
+      primaryKey: [],
+      foreignKeys: [],
+      indexes: [],
+      rowCount: 0,
+      sql: view.sql,
+      view: true,
+    }
+  );
 }

@@ -47,13 +47,25 @@ export async function openSqliteSource(filePath: string, opts: OpenSqliteOptions
 
   const st = statOrThrow(file);
   if (st.isDirectory()) {
-    throw new MigrationError('SOURCE_IS_DIRECTORY', `${file} is a directory, not a SQLite database file.`, 'Pass the database file itself (e.g. app.db), not the folder that contains it.');
+    throw new MigrationError(
+      'SOURCE_IS_DIRECTORY',
+      `${file} is a directory, not a SQLite database file.`,
+      'Pass the database file itself (e.g. app.db), not the folder that contains it.',
+    );
   }
   if (!st.isFile()) {
-    throw new MigrationError('SOURCE_UNREADABLE', `${file} is not a regular file.`, 'Pass a SQLite database file; devices, pipes and sockets cannot be migrated.');
+    throw new MigrationError(
+      'SOURCE_UNREADABLE',
+      `${file} is not a regular file.`,
+      'Pass a SQLite database file; devices, pipes and sockets cannot be migrated.',
+    );
   }
   if (st.size === 0) {
-    throw new MigrationError('SOURCE_EMPTY', `${file} is empty (0 bytes).`, 'An empty file has no tables to migrate; check that you picked the right database file.');
+    throw new MigrationError(
+      'SOURCE_EMPTY',
+      `${file} is empty (0 bytes).`,
+      'An empty file has no tables to migrate; check that you picked the right database file.',
+    );
   }
 
   // Classify from the first bytes before reading a possibly huge non-database file.
@@ -67,7 +79,11 @@ export async function openSqliteSource(filePath: string, opts: OpenSqliteOptions
         `If it is a SQLCipher database, export a plain copy first: sqlcipher ${q} "PRAGMA key='…'; ATTACH DATABASE 'plain.db' AS plain KEY ''; SELECT sqlcipher_export('plain'); DETACH DATABASE plain;" and migrate plain.db.`,
       );
     }
-    throw new MigrationError('SOURCE_NOT_SQLITE', `${file} is not a SQLite database: ${c.description}.`, 'Pick a SQLite 3 database file (its first bytes are "SQLite format 3").');
+    throw new MigrationError(
+      'SOURCE_NOT_SQLITE',
+      `${file} is not a SQLite database: ${c.description}.`,
+      'Pick a SQLite 3 database file (its first bytes are "SQLite format 3").',
+    );
   }
   if (st.size > maxBytes) throw tooLarge(file, st.size, maxBytes);
 
@@ -121,7 +137,12 @@ function statOrThrow(file: string): fs.Stats {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new MigrationError('SOURCE_NOT_FOUND', `${file} does not exist.`, `Check the path (relative paths are resolved against ${process.cwd()}).`, { cause: e });
+      throw new MigrationError(
+        'SOURCE_NOT_FOUND',
+        `${file} does not exist.`,
+        `Check the path (relative paths are resolved against ${process.cwd()}).`,
+        { cause: e },
+      );
     }
     throw unreadable(file, e);
   }
@@ -129,12 +150,19 @@ function statOrThrow(file: string): fs.Stats {
 
 function unreadable(file: string, e: unknown): MigrationError {
   const code = (e as NodeJS.ErrnoException).code;
-  const hint = code === 'EACCES' || code === 'EPERM' ? 'Check the file permissions: the current user must be able to read it.' : 'Check that the file is accessible and not locked by another program.';
+  const hint =
+    code === 'EACCES' || code === 'EPERM'
+      ? 'Check the file permissions: the current user must be able to read it.'
+      : 'Check that the file is accessible and not locked by another program.';
   return new MigrationError('SOURCE_UNREADABLE', `${file} cannot be read: ${errorMessage(e)}.`, hint, { cause: e });
 }
 
 function tooLarge(file: string, size: number, limit: number): MigrationError {
-  return new MigrationError('SOURCE_TOO_LARGE', `${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(limit)} limit.`, 'Raise the limit, or copy only the tables you need into a smaller database and migrate that.');
+  return new MigrationError(
+    'SOURCE_TOO_LARGE',
+    `${file} is ${formatBytes(size)} (${size} bytes), over the ${formatBytes(limit)} limit.`,
+    'Raise the limit, or copy only the tables you need into a smaller database and migrate that.',
+  );
 }
 
 function readHead(file: string, n: number): Uint8Array {
@@ -228,13 +256,21 @@ function u32be(b: Uint8Array, off: number): number {
 function checkTruncation(file: string, image: PageImage, q: string): void {
   const recover = `Re-copy the file from its origin, or salvage what is left: sqlite3 ${q} .recover | sqlite3 recovered.db`;
   if (image.size < 100) {
-    throw new MigrationError('SOURCE_CORRUPT', `${file} is truncated: only ${image.size} bytes, shorter than the 100-byte SQLite header.`, recover);
+    throw new MigrationError(
+      'SOURCE_CORRUPT',
+      `${file} is truncated: only ${image.size} bytes, shorter than the 100-byte SQLite header.`,
+      recover,
+    );
   }
   const header = new Uint8Array(100);
   image.read(header, 0);
   const pageSize = mainPageSize(header);
   if (pageSize === 0) {
-    throw new MigrationError('SOURCE_CORRUPT', `${file} is corrupt: its header has an invalid page size (${(header[16] << 8) | header[17]}).`, recover);
+    throw new MigrationError(
+      'SOURCE_CORRUPT',
+      `${file} is corrupt: its header has an invalid page size (${(header[16] << 8) | header[17]}).`,
+      recover,
+    );
   }
   const pages = u32be(header, 28);
   if (pages > 0 && u32be(header, 24) === u32be(header, 92) && image.size < pages * pageSize) {
@@ -250,16 +286,31 @@ async function loadEngineOrThrow(wasmPath: string | undefined) {
   try {
     return await loadEngine(wasmPath);
   } catch (e) {
-    throw new MigrationError('INTERNAL', `Cannot load the SQLite engine: ${errorMessage(e)}`, 'Reinstall the extension or CLI; wa-sqlite.wasm must sit next to the bundled code.', { cause: e });
+    throw new MigrationError(
+      'INTERNAL',
+      `Cannot load the SQLite engine: ${errorMessage(e)}`,
+      'Reinstall the extension or CLI; wa-sqlite.wasm must sit next to the bundled code.',
+      { cause: e },
+    );
   }
 }
 
 function mapOpenError(file: string, e: unknown, q: string): MigrationError {
   const msg = errorMessage(e);
   if (isCorruptionMessage(msg)) {
-    return new MigrationError('SOURCE_CORRUPT', `${file} is corrupt: SQLite reports "${msg}" while reading its schema.`, `Try salvaging it: sqlite3 ${q} .recover | sqlite3 recovered.db`, { cause: e });
+    return new MigrationError(
+      'SOURCE_CORRUPT',
+      `${file} is corrupt: SQLite reports "${msg}" while reading its schema.`,
+      `Try salvaging it: sqlite3 ${q} .recover | sqlite3 recovered.db`,
+      { cause: e },
+    );
   }
-  return new MigrationError('SOURCE_UNREADABLE', `${file} cannot be opened: ${msg}.`, missingFeatureHint(msg) ?? 'Check that the file is a valid SQLite 3 database.', { cause: e });
+  return new MigrationError(
+    'SOURCE_UNREADABLE',
+    `${file} cannot be opened: ${msg}.`,
+    missingFeatureHint(msg) ?? 'Check that the file is a valid SQLite 3 database.',
+    { cause: e },
+  );
 }
 
 /** quick_check verifies every b-tree page and record format (not index contents); much faster than integrity_check. */
@@ -276,8 +327,15 @@ function quickCheck(db: Database, file: string, q: string): void {
     .filter((l) => l !== '' && !/^\*\*\* in database \w+ \*\*\*$/.test(l));
   if (lines.length === 1 && lines[0] === 'ok') return;
   const trees = rootPageNames(db);
-  const shown = lines.slice(0, 3).map((l) => l.replace(/^Tree (\d+)/, (m, n: string) => (trees.has(Number(n)) ? `${m} (${trees.get(Number(n))})` : m)));
-  const more = lines.length > shown.length ? ` (+${lines.length - shown.length} more${lines.length >= MAX_PROBLEMS ? ', list capped' : ''})` : '';
+  const shown = lines
+    .slice(0, 3)
+    .map((l) =>
+      l.replace(/^Tree (\d+)/, (m, n: string) => (trees.has(Number(n)) ? `${m} (${trees.get(Number(n))})` : m)),
+    );
+  const more =
+    lines.length > shown.length
+      ? ` (+${lines.length - shown.length} more${lines.length >= MAX_PROBLEMS ? ', list capped' : ''})`
+      : '';
   throw new MigrationError(
     'SOURCE_CORRUPT',
     `${file} failed SQLite's quick_check: ${shown.join('; ') || 'no result'}${more}.`,
@@ -289,7 +347,8 @@ function quickCheck(db: Database, file: string, q: string): void {
 function rootPageNames(db: Database): Map<number, string> {
   const m = new Map<number, string>();
   try {
-    for (const r of db.exec('SELECT rootpage, type, name FROM sqlite_master WHERE rootpage > 0')[0]?.values ?? []) m.set(Number(r[0]), `${r[1]} ${r[2]}`);
+    for (const r of db.exec('SELECT rootpage, type, name FROM sqlite_master WHERE rootpage > 0')[0]?.values ?? [])
+      m.set(Number(r[0]), `${r[1]} ${r[2]}`);
   } catch {
     // Best effort only.
   }

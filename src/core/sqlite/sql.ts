@@ -33,6 +33,7 @@ export function missingFeatureHint(message: string): string | undefined {
     return `The database uses the collation ${coll[1]}, defined by the application that created it; SQLite alone (as built into sqlite2mongo) does not have it. Migrate a copy whose columns and indexes use a built-in collation (BINARY, NOCASE, RTRIM).`;
   }
   const mod = /no such module: (\S+)/i.exec(message);
-  if (mod) return `The database uses the virtual table module ${mod[1]}, which the SQLite built into sqlite2mongo does not include.`;
+  if (mod)
+    return `The database uses the virtual table module ${mod[1]}, which the SQLite built into sqlite2mongo does not include.`;
   return undefined;
 }

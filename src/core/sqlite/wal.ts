@@ -90,9 +90,17 @@ export interface WalIndex {
  * different from the database's (`dbPageSize`, 0 when unknown).
  */
 export function indexWal(read: WalReader, walSize: number, dbPageSize: number): WalIndex {
-  const index: WalIndex = { pageSize: 0, framesApplied: 0, finalPages: -1, pages: new Map(), salts: '', lastCommitChecksum: '' };
+  const index: WalIndex = {
+    pageSize: 0,
+    framesApplied: 0,
+    finalPages: -1,
+    pages: new Map(),
+    salts: '',
+    lastCommitChecksum: '',
+  };
   if (walSize === 0) return index;
-  if (walSize < WAL_HEADER_SIZE) throw new WalError(`the WAL file is only ${walSize} bytes, shorter than its 32-byte header`);
+  if (walSize < WAL_HEADER_SIZE)
+    throw new WalError(`the WAL file is only ${walSize} bytes, shorter than its 32-byte header`);
   const header = Uint8Array.from(read(0, WAL_HEADER_SIZE));
   const magic = u32be(header, 0);
   if ((magic & 0xfffffffe) >>> 0 !== WAL_MAGIC) {
@@ -103,7 +111,8 @@ export function indexWal(read: WalReader, walSize: number, dbPageSize: number): 
   if (!isValidPageSize(pageSize)) throw new WalError(`the WAL header has an invalid page size ${pageSize}`);
   const cksum: [number, number] = [0, 0];
   walChecksum(new DataView(header.buffer), 0, 24, littleEndian, cksum);
-  if (cksum[0] !== u32be(header, 24) || cksum[1] !== u32be(header, 28)) throw new WalError('the WAL header checksum does not match');
+  if (cksum[0] !== u32be(header, 24) || cksum[1] !== u32be(header, 28))
+    throw new WalError('the WAL header checksum does not match');
   const version = u32be(header, 4);
   if (version !== WAL_VERSION) throw new WalError(`the WAL format version ${version} is not supported`);
   if (dbPageSize !== 0 && dbPageSize !== pageSize) {
@@ -123,7 +132,11 @@ export function indexWal(read: WalReader, walSize: number, dbPageSize: number): 
     if (pgno === 0) break;
     // Salts must equal the header's: frames left over from before a WAL restart carry old salts.
     let saltOk = true;
-    for (let i = 0; i < 8; i++) if (frame[8 + i] !== header[16 + i]) { saltOk = false; break; }
+    for (let i = 0; i < 8; i++)
+      if (frame[8 + i] !== header[16 + i]) {
+        saltOk = false;
+        break;
+      }
     if (!saltOk) break;
     const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
     walChecksum(view, 0, 8, littleEndian, cksum);
@@ -175,7 +188,8 @@ export function applyWal(main: Uint8Array, wal: Uint8Array, opts: { inPlace?: bo
       image = new Uint8Array(finalLength);
       image.set(main.subarray(0, Math.min(main.length, finalLength)));
     }
-    for (const [pgno, dataOff] of index.pages) image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
+    for (const [pgno, dataOff] of index.pages)
+      image.set(wal.subarray(dataOff, dataOff + pageSize), (pgno - 1) * pageSize);
   }
   // The image is now fully checkpointed, so declaring it a rollback-journal database is accurate.
   if (image.length >= 100) patchJournalMode(image.subarray(0, 100), 0);

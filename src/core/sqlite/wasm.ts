@@ -45,9 +45,18 @@ export function loadSqlJs(wasmPath?: string): Promise<SqlJsStatic> {
     // useOldExtensionFunctions: false — sql.js otherwise replaces SQLite's own math functions (log, sqrt, …) with
     // legacy ones that give other results (log() is ln) and are not deterministic, so views and generated
     // columns would read differently than in SQLite itself.
-    const options = { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) as ArrayBuffer, useOldExtensionFunctions: false };
+    const options = {
+      wasmBinary: wasmBinary.buffer.slice(
+        wasmBinary.byteOffset,
+        wasmBinary.byteOffset + wasmBinary.byteLength,
+      ) as ArrayBuffer,
+      useOldExtensionFunctions: false,
+    };
     p = initSqlJs(options as Parameters<typeof initSqlJs>[0]);
-    p.then((m) => (loaded = m), () => undefined);
+    p.then(
+      (m) => (loaded = m),
+      () => undefined,
+    );
     // A failed initialisation must not poison the cache for later attempts.
     p.catch(() => cache.delete(file));
     cache.set(file, p);

@@ -61,13 +61,28 @@ export class RowLedger {
     return plan.collections.every((c) => this.builds.has(c.collection));
   }
 
-  account(source: SqliteSource, schema: SchemaInfo, plan: MappingPlan, outcomes: CollectionOutcome[], incremental: boolean): TableAccount[] {
+  account(
+    source: SqliteSource,
+    schema: SchemaInfo,
+    plan: MappingPlan,
+    outcomes: CollectionOutcome[],
+    incremental: boolean,
+  ): TableAccount[] {
     const accounts = new Map<string, TableAccount>();
     const of = (table: string): TableAccount => {
       let a = accounts.get(table);
       if (!a) {
         const t = schema.tables.find((x) => x.name === table);
-        a = { table, read: t ? t.rowCount : 0, written: 0, folded: 0, refused: 0, skipped: 0, reasons: [], unaccounted: 0 };
+        a = {
+          table,
+          read: t ? t.rowCount : 0,
+          written: 0,
+          folded: 0,
+          refused: 0,
+          skipped: 0,
+          reasons: [],
+          unaccounted: 0,
+        };
         accounts.set(table, a);
       }
       return a;
@@ -83,7 +98,12 @@ export class RowLedger {
       const o = outcomes.find((x) => x.collection === c.collection);
       a.written += o?.written ?? 0;
       a.refused += (o?.refused ?? 0) + (built?.refused ?? 0);
-      if (c.filter && !incremental) this.skip(a, a.read - count(source, `SELECT count(*) FROM ${filteredFrom(t, c.filter, 'p')}`), `left out by the plan's filter ${JSON.stringify(c.filter)}`);
+      if (c.filter && !incremental)
+        this.skip(
+          a,
+          a.read - count(source, `SELECT count(*) FROM ${filteredFrom(t, c.filter, 'p')}`),
+          `left out by the plan's filter ${JSON.stringify(c.filter)}`,
+        );
     }
     for (const c of plan.collections) {
       const built = this.builds.get(c.collection);
@@ -93,18 +113,34 @@ export class RowLedger {
       for (const j of c.arrays) {
         if (own.has(j.junctionTable)) continue;
         const a = of(j.junctionTable);
-        const orphans = count(source, `SELECT count(*) FROM ${quoteIdent(j.junctionTable)} AS j WHERE NOT EXISTS (SELECT 1 FROM ${parent} WHERE p.${quoteIdent(j.ownerKeyColumn)} = j.${quoteIdent(j.ownerColumn)})`);
+        const orphans = count(
+          source,
+          `SELECT count(*) FROM ${quoteIdent(j.junctionTable)} AS j WHERE NOT EXISTS (SELECT 1 FROM ${parent} WHERE p.${quoteIdent(j.ownerKeyColumn)} = j.${quoteIdent(j.ownerColumn)})`,
+        );
         a.folded += built?.folded[j.junctionTable] ?? 0;
-        this.skip(a, orphans, `junction rows whose ${c.table} row is missing${c.filter ? ' or filtered out' : ''} or whose ${j.ownerColumn} is NULL (not in any ${c.collection}.${j.field} array)`);
+        this.skip(
+          a,
+          orphans,
+          `junction rows whose ${c.table} row is missing${c.filter ? ' or filtered out' : ''} or whose ${j.ownerColumn} is NULL (not in any ${c.collection}.${j.field} array)`,
+        );
       }
       for (const e of c.embeds ?? []) {
         if (own.has(e.table)) continue;
         const a = of(e.table);
-        const on = e.childColumns.map((col, i) => `p.${quoteIdent(e.parentColumns[i])} = c.${quoteIdent(col)}`).join(' AND ');
-        const placed = count(source, `SELECT count(*) FROM ${quoteIdent(e.table)} AS c WHERE EXISTS (SELECT 1 FROM ${parent} WHERE ${on})`);
+        const on = e.childColumns
+          .map((col, i) => `p.${quoteIdent(e.parentColumns[i])} = c.${quoteIdent(col)}`)
+          .join(' AND ');
+        const placed = count(
+          source,
+          `SELECT count(*) FROM ${quoteIdent(e.table)} AS c WHERE EXISTS (SELECT 1 FROM ${parent} WHERE ${on})`,
+        );
         // An array item is one child row; a looked-up document may serve many parents, so count child rows.
         a.folded += e.kind === 'array' ? (built?.embedded[e.table] ?? 0) : placed;
-        this.skip(a, a.read - placed, `rows no ${c.filter ? 'migrated ' : ''}${c.table} row refers to (not embedded in ${c.collection}.${e.field})`);
+        this.skip(
+          a,
+          a.read - placed,
+          `rows no ${c.filter ? 'migrated ' : ''}${c.table} row refers to (not embedded in ${c.collection}.${e.field})`,
+        );
       }
     }
     for (const s of plan.skipped) {
@@ -129,6 +165,11 @@ export class RowLedger {
 export function unaccountedMessage(accounts: TableAccount[]): string | undefined {
   const bad = accounts.filter((a) => a.unaccounted !== 0);
   if (bad.length === 0) return undefined;
-  const list = bad.map((a) => `${a.table} (${a.unaccounted > 0 ? `${a.unaccounted} of ${a.read} rows` : `${-a.unaccounted} rows counted twice`})`).join(', ');
+  const list = bad
+    .map(
+      (a) =>
+        `${a.table} (${a.unaccounted > 0 ? `${a.unaccounted} of ${a.read} rows` : `${-a.unaccounted} rows counted twice`})`,
+    )
+    .join(', ');
   return `Rows not accounted for in ${list}: read ≠ written + folded + refused + skipped.`;
 }

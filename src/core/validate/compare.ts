@@ -3,7 +3,14 @@ import { BSON, Binary, Decimal128, Double, Int32, Long, ObjectId, type Document 
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 
-export type MismatchKind = 'missing-document' | 'extra-document' | 'missing-field' | 'extra-field' | 'type-differs' | 'value-differs' | 'count-differs';
+export type MismatchKind =
+  | 'missing-document'
+  | 'extra-document'
+  | 'missing-field'
+  | 'extra-field'
+  | 'type-differs'
+  | 'value-differs'
+  | 'count-differs';
 
 export interface Mismatch {
   collection: string;
@@ -17,7 +24,21 @@ export interface Mismatch {
 }
 
 /** BSON type names as MongoDB's $type uses them. */
-export type BsonTypeName = 'int' | 'long' | 'double' | 'decimal' | 'string' | 'bool' | 'null' | 'date' | 'binData' | 'objectId' | 'array' | 'object' | 'undefined' | 'other';
+export type BsonTypeName =
+  | 'int'
+  | 'long'
+  | 'double'
+  | 'decimal'
+  | 'string'
+  | 'bool'
+  | 'null'
+  | 'date'
+  | 'binData'
+  | 'objectId'
+  | 'array'
+  | 'object'
+  | 'undefined'
+  | 'other';
 
 export function bsonTypeOf(v: unknown): BsonTypeName {
   if (v === null) return 'null';
@@ -50,7 +71,10 @@ function scalarEquals(type: BsonTypeName, a: unknown, b: unknown): boolean {
     case 'int':
     case 'double':
       // Object.is: -0 and 0 differ (FerretDB stores -0 as 0 — a real difference), NaN equals NaN.
-      return Object.is(Number((a as Int32 | Double | number).valueOf()), Number((b as Int32 | Double | number).valueOf()));
+      return Object.is(
+        Number((a as Int32 | Double | number).valueOf()),
+        Number((b as Int32 | Double | number).valueOf()),
+      );
     case 'long':
       return BigInt(String(a)) === BigInt(String(b));
     case 'decimal':
@@ -59,14 +83,18 @@ function scalarEquals(type: BsonTypeName, a: unknown, b: unknown): boolean {
     case 'date':
       return Object.is((a as Date).getTime(), (b as Date).getTime());
     case 'binData': {
-      const x = a as Binary, y = b as Binary;
+      const x = a as Binary,
+        y = b as Binary;
       return x.sub_type === y.sub_type && Buffer.from(x.buffer).equals(Buffer.from(y.buffer));
     }
     case 'null':
     case 'undefined':
       return true;
     default:
-      return a === b || EJSON.stringify(a as Document, { relaxed: false }) === EJSON.stringify(b as Document, { relaxed: false });
+      return (
+        a === b ||
+        EJSON.stringify(a as Document, { relaxed: false }) === EJSON.stringify(b as Document, { relaxed: false })
+      );
   }
 }
 
@@ -85,13 +113,22 @@ export function showValue(v: unknown, max = 200): string {
 export function compareDocuments(expected: Document, actual: Document, collection: string, id: string): Mismatch[] {
   const out: Mismatch[] = [];
   const walk = (e: unknown, a: unknown, path: string) => {
-    const te = bsonTypeOf(e), ta = bsonTypeOf(a);
+    const te = bsonTypeOf(e),
+      ta = bsonTypeOf(a);
     if (te !== ta) {
-      out.push({ collection, id, kind: 'type-differs', path, expected: `${te} ${showValue(e)}`, actual: `${ta} ${showValue(a)}` });
+      out.push({
+        collection,
+        id,
+        kind: 'type-differs',
+        path,
+        expected: `${te} ${showValue(e)}`,
+        actual: `${ta} ${showValue(a)}`,
+      });
       return;
     }
     if (te === 'array') {
-      const ea = e as unknown[], aa = a as unknown[];
+      const ea = e as unknown[],
+        aa = a as unknown[];
       for (let i = 0; i < Math.max(ea.length, aa.length); i++) {
         const p = path ? `${path}.${i}` : String(i);
         if (i >= aa.length) out.push({ collection, id, kind: 'missing-field', path: p, expected: showValue(ea[i]) });
@@ -101,18 +138,21 @@ export function compareDocuments(expected: Document, actual: Document, collectio
       return;
     }
     if (te === 'object') {
-      const eo = e as Document, ao = a as Document;
+      const eo = e as Document,
+        ao = a as Document;
       for (const k of Object.keys(eo)) {
         const p = path ? `${path}.${k}` : k;
         if (!(k in ao)) out.push({ collection, id, kind: 'missing-field', path: p, expected: showValue(eo[k]) });
         else walk(eo[k], ao[k], p);
       }
       for (const k of Object.keys(ao)) {
-        if (!(k in eo)) out.push({ collection, id, kind: 'extra-field', path: path ? `${path}.${k}` : k, actual: showValue(ao[k]) });
+        if (!(k in eo))
+          out.push({ collection, id, kind: 'extra-field', path: path ? `${path}.${k}` : k, actual: showValue(ao[k]) });
       }
       return;
     }
-    if (!scalarEquals(te, e, a)) out.push({ collection, id, kind: 'value-differs', path, expected: showValue(e), actual: showValue(a) });
+    if (!scalarEquals(te, e, a))
+      out.push({ collection, id, kind: 'value-differs', path, expected: showValue(e), actual: showValue(a) });
   };
   walk(expected, actual, '');
   return out;

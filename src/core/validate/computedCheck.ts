@@ -45,6 +45,7 @@ export class ComputedExpectations {
 export function describeComputed(v: ExprValue): string {
   if (typeof v === 'boolean') return `boolean ${v}`;
   if (v instanceof Date) return `date ${Number.isNaN(v.getTime()) ? 'invalid' : v.toISOString()}`;
-  if (Array.isArray(v)) return `[${v.slice(0, 5).map(describeComputed).join(', ')}${v.length > 5 ? `, … (${v.length})` : ''}]`;
+  if (Array.isArray(v))
+    return `[${v.slice(0, 5).map(describeComputed).join(', ')}${v.length > 5 ? `, … (${v.length})` : ''}]`;
   return describeSql(v);
 }

@@ -25,7 +25,10 @@ const INT32_MAX = 2n ** 31n - 1n;
 const MAX_DATE_MS = 8.64e15;
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+  return (
+    a.length === b.length &&
+    Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length))
+  );
 }
 
 function isBinary(a: unknown, subtype: number, bytes: Uint8Array): boolean {
@@ -34,7 +37,10 @@ function isBinary(a: unknown, subtype: number, bytes: Uint8Array): boolean {
 
 /** An int64 as BSON stores it: int32 when it fits, else int64 (never a double). */
 function isInteger(a: unknown, v: bigint): boolean {
-  if (v >= INT32_MIN && v <= INT32_MAX) return (a instanceof Int32 && BigInt(a.value) === v) || (typeof a === 'number' && Number.isInteger(a) && BigInt(a) === v);
+  if (v >= INT32_MIN && v <= INT32_MAX)
+    return (
+      (a instanceof Int32 && BigInt(a.value) === v) || (typeof a === 'number' && Number.isInteger(a) && BigInt(a) === v)
+    );
   return (a instanceof Long && a.toBigInt() === v) || (typeof a === 'bigint' && a === v);
 }
 
@@ -43,7 +49,9 @@ function isLong(a: unknown, v: bigint): boolean {
 }
 
 function isDouble(a: unknown, v: number): boolean {
-  return (a instanceof Double && Object.is(a.value, v)) || (typeof a === 'number' && !Number.isInteger(a) && Object.is(a, v));
+  return (
+    (a instanceof Double && Object.is(a.value, v)) || (typeof a === 'number' && !Number.isInteger(a) && Object.is(a, v))
+  );
 }
 
 /** The storage-class rule ('auto'), also what any value that cannot take its planned type must be. */
@@ -122,11 +130,15 @@ export function textInstant(text: string, offsetMinutes: number): number | null 
 /** A text date's wall time (as UTC milliseconds) and its explicit offset (null when the text names no zone). */
 function textWallTime(text: string): { wallMs: number; offset: number | null } | null {
   const t = text.trim();
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?)?\s*(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?$/.exec(t);
+  const m =
+    /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.([0-9]{1,9}))?)?)?\s*(?:([Zz])|([+-])([0-9]{2}):?([0-9]{2}))?$/.exec(
+      t,
+    );
   if (!m) return null;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+    return null;
   let offset: number | null = null;
   if (m[8]) offset = 0;
   else if (m[9]) {
@@ -135,7 +147,10 @@ function textWallTime(text: string): { wallMs: number; offset: number | null } |
     offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   const millis = Number((m[7] ?? '').slice(0, 3).padEnd(3, '0'));
-  return { wallMs: daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis, offset };
+  return {
+    wallMs: daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis,
+    offset,
+  };
 }
 
 /**
@@ -170,11 +185,16 @@ function booleanOf(v: SqlValue): boolean | null {
 /** JSON parsed from the text equals the BSON value: same keys in the same order, numbers by value and width. */
 function sameJson(a: unknown, j: unknown): boolean {
   if (j === null || typeof j === 'string' || typeof j === 'boolean') return a === j;
-  if (typeof j === 'number') return Number.isInteger(j) && j >= -(2 ** 31) && j < 2 ** 31 ? a instanceof Int32 && a.value === j : isDouble(a, j);
+  if (typeof j === 'number')
+    return Number.isInteger(j) && j >= -(2 ** 31) && j < 2 ** 31 ? a instanceof Int32 && a.value === j : isDouble(a, j);
   if (Array.isArray(j)) return Array.isArray(a) && a.length === j.length && j.every((x, i) => sameJson(a[i], x));
   if (typeof a !== 'object' || a === null || Array.isArray(a) || (a as { _bsontype?: string })._bsontype) return false;
-  const jk = Object.keys(j as object), ak = Object.keys(a);
-  return jk.length === ak.length && jk.every((k, i) => ak[i] === k && sameJson((a as Record<string, unknown>)[k], (j as Record<string, unknown>)[k]));
+  const jk = Object.keys(j as object),
+    ak = Object.keys(a);
+  return (
+    jk.length === ak.length &&
+    jk.every((k, i) => ak[i] === k && sameJson((a as Record<string, unknown>)[k], (j as Record<string, unknown>)[k]))
+  );
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
@@ -204,7 +224,8 @@ function carriesTyped(a: unknown, v: Exclude<SqlValue, null>, rule: CarryRule): 
     }
     case 'double':
       if (typeof v === 'bigint' || typeof v === 'number') return isDouble(a, Number(v));
-      if (typeof v === 'string' && NUMBER_TEXT.test(v.trim()) && Number.isFinite(Number(v))) return isDouble(a, Number(v));
+      if (typeof v === 'string' && NUMBER_TEXT.test(v.trim()) && Number.isFinite(Number(v)))
+        return isDouble(a, Number(v));
       return undefined;
     case 'decimal':
       if (typeof v === 'bigint') return isDecimal(a, v.toString());
@@ -225,7 +246,13 @@ function carriesTyped(a: unknown, v: Exclude<SqlValue, null>, rule: CarryRule): 
     case 'binary':
       if (v instanceof Uint8Array) return isBinary(a, 0, v);
       if (typeof v === 'string') return isBinary(a, 0, Buffer.from(v, 'utf8'));
-      return a instanceof Binary && a.sub_type === 0 && (typeof v === 'bigint' ? Buffer.from(a.buffer).toString('utf8') === v.toString() : Object.is(Number(Buffer.from(a.buffer).toString('utf8')), v));
+      return (
+        a instanceof Binary &&
+        a.sub_type === 0 &&
+        (typeof v === 'bigint'
+          ? Buffer.from(a.buffer).toString('utf8') === v.toString()
+          : Object.is(Number(Buffer.from(a.buffer).toString('utf8')), v))
+      );
     case 'json': {
       if (typeof v !== 'string') return undefined;
       const parsed = parseJson(v);

@@ -58,7 +58,14 @@ function expectedId(plan: CollectionPlan, row: SourceRow): unknown {
     if (id.columns.some((c) => row.values[c] === null)) return undefined;
     const names = compositeIdNames(id);
     const sub: Document = {};
-    id.columns.forEach((c, i) => Object.defineProperty(sub, names[i], { value: stored(row.values[c]), enumerable: true, writable: true, configurable: true }));
+    id.columns.forEach((c, i) =>
+      Object.defineProperty(sub, names[i], {
+        value: stored(row.values[c]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      }),
+    );
     return sub;
   }
   return positionId(plan.table, id.kind === 'rowid' ? (row.rowid as bigint) : row.ordinal);
@@ -72,7 +79,14 @@ export interface ProveOptions extends Omit<ValidateOptions, 'collectionName'> {
 }
 
 /** Proves one planned collection against its source table; same result shape as validateCollection. */
-export async function proveCollection(source: SqliteSource, schema: SchemaInfo, plan: CollectionPlan, options: PlanOptions, collection: Collection, opts: ProveOptions = {}): Promise<ProofResult> {
+export async function proveCollection(
+  source: SqliteSource,
+  schema: SchemaInfo,
+  plan: CollectionPlan,
+  options: PlanOptions,
+  collection: Collection,
+  opts: ProveOptions = {},
+): Promise<ProofResult> {
   const table = findRelation(schema, plan.table);
   if (!table) throw new Error(`table ${plan.table} is not in the schema`);
   const children = (plan.embeds ?? []).map((e) => findRelation(schema, e.table) ?? table);
@@ -80,7 +94,23 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
   const check = new DocumentCheck(plan, options);
   const name = plan.collection;
   const keep = opts.keepMismatches ?? 1000;
-  const result: ProofResult = { collection: name, expected: 0, actual: 0, matched: 0, differing: 0, missing: 0, extra: 0, mismatchCount: 0, mismatches: [], others: 0, rowsRead: 0, nullKeyRows: 0, uncomputableRows: 0, schemaViolations: 0, schemaSamples: [] };
+  const result: ProofResult = {
+    collection: name,
+    expected: 0,
+    actual: 0,
+    matched: 0,
+    differing: 0,
+    missing: 0,
+    extra: 0,
+    mismatchCount: 0,
+    mismatches: [],
+    others: 0,
+    rowsRead: 0,
+    nullKeyRows: 0,
+    uncomputableRows: 0,
+    schemaViolations: 0,
+    schemaSamples: [],
+  };
   const record = (m: Mismatch) => {
     result.mismatchCount++;
     if (result.mismatches.length < keep) result.mismatches.push(m);
@@ -90,7 +120,10 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
     const doc = BSON.deserialize(raw, DESERIALIZE);
     if (opts.jsonSchema) {
       const broken = checkJsonSchema(doc, opts.jsonSchema);
-      if (broken.length > 0 && ++result.schemaViolations <= 5) result.schemaSamples.push(`_id ${showValue(id)}: ${broken.map((v) => `${v.path || '(document)'} ${v.detail}`).join('; ')}`);
+      if (broken.length > 0 && ++result.schemaViolations <= 5)
+        result.schemaSamples.push(
+          `_id ${showValue(id)}: ${broken.map((v) => `${v.path || '(document)'} ${v.detail}`).join('; ')}`,
+        );
     }
     const diffs = check.document(doc, row, name, showValue(id));
     if (diffs.length === 0) result.matched++;
@@ -105,7 +138,8 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
   const cursor = collection.find(opts.filter ?? {}, { raw: true, batchSize: 5000 });
   const actualIt = cursor[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const rowIt = reader.rows({ where: opts.where, params: opts.params });
-  let rowsDone = false, docsDone = false;
+  let rowsDone = false,
+    docsDone = false;
   try {
     while (!rowsDone || !docsDone) {
       const r = rowsDone ? undefined : rowIt.next();
@@ -164,7 +198,13 @@ export async function proveCollection(source: SqliteSource, schema: SchemaInfo, 
 
 function ruleOf(f: FieldPlan, options: PlanOptions): CarryRule {
   const fixed = parseZoneOffset(options.timezone);
-  return { type: f.type, omitNull: (f.nulls ?? options.nulls) === 'omit', epoch: f.epoch, offsetMinutes: fixed ?? 0, ...(fixed === null ? { zone: options.timezone } : {}) };
+  return {
+    type: f.type,
+    omitNull: (f.nulls ?? options.nulls) === 'omit',
+    epoch: f.epoch,
+    offsetMinutes: fixed ?? 0,
+    ...(fixed === null ? { zone: options.timezone } : {}),
+  };
 }
 
 /** Checks one document against its source row: every planned field, every array entry, no field more. */
@@ -191,7 +231,14 @@ class DocumentCheck {
     const out: Mismatch[] = [];
     const expectedKeys = new Set<string>(['_id']);
     const differ = (path: string, v: string, a: unknown, present: boolean) =>
-      out.push({ collection, id, kind: present ? 'value-differs' : 'missing-field', path, expected: v, ...(present ? { actual: showValue(a) } : {}) });
+      out.push({
+        collection,
+        id,
+        kind: present ? 'value-differs' : 'missing-field',
+        path,
+        expected: v,
+        ...(present ? { actual: showValue(a) } : {}),
+      });
     const field = (target: Document, path: string, name: string, v: SqlValue, rule: CarryRule) => {
       const present = Object.hasOwn(target, name);
       if (carries(present, target[name], v, rule)) differ(path, expectation(v, rule), target[name], present);
@@ -200,7 +247,8 @@ class DocumentCheck {
     if (plan.id.kind === 'rowid') {
       expectedKeys.add(plan.id.rowidField);
       const v = row.rowid as bigint;
-      if (!carriesAsStored(doc[plan.id.rowidField], v)) differ(plan.id.rowidField, `rowid ${v}`, doc[plan.id.rowidField], Object.hasOwn(doc, plan.id.rowidField));
+      if (!carriesAsStored(doc[plan.id.rowidField], v))
+        differ(plan.id.rowidField, `rowid ${v}`, doc[plan.id.rowidField], Object.hasOwn(doc, plan.id.rowidField));
     }
     plan.fields.forEach((f, i) => {
       expectedKeys.add(f.field);
@@ -219,13 +267,15 @@ class DocumentCheck {
             const name = `${e.mergePrefix ?? ''}${f.field}`;
             expectedKeys.add(name);
             if (child) field(doc, name, name, child.values[f.column], this.embedRules[i][k]);
-            else if (Object.hasOwn(doc, name)) out.push({ collection, id, kind: 'extra-field', path: name, actual: showValue(doc[name]) });
+            else if (Object.hasOwn(doc, name))
+              out.push({ collection, id, kind: 'extra-field', path: name, actual: showValue(doc[name]) });
           });
           return;
         }
         expectedKeys.add(e.field);
         if (!child) {
-          if (doc[e.field] !== null) differ(e.field, `null (no ${e.table} row matches)`, doc[e.field], Object.hasOwn(doc, e.field));
+          if (doc[e.field] !== null)
+            differ(e.field, `null (no ${e.table} row matches)`, doc[e.field], Object.hasOwn(doc, e.field));
           return;
         }
         this.subDocument(doc[e.field], e.field, child.values, i, collection, id, out);
@@ -233,49 +283,119 @@ class DocumentCheck {
       }
       expectedKeys.add(e.field);
       const items = doc[e.field];
-      const referenced = e.onTooLarge === 'reference' && Array.isArray(items) && items.length > 0 && !isPlainObject(items[0]);
-      if (referenced) this.list(items, children.map((c) => c.key), e.field, collection, id, out, (item, key) => carriesAsStored(item, (key as unknown as SqlValue[])[0]));
-      else this.list(items, children, e.field, collection, id, out, (item, child, path) => this.subDocument(item, path, child.values, i, collection, id, out));
+      const referenced =
+        e.onTooLarge === 'reference' && Array.isArray(items) && items.length > 0 && !isPlainObject(items[0]);
+      if (referenced)
+        this.list(
+          items,
+          children.map((c) => c.key),
+          e.field,
+          collection,
+          id,
+          out,
+          (item, key) => carriesAsStored(item, (key as unknown as SqlValue[])[0]),
+        );
+      else
+        this.list(items, children, e.field, collection, id, out, (item, child, path) =>
+          this.subDocument(item, path, child.values, i, collection, id, out),
+        );
     });
     for (const c of this.computed.expected(row.values)) {
       expectedKeys.add(c.field);
       const present = Object.hasOwn(doc, c.field);
-      if (!present || !carriesComputed(doc[c.field], c.value ?? null)) differ(c.field, `computed ${describeComputed(c.value ?? null)}`, doc[c.field], present);
+      if (!present || !carriesComputed(doc[c.field], c.value ?? null))
+        differ(c.field, `computed ${describeComputed(c.value ?? null)}`, doc[c.field], present);
     }
-    for (const k of Object.keys(doc)) if (!expectedKeys.has(k)) out.push({ collection, id, kind: 'extra-field', path: k, actual: showValue(doc[k]) });
+    for (const k of Object.keys(doc))
+      if (!expectedKeys.has(k)) out.push({ collection, id, kind: 'extra-field', path: k, actual: showValue(doc[k]) });
     return out;
   }
 
   /** An array whose entries must match `expected` one by one, in order. */
-  private list<T>(actual: unknown, expected: T[], path: string, collection: string, id: string, out: Mismatch[], matches: (item: unknown, e: T, path: string) => boolean | void): void {
+  private list<T>(
+    actual: unknown,
+    expected: T[],
+    path: string,
+    collection: string,
+    id: string,
+    out: Mismatch[],
+    matches: (item: unknown, e: T, path: string) => boolean | void,
+  ): void {
     if (!Array.isArray(actual)) {
-      out.push({ collection, id, kind: 'type-differs', path, expected: `array of ${expected.length}`, actual: showValue(actual) });
+      out.push({
+        collection,
+        id,
+        kind: 'type-differs',
+        path,
+        expected: `array of ${expected.length}`,
+        actual: showValue(actual),
+      });
       return;
     }
-    if (actual.length !== expected.length) out.push({ collection, id, kind: 'value-differs', path, expected: `${expected.length} entries`, actual: `${actual.length} entries` });
+    if (actual.length !== expected.length)
+      out.push({
+        collection,
+        id,
+        kind: 'value-differs',
+        path,
+        expected: `${expected.length} entries`,
+        actual: `${actual.length} entries`,
+      });
     const n = Math.min(actual.length, expected.length);
     for (let i = 0; i < n; i++) {
       if (matches(actual[i], expected[i], `${path}.${i}`) === false) {
         const e = expected[i];
-        out.push({ collection, id, kind: 'value-differs', path: `${path}.${i}`, expected: Array.isArray(e) ? e.map((x) => describeSql(x as SqlValue)).join(', ') : describeSql(e as SqlValue), actual: showValue(actual[i]) });
+        out.push({
+          collection,
+          id,
+          kind: 'value-differs',
+          path: `${path}.${i}`,
+          expected: Array.isArray(e) ? e.map((x) => describeSql(x as SqlValue)).join(', ') : describeSql(e as SqlValue),
+          actual: showValue(actual[i]),
+        });
       }
     }
   }
 
-  private subDocument(actual: unknown, path: string, values: Record<string, SqlValue>, embed: number, collection: string, id: string, out: Mismatch[]): void {
+  private subDocument(
+    actual: unknown,
+    path: string,
+    values: Record<string, SqlValue>,
+    embed: number,
+    collection: string,
+    id: string,
+    out: Mismatch[],
+  ): void {
     const e = (this.plan.embeds ?? [])[embed];
     if (!isPlainObject(actual)) {
-      out.push({ collection, id, kind: 'type-differs', path, expected: `sub-document of ${e.table}`, actual: showValue(actual) });
+      out.push({
+        collection,
+        id,
+        kind: 'type-differs',
+        path,
+        expected: `sub-document of ${e.table}`,
+        actual: showValue(actual),
+      });
       return;
     }
     const sub = actual as Document;
     e.fields.forEach((f, k) => {
       const present = Object.hasOwn(sub, f.field);
       const rule = this.embedRules[embed][k];
-      if (carries(present, sub[f.field], values[f.column], rule)) out.push({ collection, id, kind: present ? 'value-differs' : 'missing-field', path: `${path}.${f.field}`, expected: expectation(values[f.column], rule), ...(present ? { actual: showValue(sub[f.field]) } : {}) });
+      if (carries(present, sub[f.field], values[f.column], rule))
+        out.push({
+          collection,
+          id,
+          kind: present ? 'value-differs' : 'missing-field',
+          path: `${path}.${f.field}`,
+          expected: expectation(values[f.column], rule),
+          ...(present ? { actual: showValue(sub[f.field]) } : {}),
+        });
     });
     const names = new Set(e.fields.map((f) => f.field));
-    for (const k of Object.keys(sub)) if (!names.has(k)) out.push({ collection, id, kind: 'extra-field', path: `${path}.${k}`, actual: showValue(sub[k]) });
+    for (const k of Object.keys(sub))
+      if (!names.has(k))
+        out.push({ collection, id, kind: 'extra-field', path: `${path}.${k}`, actual: showValue(sub[k]) });
   }
 }
 
@@ -286,5 +406,11 @@ function expectation(v: SqlValue, rule: CarryRule): string {
 }
 
 function isPlainObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { _bsontype?: string })._bsontype === undefined && !(v instanceof Date);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    (v as { _bsontype?: string })._bsontype === undefined &&
+    !(v instanceof Date)
+  );
 }

@@ -29,27 +29,39 @@ function scalarKey(v: unknown): string {
 function checkNode(value: unknown, node: JsonSchemaNode, path: string, out: SchemaViolation[]): void {
   const actual = bsonTypeOf(value);
   if (node.bsonType !== undefined && !typeMatches(node.bsonType, actual)) {
-    out.push({ path, rule: 'bsonType', detail: `${actual} ${showValue(value, 60)} is not ${[node.bsonType].flat().join(' or ')}` });
+    out.push({
+      path,
+      rule: 'bsonType',
+      detail: `${actual} ${showValue(value, 60)} is not ${[node.bsonType].flat().join(' or ')}`,
+    });
     return;
   }
   if (node.enum && !node.enum.some((e) => scalarKey(e) === scalarKey(value))) {
-    out.push({ path, rule: 'enum', detail: `${showValue(value, 60)} is not one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}` });
+    out.push({
+      path,
+      rule: 'enum',
+      detail: `${showValue(value, 60)} is not one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}`,
+    });
   }
   if (node.maxLength !== undefined && typeof value === 'string') {
     const length = [...value].length;
-    if (length > node.maxLength) out.push({ path, rule: 'maxLength', detail: `${length} characters, more than ${node.maxLength}` });
+    if (length > node.maxLength)
+      out.push({ path, rule: 'maxLength', detail: `${length} characters, more than ${node.maxLength}` });
   }
   if (actual === 'object') {
     const doc = value as Document;
     for (const name of node.required ?? []) {
-      if (!Object.prototype.hasOwnProperty.call(doc, name)) out.push({ path: join(path, name), rule: 'required', detail: 'missing' });
+      if (!Object.prototype.hasOwnProperty.call(doc, name))
+        out.push({ path: join(path, name), rule: 'required', detail: 'missing' });
     }
     for (const [name, child] of Object.entries(node.properties ?? {})) {
       if (Object.prototype.hasOwnProperty.call(doc, name)) checkNode(doc[name], child, join(path, name), out);
     }
   }
   if (actual === 'array' && node.items) {
-    (value as unknown[]).forEach((item, i) => checkNode(item, node.items as JsonSchemaNode, join(path, String(i)), out));
+    (value as unknown[]).forEach((item, i) =>
+      checkNode(item, node.items as JsonSchemaNode, join(path, String(i)), out),
+    );
   }
 }
 

@@ -73,20 +73,45 @@ export class SourceRowReader {
     const cols = parentColumns(plan, table);
     const rowidTerm = this.alias ? `p.${this.alias}` : undefined;
     // Each term once: a table may have 2,000 columns (SQLite's limit, also for a result row).
-    const terms = [...new Set([...this.order, ...(rowidTerm ? [rowidTerm] : []), ...cols.map((c) => `p.${quoteIdent(c)}`)])];
+    const terms = [
+      ...new Set([...this.order, ...(rowidTerm ? [rowidTerm] : []), ...cols.map((c) => `p.${quoteIdent(c)}`)]),
+    ];
     const at = new Map(terms.map((t, i) => [t, i]));
-    const parentRows = iterateWideQuery(this.source, terms, this.order.length, `FROM ${filteredFrom(table, plan.filter, 'p')}${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY ${this.order.join(', ')}`, params);
+    const parentRows = iterateWideQuery(
+      this.source,
+      terms,
+      this.order.length,
+      `FROM ${filteredFrom(table, plan.filter, 'p')}${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY ${this.order.join(', ')}`,
+      params,
+    );
     const n = this.order.length;
     const streams = [
       ...plan.arrays.map((a) => {
-        const sql = this.related([`j.${quoteIdent(a.valueColumn)}`], `${quoteIdent(a.junctionTable)} AS j`, `p.${quoteIdent(a.ownerKeyColumn)} = j.${quoteIdent(a.ownerColumn)}`, opts.where, [`j.${quoteIdent(a.valueColumn)}`]);
+        const sql = this.related(
+          [`j.${quoteIdent(a.valueColumn)}`],
+          `${quoteIdent(a.junctionTable)} AS j`,
+          `p.${quoteIdent(a.ownerKeyColumn)} = j.${quoteIdent(a.ownerColumn)}`,
+          opts.where,
+          [`j.${quoteIdent(a.valueColumn)}`],
+        );
         return iterateQuery(this.source, sql, params);
       }),
       ...(plan.embeds ?? []).map((e, i) => {
         const child = this.children[i];
-        const childKey = child.primaryKey.length > 0 ? child.primaryKey.map((c) => `c.${quoteIdent(c)}`) : [`c.${rowidAlias(child) ?? 'rowid'}`];
-        const on = e.childColumns.map((c, k) => `c.${quoteIdent(c)} = p.${quoteIdent(e.parentColumns[k])}`).join(' AND ');
-        const sql = this.related([...child.columns.map((c) => `c.${quoteIdent(c.name)}`), ...childKey], `${quoteIdent(child.name)} AS c`, on, opts.where, childKey);
+        const childKey =
+          child.primaryKey.length > 0
+            ? child.primaryKey.map((c) => `c.${quoteIdent(c)}`)
+            : [`c.${rowidAlias(child) ?? 'rowid'}`];
+        const on = e.childColumns
+          .map((c, k) => `c.${quoteIdent(c)} = p.${quoteIdent(e.parentColumns[k])}`)
+          .join(' AND ');
+        const sql = this.related(
+          [...child.columns.map((c) => `c.${quoteIdent(c.name)}`), ...childKey],
+          `${quoteIdent(child.name)} AS c`,
+          on,
+          opts.where,
+          childKey,
+        );
         return iterateQuery(this.source, sql, params);
       }),
     ];
@@ -97,7 +122,13 @@ export class SourceRowReader {
         ordinal++;
         const values: Record<string, SqlValue> = Object.create(null);
         for (const c of cols) values[c] = r[at.get(`p.${quoteIdent(c)}`) as number];
-        const row: SourceRow = { values, ordinal, arrays: [], embeds: [], ...(rowidTerm ? { rowid: r[at.get(rowidTerm) as number] as bigint } : {}) };
+        const row: SourceRow = {
+          values,
+          ordinal,
+          arrays: [],
+          embeds: [],
+          ...(rowidTerm ? { rowid: r[at.get(rowidTerm) as number] as bigint } : {}),
+        };
         const orderKey = r.slice(0, n);
         streams.forEach((stream, s) => {
           const taken: SqlValue[][] = [];
@@ -110,11 +141,13 @@ export class SourceRowReader {
           if (s < plan.arrays.length) row.arrays.push(taken.map((t) => t[0]));
           else {
             const child = this.children[s - plan.arrays.length];
-            row.embeds.push(taken.map((t) => {
-              const v: Record<string, SqlValue> = Object.create(null);
-              child.columns.forEach((c, k) => (v[c.name] = t[k]));
-              return { values: v, key: t.slice(child.columns.length) };
-            }));
+            row.embeds.push(
+              taken.map((t) => {
+                const v: Record<string, SqlValue> = Object.create(null);
+                child.columns.forEach((c, k) => (v[c.name] = t[k]));
+                return { values: v, key: t.slice(child.columns.length) };
+              }),
+            );
           }
         });
         yield row;

@@ -55,20 +55,50 @@ export function idKeyOf(bson: Uint8Array): string {
     const nameStart = p + 1;
     let q = nameStart;
     while (bson[q] !== 0) q++;
-    const isId = q - nameStart === 3 && bson[nameStart] === 0x5f && bson[nameStart + 1] === 0x69 && bson[nameStart + 2] === 0x64;
+    const isId =
+      q - nameStart === 3 && bson[nameStart] === 0x5f && bson[nameStart + 1] === 0x69 && bson[nameStart + 2] === 0x64;
     const v = q + 1;
     let size: number;
     switch (type) {
-      case 0x01: case 0x09: case 0x11: case 0x12: size = 8; break; // double, date, timestamp, int64
-      case 0x02: case 0x0d: case 0x0e: size = 4 + int32(v); break; // string, code, symbol
-      case 0x03: case 0x04: case 0x0f: size = int32(v); break; // document, array, code with scope
-      case 0x05: size = 5 + int32(v); break; // binary
-      case 0x06: case 0x0a: case 0xff: case 0x7f: size = 0; break; // undefined, null, minKey, maxKey
-      case 0x07: size = 12; break; // ObjectId
-      case 0x08: size = 1; break; // bool
-      case 0x10: size = 4; break; // int32
-      case 0x13: size = 16; break; // decimal128
-      default: return keyOf(BSON.deserialize(bson, DESERIALIZE)._id);
+      case 0x01:
+      case 0x09:
+      case 0x11:
+      case 0x12:
+        size = 8;
+        break; // double, date, timestamp, int64
+      case 0x02:
+      case 0x0d:
+      case 0x0e:
+        size = 4 + int32(v);
+        break; // string, code, symbol
+      case 0x03:
+      case 0x04:
+      case 0x0f:
+        size = int32(v);
+        break; // document, array, code with scope
+      case 0x05:
+        size = 5 + int32(v);
+        break; // binary
+      case 0x06:
+      case 0x0a:
+      case 0xff:
+      case 0x7f:
+        size = 0;
+        break; // undefined, null, minKey, maxKey
+      case 0x07:
+        size = 12;
+        break; // ObjectId
+      case 0x08:
+        size = 1;
+        break; // bool
+      case 0x10:
+        size = 4;
+        break; // int32
+      case 0x13:
+        size = 16;
+        break; // decimal128
+      default:
+        return keyOf(BSON.deserialize(bson, DESERIALIZE)._id);
     }
     if (isId) return String.fromCharCode(type) + Buffer.from(bson.buffer, bson.byteOffset + v, size).toString('latin1');
     p = v + size;
@@ -99,7 +129,18 @@ export async function validateCollection(
   opts: ValidateOptions,
 ): Promise<CollectionValidation> {
   const keep = opts.keepMismatches ?? 1000;
-  const result: CollectionValidation = { collection: opts.collectionName, expected: 0, actual: 0, matched: 0, differing: 0, missing: 0, extra: 0, mismatchCount: 0, mismatches: [], others: 0 };
+  const result: CollectionValidation = {
+    collection: opts.collectionName,
+    expected: 0,
+    actual: 0,
+    matched: 0,
+    differing: 0,
+    missing: 0,
+    extra: 0,
+    mismatchCount: 0,
+    mismatches: [],
+    others: 0,
+  };
   const record = (m: Mismatch) => {
     result.mismatchCount++;
     if (result.mismatches.length < keep) result.mismatches.push(m);
@@ -142,8 +183,11 @@ export async function validateCollection(
   const cursor = collection.find(opts.filter ?? {}, { raw: true, batchSize: 5000 });
   const actualIt = cursor[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const expectedIt: AsyncIterator<ExpectedDocument> | Iterator<ExpectedDocument> =
-    Symbol.asyncIterator in expectedDocs ? (expectedDocs as AsyncIterable<ExpectedDocument>)[Symbol.asyncIterator]() : (expectedDocs as Iterable<ExpectedDocument>)[Symbol.iterator]();
-  let expectedDone = false, actualDone = false;
+    Symbol.asyncIterator in expectedDocs
+      ? (expectedDocs as AsyncIterable<ExpectedDocument>)[Symbol.asyncIterator]()
+      : (expectedDocs as Iterable<ExpectedDocument>)[Symbol.iterator]();
+  let expectedDone = false,
+    actualDone = false;
   try {
     while (!expectedDone || !actualDone) {
       const e = expectedDone ? undefined : await expectedIt.next();
@@ -171,7 +215,13 @@ export async function validateCollection(
   }
   for (const { doc: e } of pendingExpected.values()) {
     result.missing++;
-    record({ collection: opts.collectionName, id: showValue(e._id), kind: 'missing-document', path: '', expected: showValue(e, 300) });
+    record({
+      collection: opts.collectionName,
+      id: showValue(e._id),
+      kind: 'missing-document',
+      path: '',
+      expected: showValue(e, 300),
+    });
   }
   for (const raw of pendingActual.values()) {
     if (opts.allowOthers) {
@@ -180,7 +230,13 @@ export async function validateCollection(
     }
     const a = BSON.deserialize(raw, DESERIALIZE);
     result.extra++;
-    record({ collection: opts.collectionName, id: showValue(a._id), kind: 'extra-document', path: '', actual: showValue(a, 300) });
+    record({
+      collection: opts.collectionName,
+      id: showValue(a._id),
+      kind: 'extra-document',
+      path: '',
+      actual: showValue(a, 300),
+    });
   }
   opts.onProgress?.(result.expected);
   return result;

@@ -29,6 +29,8 @@ export type CommandHandlers = { [K in CommandId]: (...args: never[]) => unknown 
 /** Registers every command and returns one disposable for all of them. */
 export function registerCommands(handlers: CommandHandlers): vscode.Disposable {
   return vscode.Disposable.from(
-    ...(Object.values(Commands) as CommandId[]).map((id) => vscode.commands.registerCommand(id, handlers[id] as (...args: unknown[]) => unknown)),
+    ...(Object.values(Commands) as CommandId[]).map((id) =>
+      vscode.commands.registerCommand(id, handlers[id] as (...args: unknown[]) => unknown),
+    ),
   );
 }

@@ -3,7 +3,10 @@ import * as vscode from 'vscode';
 import { SQLITE_EXTENSIONS, withoutSqliteExtension } from '../../core';
 
 /** File-dialog filters: SQLite databases first, any file second (a database may have any extension). */
-export const SQLITE_FILE_FILTERS: Record<string, string[]> = { 'SQLite databases': [...SQLITE_EXTENSIONS], 'All files': ['*'] };
+export const SQLITE_FILE_FILTERS: Record<string, string[]> = {
+  'SQLite databases': [...SQLITE_EXTENSIONS],
+  'All files': ['*'],
+};
 
 /** Where the intermediate NDJSON file goes by default: next to the database, `app.db` → `app.ndjson`. */
 export function defaultOutputFile(sourcePath: string): string {

@@ -63,7 +63,9 @@ export class PanelRegistry<P extends FilePanel> implements vscode.Disposable {
       return;
     }
     const title = `${this.kind.titlePrefix} ${path.basename(file.fsPath)}`;
-    const panel = vscode.window.createWebviewPanel(this.kind.viewType, title, vscode.ViewColumn.Active, { enableFindWidget: true });
+    const panel = vscode.window.createWebviewPanel(this.kind.viewType, title, vscode.ViewColumn.Active, {
+      enableFindWidget: true,
+    });
     this.track(this.kind.create(panel, file.fsPath));
   }
 

@@ -2,7 +2,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { expressionsAllowed } from '../common/trust';
 import type { MappingPlan, PlanEdit } from '../../core';
-import { FromDesigner, isFromDesignerMessage, ToDesigner, type ErrorInfo, type FromDesignerMessage, type ToDesignerMessage } from '../../webview/designer/protocol';
+import {
+  FromDesigner,
+  isFromDesignerMessage,
+  ToDesigner,
+  type ErrorInfo,
+  type FromDesignerMessage,
+  type ToDesignerMessage,
+} from '../../webview/designer/protocol';
 import { errorInfo } from '../common/errors';
 import { panelHtml, webviewOptions } from '../common/webviewHtml';
 import type { EngineClient } from '../engine/engineClient';
@@ -18,7 +25,8 @@ export interface DesignerDeps {
   openMigration: (sourcePath: string) => Promise<void>;
 }
 
-const same = (a: MappingPlan | undefined, b: MappingPlan | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const same = (a: MappingPlan | undefined, b: MappingPlan | undefined) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * The mapping designer for one SQLite file. The host keeps the plan being designed; every edit goes to the file's
@@ -44,12 +52,19 @@ export class DesignerPanel implements vscode.Disposable {
   readonly onDidClose = this.closed.event;
   readonly onDidDispose = this.closed.event;
 
-  constructor(readonly panel: vscode.WebviewPanel, readonly sourcePath: string, private readonly deps: DesignerDeps) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly sourcePath: string,
+    private readonly deps: DesignerDeps,
+  ) {
     this.session = deps.engine.openDesignSession(sourcePath);
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
     panel.title = `Design ${path.basename(sourcePath)}`;
-    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title, { script: 'designer.js', styles: ['panel.css', 'designer.css'] });
+    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title, {
+      script: 'designer.js',
+      styles: ['panel.css', 'designer.css'],
+    });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isFromDesignerMessage(m)) void this.onMessage(m);
@@ -86,7 +101,12 @@ export class DesignerPanel implements vscode.Disposable {
           readError = errorInfo(e);
         }
         this.savedPlan = saved;
-        this.post({ type: ToDesigner.init, sourcePath: this.sourcePath, planFile: location.label, planFileExists: !!saved });
+        this.post({
+          type: ToDesigner.init,
+          sourcePath: this.sourcePath,
+          planFile: location.label,
+          planFileExists: !!saved,
+        });
         if (this.lastDesign && !readError) {
           // The tab came back: show what it showed; the design below only confirms it (the file may have changed).
           this.post(this.lastDesign);
@@ -123,7 +143,11 @@ export class DesignerPanel implements vscode.Disposable {
         return;
       case FromDesigner.openPlanFile: {
         const { uri } = this.deps.planFiles.location(this.sourcePath);
-        await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside }).then(undefined, (e: unknown) => this.deps.log.showError(`Cannot open ${uri.fsPath}: ${errorInfo(e).message}`));
+        await vscode.window
+          .showTextDocument(uri, { viewColumn: vscode.ViewColumn.Beside })
+          .then(undefined, (e: unknown) =>
+            this.deps.log.showError(`Cannot open ${uri.fsPath}: ${errorInfo(e).message}`),
+          );
         return;
       }
     }

@@ -19,7 +19,10 @@ export class DesignSessionClient {
   private nextRequest = 1;
   private disposed = false;
 
-  constructor(private readonly workerFile: string, readonly file: string) {}
+  constructor(
+    private readonly workerFile: string,
+    readonly file: string,
+  ) {}
 
   /** The worker's thread id while it runs (the log and the tests tell workers apart by it). */
   get threadId(): number | undefined {
@@ -53,7 +56,9 @@ export class DesignSessionClient {
       this.rejectAll(error);
     };
     worker.on('error', (e) => fail(new EngineError('INTERNAL', `The engine worker crashed: ${e.message}`)));
-    worker.on('exit', (code) => fail(new EngineError('INTERNAL', `The engine worker stopped unexpectedly (exit code ${code}).`)));
+    worker.on('exit', (code) =>
+      fail(new EngineError('INTERNAL', `The engine worker stopped unexpectedly (exit code ${code}).`)),
+    );
     return worker;
   }
 

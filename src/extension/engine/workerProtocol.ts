@@ -4,7 +4,24 @@
  * worker is the exception: a `designSession` keeps one file open and answers `design` requests until terminated.
  */
 import type { SyncEvent, SyncOutcome } from '../../core';
-import type { CollectionPeek, CollectionPeekRequest, ConnectionCheck, DesignRequest, DesignState, DocumentPair, DocumentPairRequest, ExistingCollection, MappingPlan, MigrateOptions, MigrationEvent, MigrationRecord, MigrationReport, PlanOptions, RollbackOutcome, SourceInspection } from '../../core';
+import type {
+  CollectionPeek,
+  CollectionPeekRequest,
+  ConnectionCheck,
+  DesignRequest,
+  DesignState,
+  DocumentPair,
+  DocumentPairRequest,
+  ExistingCollection,
+  MappingPlan,
+  MigrateOptions,
+  MigrationEvent,
+  MigrationRecord,
+  MigrationReport,
+  PlanOptions,
+  RollbackOutcome,
+  SourceInspection,
+} from '../../core';
 
 /** A run of the target's history as the History view shows it (the stored plan is left behind). */
 export type HistoryEntry = Omit<MigrationRecord, 'plan'>;
@@ -19,7 +36,16 @@ export type WorkerMigrateOptions = Omit<MigrateOptions, 'signal' | 'onEvent' | '
 export interface JobTypes {
   migrate: { input: WorkerMigrateOptions; output: MigrationReport };
   /** With `plan` (a saved plan file): that plan, checked, and its samples; otherwise the default plan. */
-  inspect: { input: { file: string; planOptions?: Partial<PlanOptions>; includeViews?: boolean; plan?: MappingPlan; evaluateExpressions?: boolean }; output: SourceInspection };
+  inspect: {
+    input: {
+      file: string;
+      planOptions?: Partial<PlanOptions>;
+      includeViews?: boolean;
+      plan?: MappingPlan;
+      evaluateExpressions?: boolean;
+    };
+    output: SourceInspection;
+  };
   /** The mapping designer's long-lived worker for one file (answers `design` requests; never finishes by itself). */
   designSession: { input: { file: string }; output: never };
   testConnection: { input: { url: string; database: string; timeoutMs?: number }; output: ConnectionCheck };
@@ -29,7 +55,10 @@ export interface JobTypes {
   history: { input: { url: string; database: string }; output: HistoryEntry[] };
   rollback: { input: { url: string; database: string; runId: string }; output: RollbackOutcome };
   /** `sync --watch` until cancelled (then null) or until a sync fails for good (its outcome). */
-  keepInSync: { input: { sqlitePath: string; url: string; database: string; intervalMs?: number }; output: SyncOutcome | null };
+  keepInSync: {
+    input: { sqlitePath: string; url: string; database: string; intervalMs?: number };
+    output: SyncOutcome | null;
+  };
 }
 export type JobName = keyof JobTypes;
 export type Job = { [K in JobName]: { op: K; input: JobTypes[K]['input'] } }[JobName];
@@ -50,4 +79,6 @@ export type WorkerToHost =
   | { type: 'ask'; requestId: number; existing: ExistingCollection[] }
   | { type: 'result'; value: JobTypes[JobName]['output'] }
   | { type: 'error'; error: { code: string; message: string; hint?: string } }
-  | ({ type: 'designed'; requestId: number } & ({ ok: true; value: DesignState } | { ok: false; error: { code: string; message: string; hint?: string } }));
+  | ({ type: 'designed'; requestId: number } & (
+      { ok: true; value: DesignState } | { ok: false; error: { code: string; message: string; hint?: string } }
+    ));

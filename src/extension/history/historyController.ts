@@ -28,7 +28,11 @@ export class HistoryController implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.view = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: this.tree });
-    this.disposables.push(this.view, this.tree, validation.onDidChange(() => void this.refresh()));
+    this.disposables.push(
+      this.view,
+      this.tree,
+      validation.onDidChange(() => void this.refresh()),
+    );
     void this.refresh();
   }
 
@@ -38,7 +42,10 @@ export class HistoryController implements vscode.Disposable {
     const rec = this.validation.record;
     if (!rec) return known;
     const current: HistoryTarget = { targetId: rec.targetId, database: rec.database, label: rec.targetLabel };
-    const next = [current, ...known.filter((t) => !(t.targetId === current.targetId && t.database === current.database))].slice(0, KEEP_TARGETS);
+    const next = [
+      current,
+      ...known.filter((t) => !(t.targetId === current.targetId && t.database === current.database)),
+    ].slice(0, KEEP_TARGETS);
     if (JSON.stringify(next) !== JSON.stringify(known)) await this.state.update(WORKSPACE_TARGETS, next);
     return next;
   }
@@ -61,7 +68,10 @@ export class HistoryController implements vscode.Disposable {
 
   private async urlOf(item: RunItem): Promise<string | undefined> {
     const url = await this.targets.url(item.target.targetId);
-    if (!url) void this.log.showError(`The connection string of ${item.target.label} was forgotten; migrate into it again from the panel.`);
+    if (!url)
+      void this.log.showError(
+        `The connection string of ${item.target.label} was forgotten; migrate into it again from the panel.`,
+      );
     return url;
   }
 
@@ -75,11 +85,15 @@ export class HistoryController implements vscode.Disposable {
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Resuming migration ${run._id}`, cancellable: true },
       async (progress, token) => {
-        const job = this.engine.run('migrate', { sqlitePath: run.source.path, mongoUrl: target.url, database: target.database, resume: true, ask: false }, {
-          onEvent: (e) => {
-            if (e.type === 'step-start') progress.report({ message: `${e.index}/${e.total} ${e.label}` });
+        const job = this.engine.run(
+          'migrate',
+          { sqlitePath: run.source.path, mongoUrl: target.url, database: target.database, resume: true, ask: false },
+          {
+            onEvent: (e) => {
+              if (e.type === 'step-start') progress.report({ message: `${e.index}/${e.total} ${e.label}` });
+            },
           },
-        });
+        );
         token.onCancellationRequested(() => job.cancel());
         return job.result.catch((e: unknown) => {
           void this.log.showError(`Resume failed: ${errorInfo(e).message}`);
@@ -88,7 +102,10 @@ export class HistoryController implements vscode.Disposable {
       },
     );
     if (report) {
-      if (report.status === 'succeeded') void vscode.window.showInformationMessage(`Resumed ${run._id}: migrated and validated ${formatCount(report.totals.validated)} documents.`);
+      if (report.status === 'succeeded')
+        void vscode.window.showInformationMessage(
+          `Resumed ${run._id}: migrated and validated ${formatCount(report.totals.validated)} documents.`,
+        );
       else void this.log.showError(`Resume of ${run._id} ended ${report.status}: ${report.error?.message ?? ''}`);
     }
     await this.refresh();
@@ -98,19 +115,35 @@ export class HistoryController implements vscode.Disposable {
     if (!item) return;
     const url = await this.urlOf(item);
     if (!url) return;
-    const target = { url, database: item.target.database, label: `${item.target.database} on ${hostOf(item.target.label)}` };
+    const target = {
+      url,
+      database: item.target.database,
+      label: `${item.target.database} on ${hostOf(item.target.label)}`,
+    };
     const run = item.run;
     const answer = await vscode.window.showWarningMessage(
       `Roll back migration ${run._id} in ${target.label}?`,
-      { modal: true, detail: 'Collections the run created are dropped and documents it inserted into existing collections are removed. Documents it replaced or deleted cannot be restored.' },
+      {
+        modal: true,
+        detail:
+          'Collections the run created are dropped and documents it inserted into existing collections are removed. Documents it replaced or deleted cannot be restored.',
+      },
       'Roll Back',
     );
     if (answer !== 'Roll Back') return;
     try {
-      const outcome = await this.engine.call('rollback', { url: target.url, database: target.database, runId: run._id });
+      const outcome = await this.engine.call('rollback', {
+        url: target.url,
+        database: target.database,
+        runId: run._id,
+      });
       const removed = Object.entries(outcome.removed).map(([c, n]) => `${n} from ${c}`);
-      this.log.info(`Rolled back ${run._id}: dropped ${outcome.dropped.join(', ') || 'nothing'}; removed ${removed.join(', ') || 'nothing'}. ${outcome.limits.join(' ')}`);
-      void vscode.window.showInformationMessage(`Rolled back ${run._id}${outcome.dropped.length ? `: dropped ${outcome.dropped.join(', ')}` : ''}.`);
+      this.log.info(
+        `Rolled back ${run._id}: dropped ${outcome.dropped.join(', ') || 'nothing'}; removed ${removed.join(', ') || 'nothing'}. ${outcome.limits.join(' ')}`,
+      );
+      void vscode.window.showInformationMessage(
+        `Rolled back ${run._id}${outcome.dropped.length ? `: dropped ${outcome.dropped.join(', ')}` : ''}.`,
+      );
     } catch (e) {
       await this.log.showError(`Rollback failed: ${errorInfo(e).message}`);
     }

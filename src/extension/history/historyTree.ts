@@ -19,13 +19,17 @@ export function runTime(iso: Date | string, now = new Date()): string {
   const d = new Date(iso);
   const time = d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
   if (d.toDateString() === now.toDateString()) return time;
-  if (d.getFullYear() === now.getFullYear()) return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
+  if (d.getFullYear() === now.getFullYear())
+    return `${d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' })} ${time}`;
   return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** One run: labelled by the file it migrated and when; status by its icon, documents in the description. */
 export class RunItem extends vscode.TreeItem {
-  constructor(readonly run: HistoryEntry, readonly target: HistoryTarget) {
+  constructor(
+    readonly run: HistoryEntry,
+    readonly target: HistoryTarget,
+  ) {
     super(`${path.basename(run.source.path)} · ${runTime(run.startedAt)}`, vscode.TreeItemCollapsibleState.None);
     this.id = `run:${target.targetId}:${target.database}:${run._id}`;
     // Documents this run wrote (a rerun that found every document unchanged wrote none).
@@ -33,14 +37,29 @@ export class RunItem extends vscode.TreeItem {
     const unfinished = run.status === 'running' || run.status === 'failed' || run.status === 'cancelled';
     // The icon says "completed"; other states are said in words, first, so a narrow sidebar still shows them.
     this.description = `${run.status === 'completed' ? '' : `${run.status} · `}${formatCount(written)} written${run.kind === 'full' ? '' : ` · ${run.kind}`}`;
-    this.contextValue = run.status === 'rolled-back' ? 'run-rolled-back' : unfinished ? 'run-unfinished' : 'run-completed';
+    this.contextValue =
+      run.status === 'rolled-back' ? 'run-rolled-back' : unfinished ? 'run-unfinished' : 'run-completed';
     const [icon, color] =
-      run.status === 'completed' ? ['pass', 'testing.iconPassed'] : run.status === 'rolled-back' ? ['discard', 'disabledForeground'] : unfinished ? ['debug-pause', 'testing.iconQueued'] : ['circle-outline', 'foreground'];
-    this.iconPath = new vscode.ThemeIcon(run.status === 'failed' ? 'error' : icon, new vscode.ThemeColor(run.status === 'failed' ? 'testing.iconFailed' : color));
+      run.status === 'completed'
+        ? ['pass', 'testing.iconPassed']
+        : run.status === 'rolled-back'
+          ? ['discard', 'disabledForeground']
+          : unfinished
+            ? ['debug-pause', 'testing.iconQueued']
+            : ['circle-outline', 'foreground'];
+    this.iconPath = new vscode.ThemeIcon(
+      run.status === 'failed' ? 'error' : icon,
+      new vscode.ThemeColor(run.status === 'failed' ? 'testing.iconFailed' : color),
+    );
     const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${path.basename(run.source.path)}** → \`${target.database}\` on ${hostOf(target.label)} — ${run.status} (${run.kind}, run ${run._id})\n\n`);
+    tip.appendMarkdown(
+      `**${path.basename(run.source.path)}** → \`${target.database}\` on ${hostOf(target.label)} — ${run.status} (${run.kind}, run ${run._id})\n\n`,
+    );
     tip.appendMarkdown(`Source: \`${run.source.path}\`\n\nStarted: ${new Date(run.startedAt).toLocaleString()}\n\n`);
-    for (const c of run.collections) tip.appendMarkdown(`- ${c.collection}: ${formatCount(c.imported)} imported${c.done ? '' : `, checkpoint ${formatCount(c.checkpoint)}`}\n`);
+    for (const c of run.collections)
+      tip.appendMarkdown(
+        `- ${c.collection}: ${formatCount(c.imported)} imported${c.done ? '' : `, checkpoint ${formatCount(c.checkpoint)}`}\n`,
+      );
     if (run.error) tip.appendMarkdown(`\n\nError: ${run.error.message}`);
     this.tooltip = tip;
   }
@@ -48,10 +67,16 @@ export class RunItem extends vscode.TreeItem {
 
 /** A target database, with its runs below (or why they could not be read). */
 export class TargetItem extends vscode.TreeItem {
-  constructor(readonly target: HistoryTarget, readonly runs: HistoryEntry[], readonly error?: string) {
+  constructor(
+    readonly target: HistoryTarget,
+    readonly runs: HistoryEntry[],
+    readonly error?: string,
+  ) {
     super(target.database, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `target:${target.targetId}:${target.database}`;
-    this.description = error ? `${hostOf(target.label)} · not reachable` : `${hostOf(target.label)} · ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+    this.description = error
+      ? `${hostOf(target.label)} · not reachable`
+      : `${hostOf(target.label)} · ${runs.length} run${runs.length === 1 ? '' : 's'}`;
     this.iconPath = new vscode.ThemeIcon('database');
     this.contextValue = 'target';
     this.tooltip = error ? `${target.label} / ${target.database}: ${error}` : `${target.label} / ${target.database}`;

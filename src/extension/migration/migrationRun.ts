@@ -1,6 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type ExistingCollection, formatCount as fmt, remainingMs, type MappingPlan, maskUrl, type MigrationEvent, type MigrationReport, type StepName, STEPS } from '../../core';
+import {
+  type ExistingCollection,
+  formatCount as fmt,
+  remainingMs,
+  type MappingPlan,
+  maskUrl,
+  type MigrationEvent,
+  type MigrationReport,
+  type StepName,
+  STEPS,
+} from '../../core';
 import type { ErrorInfo } from '../../webview/common/protocol';
 import type { PanelRunEvent, RunRequest } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
@@ -38,12 +48,20 @@ export class MigrationRun implements vscode.Disposable {
   /** Overall progress 0–100 and the current step's text, for the notification. */
   private percent = 0;
   private message = 'Starting…';
-  private notification: { progress: vscode.Progress<{ message?: string; increment?: number }>; reported: number; close: () => void } | undefined;
+  private notification:
+    | { progress: vscode.Progress<{ message?: string; increment?: number }>; reported: number; close: () => void }
+    | undefined;
 
-  constructor(engine: EngineClient, private readonly log: Log, readonly spec: RunSpec) {
+  constructor(
+    engine: EngineClient,
+    private readonly log: Log,
+    readonly spec: RunSpec,
+  ) {
     const r = spec.request;
     this.steps = STEPS.map((s) => s.name);
-    this.log.info(`Migration ${this.id}: ${spec.sourcePath} → ${maskUrl(r.url)} database ${r.database} (batch ${r.batchSize}, if exists ${r.ifExists}${r.dryRun ? ', dry run' : ''}${r.outputFile ? `, keep ${r.outputFile}` : ''})`);
+    this.log.info(
+      `Migration ${this.id}: ${spec.sourcePath} → ${maskUrl(r.url)} database ${r.database} (batch ${r.batchSize}, if exists ${r.ifExists}${r.dryRun ? ', dry run' : ''}${r.outputFile ? `, keep ${r.outputFile}` : ''})`,
+    );
     this.job = engine.run(
       'migrate',
       {
@@ -68,7 +86,9 @@ export class MigrationRun implements vscode.Disposable {
       },
       (e: unknown): RunOutcome => {
         const stoppedWhileConnecting = this.cancelled && !this.stepStarted;
-        const error = stoppedWhileConnecting ? { code: 'CANCELLED', message: 'Cancelled while connecting: nothing was written.' } : errorInfo(e);
+        const error = stoppedWhileConnecting
+          ? { code: 'CANCELLED', message: 'Cancelled while connecting: nothing was written.' }
+          : errorInfo(e);
         this.log.error(`Migration ${this.id} stopped: ${error.message}`);
         return { ok: false, error };
       },
@@ -117,7 +137,9 @@ export class MigrationRun implements vscode.Disposable {
         break;
       }
       case 'step-end':
-        this.log.info(e.skipped ? `  ${e.step} skipped: ${e.skipped}` : `  ${e.step} done: ${fmt(e.done)} in ${secs(e.durationMs)}`);
+        this.log.info(
+          e.skipped ? `  ${e.step} skipped: ${e.skipped}` : `  ${e.step} done: ${fmt(e.done)} in ${secs(e.durationMs)}`,
+        );
         break;
       case 'log':
         this.log[e.level](e.message);
@@ -126,7 +148,9 @@ export class MigrationRun implements vscode.Disposable {
         this.log.warn(`refused ${e.error.collection} key ${e.error.key}: ${e.error.reason}`);
         return;
       case 'mismatch':
-        this.log.warn(`mismatch ${e.mismatch.collection} _id ${e.mismatch.id} ${e.mismatch.path || '(document)'}: ${e.mismatch.kind}`);
+        this.log.warn(
+          `mismatch ${e.mismatch.collection} _id ${e.mismatch.id} ${e.mismatch.path || '(document)'}: ${e.mismatch.kind}`,
+        );
         return;
       case 'plan':
         return;
@@ -142,13 +166,21 @@ export class MigrationRun implements vscode.Disposable {
       `${this.spec.request.database} already has ${list}.`,
       {
         modal: true,
-        detail: 'Drop and Replace empties these collections first. Append adds the documents (duplicates are reported). Upsert by _id replaces documents with the same _id. Cancel writes nothing.',
+        detail:
+          'Drop and Replace empties these collections first. Append adds the documents (duplicates are reported). Upsert by _id replaces documents with the same _id. Cancel writes nothing.',
       },
       options.drop,
       options.append,
       options.upsert,
     );
-    const answer: ExistingAnswer = choice === options.drop ? 'drop' : choice === options.append ? 'append' : choice === options.upsert ? 'upsert' : 'cancel';
+    const answer: ExistingAnswer =
+      choice === options.drop
+        ? 'drop'
+        : choice === options.append
+          ? 'append'
+          : choice === options.upsert
+            ? 'upsert'
+            : 'cancel';
     this.log.info(`Existing collections (${list}): ${answer}`);
     return answer;
   }
@@ -156,13 +188,16 @@ export class MigrationRun implements vscode.Disposable {
   private openNotification(): void {
     if (this.notification || this.finished) return;
     const title = `Migrating ${path.basename(this.spec.sourcePath)} → ${this.spec.request.database}`;
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
-      token.onCancellationRequested(() => this.cancel());
-      return new Promise<void>((resolve) => {
-        this.notification = { progress, reported: 0, close: resolve };
-        this.updateNotification();
-      });
-    });
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        token.onCancellationRequested(() => this.cancel());
+        return new Promise<void>((resolve) => {
+          this.notification = { progress, reported: 0, close: resolve };
+          this.updateNotification();
+        });
+      },
+    );
   }
 
   private updateNotification(): void {
@@ -181,7 +216,9 @@ export class MigrationRun implements vscode.Disposable {
   private logSummary(r: MigrationReport): void {
     for (const c of r.collections) {
       const v = c.validation;
-      this.log.info(`  ${c.collection}: rows ${fmt(c.sourceRows)} · exported ${fmt(c.exported)} · imported ${fmt(c.imported)} · failed ${fmt(c.failed)}${v ? ` · validated ${fmt(v.matched)} · mismatches ${fmt(v.mismatches)}` : ''} · warnings ${fmt(c.warnings)}`);
+      this.log.info(
+        `  ${c.collection}: rows ${fmt(c.sourceRows)} · exported ${fmt(c.exported)} · imported ${fmt(c.imported)} · failed ${fmt(c.failed)}${v ? ` · validated ${fmt(v.matched)} · mismatches ${fmt(v.mismatches)}` : ''} · warnings ${fmt(c.warnings)}`,
+      );
     }
     const t = r.totals;
     const line = `Migration ${this.id} ${r.status} in ${secs(r.durationMs)}: exported ${fmt(t.exported)} · imported ${fmt(t.imported)} · validated ${fmt(t.validated)} · mismatches ${fmt(t.mismatches)} · warnings ${fmt(t.warnings)} · refused ${fmt(t.failed)}`;

@@ -1,8 +1,26 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { expressionsAllowed, untrustedPlanProblem } from '../common/trust';
-import { defaultDatabaseName, formatCount, HISTORY_COLLECTION, hostOf, isBookkeepingCollection, maskUrl, type MappingPlan, type MigrationReport } from '../../core';
-import { FromPanel, isFromPanelMessage, ToPanel, type FromPanelMessage, type PanelRunEvent, type PlanSettings, type RunRequest, type ToPanelMessage } from '../../webview/panel/protocol';
+import {
+  defaultDatabaseName,
+  formatCount,
+  HISTORY_COLLECTION,
+  hostOf,
+  isBookkeepingCollection,
+  maskUrl,
+  type MappingPlan,
+  type MigrationReport,
+} from '../../core';
+import {
+  FromPanel,
+  isFromPanelMessage,
+  ToPanel,
+  type FromPanelMessage,
+  type PanelRunEvent,
+  type PlanSettings,
+  type RunRequest,
+  type ToPanelMessage,
+} from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
 import { defaultOutputFile } from '../common/files';
 import { panelHtml, webviewOptions } from '../common/webviewHtml';
@@ -56,7 +74,11 @@ export class MigrationPanel implements vscode.Disposable {
   readonly onDidDispose = this.gone.event;
   private disposed = false;
 
-  constructor(readonly panel: vscode.WebviewPanel, readonly sourcePath: string, private readonly deps: PanelDeps) {
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly sourcePath: string,
+    private readonly deps: PanelDeps,
+  ) {
     panel.webview.options = webviewOptions(deps.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
     panel.title = `Migrate ${path.basename(sourcePath)}`;
@@ -125,7 +147,13 @@ export class MigrationPanel implements vscode.Disposable {
       case FromPanel.useRecentTarget: {
         const url = await this.deps.targets.url(m.targetId);
         const target = this.deps.targets.list().find((t) => t.id === m.targetId);
-        this.post({ type: ToPanel.targetUrl, requestId: m.requestId, targetId: m.targetId, url, database: target?.database });
+        this.post({
+          type: ToPanel.targetUrl,
+          requestId: m.requestId,
+          targetId: m.targetId,
+          url,
+          database: target?.database,
+        });
         return;
       }
       case FromPanel.start:
@@ -134,7 +162,9 @@ export class MigrationPanel implements vscode.Disposable {
         this.run?.cancel();
         return;
       case FromPanel.openReport:
-        await this.deps.reports.open(vscode.Uri.parse(m.reportUri)).catch((e: unknown) => this.deps.log.showError(`Cannot open the report: ${errorInfo(e).message}`));
+        await this.deps.reports
+          .open(vscode.Uri.parse(m.reportUri))
+          .catch((e: unknown) => this.deps.log.showError(`Cannot open the report: ${errorInfo(e).message}`));
         return;
       case FromPanel.showLog:
         this.deps.log.show();
@@ -161,7 +191,11 @@ export class MigrationPanel implements vscode.Disposable {
     const saved = await this.deps.planFiles.read(this.sourcePath);
     if (saved) {
       // Checked against the file by the engine (a broken plan fails here, before anything is written).
-      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, plan: saved.plan, evaluateExpressions: expressionsAllowed() });
+      const inspection = await this.deps.engine.call('inspect', {
+        file: this.sourcePath,
+        plan: saved.plan,
+        evaluateExpressions: expressionsAllowed(),
+      });
       this.deps.log.info(`Using plan ${saved.label}`);
       return inspection.plan;
     }
@@ -175,7 +209,12 @@ export class MigrationPanel implements vscode.Disposable {
   private async inspect(requestId: number, settings: PlanSettings): Promise<void> {
     try {
       const saved = await this.deps.planFiles.read(this.sourcePath);
-      const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, ...planInput(settings), plan: saved?.plan, evaluateExpressions: expressionsAllowed() });
+      const inspection = await this.deps.engine.call('inspect', {
+        file: this.sourcePath,
+        ...planInput(settings),
+        plan: saved?.plan,
+        evaluateExpressions: expressionsAllowed(),
+      });
       if (!saved) this.plan = { key: planKey(settings), plan: inspection.plan };
       this.post({ type: ToPanel.inspection, requestId, ok: true, inspection, planFile: saved?.label });
     } catch (e) {
@@ -188,10 +227,19 @@ export class MigrationPanel implements vscode.Disposable {
   private async testConnection(requestId: number, url: string, database: string, timeoutMs: number): Promise<void> {
     try {
       const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs });
-      this.deps.log.info(`Test connection ${url}: ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`);
+      this.deps.log.info(
+        `Test connection ${url}: ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`,
+      );
       const ours = check.existingCollections.filter(isBookkeepingCollection);
       const existingCollections = check.existingCollections.filter((c) => !isBookkeepingCollection(c));
-      this.post({ type: ToPanel.connectionResult, requestId, ok: true, serverVersion: check.serverVersion, existingCollections, historyRuns: ours.includes(HISTORY_COLLECTION) });
+      this.post({
+        type: ToPanel.connectionResult,
+        requestId,
+        ok: true,
+        serverVersion: check.serverVersion,
+        existingCollections,
+        historyRuns: ours.includes(HISTORY_COLLECTION),
+      });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.warn(`Test connection failed: ${error.message}`);
@@ -221,7 +269,12 @@ export class MigrationPanel implements vscode.Disposable {
     const targetId = await this.deps.targets.remember(request.url, request.database);
     const run = new MigrationRun(this.deps.engine, this.deps.log, { sourcePath: this.sourcePath, request, plan });
     this.run = run;
-    const started: ToPanelMessage = { type: ToPanel.runStarted, runId: run.id, steps: run.steps, target: { host: hostOf(request.url), database: request.database } };
+    const started: ToPanelMessage = {
+      type: ToPanel.runStarted,
+      runId: run.id,
+      steps: run.steps,
+      target: { host: hostOf(request.url), database: request.database },
+    };
     this.runReplay = [started];
     this.post(started);
     let lastProgress: ToPanelMessage | undefined;
@@ -243,12 +296,20 @@ export class MigrationPanel implements vscode.Disposable {
       this.runReplay.push(finished);
       this.post(finished);
       // The panel in view shows the error with its fix; a toast is for a panel out of sight (a cancel is no failure).
-      if (this.panel.visible && !this.disposed) this.deps.log.error(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
-      else if (outcome.error.code !== 'CANCELLED') void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
+      if (this.panel.visible && !this.disposed)
+        this.deps.log.error(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
+      else if (outcome.error.code !== 'CANCELLED')
+        void this.deps.log.showError(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
       return this.afterRun(run);
     }
     const report = outcome.report;
-    if (report.status === 'succeeded' && !report.options.dryRun) this.synced = { sourcePath: this.sourcePath, url: request.url, database: request.database, label: `${maskUrl(request.url)} / ${request.database}` };
+    if (report.status === 'succeeded' && !report.options.dryRun)
+      this.synced = {
+        sourcePath: this.sourcePath,
+        url: request.url,
+        database: request.database,
+        label: `${maskUrl(request.url)} / ${request.database}`,
+      };
     let reportUri: vscode.Uri | undefined;
     try {
       reportUri = await this.deps.reports.save(report);
@@ -259,7 +320,13 @@ export class MigrationPanel implements vscode.Disposable {
     if (Object.values(report.steps).some((s) => s && !s.skipped) && report.collections.some((c) => c.validation)) {
       await this.deps.validation.setFromRun(report, { sourcePath: this.sourcePath, targetId, plan });
     }
-    const finished: ToPanelMessage = { type: ToPanel.runFinished, runId: run.id, ok: true, report, reportUri: reportUri?.toString() };
+    const finished: ToPanelMessage = {
+      type: ToPanel.runFinished,
+      runId: run.id,
+      ok: true,
+      report,
+      reportUri: reportUri?.toString(),
+    };
     this.runReplay.push(finished);
     this.post(finished);
     void this.notifyOutcome(report, reportUri);
@@ -274,14 +341,23 @@ export class MigrationPanel implements vscode.Disposable {
     let choice: string | undefined;
     if (report.status === 'succeeded' || report.status === 'dry-run') {
       if (this.panel.visible && !this.disposed) return;
-      const text = report.status === 'succeeded' ? `Migrated ${name}: ${formatCount(t.validated)} documents written and validated.` : `Dry run of ${name}: ${formatCount(t.exported)} documents would be written.`;
+      const text =
+        report.status === 'succeeded'
+          ? `Migrated ${name}: ${formatCount(t.validated)} documents written and validated.`
+          : `Dry run of ${name}: ${formatCount(t.exported)} documents would be written.`;
       choice = await vscode.window.showInformationMessage(text, ...actions);
     } else if (report.status === 'cancelled') {
       if (this.panel.visible && !this.disposed) return;
-      choice = await vscode.window.showWarningMessage(`Migration of ${name} cancelled: ${formatCount(t.imported)} documents had been written.`, ...actions);
+      choice = await vscode.window.showWarningMessage(
+        `Migration of ${name} cancelled: ${formatCount(t.imported)} documents had been written.`,
+        ...actions,
+      );
     } else {
       if (this.panel.visible && !this.disposed) return;
-      choice = await this.deps.log.showError(`Migration of ${name} failed: ${report.error?.message ?? 'see the log'}`, ...actions);
+      choice = await this.deps.log.showError(
+        `Migration of ${name} failed: ${report.error?.message ?? 'see the log'}`,
+        ...actions,
+      );
     }
     if (choice === 'Open Report' && reportUri) await this.deps.reports.open(reportUri);
   }

@@ -6,7 +6,10 @@ const LAST_KEY = 'sqlite2mongo.lastReport';
 
 /** Report JSON files (the same document as the CLI's --report-file), kept in the extension's global storage. */
 export class ReportStore {
-  constructor(private readonly dir: vscode.Uri, private readonly state: vscode.Memento) {}
+  constructor(
+    private readonly dir: vscode.Uri,
+    private readonly state: vscode.Memento,
+  ) {}
 
   async save(report: MigrationReport): Promise<vscode.Uri> {
     const stamp = report.startedAt.replace(/[:.]/g, '-');

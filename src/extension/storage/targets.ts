@@ -16,7 +16,10 @@ interface StoredTarget extends RecentTarget {
  * globalState keeps the masked label and database name so the list can be shown without reading secrets.
  */
 export class TargetStore {
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly state: vscode.Memento) {}
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly state: vscode.Memento,
+  ) {}
 
   static idOf(url: string): string {
     return createHash('sha256').update(url.trim()).digest('hex').slice(0, 16);
@@ -32,7 +35,8 @@ export class TargetStore {
     await this.secrets.store(SECRET_PREFIX + id, url.trim());
     const others = this.stored().filter((t) => !(t.id === id && t.database === database));
     const next = [{ id, label: maskUrl(url.trim()), database, lastUsed: Date.now() }, ...others];
-    for (const dropped of next.slice(KEEP)) if (!next.slice(0, KEEP).some((t) => t.id === dropped.id)) await this.secrets.delete(SECRET_PREFIX + dropped.id);
+    for (const dropped of next.slice(KEEP))
+      if (!next.slice(0, KEEP).some((t) => t.id === dropped.id)) await this.secrets.delete(SECRET_PREFIX + dropped.id);
     await this.state.update(RECENT_KEY, next.slice(0, KEEP));
     return id;
   }

@@ -11,7 +11,13 @@ export function accountVerdict(a: TableAccount): AccountVerdict {
 
 /** "5 read = 3 written + 2 skipped" — only the terms that are not zero. */
 export function describeAccount(a: TableAccount): string {
-  const terms: Array<[number, string]> = [[a.written, 'written'], [a.folded, 'folded'], [a.refused, 'refused'], [a.skipped, 'skipped'], [a.unaccounted, 'UNACCOUNTED']];
+  const terms: Array<[number, string]> = [
+    [a.written, 'written'],
+    [a.folded, 'folded'],
+    [a.refused, 'refused'],
+    [a.skipped, 'skipped'],
+    [a.unaccounted, 'UNACCOUNTED'],
+  ];
   const shown = terms.filter(([n]) => n !== 0).map(([n, what]) => `${fmt(n)} ${what}`);
   return `${fmt(a.read)} read = ${shown.length > 0 ? shown.join(' + ') : '0'}`;
 }

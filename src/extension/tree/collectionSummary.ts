@@ -24,7 +24,11 @@ export function mongoshCommand(rec: Pick<ValidationRecord, 'targetLabel' | 'data
   return `mongosh "${withDatabase(rec.targetLabel, rec.database)}" --eval 'db.getCollection(${JSON.stringify(collection)}).find().limit(20)'`;
 }
 
-export function summaryMarkdown(rec: ValidationRecord, c: CollectionResult, peek: CollectionPeek | { error: string }): string {
+export function summaryMarkdown(
+  rec: ValidationRecord,
+  c: CollectionResult,
+  peek: CollectionPeek | { error: string },
+): string {
   const v = c.validation;
   const lines = [
     `# ${c.collection}`,
@@ -36,35 +40,66 @@ export function summaryMarkdown(rec: ValidationRecord, c: CollectionResult, peek
     `| Rows in SQLite | ${fmt(c.sourceRows)} |`,
     `| Documents written | ${fmt(c.imported)} |`,
     `| Rows refused | ${fmt(c.failed)} |`,
-    ...(v ? [`| Validated OK | ${fmt(v.matched)} |`, `| Differing | ${fmt(v.differing)} |`, `| Missing in MongoDB | ${fmt(v.missing)} |`, `| Not in SQLite | ${fmt(v.extra)} |`] : ['| Validated | not yet |']),
+    ...(v
+      ? [
+          `| Validated OK | ${fmt(v.matched)} |`,
+          `| Differing | ${fmt(v.differing)} |`,
+          `| Missing in MongoDB | ${fmt(v.missing)} |`,
+          `| Not in SQLite | ${fmt(v.extra)} |`,
+        ]
+      : ['| Validated | not yet |']),
     '',
     `Checked ${new Date(c.checkedAt).toLocaleString()}.`,
     '',
   ];
   if ('error' in peek) lines.push('## In MongoDB now', '', `Could not read the collection: ${peek.error}`, '');
   else {
-    lines.push('## In MongoDB now', '', `${fmt(peek.documents)} document${peek.documents === 1 ? '' : 's'}. The first ${peek.samples.length}:`, '');
+    lines.push(
+      '## In MongoDB now',
+      '',
+      `${fmt(peek.documents)} document${peek.documents === 1 ? '' : 's'}. The first ${peek.samples.length}:`,
+      '',
+    );
     // As the panel shows samples: ISO dates, binaries by size, long strings cut (the report has the exact values).
     for (const s of peek.samples) lines.push('```json', readableSample(s), '```', '');
   }
-  lines.push('## Open it', '', 'In a terminal, with mongosh:', '', '```sh', mongoshCommand(rec, c.collection), '```', '');
+  lines.push(
+    '## Open it',
+    '',
+    'In a terminal, with mongosh:',
+    '',
+    '```sh',
+    mongoshCommand(rec, c.collection),
+    '```',
+    '',
+  );
   return lines.join('\n');
 }
 
 /** Serves the summary documents; each is built when opened (counts from the tree, documents from the server). */
 export class CollectionSummaries implements vscode.TextDocumentContentProvider {
-  constructor(private readonly record: () => ValidationRecord | undefined, private readonly peek: CollectionPeeker) {}
+  constructor(
+    private readonly record: () => ValidationRecord | undefined,
+    private readonly peek: CollectionPeeker,
+  ) {}
 
   static uri(rec: ValidationRecord, collection: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: SUMMARY_SCHEME, path: `/${collection}.md`, query: encodeURIComponent(JSON.stringify({ stamp: rec.stamp, collection })) });
+    return vscode.Uri.from({
+      scheme: SUMMARY_SCHEME,
+      path: `/${collection}.md`,
+      query: encodeURIComponent(JSON.stringify({ stamp: rec.stamp, collection })),
+    });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { collection } = JSON.parse(decodeURIComponent(uri.query)) as { collection: string };
     const rec = this.record();
     const c = rec?.collections.find((x) => x.collection === collection);
-    if (!rec || !c) return `# ${collection}\n\nNo validation result for this collection any more (the Validation view was cleared or re-run).\n`;
-    const peek = await this.peek(rec, collection).catch((e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }));
+    if (!rec || !c)
+      return `# ${collection}\n\nNo validation result for this collection any more (the Validation view was cleared or re-run).\n`;
+    const peek = await this.peek(rec, collection).catch((e: unknown) => ({
+      error: e instanceof Error ? e.message : String(e),
+    }));
     return summaryMarkdown(rec, c, peek);
   }
 }

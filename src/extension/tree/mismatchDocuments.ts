@@ -23,14 +23,21 @@ export type PairLoader = (rec: ValidationRecord, collection: string, id: string)
 export class MismatchDocuments implements vscode.TextDocumentContentProvider {
   private readonly pairs = new Map<string, Promise<DocumentPair>>();
 
-  constructor(private readonly record: () => ValidationRecord | undefined, private readonly load: PairLoader) {}
+  constructor(
+    private readonly record: () => ValidationRecord | undefined,
+    private readonly load: PairLoader,
+  ) {}
 
   static uris(rec: ValidationRecord, collection: string, id: string): { left: vscode.Uri; right: vscode.Uri } {
     const make = (side: Side) => {
       const ref: DocRef = { stamp: rec.stamp, collection, id, side };
       const safeId = id.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40) || 'id';
       const label = side === 'expected' ? 'sqlite' : 'mongodb';
-      return vscode.Uri.from({ scheme: MISMATCH_SCHEME, path: `/${collection}/${safeId}.${label}.jsonc`, query: encodeURIComponent(JSON.stringify(ref)) });
+      return vscode.Uri.from({
+        scheme: MISMATCH_SCHEME,
+        path: `/${collection}/${safeId}.${label}.jsonc`,
+        query: encodeURIComponent(JSON.stringify(ref)),
+      });
     };
     return { left: make('expected'), right: make('actual') };
   }
@@ -43,7 +50,8 @@ export class MismatchDocuments implements vscode.TextDocumentContentProvider {
       return '// Not a document reference.';
     }
     const rec = this.record();
-    if (!rec || rec.stamp !== ref.stamp) return '// These validation results were replaced; open the mismatch again from the Validation view.';
+    if (!rec || rec.stamp !== ref.stamp)
+      return '// These validation results were replaced; open the mismatch again from the Validation view.';
     const key = `${ref.stamp}\u0000${ref.collection}\u0000${ref.id}`;
     let pair = this.pairs.get(key);
     if (!pair) {

@@ -21,15 +21,31 @@ export class ValidationController implements vscode.Disposable {
     private readonly log: Log,
   ) {
     this.provider = new ValidationTreeProvider(model);
-    this.view = vscode.window.createTreeView(VALIDATION_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true });
-    const documents = new MismatchDocuments(() => this.model.record, async (rec, collection, id) => {
-      const url = await this.targetUrl(rec.targetId);
-      return this.engine.call('documentPair', { sqlitePath: rec.sourcePath, plan: rec.plan, collection, id, mongoUrl: url, database: rec.database });
+    this.view = vscode.window.createTreeView(VALIDATION_VIEW_ID, {
+      treeDataProvider: this.provider,
+      showCollapseAll: true,
     });
-    const summaries = new CollectionSummaries(() => this.model.record, async (rec, collection) => {
-      const url = await this.targetUrl(rec.targetId);
-      return this.engine.call('peekCollection', { mongoUrl: url, database: rec.database, collection, limit: 3 });
-    });
+    const documents = new MismatchDocuments(
+      () => this.model.record,
+      async (rec, collection, id) => {
+        const url = await this.targetUrl(rec.targetId);
+        return this.engine.call('documentPair', {
+          sqlitePath: rec.sourcePath,
+          plan: rec.plan,
+          collection,
+          id,
+          mongoUrl: url,
+          database: rec.database,
+        });
+      },
+    );
+    const summaries = new CollectionSummaries(
+      () => this.model.record,
+      async (rec, collection) => {
+        const url = await this.targetUrl(rec.targetId);
+        return this.engine.call('peekCollection', { mongoUrl: url, database: rec.database, collection, limit: 3 });
+      },
+    );
     this.disposables.push(
       this.provider,
       this.view,
@@ -63,18 +79,26 @@ export class ValidationController implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: true });
     if (!vscode.extensions.getExtension(MONGODB_EXTENSION_ID)) return;
     const open = 'Open in MongoDB for VS Code';
-    if ((await vscode.window.showInformationMessage(`Browse ${collection} in MongoDB for VS Code?`, open)) !== open) return;
+    if ((await vscode.window.showInformationMessage(`Browse ${collection} in MongoDB for VS Code?`, open)) !== open)
+      return;
     // Its "Connect with Connection String" asks for the URL: put it on the clipboard for the paste.
     const url = await this.targetUrl(rec.targetId).catch(() => undefined);
     if (url) await vscode.env.clipboard.writeText(withDatabase(url, rec.database));
     await vscode.commands.executeCommand('mdb.connectWithURI');
-    void vscode.window.showInformationMessage(`The connection string is on the clipboard: paste it, then open ${rec.database} › ${collection}.`);
+    void vscode.window.showInformationMessage(
+      `The connection string is on the clipboard: paste it, then open ${rec.database} › ${collection}.`,
+    );
   }
 
   async rerun(node?: ValidationNode): Promise<void> {
     const rec = this.model.record;
     if (!rec) return;
-    const collection = node?.kind === 'collection' ? node.result.collection : node?.kind === 'mismatch' || node?.kind === 'more' ? node.collection : undefined;
+    const collection =
+      node?.kind === 'collection'
+        ? node.result.collection
+        : node?.kind === 'mismatch' || node?.kind === 'more'
+          ? node.collection
+          : undefined;
     const planned = rec.plan.collections.filter((c) => collection === undefined || c.collection === collection);
     if (planned.length === 0) return;
     let url: string;
@@ -86,24 +110,40 @@ export class ValidationController implements vscode.Disposable {
     }
     const what = collection ?? 'all collections';
     this.log.info(`Re-running validation of ${what} in ${rec.targetLabel} / ${rec.database}`);
-    await vscode.window.withProgress({ location: { viewId: VALIDATION_VIEW_ID }, title: `Validating ${what}…` }, async () => {
-      const report = await this.engine
-        .call('migrate', { sqlitePath: rec.sourcePath, mongoUrl: url, database: rec.database, plan: { ...rec.plan, collections: planned }, steps: ['validate'], ask: false })
-        .catch((e: unknown) => {
-          void this.log.showError(`Validation of ${what} could not run: ${errorInfo(e).message}`);
-          return undefined;
-        });
-      if (!report) return;
-      if (report.error && report.error.code !== 'VALIDATION_FAILED') {
-        void this.log.showError(`Validation of ${what} failed: ${report.error.message}${report.error.hint ? ` ${report.error.hint}` : ''}`);
-        return;
-      }
-      await this.model.updateCollection(report);
-      for (const c of this.model.record?.collections ?? []) {
-        if (planned.some((p) => p.collection === c.collection)) this.log.info(`Validation of ${c.collection}: ${describeCollection(c)}`);
-      }
-      for (const m of report.mismatches.slice(0, 20)) this.log.warn(`mismatch ${m.collection} _id ${m.id} ${m.path || '(document)'}: ${m.kind} expected ${m.expected ?? '—'} actual ${m.actual ?? '—'}`);
-    });
+    await vscode.window.withProgress(
+      { location: { viewId: VALIDATION_VIEW_ID }, title: `Validating ${what}…` },
+      async () => {
+        const report = await this.engine
+          .call('migrate', {
+            sqlitePath: rec.sourcePath,
+            mongoUrl: url,
+            database: rec.database,
+            plan: { ...rec.plan, collections: planned },
+            steps: ['validate'],
+            ask: false,
+          })
+          .catch((e: unknown) => {
+            void this.log.showError(`Validation of ${what} could not run: ${errorInfo(e).message}`);
+            return undefined;
+          });
+        if (!report) return;
+        if (report.error && report.error.code !== 'VALIDATION_FAILED') {
+          void this.log.showError(
+            `Validation of ${what} failed: ${report.error.message}${report.error.hint ? ` ${report.error.hint}` : ''}`,
+          );
+          return;
+        }
+        await this.model.updateCollection(report);
+        for (const c of this.model.record?.collections ?? []) {
+          if (planned.some((p) => p.collection === c.collection))
+            this.log.info(`Validation of ${c.collection}: ${describeCollection(c)}`);
+        }
+        for (const m of report.mismatches.slice(0, 20))
+          this.log.warn(
+            `mismatch ${m.collection} _id ${m.id} ${m.path || '(document)'}: ${m.kind} expected ${m.expected ?? '—'} actual ${m.actual ?? '—'}`,
+          );
+      },
+    );
   }
 
   async clear(): Promise<void> {
@@ -112,7 +152,10 @@ export class ValidationController implements vscode.Disposable {
 
   private async targetUrl(targetId: string): Promise<string> {
     const url = await this.targets.url(targetId);
-    if (!url) throw new Error('The connection string of this validation was forgotten; run the migration again from its panel.');
+    if (!url)
+      throw new Error(
+        'The connection string of this validation was forgotten; run the migration again from its panel.',
+      );
     return url;
   }
 

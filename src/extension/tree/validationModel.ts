@@ -74,7 +74,10 @@ export class ValidationModel implements vscode.Disposable {
   }
 
   /** Takes the results of a whole migration run. */
-  async setFromRun(report: MigrationReport, ctx: { sourcePath: string; targetId: string; plan: MappingPlan }): Promise<void> {
+  async setFromRun(
+    report: MigrationReport,
+    ctx: { sourcePath: string; targetId: string; plan: MappingPlan },
+  ): Promise<void> {
     const at = report.finishedAt;
     await this.set({
       stamp: `${Date.now()}`,

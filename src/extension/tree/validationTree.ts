@@ -15,7 +15,6 @@ export type ValidationNode =
   | { kind: 'accounting'; accounts: TableAccount[] }
   | { kind: 'account'; account: TableAccount };
 
-
 const ICONS: Record<Verdict, vscode.ThemeIcon> = {
   pass: new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed')),
   warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
@@ -65,13 +64,22 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
   getChildren(node?: ValidationNode): ValidationNode[] {
     const rec = this.model.record;
     if (!rec) return [];
-    if (!node) return [...rec.collections.map((result): ValidationNode => ({ kind: 'collection', result })), ...(rec.accounting ? [{ kind: 'accounting' as const, accounts: rec.accounting }] : [])];
+    if (!node)
+      return [
+        ...rec.collections.map((result): ValidationNode => ({ kind: 'collection', result })),
+        ...(rec.accounting ? [{ kind: 'accounting' as const, accounts: rec.accounting }] : []),
+      ];
     if (node.kind === 'accounting') return node.accounts.map((account) => ({ kind: 'account', account }));
     if (node.kind !== 'collection') return [];
     const c = node.result;
-    const children: ValidationNode[] = c.mismatches.map((mismatch) => ({ kind: 'mismatch', collection: c.collection, mismatch }));
+    const children: ValidationNode[] = c.mismatches.map((mismatch) => ({
+      kind: 'mismatch',
+      collection: c.collection,
+      mismatch,
+    }));
     const total = c.validation?.mismatches ?? 0;
-    if (total > c.mismatches.length) children.push({ kind: 'more', collection: c.collection, count: total - c.mismatches.length });
+    if (total > c.mismatches.length)
+      children.push({ kind: 'more', collection: c.collection, count: total - c.mismatches.length });
     return children;
   }
 
@@ -79,7 +87,10 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
     if (node.kind === 'collection') {
       const c = node.result;
       const verdict = verdictOf(c);
-      const item = new vscode.TreeItem(c.collection, c.mismatches.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(
+        c.collection,
+        c.mismatches.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+      );
       // A new id per check, so the item takes its new default state (expanded when there are mismatches).
       item.id = `collection:${c.collection}:${c.checkedAt}`;
       item.description = describeCollection(c);
@@ -88,8 +99,13 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
       const v = c.validation;
       const tip = new vscode.MarkdownString(undefined, true);
       tip.appendMarkdown(`**${c.collection}** ← table \`${c.table}\`\n\n`);
-      tip.appendMarkdown(`| | |\n|---|---:|\n| Rows in SQLite | ${fmt(c.sourceRows)} |\n| Imported | ${fmt(c.imported)} |\n| Refused | ${fmt(c.failed)} |\n`);
-      if (v) tip.appendMarkdown(`| Validated OK | ${fmt(v.matched)} |\n| Differing | ${fmt(v.differing)} |\n| Missing | ${fmt(v.missing)} |\n| Extra | ${fmt(v.extra)} |\n`);
+      tip.appendMarkdown(
+        `| | |\n|---|---:|\n| Rows in SQLite | ${fmt(c.sourceRows)} |\n| Imported | ${fmt(c.imported)} |\n| Refused | ${fmt(c.failed)} |\n`,
+      );
+      if (v)
+        tip.appendMarkdown(
+          `| Validated OK | ${fmt(v.matched)} |\n| Differing | ${fmt(v.differing)} |\n| Missing | ${fmt(v.missing)} |\n| Extra | ${fmt(v.extra)} |\n`,
+        );
       tip.appendMarkdown(`\nChecked ${new Date(c.checkedAt).toLocaleString()}`);
       item.tooltip = tip;
       item.command = { command: Commands.openCollection, title: 'Show the collection', arguments: [node] };
@@ -104,24 +120,39 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
       return item;
     }
     const m = node.mismatch;
-    const item = new vscode.TreeItem(m.kind === 'count-differs' ? 'document count' : `_id ${m.id} · ${m.path || '(document)'}`);
+    const item = new vscode.TreeItem(
+      m.kind === 'count-differs' ? 'document count' : `_id ${m.id} · ${m.path || '(document)'}`,
+    );
     item.id = `mismatch:${node.collection}:${m.id}:${m.path}:${m.kind}`;
     item.description = describeMismatch(m);
-    item.tooltip = new vscode.MarkdownString().appendMarkdown(`**${node.collection}** \`_id ${m.id}\`, field \`${m.path || '(whole document)'}\`: ${KIND_TEXT[m.kind]}\n\n`).appendCodeblock(`expected: ${m.expected ?? '—'}\nactual:   ${m.actual ?? '—'}`, 'text');
+    item.tooltip = new vscode.MarkdownString()
+      .appendMarkdown(
+        `**${node.collection}** \`_id ${m.id}\`, field \`${m.path || '(whole document)'}\`: ${KIND_TEXT[m.kind]}\n\n`,
+      )
+      .appendCodeblock(`expected: ${m.expected ?? '—'}\nactual:   ${m.actual ?? '—'}`, 'text');
     item.iconPath = new vscode.ThemeIcon('diff-modified', new vscode.ThemeColor('testing.iconFailed'));
     item.contextValue = 'mismatch';
-    if (m.kind !== 'count-differs') item.command = { command: Commands.openMismatch, title: 'Compare SQLite row and MongoDB document', arguments: [node] };
+    if (m.kind !== 'count-differs')
+      item.command = {
+        command: Commands.openMismatch,
+        title: 'Compare SQLite row and MongoDB document',
+        arguments: [node],
+      };
     return item;
   }
 
   /** Row accounting: read = written + folded + refused + skipped, per source table; expanded when one is off. */
   private accountingItem(accounts: TableAccount[]): vscode.TreeItem {
     const bad = accounts.some((a) => accountVerdict(a) === 'fail');
-    const item = new vscode.TreeItem('Row accounting', bad ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      'Row accounting',
+      bad ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = `accounting:${this.model.record?.stamp ?? ''}`;
     item.description = describeAccounting(accounts);
     item.iconPath = ICONS[bad ? 'fail' : 'pass'];
-    item.tooltip = 'Every source row: written as a document, folded into another document (array entry, embedded), refused (see the report), or skipped with a stated reason.';
+    item.tooltip =
+      'Every source row: written as a document, folded into another document (array entry, embedded), refused (see the report), or skipped with a stated reason.';
     item.contextValue = 'accounting';
     return item;
   }
@@ -132,7 +163,9 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
     item.description = describeAccount(a);
     item.iconPath = ICONS[accountVerdict(a)];
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${a.table}**\n\n| | |\n|---|---:|\n| Read | ${fmt(a.read)} |\n| Written | ${fmt(a.written)} |\n| Folded or embedded | ${fmt(a.folded)} |\n| Refused | ${fmt(a.refused)} |\n| Skipped | ${fmt(a.skipped)} |\n| Unaccounted | ${fmt(a.unaccounted)} |\n`);
+    tip.appendMarkdown(
+      `**${a.table}**\n\n| | |\n|---|---:|\n| Read | ${fmt(a.read)} |\n| Written | ${fmt(a.written)} |\n| Folded or embedded | ${fmt(a.folded)} |\n| Refused | ${fmt(a.refused)} |\n| Skipped | ${fmt(a.skipped)} |\n| Unaccounted | ${fmt(a.unaccounted)} |\n`,
+    );
     for (const reason of a.reasons) tip.appendMarkdown(`\n- skipped ${reason}`);
     item.tooltip = tip;
     item.contextValue = 'account';

@@ -10,7 +10,11 @@ export interface Props {
   [attribute: string]: string | number | boolean | undefined;
 }
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props | null = null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props ?? {})) {
     if (v === undefined || v === false) continue;
@@ -49,11 +53,20 @@ export function byId<T extends HTMLElement>(id: string): T {
 }
 
 /** A button with a codicon, as both webviews draw them. */
-export function button(id: string, iconName: string, text: string, kind: 'primary' | 'secondary' = 'secondary'): HTMLButtonElement {
+export function button(
+  id: string,
+  iconName: string,
+  text: string,
+  kind: 'primary' | 'secondary' = 'secondary',
+): HTMLButtonElement {
   return h('button', { id, class: `btn ${kind}`, type: 'button' }, icon(iconName), h('span', null, text));
 }
 
 /** Extended JSON text with its tokens coloured (sample documents). */
 export function jsonBlock(text: string): HTMLPreElement {
-  return h('pre', { class: 'json' }, jsonTokens(text).map((t) => (t.kind === 'plain' ? t.text : h('span', { class: `tok-${t.kind}` }, t.text))));
+  return h(
+    'pre',
+    { class: 'json' },
+    jsonTokens(text).map((t) => (t.kind === 'plain' ? t.text : h('span', { class: `tok-${t.kind}` }, t.text))),
+  );
 }

@@ -10,7 +10,9 @@ export function eta(done: number, total: number, ratePerSec: number): string | u
 }
 
 /** Splits JSON text into tokens for colouring (strings, keys, numbers, literals, punctuation). */
-export function jsonTokens(text: string): Array<{ text: string; kind: 'key' | 'string' | 'number' | 'literal' | 'plain' }> {
+export function jsonTokens(
+  text: string,
+): Array<{ text: string; kind: 'key' | 'string' | 'number' | 'literal' | 'plain' }> {
   const out: Array<{ text: string; kind: 'key' | 'string' | 'number' | 'literal' | 'plain' }> = [];
   const re = /("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b/g;
   let last = 0;

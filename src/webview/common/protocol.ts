@@ -5,5 +5,10 @@ export type ErrorInfo = { code: string; message: string; hint?: string };
 
 /** True when `m` is a message whose `type` is one of `types` (a protocol's `as const` map). */
 export function isMessageOf(types: Record<string, string>, m: unknown): boolean {
-  return typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string' && Object.values(types).includes((m as { type: string }).type);
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof (m as { type?: unknown }).type === 'string' &&
+    Object.values(types).includes((m as { type: string }).type)
+  );
 }

@@ -13,7 +13,9 @@ import { collectionsView, schemaView } from './views';
 
 const vscode = vscodeApi<FromDesignerMessage, DesignerViewState & { openFields?: string[] }>();
 const restored = vscode.getState();
-const state: DesignerViewState = restored ? { ...initialDesignerState(), ...restored, busy: false } : initialDesignerState();
+const state: DesignerViewState = restored
+  ? { ...initialDesignerState(), ...restored, busy: false }
+  : initialDesignerState();
 /** Tables whose field list is expanded. */
 const openFields = new Set<string>(restored?.openFields ?? []);
 let nextRequest = 1;
@@ -37,7 +39,10 @@ function tableAffectedBy(e: PlanEdit): string | undefined {
     if (!r) return undefined;
     return e.mode === 'array' || e.mode === 'array-keep' ? r.parent : r.child;
   }
-  if (e.kind === 'junction') return d?.junctions.find((j) => j.table === e.table)?.[e.mode === 'other' ? 'other' : e.mode === 'collection' ? 'table' : 'owner'];
+  if (e.kind === 'junction')
+    return d?.junctions.find((j) => j.table === e.table)?.[
+      e.mode === 'other' ? 'other' : e.mode === 'collection' ? 'table' : 'owner'
+    ];
   return undefined;
 }
 
@@ -65,10 +70,20 @@ function edit(e: PlanEdit): void {
 }
 
 function buildLayout(): void {
-  replaceChildren(byId('app'),
-    h('header', { class: 'top one-line' },
-      h('div', { class: 'title' }, h('h1', null, icon('type-hierarchy-sub'), ' Design mapping'), h('div', { id: 'source-path', class: 'subtitle' })),
-      h('div', { class: 'actions' },
+  replaceChildren(
+    byId('app'),
+    h(
+      'header',
+      { class: 'top one-line' },
+      h(
+        'div',
+        { class: 'title' },
+        h('h1', null, icon('type-hierarchy-sub'), ' Design mapping'),
+        h('div', { id: 'source-path', class: 'subtitle' }),
+      ),
+      h(
+        'div',
+        { class: 'actions' },
         h('span', { id: 'plan-status', class: 'dim', role: 'status' }),
         button('revert', 'discard', 'Revert'),
         button('openPlan', 'go-to-file', 'Open plan file'),
@@ -77,11 +92,21 @@ function buildLayout(): void {
       ),
     ),
     h('div', { id: 'notice' }),
-    h('div', { class: 'layout designer' },
+    h(
+      'div',
+      { class: 'layout designer' },
       h('section', { id: 'schema' }, h('h2', null, 'SQLite schema'), h('div', { id: 'schema-body' })),
-      h('section', { id: 'collections' },
-        h('div', { class: 'section-head' }, h('h2', null, 'MongoDB collections'), h('span', { id: 'warning-count', class: 'dim' })),
-        h('div', { id: 'collections-body' })),
+      h(
+        'section',
+        { id: 'collections' },
+        h(
+          'div',
+          { class: 'section-head' },
+          h('h2', null, 'MongoDB collections'),
+          h('span', { id: 'warning-count', class: 'dim' }),
+        ),
+        h('div', { id: 'collections-body' }),
+      ),
     ),
   );
   byId('save').addEventListener('click', () => {
@@ -103,14 +128,18 @@ function buildLayout(): void {
     const e = editFor(el);
     if (e) edit(e);
   });
-  byId('app').addEventListener('toggle', (ev) => {
-    const details = ev.target as HTMLDetailsElement;
-    const table = details.closest('[data-table]')?.getAttribute('data-table');
-    if (!table || !details.classList.contains('fields-details')) return;
-    if (details.open) openFields.add(table);
-    else openFields.delete(table);
-    save();
-  }, true);
+  byId('app').addEventListener(
+    'toggle',
+    (ev) => {
+      const details = ev.target as HTMLDetailsElement;
+      const table = details.closest('[data-table]')?.getAttribute('data-table');
+      if (!table || !details.classList.contains('fields-details')) return;
+      if (details.open) openFields.add(table);
+      else openFields.delete(table);
+      save();
+    },
+    true,
+  );
 }
 
 function editFor(el: HTMLInputElement | HTMLSelectElement): PlanEdit | undefined {
@@ -133,11 +162,21 @@ function editFor(el: HTMLInputElement | HTMLSelectElement): PlanEdit | undefined
     case 'field-type':
       return { kind: 'column', table: d.table!, column: d.column!, type: value as FieldType };
     case 'field-nulls':
-      return { kind: 'column', table: d.table!, column: d.column!, nulls: value === 'keep' || value === 'omit' ? value : 'default' };
+      return {
+        kind: 'column',
+        table: d.table!,
+        column: d.column!,
+        nulls: value === 'keep' || value === 'omit' ? value : 'default',
+      };
     case 'embed-field':
       return value ? { kind: 'embedField', collection: d.collection!, field: d.field!, name: value } : undefined;
     case 'embed-policy':
-      return { kind: 'embedPolicy', collection: d.collection!, field: d.field!, onTooLarge: value === 'reference' ? 'reference' : 'fail' };
+      return {
+        kind: 'embedPolicy',
+        collection: d.collection!,
+        field: d.field!,
+        onTooLarge: value === 'reference' ? 'reference' : 'fail',
+      };
     default:
       return undefined;
   }
@@ -146,12 +185,20 @@ function editFor(el: HTMLInputElement | HTMLSelectElement): PlanEdit | undefined
 // ------------------------------------------------------------------------------------------------ render
 function renderHeader(): void {
   const d = state.design;
-  replaceChildren(byId('source-path'), h('span', { class: 'path', title: state.sourcePath }, state.sourcePath || '…'), d ? h('span', { class: 'dim' }, ` · ${bytes(d.sizeBytes)} · ${d.schema.tables.length} tables`) : null);
+  replaceChildren(
+    byId('source-path'),
+    h('span', { class: 'path', title: state.sourcePath }, state.sourcePath || '…'),
+    d ? h('span', { class: 'dim' }, ` · ${bytes(d.sizeBytes)} · ${d.schema.tables.length} tables`) : null,
+  );
   // One line whatever the status says: an icon and a short text, cut with an ellipsis, the whole text as tooltip.
   const status = byId('plan-status');
   const text = state.busy ? 'Updating…' : planStatus(state);
   status.title = text;
-  replaceChildren(status, state.busy ? icon('loading', 'codicon-modifier-spin') : icon(state.dirty ? 'circle-filled' : 'check'), h('span', { class: 'status-text' }, text));
+  replaceChildren(
+    status,
+    state.busy ? icon('loading', 'codicon-modifier-spin') : icon(state.dirty ? 'circle-filled' : 'check'),
+    h('span', { class: 'status-text' }, text),
+  );
   status.dataset.dirty = String(state.dirty);
   byId<HTMLButtonElement>('save').disabled = state.busy || !d || !state.dirty;
   byId<HTMLButtonElement>('revert').disabled = state.busy || !state.dirty;
@@ -159,7 +206,12 @@ function renderHeader(): void {
   if (d) {
     const n = warningCounts(d.warnings);
     byId('warning-count').replaceChildren(
-      ...(n.errors + n.warnings === 0 ? [icon('pass', 'ok'), ' no warnings'] : [n.errors ? icon('error', 'bad') : icon('warning', 'warn'), ` ${n.errors ? `${n.errors} error${n.errors === 1 ? '' : 's'}, ` : ''}${n.warnings} warning${n.warnings === 1 ? '' : 's'}`]),
+      ...(n.errors + n.warnings === 0
+        ? [icon('pass', 'ok'), ' no warnings']
+        : [
+            n.errors ? icon('error', 'bad') : icon('warning', 'warn'),
+            ` ${n.errors ? `${n.errors} error${n.errors === 1 ? '' : 's'}, ` : ''}${n.warnings} warning${n.warnings === 1 ? '' : 's'}`,
+          ]),
     );
   }
 }
@@ -167,14 +219,24 @@ function renderHeader(): void {
 function render(): void {
   renderHeader();
   const notice = state.error
-    ? h('div', { class: 'result result-error', role: 'alert' }, icon('error'), ' ', state.error.message, state.error.hint ? h('div', { class: 'hint' }, state.error.hint) : null)
+    ? h(
+        'div',
+        { class: 'result result-error', role: 'alert' },
+        icon('error'),
+        ' ',
+        state.error.message,
+        state.error.hint ? h('div', { class: 'hint' }, state.error.hint) : null,
+      )
     : state.notice
       ? h('div', { class: 'result result-error', role: 'alert', id: 'edit-error' }, icon('warning'), ' ', state.notice)
       : null;
   replaceChildren(byId('notice'), notice);
   const d = state.design;
   if (!d) {
-    replaceChildren(byId('schema-body'), h('p', { class: 'dim' }, icon('loading', 'codicon-modifier-spin'), ' Reading the schema…'));
+    replaceChildren(
+      byId('schema-body'),
+      h('p', { class: 'dim' }, icon('loading', 'codicon-modifier-spin'), ' Reading the schema…'),
+    );
     replaceChildren(byId('collections-body'), h('p', { class: 'dim' }, 'Building the plan…'));
     return;
   }

@@ -32,8 +32,12 @@ export type ToDesignerMessage =
   /** `planFile`: where Save writes, relative to the workspace folder; `planFileExists`: it holds a saved plan. */
   | { type: typeof ToDesigner.init; sourcePath: string; planFile: string; planFileExists: boolean }
   /** A new design after an edit (or the first one); `dirty`: the plan differs from the saved file. */
-  | ({ type: typeof ToDesigner.design; requestId: number } & ({ ok: true; design: DesignState; dirty: boolean } | { ok: false; error: ErrorInfo }))
-  | ({ type: typeof ToDesigner.saved; requestId: number } & ({ ok: true; planFile: string } | { ok: false; error: ErrorInfo }));
+  | ({ type: typeof ToDesigner.design; requestId: number } & (
+      { ok: true; design: DesignState; dirty: boolean } | { ok: false; error: ErrorInfo }
+    ))
+  | ({ type: typeof ToDesigner.saved; requestId: number } & (
+      { ok: true; planFile: string } | { ok: false; error: ErrorInfo }
+    ));
 
 export type FromDesignerMessage =
   /** `plan`/`dirty`: the plan a restored webview was showing (unsaved edits survive a window reload). */

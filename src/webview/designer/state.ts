@@ -1,5 +1,12 @@
 /** The designer's state (persisted with setState) and the pure helpers its views use. */
-import type { DesignJunction, DesignRelationship, DesignState, JunctionMode, RelationshipMode, PlanWarning } from '../../core';
+import type {
+  DesignJunction,
+  DesignRelationship,
+  DesignState,
+  JunctionMode,
+  RelationshipMode,
+  PlanWarning,
+} from '../../core';
 import type { ErrorInfo } from '../common/protocol';
 
 export interface DesignerViewState {
@@ -23,14 +30,19 @@ export function initialDesignerState(): DesignerViewState {
 }
 
 /** The choices for a foreign key, worded with its tables (child rows → parent). */
-export function relationshipOptions(r: Pick<DesignRelationship, 'child' | 'parent' | 'columns'>): Array<[RelationshipMode, string]> {
+export function relationshipOptions(
+  r: Pick<DesignRelationship, 'child' | 'parent' | 'columns'>,
+): Array<[RelationshipMode, string]> {
   if (r.child === r.parent) return selfReferenceOptions(r.parent, r.columns.join(', '));
   const options: Array<[RelationshipMode, string]> = [
     ['reference', `Reference: keep ${r.columns.join(', ')}`],
     ['array', `Embedded array in ${r.parent}`],
   ];
   options.push(['array-keep', `Embedded array in ${r.parent}, keep ${r.child} too`]);
-  options.push(['document', `Embedded document: ${r.parent} in ${r.child}`], ['merge', `Merged: ${r.parent} fields into ${r.child}`]);
+  options.push(
+    ['document', `Embedded document: ${r.parent} in ${r.child}`],
+    ['merge', `Merged: ${r.parent} fields into ${r.child}`],
+  );
   return options;
 }
 
@@ -70,7 +82,10 @@ export function warningCounts(warnings: PlanWarning[]): { errors: number; warnin
 }
 
 /** The status line next to Save. */
-export function planStatus(s: Pick<DesignerViewState, 'dirty' | 'planFile' | 'planFileExists' | 'savedMessage'>): string {
-  if (s.dirty) return s.planFileExists ? `Unsaved changes to ${s.planFile}` : `Unsaved plan (Save writes ${s.planFile})`;
+export function planStatus(
+  s: Pick<DesignerViewState, 'dirty' | 'planFile' | 'planFileExists' | 'savedMessage'>,
+): string {
+  if (s.dirty)
+    return s.planFileExists ? `Unsaved changes to ${s.planFile}` : `Unsaved plan (Save writes ${s.planFile})`;
   return s.savedMessage ?? (s.planFileExists ? `Plan ${s.planFile}` : 'Default plan');
 }

@@ -11,7 +11,12 @@ import { input, pending, post, request, restored, save, saveSoon, selectEl, stat
 import { canStart, render, renderConnection, renderControls, renderPlan, renderRun, renderSource } from './render';
 
 function planSettings(f: FormState): PlanSettings {
-  return { nulls: f.nulls, detectTextDates: f.detectTextDates, timezone: f.timezone.trim() || 'UTC', includeViews: f.includeViews };
+  return {
+    nulls: f.nulls,
+    detectTextDates: f.detectTextDates,
+    timezone: f.timezone.trim() || 'UTC',
+    includeViews: f.includeViews,
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ form
@@ -55,7 +60,11 @@ function wireForm(): void {
   });
   onInput('batchSize', (el) => (state.form.batchSize = Math.max(1, Math.floor(Number(el.value) || 1000))), 'change');
   onInput('dryRun', (el) => (state.form.dryRun = el.checked), 'change');
-  onInput('connectTimeout', (el) => (state.form.connectTimeoutSeconds = Math.min(300, Math.max(1, Math.round(Number(el.value) || 10)))), 'change');
+  onInput(
+    'connectTimeout',
+    (el) => (state.form.connectTimeoutSeconds = Math.min(300, Math.max(1, Math.round(Number(el.value) || 10)))),
+    'change',
+  );
   onInput('keepFile', (el) => (state.form.keepFile = el.checked), 'change');
   onInput('outputFile', (el) => (state.form.outputFile = el.value.trim()));
   const planChanged = () => {
@@ -96,9 +105,17 @@ function wireForm(): void {
     if (!state.form.url) return;
     state.connection = { phase: 'testing' };
     renderConnection();
-    post({ type: FromPanel.testConnection, requestId: request('test'), url: state.form.url, database: state.form.database, timeoutMs: state.form.connectTimeoutSeconds * 1000 });
+    post({
+      type: FromPanel.testConnection,
+      requestId: request('test'),
+      url: state.form.url,
+      database: state.form.database,
+      timeoutMs: state.form.connectTimeoutSeconds * 1000,
+    });
   });
-  byId('browse').addEventListener('click', () => post({ type: FromPanel.pickOutputFile, requestId: request('browse'), current: state.form.outputFile }));
+  byId('browse').addEventListener('click', () =>
+    post({ type: FromPanel.pickOutputFile, requestId: request('browse'), current: state.form.outputFile }),
+  );
   byId('start').addEventListener('click', start);
   byId('cancel').addEventListener('click', () => {
     if (state.run?.phase !== 'running') return;
@@ -130,16 +147,20 @@ function wirePlanTools(): void {
   };
   byId('expandAll').addEventListener('click', () => setAll(true));
   byId('collapseAll').addEventListener('click', () => setAll(false));
-  byId('plan-body').addEventListener('toggle', (ev) => {
-    const card = ev.target as HTMLElement;
-    const name = card.dataset?.collection;
-    if (!name) return;
-    const open = openCardsOf(state);
-    if ((card as HTMLDetailsElement).open) open.add(name);
-    else open.delete(name);
-    state.openCards = [...open];
-    saveSoon();
-  }, true);
+  byId('plan-body').addEventListener(
+    'toggle',
+    (ev) => {
+      const card = ev.target as HTMLElement;
+      const name = card.dataset?.collection;
+      if (!name) return;
+      const open = openCardsOf(state);
+      if ((card as HTMLDetailsElement).open) open.add(name);
+      else open.delete(name);
+      state.openCards = [...open];
+      saveSoon();
+    },
+    true,
+  );
   byId('source-body').addEventListener('click', (ev) => {
     const link = (ev.target as HTMLElement).closest<HTMLElement>('[data-jump]');
     if (!link) return;
@@ -194,8 +215,6 @@ function start(): void {
   renderControls();
 }
 
-
-
 function inspect(): void {
   if (!state.sourcePath) return;
   state.inspecting = true;
@@ -218,7 +237,12 @@ function onMessage(m: ToPanelMessage): void {
       } else if (!state.form.url && state.form.targetId) {
         post({ type: FromPanel.useRecentTarget, requestId: request('recent'), targetId: state.form.targetId });
       }
-      if (state.run && (state.run.phase === 'running' || state.run.phase === 'cancelling') && m.activeRunId !== state.run.runId) interruptRun(state.run);
+      if (
+        state.run &&
+        (state.run.phase === 'running' || state.run.phase === 'cancelling') &&
+        m.activeRunId !== state.run.runId
+      )
+        interruptRun(state.run);
       writeForm();
       inspect();
       break;
@@ -244,7 +268,14 @@ function onMessage(m: ToPanelMessage): void {
     case ToPanel.connectionResult:
       if (!pending.delete(m.requestId)) return;
       state.connection = m.ok
-        ? { phase: 'ok', serverVersion: m.serverVersion, existingCollections: m.existingCollections, database: state.form.database, historyRuns: m.historyRuns, historyCollection: state.historyCollection }
+        ? {
+            phase: 'ok',
+            serverVersion: m.serverVersion,
+            existingCollections: m.existingCollections,
+            database: state.form.database,
+            historyRuns: m.historyRuns,
+            historyCollection: state.historyCollection,
+          }
         : { phase: 'failed', error: m.error };
       break;
     case ToPanel.outputFilePicked:

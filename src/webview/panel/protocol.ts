@@ -104,15 +104,22 @@ export type ToPanelMessage =
       activeRunId?: number;
     }
   /** `planFile`: the workspace plan file the inspection (and a migration started now) uses, e.g. `.sqlite2mongo/app.plan.json`. */
-  | ({ type: typeof ToPanel.inspection; requestId: number } & ({ ok: true; inspection: SourceInspection; planFile?: string } | { ok: false; error: ErrorInfo }))
+  | ({ type: typeof ToPanel.inspection; requestId: number } & (
+      { ok: true; inspection: SourceInspection; planFile?: string } | { ok: false; error: ErrorInfo }
+    ))
   /** `existingCollections`: the user's collections; our own bookkeeping ones (run history) are left out and said apart. */
-  | ({ type: typeof ToPanel.connectionResult; requestId: number } & ({ ok: true; serverVersion: string; existingCollections: string[]; historyRuns: boolean } | { ok: false; error: ErrorInfo }))
+  | ({ type: typeof ToPanel.connectionResult; requestId: number } & (
+      | { ok: true; serverVersion: string; existingCollections: string[]; historyRuns: boolean }
+      | { ok: false; error: ErrorInfo }
+    ))
   | { type: typeof ToPanel.outputFilePicked; requestId: number; path?: string }
   | { type: typeof ToPanel.targetUrl; requestId: number; targetId: string; url?: string; database?: string }
   /** `target`: the server as the user knows it (host and port, no credentials) and the database written to. */
   | { type: typeof ToPanel.runStarted; runId: number; steps: StepName[]; target: { host: string; database: string } }
   | { type: typeof ToPanel.runEvent; runId: number; event: PanelRunEvent }
-  | ({ type: typeof ToPanel.runFinished; runId: number } & ({ ok: true; report: MigrationReport; reportUri?: string } | { ok: false; error: ErrorInfo }))
+  | ({ type: typeof ToPanel.runFinished; runId: number } & (
+      { ok: true; report: MigrationReport; reportUri?: string } | { ok: false; error: ErrorInfo }
+    ))
   | { type: typeof ToPanel.planChanged };
 
 export type FromPanelMessage =

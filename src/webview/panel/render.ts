@@ -5,7 +5,15 @@ import { endedBeforeAnyStep, isConnecting, openCardsOf, type RunView } from './s
 import { connectionView, planView, progressView, sourceHeader, sourceView, summaryView } from './views';
 
 export function canStart(): boolean {
-  return !!state.sourcePath && !!state.inspection && !state.inspecting && !!state.form.url && !!state.form.database && !running() && (!state.form.keepFile || !!state.form.outputFile);
+  return (
+    !!state.sourcePath &&
+    !!state.inspection &&
+    !state.inspecting &&
+    !!state.form.url &&
+    !!state.form.database &&
+    !running() &&
+    (!state.form.keepFile || !!state.form.outputFile)
+  );
 }
 
 export function running(): boolean {
@@ -14,7 +22,23 @@ export function running(): boolean {
 
 export function renderControls(): void {
   const busy = running();
-  for (const id of ['url', 'database', 'batchSize', 'ifExists', 'nulls', 'onError', 'timezone', 'connectTimeout', 'detectTextDates', 'includeViews', 'dryRun', 'keepFile', 'outputFile', 'browse', 'recent']) {
+  for (const id of [
+    'url',
+    'database',
+    'batchSize',
+    'ifExists',
+    'nulls',
+    'onError',
+    'timezone',
+    'connectTimeout',
+    'detectTextDates',
+    'includeViews',
+    'dryRun',
+    'keepFile',
+    'outputFile',
+    'browse',
+    'recent',
+  ]) {
     (byId(id) as HTMLInputElement).disabled = busy;
   }
   byId<HTMLButtonElement>('test').disabled = busy || !state.form.url || state.connection?.phase === 'testing';
@@ -26,13 +50,25 @@ export function renderControls(): void {
   cancel.hidden = !busy;
   cancel.disabled = state.run?.phase !== 'running';
   const hint = !state.inspection
-    ? state.inspectionError ? 'The source cannot be read.' : 'Reading the source…'
-    : !state.form.url ? 'Enter a connection string.' : !state.form.database ? 'Enter a database name.' : busy ? '' : '';
+    ? state.inspectionError
+      ? 'The source cannot be read.'
+      : 'Reading the source…'
+    : !state.form.url
+      ? 'Enter a connection string.'
+      : !state.form.database
+        ? 'Enter a database name.'
+        : busy
+          ? ''
+          : '';
   byId('start-hint').textContent = hint;
   const recent = selectEl('recent');
   byId('recent-row').hidden = state.recentTargets.length === 0;
   recent.replaceChildren(
-    h('option', { value: '' }, `${state.recentTargets.length} saved connection${state.recentTargets.length === 1 ? '' : 's'}…`),
+    h(
+      'option',
+      { value: '' },
+      `${state.recentTargets.length} saved connection${state.recentTargets.length === 1 ? '' : 's'}…`,
+    ),
     ...state.recentTargets.map((t) => h('option', { value: t.id }, `${t.label} · ${t.database}`)),
   );
   recent.value = '';
@@ -42,7 +78,17 @@ export function renderSource(): void {
   replaceChildren(byId('source-path'), sourceHeader(state.sourcePath || '…', state.inspection));
   const body = byId('source-body');
   if (state.inspectionError) {
-    replaceChildren(body, h('div', { class: 'result result-error', role: 'alert' }, icon('error'), ' ', state.inspectionError.message, state.inspectionError.hint ? h('div', { class: 'hint' }, state.inspectionError.hint) : null));
+    replaceChildren(
+      body,
+      h(
+        'div',
+        { class: 'result result-error', role: 'alert' },
+        icon('error'),
+        ' ',
+        state.inspectionError.message,
+        state.inspectionError.hint ? h('div', { class: 'hint' }, state.inspectionError.hint) : null,
+      ),
+    );
     replaceChildren(byId('plan-body'), h('p', { class: 'dim' }, 'No plan: the source cannot be read.'));
     return;
   }
@@ -52,10 +98,23 @@ export function renderSource(): void {
     return;
   }
   replaceChildren(body, sourceView(state.inspection));
-  replaceChildren(byId('plan-file'), state.planFile
-    ? h('div', { class: 'result result-ok', id: 'plan-file-note', role: 'status' }, icon('file-code'), ' ', h('span', null, 'Using plan ', h('code', null, state.planFile)),
-        h('div', { class: 'hint' }, 'Saved by the mapping designer; its own null, date and time-zone settings apply.'))
-    : null);
+  replaceChildren(
+    byId('plan-file'),
+    state.planFile
+      ? h(
+          'div',
+          { class: 'result result-ok', id: 'plan-file-note', role: 'status' },
+          icon('file-code'),
+          ' ',
+          h('span', null, 'Using plan ', h('code', null, state.planFile)),
+          h(
+            'div',
+            { class: 'hint' },
+            'Saved by the mapping designer; its own null, date and time-zone settings apply.',
+          ),
+        )
+      : null,
+  );
   renderPlan();
 }
 
@@ -80,8 +139,15 @@ export function renderRun(): void {
   const status = byId('run-status');
   const connecting = isConnecting(run);
   tickWhileConnecting(connecting);
-  const text =
-    connecting ? connectingText(run) : run.phase === 'running' ? 'Running…' : run.phase === 'cancelling' ? 'Cancelling… (stopping at the next safe point)' : run.phase === 'interrupted' ? 'Interrupted: the window was reloaded while this migration ran. Resume it from the History view (Migration sidebar) to finish without duplicates.' : '';
+  const text = connecting
+    ? connectingText(run)
+    : run.phase === 'running'
+      ? 'Running…'
+      : run.phase === 'cancelling'
+        ? 'Cancelling… (stopping at the next safe point)'
+        : run.phase === 'interrupted'
+          ? 'Interrupted: the window was reloaded while this migration ran. Resume it from the History view (Migration sidebar) to finish without duplicates.'
+          : '';
   status.textContent = text;
   status.dataset.phase = connecting ? 'connecting' : run.phase;
   status.hidden = !text;
@@ -89,7 +155,23 @@ export function renderRun(): void {
   replaceChildren(byId('run-steps'), endedBeforeAnyStep(run) ? null : progressView(run));
   replaceChildren(byId('run-summary'), summaryView(run, state.historyCollection));
   const issues = run.logs.filter((l) => l.level !== 'info').slice(-5);
-  replaceChildren(byId('run-logs'), issues.length > 0 && run.phase !== 'finished' ? h('ul', { class: 'issues' }, issues.map((l) => h('li', null, icon(l.level === 'error' ? 'error' : 'warning', l.level === 'error' ? 'bad' : 'warn'), ` ${l.message}`))) : null);
+  replaceChildren(
+    byId('run-logs'),
+    issues.length > 0 && run.phase !== 'finished'
+      ? h(
+          'ul',
+          { class: 'issues' },
+          issues.map((l) =>
+            h(
+              'li',
+              null,
+              icon(l.level === 'error' ? 'error' : 'warning', l.level === 'error' ? 'bad' : 'warn'),
+              ` ${l.message}`,
+            ),
+          ),
+        )
+      : null,
+  );
   byId('run-actions').hidden = run.phase !== 'finished';
   byId('openReport').hidden = !run.reportUri;
   byId('showValidation').hidden = !run.report?.collections.some((c) => c.validation);

@@ -26,7 +26,14 @@ export interface FormState {
 export type ConnectionState =
   | { phase: 'testing' }
   /** `existingCollections`: the user's; `historyRuns`: the database also holds our run history (`historyCollection`). */
-  | { phase: 'ok'; serverVersion: string; existingCollections: string[]; database: string; historyRuns: boolean; historyCollection: string }
+  | {
+      phase: 'ok';
+      serverVersion: string;
+      existingCollections: string[];
+      database: string;
+      historyRuns: boolean;
+      historyCollection: string;
+    }
   | { phase: 'failed'; error: ErrorInfo };
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'cancelled' | 'not-run';
@@ -124,7 +131,14 @@ export function newRun(runId: number, steps: StepName[], target?: RunView['targe
     target,
     startedAt,
     phase: 'running',
-    steps: steps.map((name) => ({ name, label: STEPS.find((x) => x.name === name)?.label ?? name, status: 'pending', done: 0, total: 0, ratePerSec: 0 })),
+    steps: steps.map((name) => ({
+      name,
+      label: STEPS.find((x) => x.name === name)?.label ?? name,
+      status: 'pending',
+      done: 0,
+      total: 0,
+      ratePerSec: 0,
+    })),
     logs: [],
   };
 }
@@ -141,7 +155,13 @@ export function applyRunEvent(run: RunView, e: PanelRunEvent): void {
       Object.assign(step, { status: 'running', label: e.label, total: e.totalItems, done: 0, ratePerSec: 0 });
       break;
     case 'progress':
-      Object.assign(step, { status: 'running', done: e.done, total: e.total, ratePerSec: e.ratePerSec, collection: e.collection });
+      Object.assign(step, {
+        status: 'running',
+        done: e.done,
+        total: e.total,
+        ratePerSec: e.ratePerSec,
+        collection: e.collection,
+      });
       break;
     case 'step-end':
       Object.assign(step, {
@@ -160,7 +180,8 @@ export function applyRunEvent(run: RunView, e: PanelRunEvent): void {
 export function finishRun(run: RunView, report: MigrationReport | undefined, error?: ErrorInfo): void {
   run.phase = 'finished';
   run.report = report;
-  run.error = error ?? (report?.error && report.status !== 'succeeded' && report.status !== 'dry-run' ? report.error : undefined);
+  run.error =
+    error ?? (report?.error && report.status !== 'succeeded' && report.status !== 'dry-run' ? report.error : undefined);
   const endStatus: StepStatus = report?.status === 'cancelled' || error?.code === 'CANCELLED' ? 'cancelled' : 'failed';
   for (const s of run.steps) {
     if (s.status === 'running') s.status = endStatus;
@@ -184,7 +205,12 @@ export function isConnecting(run: RunView): boolean {
 
 /** The run ended before any step did anything (e.g. the server could not be reached): its error says it all. */
 export function endedBeforeAnyStep(run: RunView): boolean {
-  return run.phase === 'finished' && run.steps.every((s) => s.status === 'not-run' || ((s.status === 'failed' || s.status === 'cancelled') && s.done === 0));
+  return (
+    run.phase === 'finished' &&
+    run.steps.every(
+      (s) => s.status === 'not-run' || ((s.status === 'failed' || s.status === 'cancelled') && s.done === 0),
+    )
+  );
 }
 
 /** The window was reloaded during the run: its worker is gone, so the steps it had not finished never will. */

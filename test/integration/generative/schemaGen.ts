@@ -33,7 +33,11 @@ export class Generator {
   private readonly r: () => number;
   constructor(
     seed: number,
-    private readonly opts: { negativeZero: boolean; infinity: boolean; doubleQuotes: boolean /** and control characters */ },
+    private readonly opts: {
+      negativeZero: boolean;
+      infinity: boolean;
+      doubleQuotes: boolean; /** and control characters */
+    },
   ) {
     this.r = rng(seed);
   }
@@ -50,8 +54,42 @@ export class Generator {
 
   /** A name from a hostile alphabet (quotes, dots, $, spaces, object internals, other scripts). */
   name(used: Set<string>): string {
-    const specials = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '_id', '$x', 'a.b', 'a_b', 'system.x', 'select', 'order', 'rowid_'];
-    const alphabet = ['a', 'b', 'Z', '9', ' ', "'", '.', '$', '-', '_', 'é', '東', '🚀', 'ß', '[', ']', '%', '?', '#', ...(this.opts.doubleQuotes ? ['"', '\t'] : [])];
+    const specials = [
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '_id',
+      '$x',
+      'a.b',
+      'a_b',
+      'system.x',
+      'select',
+      'order',
+      'rowid_',
+    ];
+    const alphabet = [
+      'a',
+      'b',
+      'Z',
+      '9',
+      ' ',
+      "'",
+      '.',
+      '$',
+      '-',
+      '_',
+      'é',
+      '東',
+      '🚀',
+      'ß',
+      '[',
+      ']',
+      '%',
+      '?',
+      '#',
+      ...(this.opts.doubleQuotes ? ['"', '\t'] : []),
+    ];
     for (;;) {
       let s = this.chance(0.3) ? this.pick(specials) : '';
       const len = 1 + this.int(6);
@@ -67,12 +105,38 @@ export class Generator {
   /** A random value of a storage class fitting `decl` (STRICT tables only take their own type or NULL). */
   value(decl: string, strict: boolean): GenValue {
     if (this.chance(0.12)) return null;
-    const kind = strict ? ({ INTEGER: 'int', INT: 'int', REAL: 'real', TEXT: 'text', BLOB: 'blob' } as Record<string, string>)[decl] ?? this.pick(['int', 'real', 'text', 'blob', 'bad', 'date']) : this.pick(['int', 'int', 'real', 'text', 'text', 'blob', 'bad', 'date']);
+    const kind = strict
+      ? (({ INTEGER: 'int', INT: 'int', REAL: 'real', TEXT: 'text', BLOB: 'blob' } as Record<string, string>)[decl] ??
+        this.pick(['int', 'real', 'text', 'blob', 'bad', 'date']))
+      : this.pick(['int', 'int', 'real', 'text', 'text', 'blob', 'bad', 'date']);
     switch (kind) {
       case 'int':
-        return { i: this.pick(['0', '1', '-1', '2147483647', '2147483648', '-2147483648', '-2147483649', '9223372036854775807', '-9223372036854775808', '9007199254740993', String(this.int(1e6) - 5e5)]) };
+        return {
+          i: this.pick([
+            '0',
+            '1',
+            '-1',
+            '2147483647',
+            '2147483648',
+            '-2147483648',
+            '-2147483649',
+            '9223372036854775807',
+            '-9223372036854775808',
+            '9007199254740993',
+            String(this.int(1e6) - 5e5),
+          ]),
+        };
       case 'real': {
-        const reals = ['0.5', '0.1', '2.0', '1e+308', '5e-324', '-3.25', String(this.r() * 1e6 - 5e5), '1.7976931348623157e+308'];
+        const reals = [
+          '0.5',
+          '0.1',
+          '2.0',
+          '1e+308',
+          '5e-324',
+          '-3.25',
+          String(this.r() * 1e6 - 5e5),
+          '1.7976931348623157e+308',
+        ];
         if (this.opts.negativeZero) reals.push('-0.0');
         if (this.opts.infinity) reals.push('inf', '-inf');
         return { r: this.pick(reals) };
@@ -94,7 +158,23 @@ export class Generator {
   text(): string {
     if (this.chance(0.03)) return 'long ✓ '.repeat(40_000);
     // No exponent notation: digits glued after it (2.5e1 + 12) make text that INTEGER/REAL affinity turns into Infinity.
-    const parts = ['', 'x', 'héllo', '東京', '🚀', 'a\u0000b', ' ', '\n', 'true', '12', ' 7 ', '2.5', '{"a":1}', '\uFFFD', 'NULL'];
+    const parts = [
+      '',
+      'x',
+      'héllo',
+      '東京',
+      '🚀',
+      'a\u0000b',
+      ' ',
+      '\n',
+      'true',
+      '12',
+      ' 7 ',
+      '2.5',
+      '{"a":1}',
+      '\uFFFD',
+      'NULL',
+    ];
     let s = '';
     for (let i = this.int(4); i >= 0; i--) s += this.pick(parts);
     return s;
@@ -108,9 +188,20 @@ export class Generator {
     const hh = String(this.int(24)).padStart(2, '0');
     const mm = String(this.int(60)).padStart(2, '0');
     const ss = String(this.int(60)).padStart(2, '0');
-    const frac = this.pick(['', `.${String(this.int(1000)).padStart(3, '0')}`, `.${String(this.int(1e6)).padStart(6, '0')}`]);
+    const frac = this.pick([
+      '',
+      `.${String(this.int(1000)).padStart(3, '0')}`,
+      `.${String(this.int(1e6)).padStart(6, '0')}`,
+    ]);
     const zone = this.pick(['', '', 'Z', '+02:00', '-05:30', '+00:00', '+25:99']);
-    return this.pick([`${y}-${mo}-${d}`, `${y}-${mo}-${d} ${hh}:${mm}:${ss}${frac}`, `${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac}${zone}`, `${y}-${mo}-${d}T${hh}:${mm}`, `${y}-02-30`, `${y}-${mo}-${d} 24:00:00`]);
+    return this.pick([
+      `${y}-${mo}-${d}`,
+      `${y}-${mo}-${d} ${hh}:${mm}:${ss}${frac}`,
+      `${y}-${mo}-${d}T${hh}:${mm}:${ss}${frac}${zone}`,
+      `${y}-${mo}-${d}T${hh}:${mm}`,
+      `${y}-02-30`,
+      `${y}-${mo}-${d} 24:00:00`,
+    ]);
   }
 
   /** One group of related tables (a parent, maybe a child with a foreign key, maybe a junction). */
@@ -128,7 +219,11 @@ export class Generator {
       const sql = `CREATE TABLE ${q(j)} (${q(a)} INTEGER REFERENCES ${q(parent.name)}(id), ${q(b)} INTEGER REFERENCES ${q(other.name)}(id), PRIMARY KEY (${q(a)}, ${q(b)}))`;
       const rows: GenValue[][] = [];
       for (let i = this.int(12); i > 0; i--) {
-        const owner = this.chance(0.1) ? (this.chance(0.5) ? null : { i: '999999' }) : { i: String(1 + this.int(parent.rows.length + 1)) };
+        const owner = this.chance(0.1)
+          ? this.chance(0.5)
+            ? null
+            : { i: '999999' }
+          : { i: String(1 + this.int(parent.rows.length + 1)) };
         rows.push([owner, { i: String(1 + this.int(other.rows.length + 1)) }]);
       }
       tables.push({ name: j, sql, columns: [a, b], rows });
@@ -138,7 +233,21 @@ export class Generator {
 
   private table(name: string, used: Set<string>, role: 'parent' | 'plain'): GenTable {
     const strict = this.chance(0.25);
-    const decls = strict ? ['INTEGER', 'REAL', 'TEXT', 'BLOB', 'ANY', 'INT'] : ['INTEGER', 'REAL', 'TEXT', 'BLOB', '', 'NUMERIC', 'DECIMAL(10,2)', 'VARCHAR(20)', 'DATETIME', 'DOUBLE', 'CLOB'];
+    const decls = strict
+      ? ['INTEGER', 'REAL', 'TEXT', 'BLOB', 'ANY', 'INT']
+      : [
+          'INTEGER',
+          'REAL',
+          'TEXT',
+          'BLOB',
+          '',
+          'NUMERIC',
+          'DECIMAL(10,2)',
+          'VARCHAR(20)',
+          'DATETIME',
+          'DOUBLE',
+          'CLOB',
+        ];
     const names = new Set<string>(['id']);
     const cols = Array.from({ length: 1 + this.int(5) }, () => ({ name: this.name(names), decl: this.pick(decls) }));
     const keyKind = role === 'parent' ? 'int' : this.pick(['none', 'single', 'composite', 'int']);
@@ -154,7 +263,8 @@ export class Generator {
     const options = [withoutRowid && key ? 'WITHOUT ROWID' : '', strict ? 'STRICT' : ''].filter(Boolean).join(', ');
     const sql = `CREATE TABLE ${q(name)} (${defs.join(', ')}${key})${options ? ` ${options}` : ''}`;
     const rows: GenValue[][] = [];
-    for (let i = 1, n = this.int(25); i <= n; i++) rows.push([...(keyKind === 'int' ? [{ i: String(i) }] : []), ...cols.map((c) => this.value(c.decl, strict))]);
+    for (let i = 1, n = this.int(25); i <= n; i++)
+      rows.push([...(keyKind === 'int' ? [{ i: String(i) }] : []), ...cols.map((c) => this.value(c.decl, strict))]);
     used.add(name);
     return { name, sql, columns, rows };
   }

@@ -40,7 +40,11 @@ print(json.dumps(out))`,
 function plain(v: unknown): unknown {
   if (v instanceof Int32 || v instanceof Double) return v.value;
   if (v instanceof Long) return Number(v.toBigInt());
-  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$/, '');
+  if (v instanceof Date)
+    return v
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.000Z$/, '');
   if (v instanceof Binary) return { blob: Buffer.from(v.buffer).toString('base64') };
   return v;
 }
@@ -51,7 +55,11 @@ describe('export of chinook.sqlite', () => {
   it('writes every row of all 11 tables, each value equal to what Python reads', function () {
     this.timeout(120_000);
     const out = path.join(tempDir(), 'chinook.ndjson');
-    execFileSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'export', '--sqlite-url', CHINOOK, '--output-file', out], { encoding: 'utf8' });
+    execFileSync(
+      process.execPath,
+      [path.join(ROOT, 'dist/cli.js'), 'export', '--sqlite-url', CHINOOK, '--output-file', out],
+      { encoding: 'utf8' },
+    );
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
     const header = JSON.parse(lines[0]);
     const trailer = JSON.parse(lines[lines.length - 1]);
@@ -70,7 +78,9 @@ describe('export of chinook.sqlite', () => {
         // The junction table is folded into Playlist.Tracks: each link is one array element.
         const playlists = docs.get('Playlist')!;
         const links = t.rows.map(([playlist, track]) => `${playlist}:${track}`).sort();
-        const fromFile = [...playlists.values()].flatMap((d) => (d.Tracks as unknown[]).map((track) => `${plain(d._id)}:${plain(track)}`)).sort();
+        const fromFile = [...playlists.values()]
+          .flatMap((d) => (d.Tracks as unknown[]).map((track) => `${plain(d._id)}:${plain(track)}`))
+          .sort();
         assert.deepEqual(fromFile, links);
         compared += links.length;
         continue;

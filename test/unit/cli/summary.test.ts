@@ -25,14 +25,40 @@ const base = (): MigrationReport => ({
   finishedAt: '',
   durationMs: 10,
   steps: { export: { durationMs: 1, items: 3, ratePerSec: 3 } },
-  totals: { exported: 3, imported: 3, failed: 0, duplicates: 0, deleted: 0, validated: 3, mismatches: 0, warnings: 1, unchanged: 0, replaced: 0, inserted: 3 },
+  totals: {
+    exported: 3,
+    imported: 3,
+    failed: 0,
+    duplicates: 0,
+    deleted: 0,
+    validated: 3,
+    mismatches: 0,
+    warnings: 1,
+    unchanged: 0,
+    replaced: 0,
+    inserted: 3,
+  },
   collections: [],
-  warnings: { byKind: { 'date-precision': 1 }, samples: [{ kind: 'date-precision', table: 'items', column: 'made', key: '1', value: '2024-01-02 03:04:05.123456' }] },
+  warnings: {
+    byKind: { 'date-precision': 1 },
+    samples: [
+      { kind: 'date-precision', table: 'items', column: 'made', key: '1', value: '2024-01-02 03:04:05.123456' },
+    ],
+  },
   errors: [],
   mismatches: [],
   accounting: [
     { table: 'items', read: 3, written: 3, folded: 0, refused: 0, skipped: 0, reasons: [], unaccounted: 0 },
-    { table: 'item_tags', read: 5, written: 0, folded: 3, refused: 0, skipped: 2, reasons: ['2 rows: junction rows whose items row is missing'], unaccounted: 0 },
+    {
+      table: 'item_tags',
+      read: 5,
+      written: 0,
+      folded: 3,
+      refused: 0,
+      skipped: 2,
+      reasons: ['2 rows: junction rows whose items row is missing'],
+      unaccounted: 0,
+    },
   ],
   notes: [],
 });
@@ -48,11 +74,16 @@ describe('CLI summary', () => {
 
   it('adds an Unaccounted column when a table does not add up', () => {
     const report = base();
-    report.accounting = [{ table: 'tags', read: 3, written: 0, folded: 0, refused: 0, skipped: 0, reasons: [], unaccounted: 3 }];
+    report.accounting = [
+      { table: 'tags', read: 3, written: 0, folded: 0, refused: 0, skipped: 0, reasons: [], unaccounted: 3 },
+    ];
     assert.match(render(report), /Unaccounted\n {2}tags +3 +0 +0 +0 +0 +3\n/);
   });
 
   it('says what a lossy conversion did instead of "kept as is"', () => {
-    assert.match(render(base()), /1 × date-precision \(e\.g\. items\.made = "2024-01-02 03:04:05\.123456" at key 1: digits past the millisecond dropped\)/);
+    assert.match(
+      render(base()),
+      /1 × date-precision \(e\.g\. items\.made = "2024-01-02 03:04:05\.123456" at key 1: digits past the millisecond dropped\)/,
+    );
   });
 });

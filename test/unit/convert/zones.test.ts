@@ -43,8 +43,16 @@ print(json.dumps({z: [round(datetime.fromisoformat(t).replace(tzinfo=ZoneInfo(z)
     assert.equal(parseDateText('2024-07-15 12:00:00+00:00', zoneOffset('Europe/Paris')!), Date.UTC(2024, 6, 15, 12));
     assert.equal(zoneOffset('Mars/Olympus_Mons'), null);
     assert.equal(zoneOffset('not a zone'), null);
-    const plan = { version: 1, options: { nulls: 'keep', timezone: 'Europe/Atlantis', detectTextDates: true }, collections: [], skipped: [] };
-    assert.throws(() => checkPlan(plan as never, { tables: [], views: [] }), /timezone "Europe\/Atlantis" is not "UTC", a fixed offset like "\+02:00" or a time zone name like "Europe\/Paris"/);
+    const plan = {
+      version: 1,
+      options: { nulls: 'keep', timezone: 'Europe/Atlantis', detectTextDates: true },
+      collections: [],
+      skipped: [],
+    };
+    assert.throws(
+      () => checkPlan(plan as never, { tables: [], views: [] }),
+      /timezone "Europe\/Atlantis" is not "UTC", a fixed offset like "\+02:00" or a time zone name like "Europe\/Paris"/,
+    );
     checkPlan({ ...plan, options: { ...plan.options, timezone: 'Europe/Paris' } } as never, { tables: [], views: [] });
   });
 

@@ -3,14 +3,43 @@ import { Binary, Double, Int32, Long } from 'mongodb';
 import { compareDocuments } from '../../../src/core/validate/compare';
 
 describe('compareDocuments', () => {
-  const expected = { _id: 1, name: 'a', n: new Double(1.5), big: Long.fromBigInt(5n), when: new Date(0), tags: [1, 2], bin: new Binary(Buffer.from([1])), sub: { x: 1 } };
+  const expected = {
+    _id: 1,
+    name: 'a',
+    n: new Double(1.5),
+    big: Long.fromBigInt(5n),
+    when: new Date(0),
+    tags: [1, 2],
+    bin: new Binary(Buffer.from([1])),
+    sub: { x: 1 },
+  };
   it('equal documents (any field order, driver wrappers vs plain numbers) have no differences', () => {
-    const actual = { sub: { x: new Int32(1) }, _id: new Int32(1), name: 'a', n: new Double(1.5), big: Long.fromBigInt(5n), when: new Date(0), tags: [new Int32(1), new Int32(2)], bin: new Binary(Buffer.from([1])) };
+    const actual = {
+      sub: { x: new Int32(1) },
+      _id: new Int32(1),
+      name: 'a',
+      n: new Double(1.5),
+      big: Long.fromBigInt(5n),
+      when: new Date(0),
+      tags: [new Int32(1), new Int32(2)],
+      bin: new Binary(Buffer.from([1])),
+    };
     assert.deepEqual(compareDocuments(expected, actual, 'c', '1'), []);
   });
   it('names each difference with its path, expected and actual', () => {
-    const actual = { _id: 1, name: 'b', n: 1.5, big: new Long(5), tags: [1], bin: new Binary(Buffer.from([2])), sub: { x: 1, y: 2 }, extra: true };
-    const diffs = compareDocuments(expected, actual, 'c', '1').map((d) => `${d.kind} ${d.path} ${d.expected ?? ''} | ${d.actual ?? ''}`);
+    const actual = {
+      _id: 1,
+      name: 'b',
+      n: 1.5,
+      big: new Long(5),
+      tags: [1],
+      bin: new Binary(Buffer.from([2])),
+      sub: { x: 1, y: 2 },
+      extra: true,
+    };
+    const diffs = compareDocuments(expected, actual, 'c', '1').map(
+      (d) => `${d.kind} ${d.path} ${d.expected ?? ''} | ${d.actual ?? ''}`,
+    );
     assert.deepEqual(diffs, [
       'value-differs name "a" | "b"',
       'missing-field when {"$date":"1970-01-01T00:00:00Z"} | ',

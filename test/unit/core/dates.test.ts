@@ -13,11 +13,21 @@ describe('parseDateText', () => {
     ['2024-02-29 12:00', '2024-02-29T12:00:00.000Z'],
     ['0050-01-01 00:00:00', '0050-01-01T00:00:00.000Z'],
   ];
-  for (const [text, expected] of ok) it(`${text} → ${expected}`, () => assert.equal(iso(parseDateText(text)), expected));
-  for (const bad of ['2023-02-29', '2024-13-01', '2024-01-01 24:00:00', 'yesterday', '12/31/2024', '2024-01-01T10:00:00 PST', '']) {
+  for (const [text, expected] of ok)
+    it(`${text} → ${expected}`, () => assert.equal(iso(parseDateText(text)), expected));
+  for (const bad of [
+    '2023-02-29',
+    '2024-13-01',
+    '2024-01-01 24:00:00',
+    'yesterday',
+    '12/31/2024',
+    '2024-01-01T10:00:00 PST',
+    '',
+  ]) {
     it(`rejects ${JSON.stringify(bad)}`, () => assert.equal(parseDateText(bad), null));
   }
-  it('reads zone-less text in the given offset', () => assert.equal(iso(parseDateText('2024-01-01 10:00:00', 120)), '2024-01-01T08:00:00.000Z'));
+  it('reads zone-less text in the given offset', () =>
+    assert.equal(iso(parseDateText('2024-01-01 10:00:00', 120)), '2024-01-01T08:00:00.000Z'));
 });
 
 describe('what a Date cannot keep of a text date', () => {
@@ -32,7 +42,8 @@ describe('what a Date cannot keep of a text date', () => {
     ['2024-09-05', undefined],
     ['2024-09-05T16:53', undefined],
   ];
-  for (const [text, loss] of cases) it(`${text} → ${loss ?? 'nothing lost'}`, () => assert.equal(dateTextLoss(text), loss));
+  for (const [text, loss] of cases)
+    it(`${text} → ${loss ?? 'nothing lost'}`, () => assert.equal(dateTextLoss(text), loss));
   it('an offset is under 24 hours with minutes under 60', () => {
     assert.equal(parseZoneOffset('+25:99'), null);
     assert.equal(parseZoneOffset('+23:59'), 23 * 60 + 59);

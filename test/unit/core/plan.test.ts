@@ -8,18 +8,47 @@ import { assignFieldNames, sanitizeFieldName } from '../../../src/core/plan/fiel
 import { checkPlan } from '../../../src/core/plan/check';
 import type { ColumnInfo, SchemaInfo, TableInfo } from '../../../src/core/sqlite/types';
 
-const col = (name: string, declaredType = 'INTEGER', pkOrdinal = 0): ColumnInfo => ({ name, declaredType, notNull: false, defaultValue: null, pkOrdinal, generated: 'no' });
-const table = (t: Partial<TableInfo> & { name: string }): TableInfo => ({ withoutRowid: false, columns: [], primaryKey: [], foreignKeys: [], indexes: [], rowCount: 0, sql: '', ...t });
+const col = (name: string, declaredType = 'INTEGER', pkOrdinal = 0): ColumnInfo => ({
+  name,
+  declaredType,
+  notNull: false,
+  defaultValue: null,
+  pkOrdinal,
+  generated: 'no',
+});
+const table = (t: Partial<TableInfo> & { name: string }): TableInfo => ({
+  withoutRowid: false,
+  columns: [],
+  primaryKey: [],
+  foreignKeys: [],
+  indexes: [],
+  rowCount: 0,
+  sql: '',
+  ...t,
+});
 
 const appSchema: SchemaInfo = {
   tables: [
     table({
       name: 'resources',
-      columns: [col('id', 'INTEGER', 1), col('name', 'VARCHAR(100)'), col('description', 'TEXT'), col('created_at', 'DATETIME'), col('updated_at', 'DATETIME')],
+      columns: [
+        col('id', 'INTEGER', 1),
+        col('name', 'VARCHAR(100)'),
+        col('description', 'TEXT'),
+        col('created_at', 'DATETIME'),
+        col('updated_at', 'DATETIME'),
+      ],
       primaryKey: ['id'],
       indexes: [
         { name: 'ix_resources_id', unique: false, origin: 'c', partial: false, columns: ['id'], descending: [false] },
-        { name: 'ix_resources_name', unique: false, origin: 'c', partial: false, columns: ['name'], descending: [false] },
+        {
+          name: 'ix_resources_name',
+          unique: false,
+          origin: 'c',
+          partial: false,
+          columns: ['name'],
+          descending: [false],
+        },
       ],
     }),
     table({
@@ -41,10 +70,28 @@ describe('default mapping plan', () => {
     assert.equal(plan.collections.length, 1);
     const c = plan.collections[0];
     assert.deepEqual(c.id, { kind: 'column', column: 'id' });
-    assert.deepEqual(c.fields.map((f) => `${f.field}:${f.type}`), ['name:auto', 'description:auto', 'created_at:date', 'updated_at:date']);
-    assert.deepEqual(c.arrays, [{ field: 'dependencies', junctionTable: 'resource_dependencies', ownerColumn: 'resource_id', valueColumn: 'dependency_id', ownerKeyColumn: 'id' }]);
-    assert.deepEqual(c.indexes.map((ix) => ix.keys), [[['name', 1]], [['dependencies', 1]]], 'ix_resources_id duplicates _id and is skipped');
-    assert.deepEqual(plan.skipped.map((s) => s.table), ['resource_dependencies', 'v']);
+    assert.deepEqual(
+      c.fields.map((f) => `${f.field}:${f.type}`),
+      ['name:auto', 'description:auto', 'created_at:date', 'updated_at:date'],
+    );
+    assert.deepEqual(c.arrays, [
+      {
+        field: 'dependencies',
+        junctionTable: 'resource_dependencies',
+        ownerColumn: 'resource_id',
+        valueColumn: 'dependency_id',
+        ownerKeyColumn: 'id',
+      },
+    ]);
+    assert.deepEqual(
+      c.indexes.map((ix) => ix.keys),
+      [[['name', 1]], [['dependencies', 1]]],
+      'ix_resources_id duplicates _id and is skipped',
+    );
+    assert.deepEqual(
+      plan.skipped.map((s) => s.table),
+      ['resource_dependencies', 'v'],
+    );
     assert.equal(checkPlan(plan, appSchema), plan);
   });
 
@@ -57,7 +104,10 @@ describe('default mapping plan', () => {
           name: 'a_b',
           columns: [col('a_id', 'INTEGER', 1), col('b_id', 'INTEGER', 2), col('weight', 'REAL')],
           primaryKey: ['a_id', 'b_id'],
-          foreignKeys: [{ columns: ['a_id'], refTable: 'a', refColumns: ['id'] }, { columns: ['b_id'], refTable: 'b', refColumns: ['id'] }],
+          foreignKeys: [
+            { columns: ['a_id'], refTable: 'a', refColumns: ['id'] },
+            { columns: ['b_id'], refTable: 'b', refColumns: ['id'] },
+          ],
         }),
         table({ name: 'log', columns: [col('msg', 'TEXT')] }),
       ],
@@ -67,7 +117,10 @@ describe('default mapping plan', () => {
     const ab = plan.collections.find((c) => c.collection === 'a_b');
     assert.deepEqual(ab?.id, { kind: 'composite', columns: ['a_id', 'b_id'] });
     // The _id index covers the whole sub-document only: lookups by one key part need their own index.
-    assert.deepEqual(ab?.indexes.map((ix) => ix.keys), [[['_id.a_id', 1]], [['_id.b_id', 1]]]);
+    assert.deepEqual(
+      ab?.indexes.map((ix) => ix.keys),
+      [[['_id.a_id', 1]], [['_id.b_id', 1]]],
+    );
     assert.deepEqual(plan.collections.find((c) => c.collection === 'log')?.id, { kind: 'rowid', rowidField: '_rowid' });
   });
 
@@ -75,7 +128,11 @@ describe('default mapping plan', () => {
     assert.equal(junctionArrayName('resource_dependencies', 'resources', 'resources'), 'dependencies');
     assert.equal(junctionArrayName('PlaylistTrack', 'Playlist', 'Track'), 'Tracks');
     assert.equal(junctionArrayName('user_roles', 'users', 'roles'), 'roles');
-    assert.equal(junctionArrayName('tagging', 'posts', 'tags'), 'tags', 'no owner prefix: named after the referenced table');
+    assert.equal(
+      junctionArrayName('tagging', 'posts', 'tags'),
+      'tags',
+      'no owner prefix: named after the referenced table',
+    );
   });
 
   it('checkPlan lists every problem of a hand-edited plan', () => {
@@ -84,7 +141,11 @@ describe('default mapping plan', () => {
     broken.collections[0].fields[0].column = 'nope';
     broken.collections[0].fields[1].type = 'text';
     broken.collections[0].fields[2].field = 'a.b';
-    assert.throws(() => checkPlan(broken, appSchema), (e: Error & { code?: string }) => e.code === 'PLAN_INVALID' && /3 problem/.test(e.message) && /nope/.test(e.message));
+    assert.throws(
+      () => checkPlan(broken, appSchema),
+      (e: Error & { code?: string }) =>
+        e.code === 'PLAN_INVALID' && /3 problem/.test(e.message) && /nope/.test(e.message),
+    );
   });
 });
 
@@ -107,7 +168,10 @@ describe('default plan of a real file', () => {
     const source = await openSqliteSource(file);
     try {
       const { plan } = defaultPlanFor(source);
-      assert.deepEqual(plan.collections.map((c) => c.collection), ['notes']);
+      assert.deepEqual(
+        plan.collections.map((c) => c.collection),
+        ['notes'],
+      );
       const skipped = plan.skipped.map((s) => s.table);
       assert.ok(skipped.includes('docs') && skipped.includes('docs_content'), skipped.join(', '));
       assert.match(plan.skipped.find((s) => s.table === 'docs')?.reason ?? '', /virtual table \(fts5\)/);

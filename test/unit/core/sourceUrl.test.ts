@@ -18,10 +18,15 @@ describe('resolveSqliteUrl (SQLAlchemy rules)', () => {
     ['/abs/app.db', '/abs/app.db'],
     ['file:///abs/app.db', '/abs/app.db'],
   ];
-  for (const [url, expected] of cases) it(`${url} → ${expected}`, () => assert.equal(resolveSqliteUrl(url, cwd), expected));
+  for (const [url, expected] of cases)
+    it(`${url} → ${expected}`, () => assert.equal(resolveSqliteUrl(url, cwd), expected));
 
   for (const bad of ['', 'sqlite://', 'sqlite:///:memory:', 'postgresql://localhost/db', 'sqlite://host/app.db']) {
-    it(`refuses ${JSON.stringify(bad)} with a usage error`, () => assert.throws(() => resolveSqliteUrl(bad, cwd), (e: { code?: string }) => e.code === 'USAGE'));
+    it(`refuses ${JSON.stringify(bad)} with a usage error`, () =>
+      assert.throws(
+        () => resolveSqliteUrl(bad, cwd),
+        (e: { code?: string }) => e.code === 'USAGE',
+      ));
   }
 });
 
@@ -40,10 +45,22 @@ describe('resolveSqliteUrl: file: URIs read as SQLite reads them (Python sqlite3
       const file = path.join(dir, 'my app%.db');
       makeDb(file, "CREATE TABLE marker (v TEXT); INSERT INTO marker VALUES ('here');");
       const encoded = file.split('/').map(encodeURIComponent).join('/');
-      const uris = [`file://${encoded}?mode=ro`, `file://localhost${encoded}?mode=ro&cache=private#x`, 'file:my%20app%25.db?mode=ro'];
+      const uris = [
+        `file://${encoded}?mode=ro`,
+        `file://localhost${encoded}?mode=ro&cache=private#x`,
+        'file:my%20app%25.db?mode=ro',
+      ];
       for (const uri of uris) {
         // SQLite opens the URI relative to the working directory; mode=ro makes it fail instead of creating a file.
-        const seen = execFileSync('python3', ['-c', "import sqlite3, sys; print(sqlite3.connect(sys.argv[1], uri=True).execute('SELECT v FROM marker').fetchone()[0])", uri], { cwd: dir, encoding: 'utf8' }).trim();
+        const seen = execFileSync(
+          'python3',
+          [
+            '-c',
+            "import sqlite3, sys; print(sqlite3.connect(sys.argv[1], uri=True).execute('SELECT v FROM marker').fetchone()[0])",
+            uri,
+          ],
+          { cwd: dir, encoding: 'utf8' },
+        ).trim();
         assert.equal(seen, 'here', uri);
         assert.equal(resolveSqliteUrl(uri, dir), file, uri);
       }
@@ -54,7 +71,11 @@ describe('resolveSqliteUrl: file: URIs read as SQLite reads them (Python sqlite3
 
   it('refuses a host, a broken escape and an in-memory URI with a usage error', () => {
     for (const bad of ['file://server/app.db', 'file:app%zz.db', 'file::memory:', 'sqlite:///app%zz.db']) {
-      assert.throws(() => resolveSqliteUrl(bad, '/x'), (e: { code?: string }) => e.code === 'USAGE', bad);
+      assert.throws(
+        () => resolveSqliteUrl(bad, '/x'),
+        (e: { code?: string }) => e.code === 'USAGE',
+        bad,
+      );
     }
   });
 });

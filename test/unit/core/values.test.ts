@@ -6,7 +6,9 @@ import type { SqlValue } from '../../../src/core/sqlite/types';
 
 function convert(type: FieldType, v: SqlValue, extra: object = {}) {
   const warnings: ConversionWarning[] = [];
-  const value = makeConverter({ column: 'c', field: 'c', type, ...extra }, DEFAULT_PLAN_OPTIONS)(v, (w) => warnings.push(w));
+  const value = makeConverter({ column: 'c', field: 'c', type, ...extra }, DEFAULT_PLAN_OPTIONS)(v, (w) =>
+    warnings.push(w),
+  );
   return { value, warnings };
 }
 
@@ -34,11 +36,20 @@ describe('value conversion', () => {
     assert.equal(convert('auto', null, { nulls: 'omit' }).value, OMIT);
   });
   it('date: parses text, keeps unparseable text with a warning, epoch numbers when asked', () => {
-    assert.equal((convert('date', '2024-01-02 03:04:05.678901').value as Date).toISOString(), '2024-01-02T03:04:05.678Z');
+    assert.equal(
+      (convert('date', '2024-01-02 03:04:05.678901').value as Date).toISOString(),
+      '2024-01-02T03:04:05.678Z',
+    );
     const bad = convert('date', 'soon');
     assert.equal(bad.value, 'soon');
-    assert.deepEqual(bad.warnings.map((w) => w.kind), ['unparseable-date']);
-    assert.equal((convert('date', 1700000000n, { epoch: 'seconds' }).value as Date).toISOString(), '2023-11-14T22:13:20.000Z');
+    assert.deepEqual(
+      bad.warnings.map((w) => w.kind),
+      ['unparseable-date'],
+    );
+    assert.equal(
+      (convert('date', 1700000000n, { epoch: 'seconds' }).value as Date).toISOString(),
+      '2023-11-14T22:13:20.000Z',
+    );
     assert.equal(convert('date', 1700000000n).warnings.length, 1, 'numbers without an epoch unit are kept');
   });
   it('bool: 0/1 and common words; anything else kept with a warning', () => {

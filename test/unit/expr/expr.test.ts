@@ -1,7 +1,12 @@
 /** Computed-field expressions: the language, SQL's NULL rules, and that a hostile plan cannot reach JavaScript. */
 import assert from 'node:assert/strict';
 import { CompiledExpression } from '../../../src/core/expr/evaluate';
-import { ExprSyntaxError, MAX_EXPRESSION_LENGTH, parseExpression, referencedColumns } from '../../../src/core/expr/parse';
+import {
+  ExprSyntaxError,
+  MAX_EXPRESSION_LENGTH,
+  parseExpression,
+  referencedColumns,
+} from '../../../src/core/expr/parse';
 import type { SqlValue } from '../../../src/core/sqlite/types';
 
 const row = new Map<string, SqlValue>([
@@ -76,7 +81,10 @@ describe('computed-field expressions', () => {
     const big = new Map<string, SqlValue>([['t', 'x'.repeat(100_000)]]);
     const doubling = new CompiledExpression(Array.from({ length: 20 }, () => 't').join(' || '));
     assert.throws(() => doubling.evaluate(big), /at most 1048576/);
-    assert.throws(() => new CompiledExpression(`replace(t, 'x', 'xxxxxxxxxxxxxxxxxxxx')`).evaluate(big), /at most 1048576/);
+    assert.throws(
+      () => new CompiledExpression(`replace(t, 'x', 'xxxxxxxxxxxxxxxxxxxx')`).evaluate(big),
+      /at most 1048576/,
+    );
   });
 
   it('type errors and syntax errors say what and where', () => {

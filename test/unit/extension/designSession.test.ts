@@ -18,9 +18,12 @@ describe('DesignSessionClient (engine worker)', function () {
   before(function () {
     assert.ok(existsSync(WORKER), `${WORKER} is missing: run npm run build`);
     file = path.join(tempDir('s2m-session-'), 'shop.db');
-    makeDb(file, `${SHOP_SCHEMA}
+    makeDb(
+      file,
+      `${SHOP_SCHEMA}
       INSERT INTO orders VALUES (10, NULL, '2024-05-01 10:00:00', 'first');
-      INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`);
+      INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`,
+    );
   });
   after(cleanupTempDirs);
 

@@ -11,8 +11,16 @@ const cmp = (a: unknown, b: unknown) => compareElements(id(a), id(b));
 function assertAscending(values: unknown[]): void {
   for (let i = 0; i < values.length; i++) {
     for (let j = i + 1; j < values.length; j++) {
-      assert.equal(cmp(values[i], values[j]), -1, `${BSON.EJSON.stringify(values[i])} < ${BSON.EJSON.stringify(values[j])}`);
-      assert.equal(cmp(values[j], values[i]), 1, `${BSON.EJSON.stringify(values[j])} > ${BSON.EJSON.stringify(values[i])}`);
+      assert.equal(
+        cmp(values[i], values[j]),
+        -1,
+        `${BSON.EJSON.stringify(values[i])} < ${BSON.EJSON.stringify(values[j])}`,
+      );
+      assert.equal(
+        cmp(values[j], values[i]),
+        1,
+        `${BSON.EJSON.stringify(values[j])} > ${BSON.EJSON.stringify(values[i])}`,
+      );
     }
   }
 }
@@ -50,7 +58,17 @@ describe('idOrder: MongoDB sort order of _id values on raw BSON', () => {
   });
 
   it('orders types: null < numbers < strings < documents < binary < ObjectId < bool < date', () => {
-    assertAscending([null, new Int32(999), 'a', { a: 1 }, new Binary(Buffer.from([1])), new ObjectId('000000000000000000000001'), false, true, new Date(0)]);
+    assertAscending([
+      null,
+      new Int32(999),
+      'a',
+      { a: 1 },
+      new Binary(Buffer.from([1])),
+      new ObjectId('000000000000000000000001'),
+      false,
+      true,
+      new Date(0),
+    ]);
   });
 
   it('orders composite keys (sub-documents) field by field, numerically within a field', () => {
@@ -60,8 +78,16 @@ describe('idOrder: MongoDB sort order of _id values on raw BSON', () => {
   });
 
   it('orders ObjectIds by their bytes and binary by length, then subtype, then bytes', () => {
-    assertAscending([new ObjectId('000000000000000000000000'), new ObjectId('00000000000000000000ffff'), new ObjectId('ff0000000000000000000000')]);
-    assertAscending([new Binary(Buffer.from([9, 9])), new Binary(Buffer.from([1, 1]), 4), new Binary(Buffer.from([0, 0, 0]))]);
+    assertAscending([
+      new ObjectId('000000000000000000000000'),
+      new ObjectId('00000000000000000000ffff'),
+      new ObjectId('ff0000000000000000000000'),
+    ]);
+    assertAscending([
+      new Binary(Buffer.from([9, 9])),
+      new Binary(Buffer.from([1, 1]), 4),
+      new Binary(Buffer.from([0, 0, 0])),
+    ]);
   });
 
   it('finds _id wherever it is in the document', () => {

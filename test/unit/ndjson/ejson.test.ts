@@ -1,5 +1,18 @@
 import assert from 'node:assert/strict';
-import { BSON, Binary, Decimal128, Double, Int32, Long, ObjectId, UUID, MinKey, Timestamp, BSONRegExp, Code } from 'mongodb';
+import {
+  BSON,
+  Binary,
+  Decimal128,
+  Double,
+  Int32,
+  Long,
+  ObjectId,
+  UUID,
+  MinKey,
+  Timestamp,
+  BSONRegExp,
+  Code,
+} from 'mongodb';
 import { parseCanonical, parseFastOnly, stringifyCanonical, stringifyFastOnly } from '../../../src/core/ndjson/ejson';
 
 const { EJSON } = BSON;
@@ -12,16 +25,22 @@ function shape(v: unknown): unknown {
   if (v instanceof Date) return ['Date', v.getTime()];
   const bsontype = (v as { _bsontype?: string })._bsontype;
   if (bsontype) {
-    const extra = v instanceof Long ? v.unsigned : v instanceof Binary ? [v.sub_type, v.position, v.buffer.constructor.name] : null;
+    const extra =
+      v instanceof Long ? v.unsigned : v instanceof Binary ? [v.sub_type, v.position, v.buffer.constructor.name] : null;
     return [bsontype, v.constructor.name, extra, EJSON.stringify(v as never, CANONICAL)];
   }
-  return ['object', Object.getPrototypeOf(v) === null ? 'null-proto' : v.constructor.name, Object.entries(v).map(([k, x]) => [k, shape(x)])];
+  return [
+    'object',
+    Object.getPrototypeOf(v) === null ? 'null-proto' : v.constructor.name,
+    Object.entries(v).map(([k, x]) => [k, shape(x)]),
+  ];
 }
 
 /** assert.deepStrictEqual calls two Invalid Dates different (NaN !== NaN): shape() covers those. */
 function hasInvalidDate(v: unknown): boolean {
   if (v instanceof Date) return Number.isNaN(v.getTime());
-  if (v !== null && typeof v === 'object' && !(v as { _bsontype?: string })._bsontype) return Object.values(v).some(hasInvalidDate);
+  if (v !== null && typeof v === 'object' && !(v as { _bsontype?: string })._bsontype)
+    return Object.values(v).some(hasInvalidDate);
   return false;
 }
 
@@ -134,7 +153,7 @@ const VALUES: Array<[string, unknown]> = [
   ['object with undefined', { a: undefined, b: 1 }],
   ['null-prototype object', Object.assign(Object.create(null), { a: 1, b: 'x' })],
   ['integer-like keys', { b: 1, 10: 2, 2: 3, a: 4 }],
-  ['keys needing escapes', { 'quote"d': 1, 'new\nline': 2, 'ünï': 3, '': 4, 'a.b': 5 }],
+  ['keys needing escapes', { 'quote"d': 1, 'new\nline': 2, ünï: 3, '': 4, 'a.b': 5 }],
   ['dollar key (fallback)', { $weird: 1 }],
   ['__proto__ key', JSON.parse('{"__proto__": {"x": 1}, "y": 2}')],
   ['Map (fallback)', new Map([['a', 1]])],
@@ -170,15 +189,30 @@ const VALUES: Array<[string, unknown]> = [
 describe('fast canonical Extended JSON codec', () => {
   for (const [name, value] of VALUES) {
     it(`${name}: identical to EJSON as a value`, () => checkRoundTrip(value));
-    it(`${name}: identical to EJSON inside a document and an array`, () => checkRoundTrip({ _id: 1, v: value, list: [value, value] }));
+    it(`${name}: identical to EJSON inside a document and an array`, () =>
+      checkRoundTrip({ _id: 1, v: value, list: [value, value] }));
   }
 
   it('the engine’s own types take the fast path both ways (no EJSON fallback)', () => {
     const doc = {
       _id: { a: 1, b: 'k' },
-      i: 5, n: -0, d: new Double(2.5), z: new Double(-0), l: Long.fromBigInt(-(2n ** 62n)), big: 2n ** 40n, s: 'ü"\n', t: true, f: false, nil: null,
-      when: new Date(1), bin: new Binary(bytes(1, 2)), empty: new Binary(Buffer.alloc(0)), oid: new ObjectId(), dec: Decimal128.fromString('1.5'),
-      list: [1, new Int32(2), [new Date(0)], {}], obj: Object.assign(Object.create(null), { x: 1 }),
+      i: 5,
+      n: -0,
+      d: new Double(2.5),
+      z: new Double(-0),
+      l: Long.fromBigInt(-(2n ** 62n)),
+      big: 2n ** 40n,
+      s: 'ü"\n',
+      t: true,
+      f: false,
+      nil: null,
+      when: new Date(1),
+      bin: new Binary(bytes(1, 2)),
+      empty: new Binary(Buffer.alloc(0)),
+      oid: new ObjectId(),
+      dec: Decimal128.fromString('1.5'),
+      list: [1, new Int32(2), [new Date(0)], {}],
+      obj: Object.assign(Object.create(null), { x: 1 }),
     };
     const text = stringifyFastOnly(doc);
     assert.ok(text !== undefined, 'encoded without EJSON');
@@ -199,10 +233,13 @@ describe('fast canonical Extended JSON codec', () => {
   it('circular structures fail exactly as EJSON does', () => {
     const o: Record<string, unknown> = { a: 1 };
     o.self = o;
-    assert.throws(() => stringifyCanonical(o), (e: Error) => {
-      assert.throws(() => EJSON.stringify(o, CANONICAL), { message: e.message });
-      return true;
-    });
+    assert.throws(
+      () => stringifyCanonical(o),
+      (e: Error) => {
+        assert.throws(() => EJSON.stringify(o, CANONICAL), { message: e.message });
+        return true;
+      },
+    );
   });
 
   it('a shared (non-circular) object is written twice, as EJSON does', () => {
@@ -273,27 +310,44 @@ describe('fast canonical Extended JSON codec', () => {
 
   it('agrees with EJSON on 3,000 random documents of the engine’s types', () => {
     let seed = 12345;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
     const scalar = (): unknown =>
       pick<() => unknown>([
         () => Math.floor((rnd() - 0.5) * 2 ** (rnd() * 70)),
         () => (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20),
-        () => new Double(pick([0, -0, 1, 2.5, 1e308, 5e-324, Infinity, -Infinity, NaN, rnd() * 1e6, Math.floor(rnd() * 1000)])),
+        () =>
+          new Double(
+            pick([0, -0, 1, 2.5, 1e308, 5e-324, Infinity, -Infinity, NaN, rnd() * 1e6, Math.floor(rnd() * 1000)]),
+          ),
         () => new Int32(Math.floor((rnd() - 0.5) * 2 ** 32)),
-        () => Long.fromBigInt(BigInt.asIntN(64, BigInt(Math.floor(rnd() * 2 ** 53)) * BigInt(Math.floor(rnd() * 2 ** 20)) - 2n ** 60n)),
-        () => Array.from({ length: Math.floor(rnd() * 12) }, () => String.fromCodePoint(pick([0x22, 0x5c, 0x0a, 0x41, 0xe9, 0x65e5, 0x1f680, 0xd800, 0x00, 0x7f]))).join(''),
+        () =>
+          Long.fromBigInt(
+            BigInt.asIntN(64, BigInt(Math.floor(rnd() * 2 ** 53)) * BigInt(Math.floor(rnd() * 2 ** 20)) - 2n ** 60n),
+          ),
+        () =>
+          Array.from({ length: Math.floor(rnd() * 12) }, () =>
+            String.fromCodePoint(pick([0x22, 0x5c, 0x0a, 0x41, 0xe9, 0x65e5, 0x1f680, 0xd800, 0x00, 0x7f])),
+          ).join(''),
         () => rnd() < 0.5,
         () => null,
         () => new Date(Math.floor((rnd() - 0.5) * 2e13)),
-        () => new Binary(Buffer.from(Array.from({ length: Math.floor(rnd() * 20) }, () => Math.floor(rnd() * 256))), pick([0, 0, 0, 3, 5, 0x80])),
+        () =>
+          new Binary(
+            Buffer.from(Array.from({ length: Math.floor(rnd() * 20) }, () => Math.floor(rnd() * 256))),
+            pick([0, 0, 0, 3, 5, 0x80]),
+          ),
         () => new ObjectId(Buffer.from(Array.from({ length: 12 }, () => Math.floor(rnd() * 256)))),
-        () => Decimal128.fromString(`${Math.floor((rnd() - 0.5) * 1e9)}.${Math.floor(rnd() * 1000)}E${Math.floor((rnd() - 0.5) * 40)}`),
+        () =>
+          Decimal128.fromString(
+            `${Math.floor((rnd() - 0.5) * 1e9)}.${Math.floor(rnd() * 1000)}E${Math.floor((rnd() - 0.5) * 40)}`,
+          ),
       ])();
     const value = (depth: number): unknown => {
       const r = rnd();
       if (depth < 3 && r < 0.12) return Array.from({ length: Math.floor(rnd() * 5) }, () => value(depth + 1));
-      if (depth < 3 && r < 0.22) return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, (_, i) => [`k${i}`, value(depth + 1)]));
+      if (depth < 3 && r < 0.22)
+        return Object.fromEntries(Array.from({ length: Math.floor(rnd() * 5) }, (_, i) => [`k${i}`, value(depth + 1)]));
       return scalar();
     };
     for (let i = 0; i < 3000; i++) {

@@ -17,7 +17,11 @@ describe('NDJSON writer and reader (chunked writes, fast codec)', () => {
 
   it('round-trips thousands of documents across many chunks, byte-identical to EJSON', async () => {
     const file = path.join(dir, 'out.ndjson');
-    const w = await NdjsonWriter.create(file, { source: { path: '/x.db', sizeBytes: 1, fingerprint: 'f' }, plan, schema: { tables: [], views: [] } });
+    const w = await NdjsonWriter.create(file, {
+      source: { path: '/x.db', sizeBytes: 1, fingerprint: 'f' },
+      plan,
+      schema: { tables: [], views: [] },
+    });
     const docs: Array<[string, Document]> = [];
     for (let i = 0; i < 6000; i++) {
       const doc: Document = {
@@ -45,10 +49,15 @@ describe('NDJSON writer and reader (chunked writes, fast codec)', () => {
     assert.equal(lines[lines.length - 1], '');
     for (let i = 0; i < docs.length; i++) {
       const [collection, doc] = docs[i];
-      assert.equal(lines[i + 1], `{"table":"t_${collection}","collection":"${collection}","doc":${EJSON.stringify(doc, { relaxed: false })}}`);
+      assert.equal(
+        lines[i + 1],
+        `{"table":"t_${collection}","collection":"${collection}","doc":${EJSON.stringify(doc, { relaxed: false })}}`,
+      );
     }
 
-    let rows = 0, header = 0, trailer: Document | undefined;
+    let rows = 0,
+      header = 0,
+      trailer: Document | undefined;
     for await (const item of readNdjson(file)) {
       if ('header' in item) header++;
       else if ('trailer' in item) trailer = item.trailer;
@@ -67,7 +76,11 @@ describe('NDJSON writer and reader (chunked writes, fast codec)', () => {
 
   it('abort leaves no file behind', async () => {
     const file = path.join(dir, 'aborted.ndjson');
-    const w = await NdjsonWriter.create(file, { source: { path: '/x.db', sizeBytes: 1, fingerprint: 'f' }, plan, schema: { tables: [], views: [] } });
+    const w = await NdjsonWriter.create(file, {
+      source: { path: '/x.db', sizeBytes: 1, fingerprint: 'f' },
+      plan,
+      schema: { tables: [], views: [] },
+    });
     await w.writeDocument('t', 'c', { _id: 1 });
     await w.abort();
     assert.ok(!existsSync(file));

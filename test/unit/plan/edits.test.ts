@@ -32,7 +32,10 @@ describe('designer plan edits', () => {
 
   it('lists foreign keys as references and the junction folded into its owner', async () => {
     const d = await designSource({ file });
-    assert.deepEqual(d.relationships.map((r) => `${r.id} ${r.mode}`), [`${CUSTOMER} reference`, `${LINES} reference`, 'order_lines(sku)->products reference']);
+    assert.deepEqual(
+      d.relationships.map((r) => `${r.id} ${r.mode}`),
+      [`${CUSTOMER} reference`, `${LINES} reference`, 'order_lines(sku)->products reference'],
+    );
     assert.deepEqual(d.junctions, [{ table: 'product_tags', owner: 'products', other: 'tags', mode: 'owner' }]);
     assert.match(d.samples.orders, /"customer_id": 1/);
   });
@@ -40,12 +43,22 @@ describe('designer plan edits', () => {
   it('order lines → embedded array in orders: the sample shows the lines, order_lines is no longer a collection; back to reference restores it', async () => {
     const d = await designSource({ file, edit: { kind: 'relationship', id: LINES, mode: 'array' } });
     assert.equal(d.editError, undefined);
-    assert.deepEqual(d.plan.collections.map((c) => c.collection), ['customers', 'products', 'orders', 'tags']);
+    assert.deepEqual(
+      d.plan.collections.map((c) => c.collection),
+      ['customers', 'products', 'orders', 'tags'],
+    );
     assert.equal(d.relationships.find((r) => r.id === LINES)?.mode, 'array');
     assert.match(d.samples.orders, /"order_lines": \[\s*\{\s*"line_no": 1,\s*"sku": "A-1",\s*"qty": 1\s*\}/);
     checkPlan(d.plan, d.schema);
-    const back = await designSource({ file, plan: d.plan, edit: { kind: 'relationship', id: LINES, mode: 'reference' } });
-    assert.deepEqual(back.plan.collections.map((c) => c.collection), ['customers', 'products', 'orders', 'order_lines', 'tags']);
+    const back = await designSource({
+      file,
+      plan: d.plan,
+      edit: { kind: 'relationship', id: LINES, mode: 'reference' },
+    });
+    assert.deepEqual(
+      back.plan.collections.map((c) => c.collection),
+      ['customers', 'products', 'orders', 'order_lines', 'tags'],
+    );
     assert.ok(!back.plan.skipped.some((s) => s.table === 'order_lines'));
     assert.doesNotMatch(back.samples.orders, /order_lines/);
   });
@@ -56,7 +69,11 @@ describe('designer plan edits', () => {
     assert.equal(kept.relationships.find((r) => r.id === LINES)?.mode, 'array-keep');
     const doc = await designSource({ file, edit: { kind: 'relationship', id: CUSTOMER, mode: 'document' } });
     assert.match(doc.samples.orders, /"customer": \{\s*"id": 1,\s*"name": "Ada"/);
-    const merged = await designSource({ file, plan: doc.plan, edit: { kind: 'relationship', id: CUSTOMER, mode: 'merge' } });
+    const merged = await designSource({
+      file,
+      plan: doc.plan,
+      edit: { kind: 'relationship', id: CUSTOMER, mode: 'merge' },
+    });
     assert.match(merged.samples.orders, /"customers_name": "Ada"/);
     assert.doesNotMatch(merged.samples.orders, /"customer": \{/);
     assert.equal(merged.relationships.find((r) => r.id === CUSTOMER)?.mode, 'merge');
@@ -64,7 +81,11 @@ describe('designer plan edits', () => {
 
   it('embedding into a table left out is refused with a reason, the plan unchanged', async () => {
     const without = await designSource({ file, edit: { kind: 'table', table: 'orders', include: false } });
-    const d = await designSource({ file, plan: without.plan, edit: { kind: 'relationship', id: LINES, mode: 'array' } });
+    const d = await designSource({
+      file,
+      plan: without.plan,
+      edit: { kind: 'relationship', id: LINES, mode: 'array' },
+    });
     assert.match(d.editError ?? '', /Table orders is not migrated as a collection/);
     assert.deepEqual(d.plan, without.plan);
   });
@@ -73,7 +94,10 @@ describe('designer plan edits', () => {
     const base = (await designSource({ file })).plan;
     const schema = (await designSource({ file })).schema;
     const both = applyPlanEdit(base, schema, base, { kind: 'junction', table: 'product_tags', mode: 'both' });
-    assert.deepEqual(both.collections.find((c) => c.table === 'tags')!.arrays.map((a) => [a.field, a.ownerColumn, a.valueColumn]), [['products', 'tag_id', 'product_sku']]);
+    assert.deepEqual(
+      both.collections.find((c) => c.table === 'tags')!.arrays.map((a) => [a.field, a.ownerColumn, a.valueColumn]),
+      [['products', 'tag_id', 'product_sku']],
+    );
     assert.deepEqual(designJunctions(both, schema)[0].mode, 'both');
     checkPlan(both, schema);
     const own = applyPlanEdit(both, schema, base, { kind: 'junction', table: 'product_tags', mode: 'collection' });
@@ -88,14 +112,33 @@ describe('designer plan edits', () => {
     let plan: MappingPlan = d.plan;
     plan = applyPlanEdit(plan, schema, d.plan, { kind: 'column', table: 'customers', column: 'email', field: 'mail' });
     const customers = () => plan.collections.find((c) => c.table === 'customers')!;
-    assert.deepEqual(customers().indexes.map((ix) => ix.keys), [[['mail', 1]]]);
+    assert.deepEqual(
+      customers().indexes.map((ix) => ix.keys),
+      [[['mail', 1]]],
+    );
     plan = applyPlanEdit(plan, schema, d.plan, { kind: 'column', table: 'customers', column: 'name', include: false });
-    assert.deepEqual(customers().fields.map((f) => f.field), ['mail']);
-    plan = applyPlanEdit(plan, schema, d.plan, { kind: 'column', table: 'customers', column: 'name', include: true, type: 'string', nulls: 'omit' });
-    assert.deepEqual(customers().fields, [{ column: 'name', field: 'name', type: 'string', nulls: 'omit' }, { column: 'email', field: 'mail', type: 'auto' }]);
+    assert.deepEqual(
+      customers().fields.map((f) => f.field),
+      ['mail'],
+    );
+    plan = applyPlanEdit(plan, schema, d.plan, {
+      kind: 'column',
+      table: 'customers',
+      column: 'name',
+      include: true,
+      type: 'string',
+      nulls: 'omit',
+    });
+    assert.deepEqual(customers().fields, [
+      { column: 'name', field: 'name', type: 'string', nulls: 'omit' },
+      { column: 'email', field: 'mail', type: 'auto' },
+    ]);
     plan = applyPlanEdit(plan, schema, d.plan, { kind: 'collectionName', table: 'customers', name: 'people' });
     assert.equal(customers().collection, 'people');
-    assert.deepEqual(designRelationships(plan, schema).map((r) => r.mode), ['reference', 'reference', 'reference']);
+    assert.deepEqual(
+      designRelationships(plan, schema).map((r) => r.mode),
+      ['reference', 'reference', 'reference'],
+    );
     checkPlan(plan, schema);
   });
 });

@@ -3,7 +3,14 @@ import { filterProblem, whereClause } from '../../../src/core/plan/filter';
 
 describe('row filters', () => {
   it('accepts one SQL expression, with quotes and brackets holding any character', () => {
-    for (const f of [`deleted_at IS NULL`, `status IN ('a;b', 'it''s)')`, `"weird (name" > 3 AND (x OR y)`, `[odd;name] = 1`, `a - -1 > 0`]) assert.equal(filterProblem(f), null, f);
+    for (const f of [
+      `deleted_at IS NULL`,
+      `status IN ('a;b', 'it''s)')`,
+      `"weird (name" > 3 AND (x OR y)`,
+      `[odd;name] = 1`,
+      `a - -1 > 0`,
+    ])
+      assert.equal(filterProblem(f), null, f);
   });
   it('refuses what would escape WHERE (…): separators, closing parentheses, comments, open quotes', () => {
     assert.match(filterProblem(`1); DROP TABLE t; --`) ?? '', /closes a parenthesis/);

@@ -37,7 +37,10 @@ describe('generated $jsonSchema validators', () => {
   }
 
   it('reads CHECK (col IN (…)) literals, quoted names and escaped quotes', () => {
-    assert.deepEqual(checkEnum(`CREATE TABLE t (s TEXT CHECK ("s" IN ('a', 'it''s', 'b')), n INT CHECK (n IN (1, -2)))`, 's'), ['a', "it's", 'b']);
+    assert.deepEqual(
+      checkEnum(`CREATE TABLE t (s TEXT CHECK ("s" IN ('a', 'it''s', 'b')), n INT CHECK (n IN (1, -2)))`, 's'),
+      ['a', "it's", 'b'],
+    );
     assert.deepEqual(checkEnum(`CREATE TABLE t (n INT CHECK (n IN (1, -2)))`, 'n'), [1, -2]);
     assert.equal(checkEnum(`CREATE TABLE t (n INT CHECK (n > 0))`, 'n'), undefined);
   });
@@ -46,15 +49,31 @@ describe('generated $jsonSchema validators', () => {
     await withSource((source) => {
       const schema = introspect(source);
       const { plan } = defaultPlanFor(source, schema, { nulls: 'omit' });
-      const customers = collectionJsonSchema(plan.collections.find((c) => c.table === 'customers')!, schema, plan.options).$jsonSchema;
+      const customers = collectionJsonSchema(
+        plan.collections.find((c) => c.table === 'customers')!,
+        schema,
+        plan.options,
+      ).$jsonSchema;
       assert.deepEqual(customers.required, ['_id', 'name']);
       assert.deepEqual(customers.properties?._id.bsonType, ['int', 'long']);
-      assert.deepEqual(customers.properties?.name, { bsonType: 'string', maxLength: 5, description: 'customers.name (VARCHAR(5))' });
+      assert.deepEqual(customers.properties?.name, {
+        bsonType: 'string',
+        maxLength: 5,
+        description: 'customers.name (VARCHAR(5))',
+      });
       assert.deepEqual(customers.properties?.tier.enum, ['gold', 'silver', "it's"]);
       assert.equal(customers.properties?.score.bsonType, 'double');
-      const orders = collectionJsonSchema(plan.collections.find((c) => c.table === 'orders')!, schema, plan.options).$jsonSchema;
+      const orders = collectionJsonSchema(
+        plan.collections.find((c) => c.table === 'orders')!,
+        schema,
+        plan.options,
+      ).$jsonSchema;
       assert.equal(orders.properties?.placed_at.bsonType, 'date');
-      const lines = collectionJsonSchema(plan.collections.find((c) => c.table === 'lines')!, schema, plan.options).$jsonSchema;
+      const lines = collectionJsonSchema(
+        plan.collections.find((c) => c.table === 'lines')!,
+        schema,
+        plan.options,
+      ).$jsonSchema;
       assert.equal(lines.properties?._id.bsonType, 'object');
       assert.deepEqual(lines.properties?._id.required, ['order_id', 'line_no']);
     });
@@ -70,31 +89,54 @@ describe('generated $jsonSchema validators', () => {
       for (const c of plan.collections) {
         const builder = new DocumentBuilder(source, schema, c, plan.options);
         for (const { doc } of builder.documents(() => undefined)) {
-          for (const v of checkJsonSchema(doc, validators.get(c.collection)!.$jsonSchema)) violations.push(`${c.collection} ${v.path} ${v.rule}: ${v.detail}`);
+          for (const v of checkJsonSchema(doc, validators.get(c.collection)!.$jsonSchema))
+            violations.push(`${c.collection} ${v.path} ${v.rule}: ${v.detail}`);
         }
       }
       assert.deepEqual(violations, []);
     });
     const broken = path.join(tempDir(), 'broken.db');
     // SQLite enforces CHECK, but a file may hold rows written with the check ignored (or added later).
-    makeDb(broken, `${SQL} PRAGMA ignore_check_constraints = ON; INSERT INTO customers VALUES (3, 'Marguerite', 'bronze', 'n/a', NULL);`);
+    makeDb(
+      broken,
+      `${SQL} PRAGMA ignore_check_constraints = ON; INSERT INTO customers VALUES (3, 'Marguerite', 'bronze', 'n/a', NULL);`,
+    );
     const source = await openSqliteSource(broken);
     try {
       const schema = introspect(source);
       const { plan } = defaultPlanFor(source, schema);
       const c = plan.collections.find((x) => x.table === 'customers')!;
       const validator = collectionJsonSchema(c, schema, plan.options).$jsonSchema;
-      const found = [...new DocumentBuilder(source, schema, c, plan.options).documents(() => undefined)].flatMap(({ doc }) => checkJsonSchema(doc, validator));
-      assert.deepEqual(found.map((v) => `${v.path} ${v.rule}`), ['name maxLength', 'tier enum', 'score bsonType']);
+      const found = [...new DocumentBuilder(source, schema, c, plan.options).documents(() => undefined)].flatMap(
+        ({ doc }) => checkJsonSchema(doc, validator),
+      );
+      assert.deepEqual(
+        found.map((v) => `${v.path} ${v.rule}`),
+        ['name maxLength', 'tier enum', 'score bsonType'],
+      );
     } finally {
       source.close();
     }
   });
 
   it('the checker: BSON types by class, arrays item by item, missing required fields', () => {
-    const node = { bsonType: 'object', required: ['_id', 'a'], properties: { _id: { bsonType: 'int' }, a: { bsonType: 'array', items: { bsonType: ['int', 'long'] } }, d: { bsonType: 'double' } } };
+    const node = {
+      bsonType: 'object',
+      required: ['_id', 'a'],
+      properties: {
+        _id: { bsonType: 'int' },
+        a: { bsonType: 'array', items: { bsonType: ['int', 'long'] } },
+        d: { bsonType: 'double' },
+      },
+    };
     assert.deepEqual(checkJsonSchema({ _id: new Int32(1), a: [1, 2], d: new Double(2) }, node), []);
-    assert.deepEqual(checkJsonSchema({ _id: 1.5, a: [1, 'x'], d: 2 }, node).map((v) => `${v.path} ${v.rule}`), ['_id bsonType', 'a.1 bsonType', 'd bsonType']);
-    assert.deepEqual(checkJsonSchema({ _id: 1 }, node).map((v) => `${v.path} ${v.rule}`), ['a required']);
+    assert.deepEqual(
+      checkJsonSchema({ _id: 1.5, a: [1, 'x'], d: 2 }, node).map((v) => `${v.path} ${v.rule}`),
+      ['_id bsonType', 'a.1 bsonType', 'd bsonType'],
+    );
+    assert.deepEqual(
+      checkJsonSchema({ _id: 1 }, node).map((v) => `${v.path} ${v.rule}`),
+      ['a required'],
+    );
   });
 });

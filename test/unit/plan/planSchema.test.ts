@@ -45,8 +45,15 @@ describe('plan JSON Schema (docs/plan.schema.json)', () => {
   it('accepts designer plans with embedded arrays, looked-up and merged documents', async () => {
     const file = path.join(tempDir(), 'shop.db');
     makeDb(file, SHOP_SCHEMA);
-    const lines = await designSource({ file, edit: { kind: 'relationship', id: 'order_lines(order_id)->orders', mode: 'array' } });
-    const merged = await designSource({ file, plan: lines.plan, edit: { kind: 'relationship', id: 'orders(customer_id)->customers', mode: 'merge' } });
+    const lines = await designSource({
+      file,
+      edit: { kind: 'relationship', id: 'order_lines(order_id)->orders', mode: 'array' },
+    });
+    const merged = await designSource({
+      file,
+      plan: lines.plan,
+      edit: { kind: 'relationship', id: 'orders(customer_id)->customers', mode: 'merge' },
+    });
     assert.ok(merged.plan.collections.find((c) => c.table === 'orders')?.embeds?.length === 2);
     assert.deepEqual(schemaErrors(merged.plan), []);
   });
@@ -58,15 +65,42 @@ describe('plan JSON Schema (docs/plan.schema.json)', () => {
       edit(p);
       return schemaErrors(p);
     };
-    assert.notDeepEqual(broken((p) => ((p as { version: number }).version = 2)), []);
-    assert.notDeepEqual(broken((p) => (p.collections[0].collection = 'system.users')), []);
-    assert.notDeepEqual(broken((p) => (p.collections[0].collection = 'a$b')), []);
-    assert.notDeepEqual(broken((p) => (p.collections[0].fields[0].field = 'a.b')), []);
-    assert.notDeepEqual(broken((p) => (p.collections[0].fields[0].field = '$x')), []);
-    assert.notDeepEqual(broken((p) => ((p.collections[0].fields[0] as { type: string }).type = 'text')), []);
-    assert.notDeepEqual(broken((p) => ((p.collections[0] as unknown as Record<string, unknown>).colection = 'x')), []);
-    assert.notDeepEqual(broken((p) => delete (p as Partial<MappingPlan>).options), []);
-    assert.notDeepEqual(broken((p) => (p.options.timezone = '+25:99x')), []);
+    assert.notDeepEqual(
+      broken((p) => ((p as { version: number }).version = 2)),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => (p.collections[0].collection = 'system.users')),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => (p.collections[0].collection = 'a$b')),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => (p.collections[0].fields[0].field = 'a.b')),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => (p.collections[0].fields[0].field = '$x')),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => ((p.collections[0].fields[0] as { type: string }).type = 'text')),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => ((p.collections[0] as unknown as Record<string, unknown>).colection = 'x')),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => delete (p as Partial<MappingPlan>).options),
+      [],
+    );
+    assert.notDeepEqual(
+      broken((p) => (p.options.timezone = '+25:99x')),
+      [],
+    );
   });
 
   it('is contributed to VS Code for .sqlite2mongo/*.plan.json files and shipped in the package', () => {

@@ -29,23 +29,46 @@ describe('rule edits in the designer', () => {
     const suggestion = first.suggestions.find((s) => s.table === 'orders');
     assert.ok(suggestion, 'orders.customer_id → customers is suggested');
     assert.equal(first.relationships.length, 0);
-    const accepted = await session.design({ plan: first.plan, edit: { kind: 'declareRelationship', relationship: suggestion } });
+    const accepted = await session.design({
+      plan: first.plan,
+      edit: { kind: 'declareRelationship', relationship: suggestion },
+    });
     assert.deepEqual(accepted.plan.relationships?.map(relationshipKey), ['orders(customer_id)->customers']);
-    assert.deepEqual(accepted.relationships.map((r) => r.id), ['orders(customer_id)->customers']);
+    assert.deepEqual(
+      accepted.relationships.map((r) => r.id),
+      ['orders(customer_id)->customers'],
+    );
     assert.equal(accepted.suggestions.length, 0);
-    const embedded = await session.design({ plan: accepted.plan, edit: { kind: 'relationship', id: 'orders(customer_id)->customers', mode: 'array' } });
+    const embedded = await session.design({
+      plan: accepted.plan,
+      edit: { kind: 'relationship', id: 'orders(customer_id)->customers', mode: 'array' },
+    });
     assert.equal(embedded.editError, undefined);
     assert.match(embedded.samples.customers, /"orders": \[/);
-    const rejected = await session.design({ plan: first.plan, edit: { kind: 'rejectRelationship', id: 'orders(customer_id)->customers' } });
+    const rejected = await session.design({
+      plan: first.plan,
+      edit: { kind: 'rejectRelationship', id: 'orders(customer_id)->customers' },
+    });
     assert.deepEqual(rejected.plan.rejectedRelationships, ['orders(customer_id)->customers']);
     assert.equal(rejected.suggestions.length, 0);
   });
 
   it('filters and computed fields show in the sample; Restricted Mode renders the sample without them', async () => {
     const first = await session.design({});
-    const filtered = await session.design({ plan: first.plan, edit: { kind: 'filter', collection: 'customers', filter: 'deleted_at IS NOT NULL' } });
+    const filtered = await session.design({
+      plan: first.plan,
+      edit: { kind: 'filter', collection: 'customers', filter: 'deleted_at IS NOT NULL' },
+    });
     assert.match(filtered.samples.customers, /"first_name": "Old"/);
-    const computed = await session.design({ plan: filtered.plan, edit: { kind: 'computed', collection: 'customers', field: 'full_name', expression: `first_name || ' ' || last_name` } });
+    const computed = await session.design({
+      plan: filtered.plan,
+      edit: {
+        kind: 'computed',
+        collection: 'customers',
+        field: 'full_name',
+        expression: `first_name || ' ' || last_name`,
+      },
+    });
     assert.match(computed.samples.customers, /"full_name": "Old Row"/);
     assert.equal(computedFieldCount(computed.plan), 1);
     const restricted = await session.design({ plan: computed.plan, evaluateExpressions: false });
@@ -54,7 +77,10 @@ describe('rule edits in the designer', () => {
     assert.equal(computedFieldCount(withoutComputed(computed.plan)), 0);
     const removed = applyRuleEdit(computed.plan, { kind: 'computed', collection: 'customers', field: 'full_name' });
     assert.equal(computedFieldCount(removed), 0);
-    assert.equal(applyRuleEdit(filtered.plan, { kind: 'filter', collection: 'customers', filter: ' ' }).collections[0].filter, undefined);
+    assert.equal(
+      applyRuleEdit(filtered.plan, { kind: 'filter', collection: 'customers', filter: ' ' }).collections[0].filter,
+      undefined,
+    );
   });
 
   it('the manifest declares limited support for untrusted workspaces', () => {

@@ -35,12 +35,24 @@ describe('suggested relationships', () => {
     const source = await openSqliteSource(file);
     try {
       const got = suggestRelationships(source, introspect(source));
-      const summary = got.map((s) => `${s.table}(${s.columns}) → ${s.refTable}(${s.refColumns}) ${s.matched}/${s.checked}`);
-      assert.deepEqual(summary.sort(), ['Album(ArtistId) → Artist(ArtistId) 1/1', 'order_lines(sku) → products(sku) 2/2', 'orders(customerId) → customers(id) 2/2'].sort());
+      const summary = got.map(
+        (s) => `${s.table}(${s.columns}) → ${s.refTable}(${s.refColumns}) ${s.matched}/${s.checked}`,
+      );
+      assert.deepEqual(
+        summary.sort(),
+        [
+          'Album(ArtistId) → Artist(ArtistId) 1/1',
+          'order_lines(sku) → products(sku) 2/2',
+          'orders(customerId) → customers(id) 2/2',
+        ].sort(),
+      );
       // order_lines.order_id: 2 of 3 distinct values match (a line of order 99 that does not exist) — below 90 %;
       // products.category_id: 1 of 2; orders.status_id: no statuses table.
       assert.ok(got.every((s) => s.share >= 0.9));
-      assert.match(got.find((s) => s.table === 'orders')!.reason, /customerId names customers; 2 of 2 distinct values match customers\.id/);
+      assert.match(
+        got.find((s) => s.table === 'orders')!.reason,
+        /customerId names customers; 2 of 2 distinct values match customers\.id/,
+      );
     } finally {
       source.close();
     }
@@ -51,8 +63,12 @@ describe('suggested relationships', () => {
     try {
       const schema = introspect(source);
       assert.equal(listRelationships(schema).length, 0);
-      const declared = withDeclaredRelationships(schema, [{ table: 'order_lines', columns: ['order_id'], refTable: 'orders', refColumns: ['id'] }]);
-      assert.deepEqual(listRelationships(declared), [{ child: 'order_lines', columns: ['order_id'], parent: 'orders', refColumns: ['id'] }]);
+      const declared = withDeclaredRelationships(schema, [
+        { table: 'order_lines', columns: ['order_id'], refTable: 'orders', refColumns: ['id'] },
+      ]);
+      assert.deepEqual(listRelationships(declared), [
+        { child: 'order_lines', columns: ['order_id'], parent: 'orders', refColumns: ['id'] },
+      ]);
       assert.equal(listRelationships(schema).length, 0, 'the schema itself is not changed');
     } finally {
       source.close();

@@ -37,7 +37,10 @@ describe('plan warnings', () => {
     cleanupTempDirs();
   });
 
-  const withType = (column: string, type: MappingPlan['collections'][number]['fields'][number]['type']): MappingPlan => {
+  const withType = (
+    column: string,
+    type: MappingPlan['collections'][number]['fields'][number]['type'],
+  ): MappingPlan => {
     const next: MappingPlan = JSON.parse(JSON.stringify(plan));
     next.collections.find((c) => c.table === 'products')!.fields.find((f) => f.column === column)!.type = type;
     return next;
@@ -53,7 +56,10 @@ describe('plan warnings', () => {
     assert.equal(rest.length, 0);
     assert.equal(w.collection, 'products');
     assert.equal(w.field, 'price');
-    assert.match(w.message, /^products\.price as int: 2 values cannot become int \(e\.g\. "99\.5"\) and are kept as they are/);
+    assert.match(
+      w.message,
+      /^products\.price as int: 2 values cannot become int \(e\.g\. "99\.5"\) and are kept as they are/,
+    );
   });
 
   it('INTEGER beyond int32 forced to int is written as long', () => {
@@ -81,7 +87,10 @@ describe('plan warnings', () => {
     const embedded = applyEmbed(plan, schema, { into: 'albums', table: 'photos', kind: 'array' });
     embedded.collections[1].embeds![0].fields.find((f) => f.column === 'data')!.type = 'string';
     const w = planWarnings(source, schema, embedded, { sizeWarningBytes: Infinity });
-    assert.deepEqual(w.map((x) => [x.kind, x.collection, x.field]), [['lossy-type', 'albums', 'photos.data']]);
+    assert.deepEqual(
+      w.map((x) => [x.kind, x.collection, x.field]),
+      [['lossy-type', 'albums', 'photos.data']],
+    );
   });
 
   it('plan problems (a name clash) are errors tied to their collection', () => {
@@ -93,12 +102,24 @@ describe('plan warnings', () => {
   });
 
   it('an embedded array whose largest parent nears 16 MiB names that parent and the policy', () => {
-    const embedded = applyEmbed(plan, schema, { into: 'albums', table: 'photos', kind: 'array', onTooLarge: 'reference' });
+    const embedded = applyEmbed(plan, schema, {
+      into: 'albums',
+      table: 'photos',
+      kind: 'array',
+      onTooLarge: 'reference',
+    });
     const [w, ...rest] = planWarnings(source, schema, embedded);
     assert.equal(rest.length, 0);
     assert.deepEqual([w.kind, w.collection, w.field], ['too-large', 'albums', 'photos']);
-    assert.match(w.message, /The largest albums row \(id = 2\) has 7 photos rows with about 13\.4 MiB of data to embed in photos/);
+    assert.match(
+      w.message,
+      /The largest albums row \(id = 2\) has 7 photos rows with about 13\.4 MiB of data to embed in photos/,
+    );
     assert.match(w.message, /keeps references/);
-    assert.deepEqual(planWarnings(source, schema, embedded, { sizeWarningBytes: 14 * 1024 * 1024 }), [], 'below the threshold: nothing');
+    assert.deepEqual(
+      planWarnings(source, schema, embedded, { sizeWarningBytes: 14 * 1024 * 1024 }),
+      [],
+      'below the threshold: nothing',
+    );
   });
 });

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { introspect, iterateQuery, iterateRows, openSqliteSource, type SchemaInfo, type SqliteSource } from '../../../src/core/sqlite';
+import {
+  introspect,
+  iterateQuery,
+  iterateRows,
+  openSqliteSource,
+  type SchemaInfo,
+  type SqliteSource,
+} from '../../../src/core/sqlite';
 import { pyCounts, pyJson } from '../../helpers/sqliteBuilders';
 import { sharedFixturesDir } from '../../helpers/fixtures';
 
@@ -28,13 +35,16 @@ describe('sqlite: shared fixtures', () => {
     it('describes the junction table: composite PK and two FKs to resources(id)', () => {
       const [resources, deps] = schema.tables;
       assert.deepEqual(resources.primaryKey, ['id']);
-      assert.deepEqual(resources.columns.map((c) => [c.name, c.declaredType, c.notNull]), [
-        ['id', 'INTEGER', true],
-        ['name', 'VARCHAR(100)', true],
-        ['description', 'TEXT', false],
-        ['created_at', 'DATETIME', false],
-        ['updated_at', 'DATETIME', false],
-      ]);
+      assert.deepEqual(
+        resources.columns.map((c) => [c.name, c.declaredType, c.notNull]),
+        [
+          ['id', 'INTEGER', true],
+          ['name', 'VARCHAR(100)', true],
+          ['description', 'TEXT', false],
+          ['created_at', 'DATETIME', false],
+          ['updated_at', 'DATETIME', false],
+        ],
+      );
       assert.deepEqual(resources.indexes.map((i) => [i.name, i.unique, i.columns]).sort(), [
         ['ix_resources_id', false, ['id']],
         ['ix_resources_name', false, ['name']],
@@ -52,9 +62,16 @@ describe('sqlite: shared fixtures', () => {
 con = sqlite3.connect('file:${FIXTURES}/app.db?mode=ro', uri=True)
 print(json.dumps([list(r) for r in con.execute('SELECT id, name, description, created_at, updated_at FROM resources ORDER BY id')]))`,
       );
-      const got = [...iterateRows(src, schema.tables[0])].map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+      const got = [...iterateRows(src, schema.tables[0])].map((r) =>
+        r.map((v) => (typeof v === 'bigint' ? Number(v) : v)),
+      );
       assert.deepEqual(got, expected);
-      const links = [...iterateQuery(src, 'SELECT resource_id, dependency_id FROM resource_dependencies ORDER BY resource_id, dependency_id')];
+      const links = [
+        ...iterateQuery(
+          src,
+          'SELECT resource_id, dependency_id FROM resource_dependencies ORDER BY resource_id, dependency_id',
+        ),
+      ];
       assert.equal(links.length, 2);
     });
   });
@@ -75,14 +92,11 @@ print(json.dumps([list(r) for r in con.execute('SELECT id, name, description, cr
         }
         const track = schema.tables.find((t) => t.name === 'Track');
         assert.ok(track);
-        assert.deepEqual(
-          track.foreignKeys.map((f) => [f.columns, f.refTable, f.refColumns]).sort(),
-          [
-            [['AlbumId'], 'Album', ['AlbumId']],
-            [['GenreId'], 'Genre', ['GenreId']],
-            [['MediaTypeId'], 'MediaType', ['MediaTypeId']],
-          ],
-        );
+        assert.deepEqual(track.foreignKeys.map((f) => [f.columns, f.refTable, f.refColumns]).sort(), [
+          [['AlbumId'], 'Album', ['AlbumId']],
+          [['GenreId'], 'Genre', ['GenreId']],
+          [['MediaTypeId'], 'MediaType', ['MediaTypeId']],
+        ]);
       } finally {
         src.close();
       }

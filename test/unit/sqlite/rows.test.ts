@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { introspect, iterateQuery, iterateRows, keyOrderColumns, openSqliteSource, type SqliteSource, type Statement, type TableInfo } from '../../../src/core/sqlite';
+import {
+  introspect,
+  iterateQuery,
+  iterateRows,
+  keyOrderColumns,
+  openSqliteSource,
+  type SqliteSource,
+  type Statement,
+  type TableInfo,
+} from '../../../src/core/sqlite';
 import { cleanupTempDirs, py, pyJson, tempDir } from '../../helpers/sqliteBuilders';
 
 /** Rows inserted in a shuffled order (fixed seed), so physical insertion order differs from key order. */
@@ -45,7 +54,8 @@ describe('sqlite/rows: streaming in key order', () => {
   let tables: Map<string, TableInfo>;
   let exp: Record<string, unknown[][]>;
   const t = (name: string) => tables.get(name) as TableInfo;
-  const plainRows = (it: Iterable<unknown[]>) => [...it].map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
+  const plainRows = (it: Iterable<unknown[]>) =>
+    [...it].map((r) => r.map((v) => (typeof v === 'bigint' ? Number(v) : v)));
 
   before(async () => {
     const file = path.join(tempDir(), 'order.db');
@@ -80,20 +90,35 @@ describe('sqlite/rows: streaming in key order', () => {
     assert.deepEqual(keyOrderColumns(t('wr2')), ['x', 'y']);
     // Key order means the PK columns ascending; the DESC in the declaration only affects storage.
     const rows = plainRows(iterateRows(src, t('wr2'))) as number[][];
-    assert.deepEqual(rows, [...rows].sort((p, q) => p[0] - q[0] || p[1] - q[1]));
+    assert.deepEqual(
+      rows,
+      [...rows].sort((p, q) => p[0] - q[0] || p[1] - q[1]),
+    );
     assert.equal(rows.length, 50);
     assert.throws(() => [...iterateRows(src, t('wr'), { withRowid: true })], /no rowid/);
   });
 
   it('NULLs in a non-INTEGER primary key (legacy SQLite quirk) are ordered first, ties broken by rowid', () => {
     assert.deepEqual(plainRows(iterateRows(src, t('nullpk'))), exp.nullpk);
-    assert.deepEqual(exp.nullpk.map((r) => r[1]), [1, 3, 5, 4, 2]);
+    assert.deepEqual(
+      exp.nullpk.map((r) => r[1]),
+      [1, 3, 5, 4, 2],
+    );
   });
 
   it('where + params, with bigint params (small and beyond 2^53)', () => {
-    assert.deepEqual(plainRows(iterateRows(src, t('ipk'), { columns: ['v'], where: 'id BETWEEN ? AND ?', params: [100n, 102n] })), [['i100'], ['i101'], ['i102']]);
-    assert.deepEqual([...iterateRows(src, t('ipk'), { columns: ['id'], where: 'id = ?', params: [2n ** 62n] })], [[2n ** 62n]]);
-    assert.deepEqual([...iterateRows(src, t('ipk'), { columns: ['id'], where: 'id >= ?', params: [2n ** 53n + 1n] })], [[2n ** 53n + 1n], [2n ** 62n]]);
+    assert.deepEqual(
+      plainRows(iterateRows(src, t('ipk'), { columns: ['v'], where: 'id BETWEEN ? AND ?', params: [100n, 102n] })),
+      [['i100'], ['i101'], ['i102']],
+    );
+    assert.deepEqual(
+      [...iterateRows(src, t('ipk'), { columns: ['id'], where: 'id = ?', params: [2n ** 62n] })],
+      [[2n ** 62n]],
+    );
+    assert.deepEqual(
+      [...iterateRows(src, t('ipk'), { columns: ['id'], where: 'id >= ?', params: [2n ** 53n + 1n] })],
+      [[2n ** 53n + 1n], [2n ** 62n]],
+    );
     assert.deepEqual([...iterateRows(src, t('wr'), { columns: ['n'], where: 'k = ?', params: ['名前'] })].length, 1);
   });
 

@@ -75,7 +75,23 @@ describe('sqlite/schema: introspect', () => {
   it('lists user tables in creation order, without sqlite_* tables, virtual tables or their shadow tables', () => {
     assert.deepEqual(
       schema.tables.map((x) => x.name),
-      ['order', 'my table', 'kv', 'comp', 'parent', 'child', 'gchild', 'uq', 'gen', 'st', 'wr_st', 'views and "quotes" 😀', 'auto', 'rowid_cols', 'all_hidden'],
+      [
+        'order',
+        'my table',
+        'kv',
+        'comp',
+        'parent',
+        'child',
+        'gchild',
+        'uq',
+        'gen',
+        'st',
+        'wr_st',
+        'views and "quotes" 😀',
+        'auto',
+        'rowid_cols',
+        'all_hidden',
+      ],
     );
     const skipped = listSkippedTables(src);
     assert.deepEqual(
@@ -85,10 +101,24 @@ describe('sqlite/schema: introspect', () => {
         ['docs4', 'fts4'],
       ],
     );
-    assert.deepEqual(skipped.filter((s) => s.reason === 'shadow').map((s) => s.name).sort(), [
-      'docs4_content', 'docs4_docsize', 'docs4_segdir', 'docs4_segments', 'docs4_stat',
-      'docs_config', 'docs_content', 'docs_data', 'docs_docsize', 'docs_idx',
-    ]);
+    assert.deepEqual(
+      skipped
+        .filter((s) => s.reason === 'shadow')
+        .map((s) => s.name)
+        .sort(),
+      [
+        'docs4_content',
+        'docs4_docsize',
+        'docs4_segdir',
+        'docs4_segments',
+        'docs4_stat',
+        'docs_config',
+        'docs_content',
+        'docs_data',
+        'docs_docsize',
+        'docs_idx',
+      ],
+    );
   });
 
   it('columns: declared type, NOT NULL, default SQL, PK ordinal', () => {
@@ -97,7 +127,10 @@ describe('sqlite/schema: introspect', () => {
       { name: 'group', declaredType: 'TEXT', notNull: true, defaultValue: "'x'", pkOrdinal: 0, generated: 'no' },
       { name: 'select', declaredType: 'REAL', notNull: false, defaultValue: '1.5 * 2', pkOrdinal: 0, generated: 'no' },
     ]);
-    assert.deepEqual(t('my table').columns.map((c) => c.name), ['first name', 'quote"d', 'ünïcødé 名前', 'bracket col', 'back tick']);
+    assert.deepEqual(
+      t('my table').columns.map((c) => c.name),
+      ['first name', 'quote"d', 'ünïcødé 名前', 'bracket col', 'back tick'],
+    );
     assert.equal(t('my table').columns[2].declaredType, 'TEXT');
     assert.equal(t('comp').columns[2].declaredType, '');
   });
@@ -105,7 +138,10 @@ describe('sqlite/schema: introspect', () => {
   it('primary keys: single, composite in key order (not column order), none', () => {
     assert.deepEqual(t('order').primaryKey, ['id']);
     assert.deepEqual(t('comp').primaryKey, ['b', 'a']);
-    assert.deepEqual(t('comp').columns.map((c) => c.pkOrdinal), [2, 1, 0]);
+    assert.deepEqual(
+      t('comp').columns.map((c) => c.pkOrdinal),
+      [2, 1, 0],
+    );
     assert.deepEqual(t('my table').primaryKey, []);
   });
 
@@ -132,23 +168,44 @@ describe('sqlite/schema: introspect', () => {
       { name: 'ix_partial', unique: false, origin: 'c', partial: true, columns: ['x'], descending: [false] },
       { name: 'ix_expr', unique: false, origin: 'c', partial: false, columns: [null, 'x'], descending: [false, false] },
     ]);
-    assert.deepEqual(t('uq').indexes, [{ name: 'sqlite_autoindex_uq_1', unique: true, origin: 'u', partial: false, columns: ['a', 'b'], descending: [false, false] }]);
-    assert.deepEqual(t('comp').indexes.map((i) => [i.origin, i.columns]), [['pk', ['b', 'a']]]);
-    assert.deepEqual(t('kv').indexes.map((i) => [i.origin, i.unique, i.columns]), [['pk', true, ['k']]]);
+    assert.deepEqual(t('uq').indexes, [
+      {
+        name: 'sqlite_autoindex_uq_1',
+        unique: true,
+        origin: 'u',
+        partial: false,
+        columns: ['a', 'b'],
+        descending: [false, false],
+      },
+    ]);
+    assert.deepEqual(
+      t('comp').indexes.map((i) => [i.origin, i.columns]),
+      [['pk', ['b', 'a']]],
+    );
+    assert.deepEqual(
+      t('kv').indexes.map((i) => [i.origin, i.unique, i.columns]),
+      [['pk', true, ['k']]],
+    );
     assert.deepEqual(t('order').indexes, []); // INTEGER PRIMARY KEY is the rowid, no index
   });
 
   it('generated columns are flagged and read as values', () => {
-    assert.deepEqual(t('gen').columns.map((c) => [c.name, c.generated]), [
-      ['a', 'no'],
-      ['b', 'no'],
-      ['s', 'stored'],
-      ['v', 'virtual'],
-    ]);
-    assert.deepEqual([...iterateRows(src, t('gen'))], [
-      [1n, 2n, 3n, '1-2'],
-      [10n, 20n, 30n, '10-20'],
-    ]);
+    assert.deepEqual(
+      t('gen').columns.map((c) => [c.name, c.generated]),
+      [
+        ['a', 'no'],
+        ['b', 'no'],
+        ['s', 'stored'],
+        ['v', 'virtual'],
+      ],
+    );
+    assert.deepEqual(
+      [...iterateRows(src, t('gen'))],
+      [
+        [1n, 2n, 3n, '1-2'],
+        [10n, 20n, 30n, '10-20'],
+      ],
+    );
   });
 
   it('row counts and the CREATE statement', () => {
@@ -172,21 +229,30 @@ describe('sqlite/schema: introspect', () => {
 
   it('odd identifiers are quoted correctly when reading rows', () => {
     assert.equal(quoteIdent('a"b'), '"a""b"');
-    assert.deepEqual([...iterateRows(src, t('my table'))].map((r) => r.map((v) => (v instanceof Uint8Array ? [...v] : v))), [['Ann', 'q"1', '名前', 7n, [1, 255]]]);
-    assert.deepEqual([...iterateRows(src, t('order'), { columns: ['select', 'group'] })], [
-      [2.5, 'a'],
-      [null, 'b'],
-    ]);
+    assert.deepEqual(
+      [...iterateRows(src, t('my table'))].map((r) => r.map((v) => (v instanceof Uint8Array ? [...v] : v))),
+      [['Ann', 'q"1', '名前', 7n, [1, 255]]],
+    );
+    assert.deepEqual(
+      [...iterateRows(src, t('order'), { columns: ['select', 'group'] })],
+      [
+        [2.5, 'a'],
+        [null, 'b'],
+      ],
+    );
     assert.deepEqual([...iterateRows(src, t('views and "quotes" 😀'))], [[1n], [2n], [3n]]);
   });
 
   it('rowid alias avoids columns named rowid/oid; all three taken → a clear error', () => {
     assert.equal(rowidAlias(t('rowid_cols')), '_rowid_');
     assert.deepEqual(keyOrderColumns(t('rowid_cols')), ['_rowid_']);
-    assert.deepEqual([...iterateRows(src, t('rowid_cols'), { withRowid: true })], [
-      [1n, 'r', 'o', 1n],
-      [2n, 'r2', 'o2', 2n],
-    ]);
+    assert.deepEqual(
+      [...iterateRows(src, t('rowid_cols'), { withRowid: true })],
+      [
+        [1n, 'r', 'o', 1n],
+        [2n, 'r2', 'o2', 2n],
+      ],
+    );
     assert.equal(rowidAlias(t('kv')), undefined);
     assert.throws(() => keyOrderColumns(t('all_hidden')), /rowid, _rowid_ and oid/);
   });

@@ -4,7 +4,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { introspect, iterateRows, locateEngineWasm, openSqliteSource } from '../../../src/core/sqlite';
-import { cleanupTempDirs, encodeWal, expectMigrationError, fileDigest, makeDb, py, tempDir } from '../../helpers/sqliteBuilders';
+import {
+  cleanupTempDirs,
+  encodeWal,
+  expectMigrationError,
+  fileDigest,
+  makeDb,
+  py,
+  tempDir,
+} from '../../helpers/sqliteBuilders';
 
 /** A rollback-mode database with enough rows to span many pages (and overflow pages for the big rows). */
 function makeMultiPageDb(file: string): string {
@@ -78,7 +86,11 @@ describe('sqlite/source: openSqliteSource', () => {
 
   it('PNG bytes (high-entropy payload after a known signature) → SOURCE_NOT_SQLITE, not ENCRYPTED', async () => {
     const file = path.join(dir, 'picture.db');
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('0000000d49484452', 'hex'), randomBytes(8192)]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      Buffer.from('0000000d49484452', 'hex'),
+      randomBytes(8192),
+    ]);
     fs.writeFileSync(file, png);
     const e = await expectMigrationError(() => openSqliteSource(file), 'SOURCE_NOT_SQLITE', file);
     assert.match(e.message, /PNG image/);
@@ -119,20 +131,25 @@ describe('sqlite/source: openSqliteSource', () => {
     const pageSize = bytes.readUInt16BE(16);
     const pages = bytes.length / pageSize;
     // Pages in the middle third hold table/index b-tree pages; garble them (page 1, the schema, stays intact).
-    for (let p = Math.floor(pages / 3); p < Math.floor((2 * pages) / 3); p++) randomBytes(pageSize).copy(bytes, p * pageSize);
+    for (let p = Math.floor(pages / 3); p < Math.floor((2 * pages) / 3); p++)
+      randomBytes(pageSize).copy(bytes, p * pageSize);
     fs.writeFileSync(file, bytes);
     const e = await expectMigrationError(() => openSqliteSource(file), 'SOURCE_CORRUPT', file);
     assert.match(e.message, /quick_check|malformed/);
 
     // Without the integrity check, reading still refuses: either counting rows or streaming them fails.
-    const e2 = await expectMigrationError(async () => {
-      const src = await openSqliteSource(file, { verifyIntegrity: false });
-      try {
-        for (const t of introspect(src).tables) for (const _row of iterateRows(src, t));
-      } finally {
-        src.close();
-      }
-    }, 'SOURCE_CORRUPT', file);
+    const e2 = await expectMigrationError(
+      async () => {
+        const src = await openSqliteSource(file, { verifyIntegrity: false });
+        try {
+          for (const t of introspect(src).tables) for (const _row of iterateRows(src, t));
+        } finally {
+          src.close();
+        }
+      },
+      'SOURCE_CORRUPT',
+      file,
+    );
     assert.match(e2.message, /malformed|corrupt/);
   });
 
@@ -164,7 +181,11 @@ describe('sqlite/source: openSqliteSource', () => {
     const bytes = fs.readFileSync(file);
     randomBytes(bytes.readUInt16BE(16) - 100).copy(bytes, 100);
     fs.writeFileSync(file, bytes);
-    const e = await expectMigrationError(() => openSqliteSource(file, { verifyIntegrity: false }), 'SOURCE_CORRUPT', file);
+    const e = await expectMigrationError(
+      () => openSqliteSource(file, { verifyIntegrity: false }),
+      'SOURCE_CORRUPT',
+      file,
+    );
     assert.match(e.message, /malformed|not a database/);
   });
 
@@ -218,7 +239,10 @@ os._exit(0)  # die mid-transaction, as a crash would`,
   });
 
   it('a -wal file whose page size differs from the database → SOURCE_UNCHECKPOINTED', async () => {
-    const file = makeDb(path.join(dir, 'pagesize.db'), 'PRAGMA page_size = 4096; CREATE TABLE t (a); INSERT INTO t VALUES (1);');
+    const file = makeDb(
+      path.join(dir, 'pagesize.db'),
+      'PRAGMA page_size = 4096; CREATE TABLE t (a); INSERT INTO t VALUES (1);',
+    );
     fs.writeFileSync(`${file}-wal`, encodeWal(1024, [{ pgno: 1, commit: 1, page: new Uint8Array(1024) }]));
     const e = await expectMigrationError(() => openSqliteSource(file), 'SOURCE_UNCHECKPOINTED', file);
     assert.match(e.message, /page size 1024 does not match the database page size 4096/);
@@ -265,11 +289,14 @@ os._exit(0)  # die mid-transaction, as a crash would`,
       assert.ok(items);
       assert.equal([...iterateRows(src, items)].length, 3000);
       // Another program commits a change: our reads must not mix the two versions.
-      py(`import sqlite3, sys
+      py(
+        `import sqlite3, sys
 con = sqlite3.connect(sys.argv[1])
 con.execute("UPDATE items SET name = 'changed' WHERE id = 1")
 con.commit()
-con.close()`, file);
+con.close()`,
+        file,
+      );
       const e = await expectMigrationError(() => [...iterateRows(src, items)], 'SOURCE_UNREADABLE', file);
       assert.match(e.message, /changed while table items was being read/);
     } finally {

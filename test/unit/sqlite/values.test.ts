@@ -1,7 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { introspect, iterateRows, openSqliteSource, type SqliteSource, type SqlValue, type TableInfo } from '../../../src/core/sqlite';
+import {
+  introspect,
+  iterateRows,
+  openSqliteSource,
+  type SqliteSource,
+  type SqlValue,
+  type TableInfo,
+} from '../../../src/core/sqlite';
 import { cleanupTempDirs, pyJson, tempDir } from '../../helpers/sqliteBuilders';
 
 /**
@@ -69,7 +76,9 @@ describe('sqlite/rows: values come back exactly as SQLite stores them', () => {
     expected = pyJson(BUILD, file);
     src = await openSqliteSource(file);
     table = introspect(src).tables[0];
-    rows = new Map([...iterateRows(src, table, { columns: ['label', 'x', 'r', 'i'] })].map((r) => [r[0] as string, r.slice(1)]));
+    rows = new Map(
+      [...iterateRows(src, table, { columns: ['label', 'x', 'r', 'i'] })].map((r) => [r[0] as string, r.slice(1)]),
+    );
   });
   after(() => {
     src?.close();
@@ -112,7 +121,10 @@ describe('sqlite/rows: values come back exactly as SQLite stores them', () => {
     const empty = rows.get('empty blob')?.[0];
     assert.ok(empty instanceof Uint8Array);
     assert.equal(empty.length, 0);
-    assert.deepEqual([...(rows.get('all bytes')?.[0] as Uint8Array)], Array.from({ length: 256 }, (_, i) => i));
+    assert.deepEqual(
+      [...(rows.get('all bytes')?.[0] as Uint8Array)],
+      Array.from({ length: 256 }, (_, i) => i),
+    );
     assert.equal((rows.get('5 MB blob')?.[0] as Uint8Array).length, 5 * 1024 * 1024);
   });
 

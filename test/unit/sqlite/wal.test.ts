@@ -3,7 +3,15 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyWal, introspect, iterateRows, openSqliteSource, WalError } from '../../../src/core/sqlite';
-import { cleanupTempDirs, encodeWal, fileDigest, parseWalFrames, py, pyJson, tempDir } from '../../helpers/sqliteBuilders';
+import {
+  cleanupTempDirs,
+  encodeWal,
+  fileDigest,
+  parseWalFrames,
+  py,
+  pyJson,
+  tempDir,
+} from '../../helpers/sqliteBuilders';
 
 /**
  * Builds a WAL-mode database whose newest committed changes exist ONLY in the -wal file: 10 rows are checkpointed
@@ -98,7 +106,10 @@ describe('sqlite/wal: committed data that lives only in the -wal file', () => {
     const wal = `${file}-wal`;
     // An uncommitted spill must be present for this test to mean anything.
     const frames = parseWalFrames(fs.readFileSync(wal)).frames;
-    assert.ok(frames.length > lastCommitFrame(fs.readFileSync(wal)), 'expected uncommitted frames after the last commit');
+    assert.ok(
+      frames.length > lastCommitFrame(fs.readFileSync(wal)),
+      'expected uncommitted frames after the last commit',
+    );
     // And a torn write: a partial frame of garbage at the end.
     fs.appendFileSync(wal, randomBytes(3000));
 

@@ -5,7 +5,21 @@
  */
 import { Window } from 'happy-dom';
 
-const GLOBALS = ['window', 'document', 'Node', 'Element', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLDetailsElement', 'HTMLButtonElement', 'Event', 'MessageEvent', 'navigator', 'CSS'] as const;
+const GLOBALS = [
+  'window',
+  'document',
+  'Node',
+  'Element',
+  'HTMLElement',
+  'HTMLInputElement',
+  'HTMLSelectElement',
+  'HTMLDetailsElement',
+  'HTMLButtonElement',
+  'Event',
+  'MessageEvent',
+  'navigator',
+  'CSS',
+] as const;
 
 export interface WebviewPage<Out, In, State> {
   window: Window;
@@ -32,11 +46,16 @@ export function loadWebview<Out, In, State>(moduleFile: string, restored?: State
   document.body.innerHTML = '<main id="app"></main>';
   const g = globalThis as Record<string, unknown>;
   const saved = new Map<string, unknown>(GLOBALS.map((k) => [k, g[k]]));
-  for (const k of GLOBALS) g[k] = k === 'window' ? window : k === 'document' ? document : (window as unknown as Record<string, unknown>)[k];
+  for (const k of GLOBALS)
+    g[k] = k === 'window' ? window : k === 'document' ? document : (window as unknown as Record<string, unknown>)[k];
   window.scrollTo = () => undefined;
   const posted: Out[] = [];
   let state = restored;
-  g.acquireVsCodeApi = () => ({ postMessage: (m: Out) => posted.push(structuredClone(m)), getState: () => state, setState: (s: State) => (state = structuredClone(s)) });
+  g.acquireVsCodeApi = () => ({
+    postMessage: (m: Out) => posted.push(structuredClone(m)),
+    getState: () => state,
+    setState: (s: State) => (state = structuredClone(s)),
+  });
   // A fresh page: every webview module evaluated again (a page keeps its state in module variables).
   const webviewDir = require.resolve(moduleFile).replace(/[\\/](panel|designer)[\\/]main\.ts$/, '');
   for (const key of Object.keys(require.cache)) if (key.startsWith(webviewDir)) delete require.cache[key];

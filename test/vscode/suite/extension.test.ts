@@ -25,13 +25,19 @@ function extension(): vscode.Extension<unknown> {
 
 /** app.db: SQLITE2MONGO_FIXTURES, or the shared fixtures beside the repository. */
 function fixture(name: string): string {
-  const candidates = [process.env.SQLITE2MONGO_FIXTURES, path.resolve(extension().extensionPath, '..', 'shared', 'fixtures'), '/work/shared/fixtures'];
+  const candidates = [
+    process.env.SQLITE2MONGO_FIXTURES,
+    path.resolve(extension().extensionPath, '..', 'shared', 'fixtures'),
+    '/work/shared/fixtures',
+  ];
   for (const dir of candidates) if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
   throw new Error(`fixture ${name} not found (set SQLITE2MONGO_FIXTURES)`);
 }
 
 function panelTabs(): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PANEL_VIEW_TYPE));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(PANEL_VIEW_TYPE));
 }
 
 /**
@@ -40,7 +46,8 @@ function panelTabs(): vscode.Tab[] {
  */
 function extensionLog(): string {
   const root = process.env.SQLITE2MONGO_LOGS_ROOT;
-  if (!root || !existsSync(root)) throw new Error(`SQLITE2MONGO_LOGS_ROOT (${root ?? 'unset'}) must name the folder VS Code writes its logs to`);
+  if (!root || !existsSync(root))
+    throw new Error(`SQLITE2MONGO_LOGS_ROOT (${root ?? 'unset'}) must name the folder VS Code writes its logs to`);
   const texts: string[] = [];
   const visit = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -79,11 +86,15 @@ describe('in-host: the SQLite to MongoDB extension', function () {
     const manifest = extension().packageJSON as Manifest;
     assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(), Object.values(Commands).sort());
     assert.ok(!manifest.activationEvents.includes('*'), 'never activates on *');
-    assert.ok(manifest.activationEvents.every((e) => /^on(Command|View|WebviewPanel):/.test(e)), manifest.activationEvents.join(', '));
+    assert.ok(
+      manifest.activationEvents.every((e) => /^on(Command|View|WebviewPanel):/.test(e)),
+      manifest.activationEvents.join(', '),
+    );
     const explorer = manifest.contributes.menus['explorer/context'].find((m) => m.command === Commands.migrateFile);
     assert.match(explorer?.when ?? '', /resourceExtname/);
     const hidden = manifest.contributes.menus.commandPalette.filter((m) => m.when === 'false').map((m) => m.command);
-    for (const id of [Commands.migrateFile, Commands.rerunValidation, Commands.openMismatch, Commands.openCollection]) assert.ok(hidden.includes(id), `${id} is hidden from the palette`);
+    for (const id of [Commands.migrateFile, Commands.rerunValidation, Commands.openMismatch, Commands.openCollection])
+      assert.ok(hidden.includes(id), `${id} is hidden from the palette`);
   });
 
   it('declares its settings with the documented defaults', function () {
@@ -113,12 +124,16 @@ describe('in-host: the SQLite to MongoDB extension', function () {
   it('"Open Last Migration Report" without a report opens nothing and tells the user so', async function () {
     const tabsBefore = allTabs().length;
     await vscode.commands.executeCommand(Commands.openLastReport);
-    await waitFor('the message in the log', () => extensionLog().includes('[info] No migration report yet: run a migration first.'));
+    await waitFor('the message in the log', () =>
+      extensionLog().includes('[info] No migration report yet: run a migration first.'),
+    );
     assert.equal(allTabs().length, tabsBefore, 'no editor was opened');
   });
 
   it('"Forget Saved MongoDB Connections" with none saved reports that it forgot 0', async function () {
     await vscode.commands.executeCommand(Commands.forgetConnections);
-    await waitFor('the message in the log', () => extensionLog().includes('[info] Forgot 0 saved MongoDB connection(s).'));
+    await waitFor('the message in the log', () =>
+      extensionLog().includes('[info] Forgot 0 saved MongoDB connection(s).'),
+    );
   });
 });

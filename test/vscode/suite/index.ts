@@ -16,7 +16,13 @@ export interface SuiteResult {
 }
 
 export function runSuite(options: { reporter?: string; grep?: string } = {}): Promise<SuiteResult> {
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: options.reporter ?? 'spec', grep: options.grep });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: 60_000,
+    reporter: options.reporter ?? 'spec',
+    grep: options.grep,
+  });
   // The test modules are bundled in: install mocha's globals (describe/it) first, then load them.
   mocha.suite.emit('pre-require', globalThis, 'in-host', mocha);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after mocha's globals exist, not hoisted
@@ -24,7 +30,9 @@ export function runSuite(options: { reporter?: string; grep?: string } = {}): Pr
   return new Promise((resolve) => {
     const failures: SuiteResult['failures'] = [];
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: failures.length, failures }));
-    runner.on('fail', (test, err: Error) => failures.push({ title: test.fullTitle(), error: err.stack ?? err.message }));
+    runner.on('fail', (test, err: Error) =>
+      failures.push({ title: test.fullTitle(), error: err.stack ?? err.message }),
+    );
   });
 }
 

@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { DesignSession, type DesignState } from '../../../../src/core';
-import { FromDesigner, ToDesigner, type FromDesignerMessage, type ToDesignerMessage } from '../../../../src/webview/designer/protocol';
+import {
+  FromDesigner,
+  ToDesigner,
+  type FromDesignerMessage,
+  type ToDesignerMessage,
+} from '../../../../src/webview/designer/protocol';
 import type { DesignerViewState } from '../../../../src/webview/designer/state';
 import { SHOP_SCHEMA } from '../../../helpers/shop';
 import { cleanupTempDirs, makeDb, tempDir } from '../../../helpers/sqliteBuilders';
@@ -24,9 +29,12 @@ describe('designer page (DOM)', function () {
 
   before(async () => {
     file = path.join(tempDir('s2m-designer-dom-'), 'shop.db');
-    makeDb(file, `${SHOP_SCHEMA}
+    makeDb(
+      file,
+      `${SHOP_SCHEMA}
       INSERT INTO orders VALUES (10, NULL, '2024-05-01 10:00:00', 'first');
-      INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`);
+      INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`,
+    );
     const session = await DesignSession.open(file);
     design = await session.design({});
     session.close();
@@ -36,7 +44,12 @@ describe('designer page (DOM)', function () {
 
   function open(restored?: State): Page {
     page = loadWebview<FromDesignerMessage, ToDesignerMessage, State>(MAIN, restored);
-    page.send({ type: ToDesigner.init, sourcePath: file, planFile: '.sqlite2mongo/shop.plan.json', planFileExists: false });
+    page.send({
+      type: ToDesigner.init,
+      sourcePath: file,
+      planFile: '.sqlite2mongo/shop.plan.json',
+      planFileExists: false,
+    });
     return page;
   }
 
@@ -46,7 +59,13 @@ describe('designer page (DOM)', function () {
     assert.match(page.$('#plan-status').textContent ?? '', /Updating/);
     page.send({ type: ToDesigner.design, requestId: 0, ok: true, design, dirty: false });
     assert.equal(page.$('#plan-status').textContent, 'Default plan');
-    assert.deepEqual(page.$$('#collections-body article[data-table]').map((a) => a.getAttribute('data-table')).sort(), ['customers', 'order_lines', 'orders', 'products']);
+    assert.deepEqual(
+      page
+        .$$('#collections-body article[data-table]')
+        .map((a) => a.getAttribute('data-table'))
+        .sort(),
+      ['customers', 'order_lines', 'orders', 'products'],
+    );
     assert.ok(page.$(`[data-relationship="${LINES}"] select`));
     assert.equal(page.$<HTMLButtonElement>('#save').disabled, true, 'nothing to save yet');
   });
@@ -60,7 +79,13 @@ describe('designer page (DOM)', function () {
     assert.deepEqual(edit.edit, { kind: 'relationship', id: LINES, mode: 'array' });
     assert.ok(page.$('#collections-body').classList.contains('stale'));
     // The answer brings the collection the lines went into (orders) into view, marked for a moment.
-    page.send({ type: ToDesigner.design, requestId: (edit as { requestId: number }).requestId, ok: true, design, dirty: true });
+    page.send({
+      type: ToDesigner.design,
+      requestId: (edit as { requestId: number }).requestId,
+      ok: true,
+      design,
+      dirty: true,
+    });
     assert.ok(page.$('#collections-body article[data-table="orders"]').classList.contains('flash'));
     assert.equal(page.$('#plan-status').title, 'Unsaved plan (Save writes .sqlite2mongo/shop.plan.json)');
     page.choose('input[data-edit="field-name"][data-table="orders"][data-column="note"]', 'remark');

@@ -14,8 +14,21 @@ import { loadWebview, type WebviewPage } from '../harness';
 const MAIN = path.join(__dirname, '../../../../src/webview/panel/main.ts');
 type Page = WebviewPage<FromPanelMessage, ToPanelMessage, ViewState>;
 
-const DEFAULTS = { batchSize: 1000, ifExists: 'ask', onError: 'stop', nulls: 'keep', detectTextDates: true, timezone: 'UTC', connectTimeoutSeconds: 10 } as const;
-const INIT = { recentTargets: [], defaultDatabase: 'shop', defaultOutputFile: '/tmp/shop.ndjson', historyCollection: '_sqlite2mongo_migrations' };
+const DEFAULTS = {
+  batchSize: 1000,
+  ifExists: 'ask',
+  onError: 'stop',
+  nulls: 'keep',
+  detectTextDates: true,
+  timezone: 'UTC',
+  connectTimeoutSeconds: 10,
+} as const;
+const INIT = {
+  recentTargets: [],
+  defaultDatabase: 'shop',
+  defaultOutputFile: '/tmp/shop.ndjson',
+  historyCollection: '_sqlite2mongo_migrations',
+};
 
 function lastOf<K extends FromPanelMessage['type']>(page: Page, type: K): Extract<FromPanelMessage, { type: K }> {
   const m = [...page.posted].reverse().find((x) => x.type === type);
@@ -31,11 +44,14 @@ describe('migration panel page (DOM)', function () {
 
   before(async () => {
     file = path.join(tempDir('s2m-panel-dom-'), 'shop.db');
-    makeDb(file, `${SHOP_SCHEMA}
+    makeDb(
+      file,
+      `${SHOP_SCHEMA}
       INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com');
       INSERT INTO orders VALUES (10, 1, '1969-07-20 20:17:00', 'moon');
       INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);
-      CREATE VIEW big_orders AS SELECT * FROM orders;`);
+      CREATE VIEW big_orders AS SELECT * FROM orders;`,
+    );
     inspection = await inspectSource(file);
   });
   after(cleanupTempDirs);
@@ -53,7 +69,12 @@ describe('migration panel page (DOM)', function () {
     page = loadWebview<FromPanelMessage, ToPanelMessage, ViewState>(MAIN);
     assert.deepEqual(page.posted, [{ type: FromPanel.ready, restored: false }]);
     page.send({ type: ToPanel.init, sourcePath: file, defaults: { ...DEFAULTS }, ...INIT });
-    assert.deepEqual(lastOf(page, FromPanel.inspect).plan, { nulls: 'keep', detectTextDates: true, timezone: 'UTC', includeViews: false });
+    assert.deepEqual(lastOf(page, FromPanel.inspect).plan, {
+      nulls: 'keep',
+      detectTextDates: true,
+      timezone: 'UTC',
+      includeViews: false,
+    });
     assert.match(page.$('#source-body').textContent ?? '', /Reading tables/);
     assert.equal(page.$<HTMLButtonElement>('#start').disabled, true);
   });
@@ -71,38 +92,73 @@ describe('migration panel page (DOM)', function () {
     assert.match(start.textContent ?? '', /Start dry run/);
     start.click();
     const { request } = lastOf(page, FromPanel.start);
-    assert.deepEqual({ url: request.url, database: request.database, dryRun: request.dryRun, ifExists: request.ifExists }, { url: 'mongodb://127.0.0.1:27017', database: 'shop', dryRun: true, ifExists: 'ask' });
+    assert.deepEqual(
+      { url: request.url, database: request.database, dryRun: request.dryRun, ifExists: request.ifExists },
+      { url: 'mongodb://127.0.0.1:27017', database: 'shop', dryRun: true, ifExists: 'ask' },
+    );
   });
 
   it('Test connection sends the URL and database, and shows a failure with its hint', () => {
     openPanel();
     page.$<HTMLButtonElement>('#test').click();
     const test = lastOf(page, FromPanel.testConnection);
-    assert.deepEqual({ url: test.url, database: test.database, timeoutMs: test.timeoutMs }, { url: 'mongodb://localhost:27017', database: 'shop', timeoutMs: 10_000 });
-    page.send({ type: ToPanel.connectionResult, requestId: test.requestId, ok: false, error: { code: 'TARGET_UNREACHABLE', message: 'Cannot reach localhost:27017.', hint: 'Is mongod running?' } });
+    assert.deepEqual(
+      { url: test.url, database: test.database, timeoutMs: test.timeoutMs },
+      { url: 'mongodb://localhost:27017', database: 'shop', timeoutMs: 10_000 },
+    );
+    page.send({
+      type: ToPanel.connectionResult,
+      requestId: test.requestId,
+      ok: false,
+      error: { code: 'TARGET_UNREACHABLE', message: 'Cannot reach localhost:27017.', hint: 'Is mongod running?' },
+    });
     const alert = page.$('#connection-result [role=alert]');
     assert.match(alert.textContent ?? '', /Cannot reach localhost:27017\..*Is mongod running\?/s);
   });
 
   it('shows a run step by step, and a failed run as its error alone', () => {
     openPanel();
-    page.send({ type: ToPanel.runStarted, runId: 1, steps: ['export', 'import', 'indexes', 'validate'], target: { host: '127.0.0.1:9', database: 'shop' } });
+    page.send({
+      type: ToPanel.runStarted,
+      runId: 1,
+      steps: ['export', 'import', 'indexes', 'validate'],
+      target: { host: '127.0.0.1:9', database: 'shop' },
+    });
     assert.equal(page.$('#run').hidden, false);
-    page.send({ type: ToPanel.runEvent, runId: 1, event: { type: 'step-start', step: 'export', index: 1, total: 4, label: 'Exporting', totalItems: 10 } });
-    page.send({ type: ToPanel.runEvent, runId: 1, event: { type: 'progress', step: 'export', done: 4, total: 10, ratePerSec: 2 } });
+    page.send({
+      type: ToPanel.runEvent,
+      runId: 1,
+      event: { type: 'step-start', step: 'export', index: 1, total: 4, label: 'Exporting', totalItems: 10 },
+    });
+    page.send({
+      type: ToPanel.runEvent,
+      runId: 1,
+      event: { type: 'progress', step: 'export', done: 4, total: 10, ratePerSec: 2 },
+    });
     assert.equal(page.$('[data-step=export]').getAttribute('data-status'), 'running');
     assert.equal(page.$('[data-step=export] [role=progressbar]').getAttribute('aria-valuenow'), '40');
     page.$<HTMLButtonElement>('#cancel').click();
     assert.equal(lastOf(page, FromPanel.cancel).type, 'cancel');
-    page.send({ type: ToPanel.runFinished, runId: 1, ok: false, error: { code: 'TARGET_UNREACHABLE', message: 'Cannot reach 127.0.0.1:9.', hint: 'Start the server.' } });
-    assert.match(page.$('#run-summary [role=alert]').textContent ?? '', /Cannot reach 127\.0\.0\.1:9\..*Start the server\./s);
+    page.send({
+      type: ToPanel.runFinished,
+      runId: 1,
+      ok: false,
+      error: { code: 'TARGET_UNREACHABLE', message: 'Cannot reach 127.0.0.1:9.', hint: 'Start the server.' },
+    });
+    assert.match(
+      page.$('#run-summary [role=alert]').textContent ?? '',
+      /Cannot reach 127\.0\.0\.1:9\..*Start the server\./s,
+    );
   });
 
   it('a plan of more than three collections starts as one-line cards; a table link opens and shows its card', () => {
     openPanel();
     const cards = page.$$<HTMLDetailsElement>('#plan-body details.card');
     assert.equal(cards.length, 4);
-    assert.ok(cards.every((c) => !c.open), 'all collapsed');
+    assert.ok(
+      cards.every((c) => !c.open),
+      'all collapsed',
+    );
     assert.match(page.$('#card-orders summary').textContent ?? '', /orders ← orders · 1 row · 3 fields · 1 index/);
     page.$<HTMLAnchorElement>('#source-tables tr[data-table="orders"] a[data-jump]').click();
     assert.equal(page.$<HTMLDetailsElement>('#card-orders').open, true);
@@ -114,7 +170,10 @@ describe('migration panel page (DOM)', function () {
     page.$<HTMLButtonElement>('#collapseAll').click();
     assert.ok(page.$$<HTMLDetailsElement>('#plan-body details.card').every((c) => !c.open));
     page.type('#planFilter', 'line');
-    assert.deepEqual(page.$$('#plan-body details.card').map((c) => c.getAttribute('data-collection')), ['order_lines']);
+    assert.deepEqual(
+      page.$$('#plan-body details.card').map((c) => c.getAttribute('data-collection')),
+      ['order_lines'],
+    );
   });
 
   it('names views once, with the option that includes them; ticking it asks for a plan with views', () => {
@@ -127,14 +186,28 @@ describe('migration panel page (DOM)', function () {
 
   it('connecting shows the server and the time so far; an early failure is its error alone', () => {
     openPanel();
-    page.send({ type: ToPanel.runStarted, runId: 7, steps: ['export', 'import', 'indexes', 'validate'], target: { host: '127.0.0.1:9', database: 'shop' } });
+    page.send({
+      type: ToPanel.runStarted,
+      runId: 7,
+      steps: ['export', 'import', 'indexes', 'validate'],
+      target: { host: '127.0.0.1:9', database: 'shop' },
+    });
     const status = page.$('#run-status');
     assert.equal(status.dataset.phase, 'connecting');
     assert.match(status.textContent ?? '', /^Connecting to 127\.0\.0\.1:9… 0 s \(waits up to 10 s/);
     assert.equal(page.$<HTMLButtonElement>('#cancel').hidden, false);
     page.$<HTMLButtonElement>('#cancel').click();
     assert.equal(lastOf(page, FromPanel.cancel).type, FromPanel.cancel);
-    page.send({ type: ToPanel.runFinished, runId: 7, ok: false, error: { code: 'TARGET_UNREACHABLE', message: 'No MongoDB server answered at 127.0.0.1:9 within 10 s.', hint: 'Check the host and port.' } });
+    page.send({
+      type: ToPanel.runFinished,
+      runId: 7,
+      ok: false,
+      error: {
+        code: 'TARGET_UNREACHABLE',
+        message: 'No MongoDB server answered at 127.0.0.1:9 within 10 s.',
+        hint: 'Check the host and port.',
+      },
+    });
     assert.equal(page.$$('#steps').length, 0, 'no table of steps that never ran');
     assert.match(page.$('#run-error').textContent ?? '', /No MongoDB server answered.*Check the host and port\./s);
   });
@@ -142,8 +215,18 @@ describe('migration panel page (DOM)', function () {
   it('a finished run goes away when the target or the plan changes, and at Start', () => {
     openPanel();
     const finish = (runId: number) => {
-      page.send({ type: ToPanel.runStarted, runId, steps: ['export'], target: { host: 'localhost:27017', database: 'shop' } });
-      page.send({ type: ToPanel.runFinished, runId, ok: false, error: { code: 'TARGET_UNREACHABLE', message: 'unreachable' } });
+      page.send({
+        type: ToPanel.runStarted,
+        runId,
+        steps: ['export'],
+        target: { host: 'localhost:27017', database: 'shop' },
+      });
+      page.send({
+        type: ToPanel.runFinished,
+        runId,
+        ok: false,
+        error: { code: 'TARGET_UNREACHABLE', message: 'unreachable' },
+      });
       assert.equal(page.$('#run').hidden, false);
     };
     finish(1);
@@ -157,7 +240,9 @@ describe('migration panel page (DOM)', function () {
     assert.equal(page.$('#run').hidden, true, 'designer saved a plan');
     finish(4);
     // The host answers every inspection in order.
-    for (const m of page.posted) if (m.type === FromPanel.inspect) page.send({ type: ToPanel.inspection, requestId: m.requestId, ok: true, inspection });
+    for (const m of page.posted)
+      if (m.type === FromPanel.inspect)
+        page.send({ type: ToPanel.inspection, requestId: m.requestId, ok: true, inspection });
     page.$<HTMLButtonElement>('#start').click();
     assert.equal(page.$('#run').hidden, true, 'Start clears the previous result at once');
   });

@@ -10,14 +10,42 @@ const STEPS = ['export', 'import', 'indexes', 'validate'] as const;
 describe('webview state', () => {
   it('follows step-start, progress and step-end events', () => {
     const run = newRun(1, [...STEPS]);
-    assert.deepEqual(run.steps.map((s) => s.status), ['pending', 'pending', 'pending', 'pending']);
+    assert.deepEqual(
+      run.steps.map((s) => s.status),
+      ['pending', 'pending', 'pending', 'pending'],
+    );
     applyRunEvent(run, { type: 'step-start', step: 'export', index: 1, total: 4, label: 'Exporting', totalItems: 100 });
-    applyRunEvent(run, { type: 'progress', step: 'export', done: 40, total: 100, ratePerSec: 20, collection: 'resources' });
-    assert.deepEqual({ ...run.steps[0] }, { name: 'export', label: 'Exporting', status: 'running', done: 40, total: 100, ratePerSec: 20, collection: 'resources' });
+    applyRunEvent(run, {
+      type: 'progress',
+      step: 'export',
+      done: 40,
+      total: 100,
+      ratePerSec: 20,
+      collection: 'resources',
+    });
+    assert.deepEqual(
+      { ...run.steps[0] },
+      {
+        name: 'export',
+        label: 'Exporting',
+        status: 'running',
+        done: 40,
+        total: 100,
+        ratePerSec: 20,
+        collection: 'resources',
+      },
+    );
     applyRunEvent(run, { type: 'step-end', step: 'export', index: 1, durationMs: 2000, done: 100 });
     assert.equal(run.steps[0].status, 'done');
     assert.equal(run.steps[0].ratePerSec, 50);
-    applyRunEvent(run, { type: 'step-end', step: 'import', index: 2, durationMs: 0, done: 0, skipped: 'dry run: nothing written' });
+    applyRunEvent(run, {
+      type: 'step-end',
+      step: 'import',
+      index: 2,
+      durationMs: 0,
+      done: 0,
+      skipped: 'dry run: nothing written',
+    });
     assert.equal(run.steps[1].status, 'skipped');
     assert.equal(run.steps[1].skipped, 'dry run: nothing written');
   });
@@ -34,8 +62,14 @@ describe('webview state', () => {
     const run = newRun(1, [...STEPS]);
     applyRunEvent(run, { type: 'step-end', step: 'export', index: 1, durationMs: 10, done: 5 });
     applyRunEvent(run, { type: 'step-start', step: 'import', index: 2, total: 4, label: 'Importing', totalItems: 5 });
-    finishRun(run, { status: 'cancelled', error: { code: 'CANCELLED', message: 'Cancelled by the user.' } } as MigrationReport);
-    assert.deepEqual(run.steps.map((s) => s.status), ['done', 'cancelled', 'not-run', 'not-run']);
+    finishRun(run, {
+      status: 'cancelled',
+      error: { code: 'CANCELLED', message: 'Cancelled by the user.' },
+    } as MigrationReport);
+    assert.deepEqual(
+      run.steps.map((s) => s.status),
+      ['done', 'cancelled', 'not-run', 'not-run'],
+    );
     assert.equal(run.phase, 'finished');
     assert.equal(run.error?.code, 'CANCELLED');
   });
@@ -45,7 +79,10 @@ describe('webview state', () => {
     applyRunEvent(run, { type: 'step-start', step: 'export', index: 1, total: 4, label: 'Exporting', totalItems: 5 });
     interruptRun(run);
     assert.equal(run.phase, 'interrupted');
-    assert.deepEqual(run.steps.map((s) => s.status), ['failed', 'not-run', 'not-run', 'not-run']);
+    assert.deepEqual(
+      run.steps.map((s) => s.status),
+      ['failed', 'not-run', 'not-run', 'not-run'],
+    );
   });
 
   it('a successful report leaves no error', () => {
@@ -58,8 +95,16 @@ describe('webview state', () => {
 describe('webview formatting', () => {
   it('splits JSON into keys, strings, numbers and literals', () => {
     const tokens = jsonTokens('{ "a": "x", "b": -1.5e3, "c": true, "d": null }').filter((t) => t.kind !== 'plain');
-    assert.deepEqual(tokens.map((t) => `${t.kind}:${t.text}`), ['key:"a"', 'string:"x"', 'key:"b"', 'number:-1.5e3', 'key:"c"', 'literal:true', 'key:"d"', 'literal:null']);
-    assert.equal(jsonTokens('{"s": "a \\" b"}').map((t) => t.text).join(''), '{"s": "a \\" b"}');
+    assert.deepEqual(
+      tokens.map((t) => `${t.kind}:${t.text}`),
+      ['key:"a"', 'string:"x"', 'key:"b"', 'number:-1.5e3', 'key:"c"', 'literal:true', 'key:"d"', 'literal:null'],
+    );
+    assert.equal(
+      jsonTokens('{"s": "a \\" b"}')
+        .map((t) => t.text)
+        .join(''),
+      '{"s": "a \\" b"}',
+    );
   });
 
   it('computes an ETA only while there is work left and a rate', () => {
@@ -74,8 +119,14 @@ describe('webview formatting', () => {
 
 describe('maskUrl', () => {
   it('hides the password of mongodb and mongodb+srv URLs and nothing else', () => {
-    assert.equal(maskUrl('mongodb://admin:s3cr%40t@db.example:27017/?authSource=admin'), 'mongodb://admin:****@db.example:27017/?authSource=admin');
-    assert.equal(maskUrl('mongodb+srv://u:p@cluster0.example.net/app'), 'mongodb+srv://u:****@cluster0.example.net/app');
+    assert.equal(
+      maskUrl('mongodb://admin:s3cr%40t@db.example:27017/?authSource=admin'),
+      'mongodb://admin:****@db.example:27017/?authSource=admin',
+    );
+    assert.equal(
+      maskUrl('mongodb+srv://u:p@cluster0.example.net/app'),
+      'mongodb+srv://u:****@cluster0.example.net/app',
+    );
     assert.equal(maskUrl('mongodb://localhost:27017'), 'mongodb://localhost:27017');
     assert.equal(hasPassword('mongodb://u:p@h'), true);
     assert.equal(hasPassword('mongodb://u@h'), false);
