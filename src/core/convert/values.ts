@@ -174,6 +174,9 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
       case 'json':
         return (v, warn) => {
           if (typeof v !== 'string') return keep(v, 'not-json', warn);
+          // A double holds integers exactly up to 2^53: say which digits of the text a parsed number drops.
+          for (const n of inexactJsonIntegers(v))
+            warn({ kind: 'lossy-type', column, value: `${n} in JSON text becomes the double ${Number(n)}` });
           try {
             // Numbers outside int32 become explicit doubles: a bare JS number would be written as int64 in the
             // intermediate file but as a double when sent directly, and the two would not compare equal.
@@ -194,4 +197,30 @@ export function makeConverter(field: FieldPlan, options: PlanOptions): Converter
     if (v instanceof InvalidText && !keepsBytes) return keep(v, 'invalid-utf8', warn);
     return typed(v, warn);
   };
+}
+
+/**
+ * Integer literals of a JSON text (outside its strings) that a double cannot hold exactly. Only texts with a run of
+ * 16 digits are scanned, so the common case costs one regular-expression test.
+ */
+export function inexactJsonIntegers(text: string): string[] {
+  if (!/\d{16}/.test(text)) return [];
+  const out: string[] = [];
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    else if (c === '-' || (c >= '0' && c <= '9')) {
+      const m = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+      if (!m) continue;
+      if (!m[1] && !m[2] && BigInt(Math.trunc(Number(m[0]))) !== BigInt(m[0])) out.push(m[0]);
+      i += m[0].length - 1;
+    }
+  }
+  return out;
 }

@@ -13,6 +13,27 @@ function convert(type: FieldType, v: SqlValue, extra: object = {}) {
 }
 
 describe('value conversion', () => {
+  it('json: integers a double cannot hold exactly are warned (not those inside strings)', () => {
+    const warnings: ConversionWarning[] = [];
+    const convert = makeConverter({ column: 'j', field: 'j', type: 'json' }, DEFAULT_PLAN_OPTIONS);
+    const text =
+      '{"id": 12345678901234567891, "ok": 9007199254740992, "s": "12345678901234567891", "n": [-9007199254740993]}';
+    const doc = convert(text, (w) => warnings.push(w)) as Record<string, unknown>;
+    assert.deepEqual(
+      warnings.map((w) => `${w.kind} ${w.value}`),
+      [
+        'lossy-type 12345678901234567891 in JSON text becomes the double 12345678901234567000',
+        'lossy-type -9007199254740993 in JSON text becomes the double -9007199254740992',
+      ],
+    );
+    assert.equal(doc.s, '12345678901234567891');
+    assert.deepEqual(
+      convert('{"small": 42, "pi": 3.14}', (w) => warnings.push(w)),
+      { small: 42, pi: new Double(3.14) },
+    );
+    assert.equal(warnings.length, 2);
+  });
+
   it('auto: INTEGER → int32 when it fits, else Long; never a double', () => {
     assert.equal(convert('auto', 2147483647n).value, 2147483647);
     assert.equal(convert('auto', -2147483648n).value, -2147483648);
