@@ -1,4 +1,12 @@
-import { BSON, MongoServerError, type Collection, type Db, type Document, type WriteConcern } from 'mongodb';
+import {
+  BSON,
+  MongoNetworkTimeoutError,
+  MongoServerError,
+  type Collection,
+  type Db,
+  type Document,
+  type WriteConcern,
+} from 'mongodb';
 
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
@@ -235,7 +243,9 @@ export class BulkWriter {
     conflicts: number[];
     refused: Array<{ index: number; code?: number; reason: string }>;
   }> {
-    const r = await insertSerialized(this.opts.db, this.opts.collectionName, batch, this.opts.writeConcern);
+    const r = await answeredWithin(
+      insertSerialized(this.opts.db, this.opts.collectionName, batch, this.opts.writeConcern),
+    );
     const conflicts: number[] = [];
     const refused: Array<{ index: number; code?: number; reason: string }> = [];
     for (const we of r.writeErrors) {
@@ -310,4 +320,23 @@ export class BulkWriter {
       );
     }
   }
+}
+
+/** Longest wait for the answer to one insert command (a 1,000-document batch takes well under a second). */
+const ANSWER_DEADLINE_MS = 60_000;
+
+/**
+ * An insert in flight when the server was killed was seen to never settle (the driver neither answered nor failed
+ * it, with the server gone): past the deadline it counts as a lost connection, so it is retried — and with the
+ * server still gone the run stops with its --resume hint instead of hanging.
+ */
+function answeredWithin<T>(op: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MongoNetworkTimeoutError(`no answer from the server within ${ANSWER_DEADLINE_MS / 1000} s`)),
+      ANSWER_DEADLINE_MS,
+    );
+  });
+  return Promise.race([op, deadline]).finally(() => clearTimeout(timer));
 }
