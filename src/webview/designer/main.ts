@@ -72,6 +72,16 @@ function edit(e: PlanEdit): void {
   byId('collections-body').classList.add('stale');
 }
 
+/** Sections of a card that stay open across redraws: the fields (keyed by table), rules and JSON Schema. */
+const KEPT_OPEN = ['fields-details', 'rules-details', 'json-schema'];
+
+function detailsKey(details: HTMLDetailsElement): string | undefined {
+  const table = details.closest('[data-table]')?.getAttribute('data-table');
+  const kind = KEPT_OPEN.find((k) => details.classList.contains(k));
+  if (!table || !kind) return undefined;
+  return kind === 'fields-details' ? table : `${kind}:${table}`;
+}
+
 function buildLayout(): void {
   replaceChildren(
     byId('app'),
@@ -141,11 +151,10 @@ function buildLayout(): void {
   byId('app').addEventListener(
     'toggle',
     (ev) => {
-      const details = ev.target as HTMLDetailsElement;
-      const table = details.closest('[data-table]')?.getAttribute('data-table');
-      if (!table || !details.classList.contains('fields-details')) return;
-      if (details.open) openFields.add(table);
-      else openFields.delete(table);
+      const key = detailsKey(ev.target as HTMLDetailsElement);
+      if (!key) return;
+      if ((ev.target as HTMLDetailsElement).open) openFields.add(key);
+      else openFields.delete(key);
       save();
     },
     true,
@@ -214,9 +223,9 @@ function render(): void {
   const body = byId('collections-body');
   replaceChildren(body, collectionsView(d));
   body.classList.toggle('stale', state.busy);
-  body.querySelectorAll<HTMLDetailsElement>('details.fields-details').forEach((details) => {
-    const table = details.closest('[data-table]')?.getAttribute('data-table');
-    if (table && openFields.has(table)) details.open = true;
+  body.querySelectorAll<HTMLDetailsElement>('details').forEach((details) => {
+    const key = detailsKey(details);
+    if (key && openFields.has(key)) details.open = true;
   });
 }
 

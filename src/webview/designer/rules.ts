@@ -132,7 +132,21 @@ export function jsonSchemaView(c: CollectionPlan, preview: CollectionPreview | u
   );
 }
 
-/** The filter and computed fields of one collection card. */
-export function rulesView(d: DesignState, c: CollectionPlan, warnings: PlanWarning[]): Child[] {
-  return [filterSection(c, d.previews?.[c.collection], warnings), computedSection(d, c, warnings)];
+/** "filter, 2 computed fields" — what a card's rules section holds, in its summary. */
+export function rulesSummary(c: CollectionPlan): string {
+  const n = c.computed?.length ?? 0;
+  const parts = [c.filter ? 'row filter' : '', n ? `${n} computed field${n === 1 ? '' : 's'}` : ''].filter(Boolean);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+/** The filter and computed fields of one collection card, open when it has any (or an error in them). */
+export function rulesView(d: DesignState, c: CollectionPlan, warnings: PlanWarning[]): HTMLElement {
+  const used = !!c.filter || !!c.computed?.length || warnings.some(isInlineWarning);
+  return h(
+    'details',
+    { class: 'rules-details', open: used },
+    h('summary', null, `Row filter and computed fields (${rulesSummary(c)})`),
+    filterSection(c, d.previews?.[c.collection], warnings),
+    computedSection(d, c, warnings),
+  );
 }
