@@ -10,6 +10,7 @@ import { vscodeApi } from '../common/vscodeApi';
 import { FromDesigner, ToDesigner, type FromDesignerMessage, type ToDesignerMessage } from './protocol';
 import { initialDesignerState, planStatus, warningCounts, type DesignerViewState } from './state';
 import { actionFor, editFor } from './edits';
+import { fillJsonSchema } from './rules';
 import { collectionsView, schemaView } from './views';
 
 const vscode = vscodeApi<FromDesignerMessage, DesignerViewState & { openFields?: string[] }>();
@@ -151,7 +152,9 @@ function buildLayout(): void {
   byId('app').addEventListener(
     'toggle',
     (ev) => {
-      const key = detailsKey(ev.target as HTMLDetailsElement);
+      const details = ev.target as HTMLDetailsElement;
+      if (state.design && details.classList.contains('json-schema')) fillJsonSchema(details, state.design);
+      const key = detailsKey(details);
       if (!key) return;
       if ((ev.target as HTMLDetailsElement).open) openFields.add(key);
       else openFields.delete(key);
@@ -226,6 +229,7 @@ function render(): void {
   body.querySelectorAll<HTMLDetailsElement>('details').forEach((details) => {
     const key = detailsKey(details);
     if (key && openFields.has(key)) details.open = true;
+    if (details.classList.contains('json-schema')) fillJsonSchema(details, d);
   });
 }
 

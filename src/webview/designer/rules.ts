@@ -119,16 +119,29 @@ function computedSection(d: DesignState, c: CollectionPlan, warnings: PlanWarnin
   );
 }
 
+/** The JSON Schema section, folded: its text is built when it is opened (see fillJsonSchema), not on every redraw. */
 export function jsonSchemaView(c: CollectionPlan, preview: CollectionPreview | undefined): Child {
   if (!preview) return null;
-  const s = preview.jsonSchema;
   return h(
     'details',
     { class: 'json-schema', 'data-collection': c.collection },
     h('summary', null, icon('json'), ' JSON Schema ($jsonSchema validator)'),
-    'error' in s
-      ? h('p', { class: 'bad' }, `Cannot generate it: ${String(s.error)}`)
-      : jsonBlock(JSON.stringify(s, null, 2)),
+  );
+}
+
+/** Shows the generated validator inside an opened JSON Schema section (once per redraw). */
+export function fillJsonSchema(details: HTMLDetailsElement, d: DesignState): void {
+  if (!details.open || details.querySelector('.schema-body')) return;
+  const s = d.previews?.[details.dataset.collection ?? '']?.jsonSchema;
+  if (!s) return;
+  details.append(
+    h(
+      'div',
+      { class: 'schema-body' },
+      'error' in s
+        ? h('p', { class: 'bad' }, `Cannot generate it: ${String(s.error)}`)
+        : jsonBlock(JSON.stringify(s, null, 2)),
+    ),
   );
 }
 

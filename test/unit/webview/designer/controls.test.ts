@@ -234,8 +234,11 @@ describe('designer controls (DOM)', function () {
     const field = array.getAttribute('data-array')!;
     page.choose(`article[data-collection="products"] li.array select[data-edit="junction-documents"]`, 'documents');
     assert.deepEqual(lastEdit(), { kind: 'junctionDocuments', collection: 'products', field, documents: true });
-    const schema = page.$('article[data-collection="customers"] details.json-schema');
+    const schema = page.$<HTMLDetailsElement>('article[data-collection="customers"] details.json-schema');
     assert.match(schema.querySelector('summary')?.textContent ?? '', /JSON Schema/);
+    assert.equal(schema.querySelector('pre.json'), null, 'built when opened, not on every redraw');
+    schema.querySelector<HTMLElement>('summary')!.click();
+    assert.equal(schema.open, true);
     assert.match(
       schema.querySelector('pre.json')?.textContent ?? '',
       /"\$jsonSchema"[\s\S]*"required": \[\s*"_id",\s*"name"/,
