@@ -182,10 +182,12 @@ function setJunctionDocuments(
   );
   if (!fk) throw invalid(`${a.junctionTable}.${a.valueColumn} references no table.`);
   const referenced = tableOf(schema, fk.refTable);
+  // The referenced row's key becomes the element's `_id` (`tags: [{ _id: 1, name: 'sqlite' }]`).
+  const key = fk.refColumns[0];
   a.valueDocument = {
     table: referenced.name,
-    keyColumn: fk.refColumns[0],
-    fields: fieldsOf(plan, referenced, [fk.refColumns[0]]),
+    keyColumn: key,
+    fields: [{ column: key, field: '_id', type: 'auto' }, ...fieldsOf(plan, referenced, [key])],
   };
   return next;
 }

@@ -48,6 +48,8 @@ type Rename = Map<string, { name: string; inner?: Rename }>;
 /** Renames a field list in place (one document level), recording old → new in `renames`. */
 function renameFields(fields: FieldPlan[], convention: NamingConvention, taken: Set<string>, renames: Rename): void {
   for (const f of fields) {
+    // A sub-document's `_id` (a junction element's key) keeps its name in every convention.
+    if (f.field === '_id') continue;
     const next = unique(convention === 'as-is' ? sanitizeFieldName(f.column) : convertName(f.field, convention), taken);
     renames.set(f.field, { name: next });
     f.field = next;

@@ -134,7 +134,10 @@ describe('designer edits: options, _id, nested embeds, junction sub-documents, p
     assert.deepEqual(collection(docs, 'products').arrays[0].valueDocument, {
       table: 'tags',
       keyColumn: 'id',
-      fields: [{ column: 'name', field: 'name', type: 'auto' }],
+      fields: [
+        { column: 'id', field: '_id', type: 'auto' },
+        { column: 'name', field: 'name', type: 'auto' },
+      ],
     });
     const ids = await edit(docs, {
       kind: 'junctionDocuments',

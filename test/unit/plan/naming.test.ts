@@ -29,7 +29,21 @@ function plan(): MappingPlan {
         id: { kind: 'column', column: 'OrderID' },
         fields: [{ column: 'ShipCity', field: 'ShipCity', type: 'auto' }],
         arrays: [
-          { field: 'Tags', junctionTable: 'OrderTags', ownerColumn: 'a', valueColumn: 'b', ownerKeyColumn: 'OrderID' },
+          {
+            field: 'Tags',
+            junctionTable: 'OrderTags',
+            ownerColumn: 'a',
+            valueColumn: 'b',
+            ownerKeyColumn: 'OrderID',
+            valueDocument: {
+              table: 'Tags',
+              keyColumn: 'TagID',
+              fields: [
+                { column: 'TagID', field: '_id', type: 'auto' },
+                { column: 'Tag Name', field: 'Tag Name', type: 'auto' },
+              ],
+            },
+          },
         ],
         embeds: [
           {
@@ -85,6 +99,11 @@ describe('naming convention', () => {
     assert.equal(orders.embeds?.[0].field, 'orderDetails');
     assert.equal(orders.embeds?.[0].fields[0].field, 'unitPrice');
     assert.equal(orders.arrays[0].field, 'tags');
+    assert.deepEqual(
+      orders.arrays[0].valueDocument?.fields.map((f) => f.field),
+      ['_id', 'tagName'],
+      "a junction element's _id keeps its name",
+    );
     assert.equal(orders.computed?.[0].field, 'cityUpper');
     assert.deepEqual(orders.indexes[0].keys, [['orderDetails.unitPrice', 1]]);
     assert.equal(plan().collections[0].collection, 'Order Details', 'the input plan is not changed');
