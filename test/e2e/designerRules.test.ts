@@ -74,6 +74,14 @@ describe('designer rules: suggestions, nested embeds, computed fields (packaged,
     const nested = card('orders').locator('li.embed.nested[data-embed="order_lines.sku_product"]');
     await nested.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await nested.innerText(), /sku_product[\s\S]*the products row where products\.sku = sku/);
+    // The live preview shows each line with its product inside (built by the engine's nested embeds).
+    await card('orders')
+      .locator('pre.json', { hasText: '"sku_product": {' })
+      .waitFor({ timeout: 60_000 });
+    assert.match(
+      await card('orders').locator('pre.json').first().innerText(),
+      /"line_no": 1,\s*"sku": "A-1",\s*"qty": 1,\s*"sku_product": \{\s*"sku": "A-1",\s*"title": "Anvil",\s*"price": 99\.5\s*\}/,
+    );
     await card('orders').scrollIntoViewIfNeeded();
     await shootBothThemes(s, 'designer-nested', frame());
   });
@@ -134,7 +142,7 @@ describe('designer rules: suggestions, nested embeds, computed fields (packaged,
     assert.equal(plan.collections.find((c) => c.collection === 'products')?.filter, 'price > 1');
   });
 
-  it("the migration writes the computed field and the accepted relationship's embedded invoices", async function () {
+  it("the migration writes the computed field, the accepted relationship's invoices and each line's product", async function () {
     await frame().locator('#migrate').click();
     await editorTab(s.page, 'Migrate shop.db').waitFor({ state: 'visible', timeout: 30_000 });
     const panel = webviewFrame(s.page);
@@ -154,6 +162,12 @@ describe('designer rules: suggestions, nested embeds, computed fields (packaged,
     assert.deepEqual(ada?.invoices, [
       { id: 1, total: 10.5 },
       { id: 3, total: 7.25 },
+    ]);
+    const order = await db
+      .collection<{ _id: number; order_lines?: unknown }>('orders')
+      .findOne({ _id: 11 });
+    assert.deepEqual(order?.order_lines, [
+      { line_no: 1, sku: 'C-3', qty: 3, sku_product: { sku: 'C-3', title: 'Crate', price: 12 } },
     ]);
     assert.deepEqual(
       (await db.collection<{ _id: string }>('products').find().sort({ _id: 1 }).toArray()).map((p) => p._id),
