@@ -51,12 +51,13 @@ export function embedProblems(
   path: string[] = [parent.name],
   prefix = '',
   via?: EmbedPlan,
+  fieldPath: string[] = [],
 ): string[] {
   if (embeds === undefined) return [];
   if (!Array.isArray(embeds)) return [`${at}: embeds must be an array`];
   const problems: string[] = [];
   for (const e of embeds) {
-    const where = `${at}: embedded ${[...path.slice(1), e?.field].join(' → ')}`;
+    const where = `${at}: embedded ${[...fieldPath, e?.field].join(' → ')}`;
     const child = schema.tables.find((t) => t.name === e?.table);
     if (!child) {
       problems.push(`${where}: table ${JSON.stringify(e?.table)} not found`);
@@ -89,7 +90,12 @@ export function embedProblems(
     const inner = merged ? names : new Set<string>();
     const innerPrefix = merged ? prefix + (e.mergePrefix ?? '') : '';
     problems.push(...fieldProblems(e.fields, child, where, inner, innerPrefix));
-    problems.push(...embedProblems(e.embeds, child, schema, at, inner, [...path, child.name], innerPrefix, e));
+    problems.push(
+      ...embedProblems(e.embeds, child, schema, at, inner, [...path, child.name], innerPrefix, e, [
+        ...fieldPath,
+        e.field,
+      ]),
+    );
     if (!merged) {
       if (badName(e.field)) problems.push(`${where}: field name ${JSON.stringify(e.field)} is not allowed`);
       if (names.has(prefix + e.field)) problems.push(`${where}: clashes with another field`);
