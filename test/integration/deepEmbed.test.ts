@@ -288,4 +288,62 @@ print(json.dumps({
     assert.equal(clean.totals.imported, 0, 'an unchanged rerun writes nothing');
     assert.equal(clean.totals.mismatches, 0);
   });
+
+  it('the 16 MiB policy at depth 2: reference keeps the nested child keys of that document only; fail refuses it', async function () {
+    this.timeout(180_000);
+    const file = makeDb(
+      path.join(tempDir(), 'big.db'),
+      `CREATE TABLE galleries (id INTEGER PRIMARY KEY, name TEXT);
+       CREATE TABLE albums (id INTEGER PRIMARY KEY, gallery_id INTEGER REFERENCES galleries(id), title TEXT);
+       CREATE TABLE photos (id INTEGER PRIMARY KEY, album_id INTEGER REFERENCES albums(id), data BLOB);
+       INSERT INTO galleries VALUES (1, 'small'), (2, 'huge');
+       INSERT INTO albums VALUES (10, 1, 'a'), (20, 2, 'b'), (21, 2, 'c');
+       INSERT INTO photos VALUES (1, 10, x'0102'), (2, 21, x'03');
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9)
+       INSERT INTO photos SELECT 100 + i, 20, zeroblob(2000000) FROM n;`,
+    );
+    const embeds = (onTooLarge: 'fail' | 'reference'): EmbedPlan[] => [
+      {
+        field: 'albums',
+        kind: 'array',
+        table: 'albums',
+        parentColumns: ['id'],
+        childColumns: ['gallery_id'],
+        fields: [f('title')],
+        embeds: [
+          {
+            field: 'photos',
+            kind: 'array',
+            table: 'photos',
+            parentColumns: ['id'],
+            childColumns: ['album_id'],
+            fields: [f('data')],
+            onTooLarge,
+          },
+        ],
+      },
+    ];
+    const failing = await planWith(file, 'galleries', embeds('fail'), ['albums', 'photos']);
+    const failed = await run(file, uniqueDbName('deephuge'), failing, { onError: 'skip' });
+    assert.equal(failed.exitCode, 40, JSON.stringify(failed.error));
+    assert.deepEqual(
+      failed.errors.map((e) => [e.collection, e.key]),
+      [['galleries', '2']],
+    );
+
+    const plan = await planWith(file, 'galleries', embeds('reference'), ['albums', 'photos']);
+    const database = uniqueDbName('deepref');
+    const report = await run(file, database, plan);
+    assert.equal(report.status, 'succeeded', JSON.stringify(report.error) + JSON.stringify(report.mismatches[0]));
+    assert.equal(report.totals.mismatches, 0);
+    assert.equal(report.warnings.byKind['embed-too-large'], 1);
+    const galleries = await client.db(database).collection('galleries').find().sort({ _id: 1 }).toArray();
+    assert.deepEqual(galleries[0].albums[0].photos[0].data.buffer, Buffer.from([1, 2]), 'the small gallery embeds');
+    assert.deepEqual(
+      galleries[1].albums.map((a: Document) => a.photos),
+      [[101, 102, 103, 104, 105, 106, 107, 108, 109], [2]],
+      'the huge gallery references the photos of each album',
+    );
+    for (const a of report.accounting ?? []) assert.equal(a.unaccounted, 0, a.table);
+  });
 });
