@@ -135,7 +135,7 @@ async function measureBaselines(result: SizeResult, file: string, client: MongoC
 }
 
 async function benchSize(n: number, o: Options, ferretVersion: string): Promise<SizeResult> {
-  const file = await ensureDatabase(n);
+  const file = ensureDatabase(n);
   const load = { before: loadAvg(), after: [] as number[] };
   log(`N=${n.toLocaleString('en-US')}: starting a fresh FerretDB`);
   const server: FerretDbServer = await startFerretDb({ startTimeoutMs: 60_000 });

@@ -47,7 +47,7 @@ export function loadAvg(): number[] {
 }
 
 /** The reference database of `n` resources: generated once by make_app_db.py, then cached in bench/work/. */
-export async function ensureDatabase(n: number): Promise<string> {
+export function ensureDatabase(n: number): string {
   mkdirSync(WORK, { recursive: true });
   const file = path.join(WORK, `app-${n}.db`);
   if (existsSync(file)) return file;

@@ -14,92 +14,47 @@ export interface Target {
   met: boolean | null;
 }
 
-interface RatioTarget {
-  name: string;
-  target: string;
-  value: (r: SizeResult) => number | null | undefined;
-  ok: (x: number) => boolean;
-  digits?: number;
-}
+/** A target on one figure of the largest size: its name, its bound as shown ('≥ 0.8'), the figure, its digits. */
+type RatioTarget = [name: string, bound: string, figure: (r: SizeResult) => number | null | undefined, digits?: number];
 
 /** Targets on a ratio of one size, in the order they are reported. */
 const THROUGHPUT: RatioTarget[] = [
-  {
-    name: 'migrate end to end / raw insert ceiling',
-    target: '≥ 0.8',
-    value: (r) => r.ratios.migrateVsRawCeiling,
-    ok: (x) => x >= 0.8,
-  },
-  {
-    name: 'import step / raw insert ceiling',
-    target: '(≥ 0.8 for the step alone)',
-    value: (r) => r.ratios.importStepVsRawCeiling,
-    ok: (x) => x >= 0.8,
-  },
-  {
-    name: 'migrate end to end / reference style',
-    target: '≥ 10',
-    value: (r) => r.ratios.migrateVsReference,
-    ok: (x) => x >= 10,
-  },
-  {
-    name: 'import step / reference style',
-    target: '(≥ 10 for the step alone)',
-    value: (r) => r.ratios.importStepVsReference,
-    ok: (x) => x >= 10,
-  },
-  {
-    name: 'migrate end to end / mongoimport',
-    target: '≥ 1.0',
-    value: (r) => r.ratios.migrateVsMongoimport,
-    ok: (x) => x >= 1,
-  },
-  {
-    name: 'migrate --no-validate / mongoimport, 4 workers (issue 12)',
-    target: '≥ 1.2',
-    value: (r) => r.ratios.noValidateVsMongoimport4,
-    ok: (x) => x >= 1.2,
-  },
-  {
-    name: 'client CPU, export + import, µs per document (issue 12; target stated at 1M)',
-    target: '≤ 25',
-    value: (r) => r.cpuUsPerDoc?.['export + import (streamed)'],
-    ok: (x) => x <= 25,
-    digits: 1,
-  },
+  ['migrate end to end / raw insert ceiling', '≥ 0.8', (r) => r.ratios.migrateVsRawCeiling],
+  ['import step / raw insert ceiling', '(≥ 0.8 for the step alone)', (r) => r.ratios.importStepVsRawCeiling],
+  ['migrate end to end / reference style', '≥ 10', (r) => r.ratios.migrateVsReference],
+  ['import step / reference style', '(≥ 10 for the step alone)', (r) => r.ratios.importStepVsReference],
+  ['migrate end to end / mongoimport', '≥ 1.0', (r) => r.ratios.migrateVsMongoimport],
+  ['migrate --no-validate / mongoimport, 4 workers (issue 12)', '≥ 1.2', (r) => r.ratios.noValidateVsMongoimport4],
+  [
+    'client CPU, export + import, µs per document (issue 12; target stated at 1M)',
+    '≤ 25',
+    (r) => r.cpuUsPerDoc?.['export + import (streamed)'],
+    1,
+  ],
 ];
-
 const RERUNS: RatioTarget[] = [
-  {
-    name: 'unchanged rerun / validation pass (issue 16)',
-    target: '≤ 1.5',
-    value: (r) => r.reruns?.ratios.unchangedVsValidation,
-    ok: (x) => x <= 1.5,
-  },
-  {
-    name: '1 % changed rerun / unchanged rerun (issue 16)',
-    target: '≤ 1.2',
-    value: (r) => r.reruns?.ratios.changedVsUnchanged,
-    ok: (x) => x <= 1.2,
-  },
+  ['unchanged rerun / validation pass (issue 16)', '≤ 1.5', (r) => r.reruns?.ratios.unchangedVsValidation],
+  ['1 % changed rerun / unchanged rerun (issue 16)', '≤ 1.2', (r) => r.reruns?.ratios.changedVsUnchanged],
 ];
-
 const READ_SIDE: RatioTarget[] = [
-  { name: 'export / raw sql.js scan', target: '≥ 0.5', value: (r) => r.ratios.exportVsRawScan, ok: (x) => x >= 0.5 },
-  {
-    name: 'validation / read-back ceiling',
-    target: '≥ 0.7',
-    value: (r) => r.ratios.validationVsReadBack,
-    ok: (x) => x >= 0.7,
-  },
+  ['export / raw sql.js scan', '≥ 0.5', (r) => r.ratios.exportVsRawScan],
+  ['validation / read-back ceiling', '≥ 0.7', (r) => r.ratios.validationVsReadBack],
 ];
 
-function measured(t: RatioTarget, v: number | null | undefined): Target {
+/** Whether `x` is within the bound as shown: the first '≥ n' or '≤ n' in it. */
+function within(bound: string, x: number): boolean {
+  const m = /([≥≤]) ([\d.]+)/.exec(bound);
+  if (!m) throw new Error(`a target without a bound: ${bound}`);
+  return m[1] === '≥' ? x >= Number(m[2]) : x <= Number(m[2]);
+}
+
+function measured([name, bound, figure, digits = 2]: RatioTarget, r: SizeResult): Target {
+  const v = figure(r);
   return {
-    name: t.name,
-    target: t.target,
-    value: v === null || v === undefined ? 'n/a' : fmt(v, t.digits ?? 2),
-    met: v === null || v === undefined ? null : t.ok(v),
+    name,
+    target: bound,
+    value: v === null || v === undefined ? 'n/a' : fmt(v, digits),
+    met: v === null || v === undefined ? null : within(bound, v),
   };
 }
 
@@ -131,10 +86,10 @@ function memoryTargets(big: SizeResult): Target[] {
 export function targets(results: SizeResult[]): Target[] {
   const big = results[results.length - 1];
   const small = results[0];
-  const t: Target[] = THROUGHPUT.map((x) => measured(x, x.value(big)));
+  const t: Target[] = THROUGHPUT.map((x) => measured(x, big));
   const rr = big.reruns;
   if (rr) {
-    t.push(...RERUNS.map((x) => measured(x, x.value(big))));
+    t.push(...RERUNS.map((x) => measured(x, big)));
     const clean = rr.runs.every((x) => x.validatedClean && x.distinctIds === x.sourceRows);
     t.push({
       name: 'every rerun validates clean, distinct _ids = source rows (issue 16)',
@@ -143,15 +98,10 @@ export function targets(results: SizeResult[]): Target[] {
       met: clean,
     });
   }
-  t.push(...READ_SIDE.map((x) => measured(x, x.value(big))));
+  t.push(...READ_SIDE.map((x) => measured(x, big)));
   if (results.length > 1 && big.perDocUs.migrate && small.perDocUs.migrate) {
-    const scaling: RatioTarget = {
-      name: `time per document at ${fmt(big.n)} / at ${fmt(small.n)}`,
-      target: '≤ 1.2',
-      value: () => big.perDocUs.migrate / small.perDocUs.migrate,
-      ok: (x) => x <= 1.2,
-    };
-    t.push(measured(scaling, scaling.value(big)));
+    const name = `time per document at ${fmt(big.n)} / at ${fmt(small.n)}`;
+    t.push(measured([name, '≤ 1.2', (r) => r.perDocUs.migrate / small.perDocUs.migrate], big));
   }
   t.push(...memoryTargets(big));
   return t;
