@@ -14,6 +14,7 @@ import {
 import {
   FromPanel,
   isFromPanelMessage,
+  PANEL_VIEW_TYPE,
   ToPanel,
   type FromPanelMessage,
   type PanelRunEvent,
@@ -23,26 +24,27 @@ import {
 } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
 import { defaultOutputFile } from '../common/files';
-import { panelHtml, webviewOptions } from '../common/webviewHtml';
-import type { EngineClient } from '../engine/engineClient';
-import type { Log } from '../log';
+import { setUpFilePanel, type FilePanelKind, type ShellDeps } from '../common/panelRegistry';
 import { MigrationRun } from '../migration/migrationRun';
 import { readDefaults } from '../settings';
-import type { PlanFiles } from '../storage/planFiles';
 import type { ReportStore } from '../storage/reports';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
 import type { SyncTarget } from '../sync/syncController';
 
-export interface PanelDeps {
-  extensionUri: vscode.Uri;
-  engine: EngineClient;
-  log: Log;
+export const MIGRATION_PANEL: FilePanelKind = {
+  viewType: PANEL_VIEW_TYPE,
+  titlePrefix: 'Migrate',
+  pick: { openLabel: 'Migrate to MongoDB', title: 'SQLite database to migrate' },
+  verb: 'migrated',
+  page: { script: 'webview.js', styles: ['panel.css'] },
+};
+
+export interface PanelDeps extends ShellDeps {
   targets: TargetStore;
   reports: ReportStore;
   validation: ValidationModel;
   revealValidation: () => Promise<void>;
-  planFiles: PlanFiles;
   openDesigner: (sourcePath: string) => Promise<void>;
   /** "Keep in Sync" on the finished migration: keeps its target in step with the file. */
   keepInSync: (target: SyncTarget) => Promise<void>;
@@ -79,10 +81,7 @@ export class MigrationPanel implements vscode.Disposable {
     readonly sourcePath: string,
     private readonly deps: PanelDeps,
   ) {
-    panel.webview.options = webviewOptions(deps.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
-    panel.title = `Migrate ${path.basename(sourcePath)}`;
-    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title);
+    setUpFilePanel(panel, MIGRATION_PANEL, sourcePath, deps.extensionUri);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isFromPanelMessage(m)) void this.onMessage(m);
