@@ -106,6 +106,15 @@ describe('designer edits: options, _id, nested embeds, junction sub-documents, p
         ],
       },
     ]);
+    assert.match(
+      nested.samples.orders,
+      /"sku": "A-1",\s*"qty": 1,\s*"sku_product": \{\s*"sku": "A-1",\s*"title": "Anvil"/,
+    );
+    assert.deepEqual(
+      nested.warnings.filter((w) => w.severity === 'error'),
+      [],
+      'the deep engine accepts the nested embed',
+    );
     const wrong = await edit(lines, {
       kind: 'nestedEmbed',
       collection: 'orders',
@@ -139,6 +148,7 @@ describe('designer edits: options, _id, nested embeds, junction sub-documents, p
         { column: 'name', field: 'name', type: 'auto' },
       ],
     });
+    assert.match(docs.samples.products, /\[\s*\{\s*"_id": 1,\s*"name": "heavy"\s*\}\s*\]/);
     const ids = await edit(docs, {
       kind: 'junctionDocuments',
       collection: 'products',
