@@ -75,9 +75,7 @@ describe('designer rules: suggestions, nested embeds, computed fields (packaged,
     await nested.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await nested.innerText(), /sku_product[\s\S]*the products row where products\.sku = sku/);
     // The live preview shows each line with its product inside (built by the engine's nested embeds).
-    await card('orders')
-      .locator('pre.json', { hasText: '"sku_product": {' })
-      .waitFor({ timeout: 60_000 });
+    await card('orders').locator('pre.json', { hasText: '"sku_product": {' }).waitFor({ timeout: 60_000 });
     assert.match(
       await card('orders').locator('pre.json').first().innerText(),
       /"line_no": 1,\s*"sku": "A-1",\s*"qty": 1,\s*"sku_product": \{\s*"sku": "A-1",\s*"title": "Anvil",\s*"price": 99\.5\s*\}/,
@@ -163,9 +161,7 @@ describe('designer rules: suggestions, nested embeds, computed fields (packaged,
       { id: 1, total: 10.5 },
       { id: 3, total: 7.25 },
     ]);
-    const order = await db
-      .collection<{ _id: number; order_lines?: unknown }>('orders')
-      .findOne({ _id: 11 });
+    const order = await db.collection<{ _id: number; order_lines?: unknown }>('orders').findOne({ _id: 11 });
     assert.deepEqual(order?.order_lines, [
       { line_no: 1, sku: 'C-3', qty: 3, sku_product: { sku: 'C-3', title: 'Crate', price: 12 } },
     ]);
