@@ -80,7 +80,7 @@ describe('designer rules: suggestions, nested embeds, computed fields (packaged,
       await card('orders').locator('pre.json').first().innerText(),
       /"line_no": 1,\s*"sku": "A-1",\s*"qty": 1,\s*"sku_product": \{\s*"sku": "A-1",\s*"title": "Anvil",\s*"price": 99\.5\s*\}/,
     );
-    await card('orders').scrollIntoViewIfNeeded();
+    await card('orders').evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shootBothThemes(s, 'designer-nested', frame());
   });
 
