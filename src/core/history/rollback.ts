@@ -1,7 +1,7 @@
 import type { Document } from 'mongodb';
 import { MigrationError } from '../errors';
 import { connectMongo } from '../mongo/connect';
-import { HistoryStore, INSERTED_IDS_COLLECTION, type MigrationRecord } from './records';
+import { HistoryStore, type MigrationRecord } from './records';
 
 export interface RollbackOutcome {
   runId: string;
