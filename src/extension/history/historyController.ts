@@ -3,6 +3,7 @@ import { formatCount, hostOf } from '../../core';
 import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
+import { historyDatabase } from '../settings';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
 import { HISTORY_VIEW_ID, HistoryTree, type HistoryTarget, type RunItem, type TargetItem } from './historyTree';
@@ -56,7 +57,12 @@ export class HistoryController implements vscode.Disposable {
       const url = await this.targets.url(target.targetId);
       if (!url) continue; // its connection string was forgotten: nothing to read the runs with
       try {
-        groups.push({ target, runs: await this.engine.call('history', { url, database: target.database }) });
+        const runs = await this.engine.call('history', {
+          url,
+          database: target.database,
+          historyDatabase: historyDatabase(),
+        });
+        groups.push({ target, runs });
       } catch (e) {
         const message = errorInfo(e).message;
         this.log.warn(`Could not read the migration history of ${target.label} / ${target.database}: ${message}`);
@@ -87,7 +93,15 @@ export class HistoryController implements vscode.Disposable {
       async (progress, token) => {
         const job = this.engine.run(
           'migrate',
-          { sqlitePath: run.source.path, mongoUrl: target.url, database: target.database, resume: true, ask: false },
+          // No plan and no options: the engine takes both from the run's record, as the run was started.
+          {
+            sqlitePath: run.source.path,
+            mongoUrl: target.url,
+            database: target.database,
+            historyDatabase: historyDatabase(),
+            resume: true,
+            ask: false,
+          },
           {
             onEvent: (e) => {
               if (e.type === 'step-start') progress.report({ message: `${e.index}/${e.total} ${e.label}` });
@@ -136,6 +150,7 @@ export class HistoryController implements vscode.Disposable {
         url: target.url,
         database: target.database,
         runId: run._id,
+        historyDatabase: historyDatabase(),
       });
       const removed = Object.entries(outcome.removed).map(([c, n]) => `${n} from ${c}`);
       this.log.info(
