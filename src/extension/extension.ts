@@ -68,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
         revealValidation: () => validation.reveal(),
         planFiles,
         keepInSync,
+        recordedIn: (target) => history.recordedIn(target),
         openDesigner: (path) => designers.open(vscode.Uri.file(path)),
       }),
   });

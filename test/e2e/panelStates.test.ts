@@ -12,15 +12,14 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { useWorkbench, type WorkbenchSession } from '../helpers/e2eSession';
+import { useWorkbench } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SCALE_TABLES, scaleDbSql } from '../helpers/scaleDb';
 import { makeDb } from '../helpers/sqliteBuilders';
 import {
-  docScreenshot,
+  docScreenshotBothThemes,
   editorTab,
   migrationActivity,
-  runCommand,
   runExplorerMenuEntry,
   treeRow,
   validationView,
@@ -28,35 +27,6 @@ import {
 } from '../helpers/workbench';
 
 const FILE = 'northwind30.db';
-const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
-
-/** Switches the colour theme the way a user does: "Preferences: Color Theme", then the theme's name. */
-async function setTheme(s: WorkbenchSession, kind: keyof typeof THEMES, webview?: FrameLocator): Promise<void> {
-  const page = s.page;
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(THEMES[kind]);
-  // Rows read "Light Modern, Default Light Modern": the label, then the theme's id as its description.
-  await page
-    .locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label$=", ${THEMES[kind]}"]`)
-    .first()
-    .click();
-  await input.waitFor({ state: 'hidden', timeout: 15_000 });
-  await page
-    .locator(`.monaco-workbench.${kind === 'dark' ? 'vs-dark' : 'vs'}`)
-    .waitFor({ state: 'attached', timeout: 30_000 });
-  // The webview repaints when VS Code hands it the new theme's colours: its body class says which.
-  await webview?.locator(`body.vscode-${kind}`).waitFor({ state: 'attached', timeout: 30_000 });
-}
-
-/** `<name>-dark.png` and `<name>-light.png` of what the user sees now; the theme is dark again afterwards. */
-async function shootBothThemes(s: WorkbenchSession, name: string, webview?: FrameLocator): Promise<void> {
-  await docScreenshot(s.page, `${name}-dark.png`);
-  await setTheme(s, 'light', webview);
-  await docScreenshot(s.page, `${name}-light.png`);
-  await setTheme(s, 'dark', webview);
-}
 
 /** A TCP server on loopback that accepts connections and never says a word: a MongoDB host that does not answer. */
 async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
@@ -126,6 +96,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
       0,
       'no CLI flag repeated per view',
     );
+    assert.match(await frame.locator('#empty-note').innerText(), /each becomes an empty collection, with its indexes/);
     await frame.locator('#source-tables tr[data-table="Employees"] a[data-jump]').click();
     const employees = frame.locator('details.card.collection[data-collection="Employees"]');
     assert.equal(await employees.evaluate((e) => (e as HTMLDetailsElement).open), true);
@@ -140,7 +111,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     ]);
     await frame.locator('#planFilter').fill('');
     await employees.scrollIntoViewIfNeeded();
-    await shootBothThemes(s, 'panel-scale', frame);
+    await docScreenshotBothThemes(s.page, 'panel-scale', frame);
   });
 
   it('a server that accepts and never answers: "Connecting…" with the elapsed time, and Cancel stops at once', async function () {
@@ -159,7 +130,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
       })
       .waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('#cancel').isEnabled(), true);
-    await shootBothThemes(s, 'panel-connecting', frame);
+    await docScreenshotBothThemes(s.page, 'panel-connecting', frame);
     await frame.locator('#cancel').click();
     const stopped = frame.locator('#run-error[data-code="CANCELLED"]');
     await stopped.waitFor({ state: 'visible', timeout: 30_000 });
@@ -182,7 +153,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     assert.match(text, /Connection timeout in the panel/);
     assert.doesNotMatch(text, /monitor|closed/, 'no driver internals');
     assert.equal(await frame.locator('#steps').count(), 0, 'the error alone, no table of zeros');
-    await shootBothThemes(s, 'panel-timeout', frame);
+    await docScreenshotBothThemes(s.page, 'panel-timeout', frame);
   });
 
   it('a finished run names database and host, and goes away when the target changes', async function () {
@@ -202,7 +173,13 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     );
     assert.match(text, /Rows are what SQLite holds; documents are what MongoDB holds/);
     assert.match(text, /The run is recorded in _sqlite2mongo_migrations/);
-    await shootBothThemes(s, 'panel-summary', frame);
+    // The table without rows is an empty collection, said in the summary and there on the server.
+    assert.match(text, /Created an empty collection \(no rows to copy, indexes as planned\): AuditLog\./);
+    assert.deepEqual(
+      (await s.mongo.db(database).listCollections({ name: 'AuditLog' }).toArray()).map((c) => c.name),
+      ['AuditLog'],
+    );
+    await docScreenshotBothThemes(s.page, 'panel-summary', frame);
     await frame.locator('#database').fill(`${database}_other`);
     await frame.locator('#run').waitFor({ state: 'hidden', timeout: 10_000 });
     await frame.locator('#database').fill(database);
@@ -223,7 +200,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     assert.match(top, /Documents written \| 3 \|/);
     assert.match(top, /3 documents\. The first 3:/);
     assert.match(top, /"LastName": "Davolio"/, 'a document read back from the server');
-    await shootBothThemes(s, 'validation-summary');
+    await docScreenshotBothThemes(s.page, 'validation-summary');
     await editor.click();
     await s.page.keyboard.press('Control+End');
     await editor.filter({ hasText: 'mongosh "' }).waitFor({ state: 'visible', timeout: 10_000 });
@@ -258,7 +235,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     );
     const header = frame.locator('header.top');
     assert.ok(((await header.boundingBox())?.height ?? 999) < 80, 'the header stays one line');
-    await shootBothThemes(s, 'designer-scale', frame);
+    await docScreenshotBothThemes(s.page, 'designer-scale', frame);
     await frame.locator('#save').click();
     await frame.locator('#plan-status', { hasText: 'Saved to' }).waitFor({ timeout: 30_000 });
     await frame.locator('#migrate').click();

@@ -37,18 +37,29 @@ export class HistoryController implements vscode.Disposable {
     void this.refresh();
   }
 
-  /** The targets of this workspace's migrations, the last one first (it is added when its results arrive). */
-  private async workspaceTargets(): Promise<HistoryTarget[]> {
+  /** Puts a target first in this workspace's list (kept in workspaceState); true when the list changed. */
+  private async remember(current: HistoryTarget): Promise<boolean> {
     const known = this.state.get<HistoryTarget[]>(WORKSPACE_TARGETS, []);
-    const rec = this.validation.record;
-    if (!rec) return known;
-    const current: HistoryTarget = { targetId: rec.targetId, database: rec.database, label: rec.targetLabel };
     const next = [
       current,
       ...known.filter((t) => !(t.targetId === current.targetId && t.database === current.database)),
     ].slice(0, KEEP_TARGETS);
-    if (JSON.stringify(next) !== JSON.stringify(known)) await this.state.update(WORKSPACE_TARGETS, next);
-    return next;
+    if (JSON.stringify(next) === JSON.stringify(known)) return false;
+    await this.state.update(WORKSPACE_TARGETS, next);
+    return true;
+  }
+
+  /** The targets of this workspace's migrations, the last one first (it is added when its results arrive). */
+  private async workspaceTargets(): Promise<HistoryTarget[]> {
+    const rec = this.validation.record;
+    if (rec) await this.remember({ targetId: rec.targetId, database: rec.database, label: rec.targetLabel });
+    return this.state.get<HistoryTarget[]>(WORKSPACE_TARGETS, []);
+  }
+
+  /** A run recorded itself in `target` (a cancelled or failed one too, which leaves no validation results). */
+  async recordedIn(target: HistoryTarget): Promise<void> {
+    await this.remember(target);
+    await this.refresh();
   }
 
   async refresh(): Promise<void> {
@@ -116,9 +127,13 @@ export class HistoryController implements vscode.Disposable {
       },
     );
     if (report) {
+      // The plan and options came from the run's record: say so, with what they were.
+      const o = report.options;
+      const asStarted = `its plan (${report.collections.map((c) => c.collection).join(', ')}) and options (batch size ${formatCount(o.batchSize)}, refused rows: ${o.onError})`;
+      this.log.info(`Resumed ${run._id} with ${asStarted}: ${report.status}`);
       if (report.status === 'succeeded')
         void vscode.window.showInformationMessage(
-          `Resumed ${run._id}: migrated and validated ${formatCount(report.totals.validated)} documents.`,
+          `Resumed ${run._id} with ${asStarted}: migrated and validated ${formatCount(report.totals.validated)} documents.`,
         );
       else void this.log.showError(`Resume of ${run._id} ended ${report.status}: ${report.error?.message ?? ''}`);
     }
