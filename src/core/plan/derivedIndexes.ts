@@ -5,7 +5,7 @@
  * give each one a (multikey) index.
  */
 import type { SchemaInfo } from '../sqlite/types';
-import type { CollectionPlan, EmbedPlan, IndexPlan } from './types';
+import type { ArrayFieldPlan, CollectionPlan, EmbedPlan, IndexPlan } from './types';
 
 /** An embed, possibly with embeds of its own (nested embeds: the child's children inside each child). */
 type EmbedTree = EmbedPlan & { embeds?: EmbedTree[] };
@@ -38,17 +38,16 @@ function embedReferenceIndexes(embeds: EmbedTree[] | undefined, prefix: string, 
   return out;
 }
 
+/** A junction array's index: on its ids, or (sub-document elements) on the field holding the referenced key. */
+function junctionIndex(a: ArrayFieldPlan): IndexPlan {
+  const key = a.valueDocument?.fields.find((f) => f.column === a.valueDocument?.keyColumn);
+  const path = key ? `${a.field}.${key.field}` : a.field;
+  return { name: `${path}_1`, keys: [[path, 1]], unique: false, origin: 'junction' };
+}
+
 /** The indexes a collection's junction arrays and embedded arrays call for. */
 export function derivedIndexes(c: CollectionPlan, schema: SchemaInfo): IndexPlan[] {
-  return [
-    ...c.arrays.map((a): IndexPlan => ({
-      name: `${a.field}_1`,
-      keys: [[a.field, 1]],
-      unique: false,
-      origin: 'junction',
-    })),
-    ...embedReferenceIndexes(c.embeds, '', schema),
-  ];
+  return [...c.arrays.map(junctionIndex), ...embedReferenceIndexes(c.embeds, '', schema)];
 }
 
 /**

@@ -58,6 +58,36 @@ describe('derived indexes (junction arrays, references in embedded arrays)', () 
     assert.deepEqual(keysOf(other, 'products'), []);
   });
 
+  it('a junction array of sub-documents is indexed on the field holding the referenced key', () => {
+    const c: CollectionPlan = {
+      collection: 'posts',
+      table: 'posts',
+      id: { kind: 'column', column: 'id' },
+      fields: [],
+      arrays: [
+        {
+          field: 'tags',
+          junctionTable: 'post_tags',
+          ownerColumn: 'post_id',
+          valueColumn: 'tag_id',
+          ownerKeyColumn: 'id',
+          valueDocument: {
+            table: 'tags',
+            keyColumn: 'id',
+            fields: [
+              { column: 'id', field: '_id', type: 'auto' },
+              { column: 'name', field: 'name', type: 'auto' },
+            ],
+          },
+        },
+      ],
+      indexes: [],
+    };
+    assert.deepEqual(derivedIndexes(c, { tables: [], views: [] } as unknown as SchemaInfo), [
+      { name: 'tags._id_1', keys: [['tags._id', 1]], unique: false, origin: 'junction' },
+    ]);
+  });
+
   it('recurses through nested embeds: a reference two arrays deep gets the full path', () => {
     const schema = {
       tables: [
