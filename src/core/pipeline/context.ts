@@ -21,7 +21,11 @@ function initialReport(opts: MigrateOptions, started: number): MigrationReport {
     source: opts.inputFile
       ? { path: opts.sqlitePath ?? '', inputFile: opts.inputFile }
       : { path: opts.sqlitePath ?? '' },
-    target: { url: maskUrl(opts.mongoUrl), database: opts.database },
+    target: {
+      url: maskUrl(opts.mongoUrl),
+      database: opts.database,
+      historyDatabase: opts.historyDatabase || opts.database,
+    },
     options: {
       batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
       concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,
