@@ -84,18 +84,24 @@ function sameKey(a: SqlValue, b: SqlValue): boolean {
   return a === b;
 }
 
-/** An upper bound of a row's BSON size from its values (text counted at 3 bytes a character), to skip exact sizing. */
+/**
+ * An upper bound of one value's BSON element size (text counted at 3 bytes a character; 16 bytes for type, an array
+ * index key, length and terminator), to skip exact sizing.
+ */
+function roughValueBytes(v: SqlValue): number {
+  return typeof v === 'string'
+    ? 3 * v.length + 16
+    : v instanceof Uint8Array
+      ? v.length + 16
+      : v instanceof InvalidText
+        ? v.bytes.length + 16
+        : 24;
+}
+
+/** An upper bound of a row's BSON size from its values (field names are counted apart, see nameBytes). */
 function roughBytes(row: SqlValue[]): number {
   let n = 0;
-  for (const v of row)
-    n +=
-      typeof v === 'string'
-        ? 3 * v.length + 16
-        : v instanceof Uint8Array
-          ? v.length + 16
-          : v instanceof InvalidText
-            ? v.bytes.length + 16
-            : 24;
+  for (const v of row) n += roughValueBytes(v);
   return n;
 }
 
@@ -306,14 +312,24 @@ export class DocumentBuilder {
     const table = this.table.name;
     const idKind = this.plan.id.kind;
     const counts = this.counts;
+    const nameBytes = this.nameBytes();
+    // One warning callback for all rows (not a closure per row): it completes the converter's fresh warning object
+    // in place, and formats the row's key once per row that warns.
+    let key: SqlValue[] = [];
+    let keyText: string | undefined;
+    const rowWarn = (w: ConversionWarning) => {
+      const full = w as RowWarning;
+      full.table = table;
+      full.key = keyText ??= formatKey(key);
+      warn(full);
+    };
     try {
       let ordinal = 0n;
       for (const row of iterateWideQuery(this.source, terms, nOrder, rest, params)) {
         ordinal++;
         counts.rows++;
-        const key = idKind === 'sequence' ? [ordinal] : keyAt.map((i) => row[i]);
-        let keyText: string | undefined;
-        const rowWarn = (w: ConversionWarning) => warn({ ...w, table, key: (keyText ??= formatKey(key)) });
+        key = idKind === 'sequence' ? [ordinal] : keyAt.map((i) => row[i]);
+        keyText = undefined;
         const idValues = idAt.map((i) => row[i]);
         const refused = (idKind === 'column' || idKind === 'composite') && idValues.some((v) => v === null);
         const doc: Document = {};
@@ -338,12 +354,14 @@ export class DocumentBuilder {
           this.fill(target, e, values, e.plan.merge ? (e.plan.mergePrefix ?? '') : '', rowWarn);
           if (!e.plan.merge) setField(doc, e.plan.field, target);
         });
+        let rough = nameBytes + roughBytes(row);
         for (let a = 0; a < junctions.length; a++) {
           const ownerKey = row[ownerAt[a]];
           const values: unknown[] = [];
           let j = pendingJunction[a];
           while (j && sameKey(j[0], ownerKey)) {
             values.push(autoToBson(j[1]));
+            rough += roughValueBytes(j[1]);
             j = junctions[a].next().value ?? undefined;
           }
           pendingJunction[a] = j;
@@ -385,10 +403,7 @@ export class DocumentBuilder {
         }
         this.applySizePolicy(doc, arrayEmbeds, childKeys, rowWarn);
         // Over 16 MiB no server stores it: say so now (export and dry run too), not only when the import refuses it.
-        if (
-          (junctions.length > 0 || children.length > 0 || roughBytes(row) > MAX_DOCUMENT_BYTES) &&
-          BSON.calculateObjectSize(doc) > MAX_DOCUMENT_BYTES
-        ) {
+        if ((children.length > 0 || rough > MAX_DOCUMENT_BYTES) && BSON.calculateObjectSize(doc) > MAX_DOCUMENT_BYTES) {
           rowWarn({
             kind: 'document-too-large',
             column: '',
@@ -433,6 +448,16 @@ export class DocumentBuilder {
         value: `${childKeys[i].length} ${e.child.name} rows kept as references`,
       });
     });
+  }
+
+  /** An upper bound of the bytes the document's field names take (for the rough size bound of documents()). */
+  private nameBytes(): number {
+    const names = [...this.plan.fields, ...this.plan.arrays].map((f) => f.field);
+    for (const e of this.embeds)
+      names.push(e.plan.field, ...e.plan.fields.map((f) => (e.plan.mergePrefix ?? '') + f.field));
+    if (this.plan.id.kind === 'rowid') names.push(this.plan.id.rowidField);
+    // 3 bytes a character, a type byte and a terminator each; 64 for `_id`, the document's and sub-documents' framing.
+    return names.reduce((n, name) => n + 3 * name.length + 2, 64 + 8 * this.embeds.length);
   }
 
   private buildId(values: SqlValue[], rowid: SqlValue, warn: (w: ConversionWarning) => void): unknown {
