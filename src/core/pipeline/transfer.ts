@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { MigrationError, throwIfAborted } from '../errors';
+import { shardPlannedCollections } from '../mongo/sharding';
 import { NdjsonWriter } from '../ndjson/writer';
 import type { CollectionPlan } from '../plan/types';
 import { CheckpointSaver } from './checkpoints';
@@ -38,7 +39,10 @@ export async function transferStep(
   target: TransferTarget | undefined,
 ): Promise<void> {
   const importing = !!target && ctx.runs('import');
-  if (importing) await dropReplacedCollections(target);
+  if (importing) {
+    await dropReplacedCollections(target);
+    await shardPlannedCollections(target.db, src.plan.collections);
+  }
   if (src.kind === 'file') {
     await ctx.step('export', 0, async () => 0, `using ${src.file}`);
     if (importing) await importFile(ctx, src, target);
