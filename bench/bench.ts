@@ -2,7 +2,8 @@
  * `npm run bench` — measures sqlite2mongo against its ceilings and baselines, side by side, on one server per size.
  *
  *   node --expose-gc dist/bench.js [--sizes 100000,300000,1000000] [--quick] [--out bench/results.json]
- *                                  [--sample 50000] [--repeat 2] [--migrate-runs 1] [--skip reference,raw,mongoimport,readback,reruns]
+ *                                  [--sample 50000] [--repeat 2] [--migrate-runs 1] [--pairs 2]
+ *                                  [--skip reference,raw,mongoimport,readback,reruns]
  *
  * For each size N: generates the reference database (../shared/fixtures/make_app_db.py --resources N, cached in
  * bench/work/), starts a fresh FerretDB, and measures
@@ -77,6 +78,8 @@ interface Options {
   repeat: number;
   /** Migrations per size; the fastest is reported (the others are kept in `migrateRuns`). */
   migrateRuns: number;
+  /** Back-to-back pairs of `migrate --no-validate` and mongoimport (4 workers), for the ratio on a shared machine. */
+  pairs: number;
   skip: Set<string>;
 }
 
@@ -100,6 +103,7 @@ function parseArgs(argv: string[]): Options {
     sample: Number(get('--sample') ?? (quick ? 5000 : 50000)),
     repeat: Number(get('--repeat') ?? (quick ? 1 : 2)),
     migrateRuns: Number(get('--migrate-runs') ?? 1),
+    pairs: Number(get('--pairs') ?? (quick ? 1 : 2)),
     skip: new Set((get('--skip') ?? '').split(',').filter(Boolean)),
   };
 }
@@ -108,6 +112,10 @@ const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOStri
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const rate = (items: number, ms: number) => (ms > 0 ? Math.round((items * 1000) / ms) : 0);
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : round((s[s.length / 2 - 1] + s[s.length / 2]) / 2, 3);
+};
 const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
 
 /** Samples this process's RSS while `body` runs. */
@@ -507,6 +515,11 @@ interface MongoimportResult {
   /** With 1 and with 4 insertion workers, on all documents. */
   search?: Array<{ workers: number; documents: number; ms: number; docsPerSec: number; peakRssMb: number }>;
   best?: { workers: number; documents: number; ms: number; docsPerSec: number; peakRssMb: number };
+  /**
+   * `migrate --no-validate` and mongoimport with 4 workers run back to back, so that both see the same machine
+   * load; `ratio` is mongoimport's time ÷ ours (≥ 1: we are faster).
+   */
+  pairs?: Array<{ oursMs: number; mongoimportMs: number; ratio: number }>;
 }
 
 let mongoimportBuild: { ok: boolean; reason?: string } | undefined;
@@ -590,6 +603,8 @@ async function mongoimportBench(
   ndjson: string,
   collection: string,
   n: number,
+  pairs: number,
+  runOurs: () => Promise<MigrateResult>,
 ): Promise<MongoimportResult> {
   const built = ensureMongoimport();
   if (!built.ok) return { available: false, reason: built.reason };
@@ -599,6 +614,7 @@ async function mongoimportBench(
   await plainEjsonFile(ndjson, full);
   const database = 'bench_mongoimport';
   const search: NonNullable<MongoimportResult['search']> = [];
+  const pairsRun: NonNullable<MongoimportResult['pairs']> = [];
   try {
     for (const workers of [1, 4]) {
       const r = await runMongoimport(url, database, collection, full, workers);
@@ -613,11 +629,19 @@ async function mongoimportBench(
         };
       search.push({ workers, documents: n, ms: round(r.ms, 0), docsPerSec: rate(n, r.ms), peakRssMb: r.peakRssMb });
     }
+    for (let i = 0; i < pairs; i++) {
+      const ours = await runOurs();
+      const r = await runMongoimport(url, database, collection, full, 4);
+      await client.db(database).dropDatabase();
+      if (ours.status !== 'succeeded' || !r.ok) continue;
+      pairsRun.push({ oursMs: ours.wallMs, mongoimportMs: round(r.ms, 0), ratio: round(r.ms / ours.wallMs, 3) });
+      log(`  pair ${i + 1}: ours ${ours.wallMs} ms, mongoimport (4 workers) ${round(r.ms, 0)} ms`);
+    }
   } finally {
     rmSync(full, { force: true });
   }
   const best = [...search].sort((x, y) => y.docsPerSec - x.docsPerSec)[0];
-  return { available: true, version, search, best };
+  return { available: true, version, search, best, pairs: pairsRun };
 }
 
 // --------------------------------------------------------------------------------------- 6. read-back ceiling
@@ -823,7 +847,14 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     // 5. mongoimport
     if (!o.skip.has('mongoimport')) {
       log('mongoimport…');
-      result.mongoimport = await mongoimportBench(client, server.url, ndjson, 'resources', n);
+      result.mongoimport = await mongoimportBench(client, server.url, ndjson, 'resources', n, o.pairs, async () => {
+        const r = await migrateCli(file, server.url, 'bench_novalidate', n, {
+          serverPid: server.pid,
+          noValidate: true,
+        });
+        await client.db('bench_novalidate').dropDatabase();
+        return r;
+      });
       log(
         result.mongoimport.available
           ? `  ${result.mongoimport.best?.docsPerSec} docs/s (${result.mongoimport.best?.workers} workers)`
@@ -849,10 +880,10 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     migrateVsReference: ratio(mig?.docsPerSec, r.reference?.docsPerSec),
     importStepVsReference: ratio(imp?.ratePerSec, r.reference?.docsPerSec),
     migrateVsMongoimport: ratio(mig?.docsPerSec, r.mongoimport?.best?.docsPerSec),
-    noValidateVsMongoimport4: ratio(
-      r.migrateNoValidate?.docsPerSec,
-      r.mongoimport?.search?.find((x) => x.workers === 4)?.docsPerSec,
-    ),
+    // Back-to-back pairs when there are (the median pair), else the two separate runs.
+    noValidateVsMongoimport4: r.mongoimport?.pairs?.length
+      ? median(r.mongoimport.pairs.map((p) => p.ratio))
+      : ratio(r.migrateNoValidate?.docsPerSec, r.mongoimport?.search?.find((x) => x.workers === 4)?.docsPerSec),
     noValidateVsMongoimport1: ratio(
       r.migrateNoValidate?.docsPerSec,
       r.mongoimport?.search?.find((x) => x.workers === 1)?.docsPerSec,
@@ -1103,6 +1134,18 @@ function markdown(all: {
     );
   }
   L.push('');
+  const paired = results.filter((r) => r.mongoimport?.pairs?.length);
+  if (paired.length > 0) {
+    L.push(
+      'Back to back (each pair: `migrate --no-validate`, then mongoimport with 4 workers; ratio = its time ÷ ours):',
+    );
+    L.push('');
+    for (const r of paired)
+      L.push(
+        `- N = ${fmt(r.n)}: ${(r.mongoimport?.pairs ?? []).map((p) => `${fmt(p.oursMs / 1000, 1)} s vs ${fmt(p.mongoimportMs / 1000, 1)} s (${p.ratio})`).join('; ')}`,
+      );
+    L.push('');
+  }
   L.push('Client CPU per document (µs, our process, from /proc; export and import stream together and are one phase):');
   L.push('');
   const phases = Object.keys(results[0]?.cpuUsPerDoc ?? {});

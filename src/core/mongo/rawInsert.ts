@@ -1,4 +1,5 @@
-import { BSON, MongoServerError, type Db, type Document, type WriteConcern } from 'mongodb';
+import { MongoServerError, type Db, type Document, type WriteConcern } from 'mongodb';
+import { serializeDocument } from './bsonWriter';
 // The driver's OP_MSG document sequence (kind-1 section): documents go on the wire as the BSON bytes given, so a
 // document the engine serialised once (to compare it, or to measure it) is not serialised again. Internal to the
 // driver (used by its own bulkWrite); FerretDB and MongoDB read it like any driver's insert.
@@ -51,7 +52,7 @@ export async function insertSerialized(
 /** The document's BSON, or undefined when it cannot be serialised (over the serializer's buffer, i.e. far over 16 MiB). */
 export function serializeOrUndefined(doc: Document): Uint8Array | undefined {
   try {
-    return BSON.serialize(doc);
+    return serializeDocument(doc);
   } catch {
     return undefined;
   }

@@ -122,9 +122,10 @@ export class BulkWriter {
 
   /**
    * Queues a document (and its BSON, when the caller serialised it already); `key` names the source row in reports
-   * (defaults to the `_id`). Waits while the pipeline is full.
+   * (defaults to the `_id`). Returns a promise only when a batch is sent (await it: it waits while the pipeline is
+   * full); queueing alone returns undefined, so a document costs no promise (the hot path of every import).
    */
-  async add(doc: Document, table: string, key?: string, bson = serializeOrUndefined(doc)): Promise<void> {
+  add(doc: Document, table: string, key?: string, bson = serializeOrUndefined(doc)): Promise<void> | undefined {
     if (this.stopError) throw this.stopError;
     throwIfAborted(this.opts.signal);
     if (!bson || bson.length > MAX_DOCUMENT_BYTES) {
@@ -138,12 +139,13 @@ export class BulkWriter {
         reason: `document is ${size} bytes, over MongoDB's 16 MiB limit`,
       });
       if (this.stopError) throw this.stopError;
-      return;
+      return undefined;
     }
     this.batch.push({ doc, bson, table, key });
     this.batchBytes += bson.length;
     if (this.batch.length >= this.batchSize || this.batchBytes >= MAX_BATCH_BYTES)
-      await this.dispatch(this.takeBatch(), false);
+      return this.dispatch(this.takeBatch(), false);
+    return undefined;
   }
 
   /**

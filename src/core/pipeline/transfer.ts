@@ -135,7 +135,8 @@ async function transferCollection(
       progress.exported++;
       if (file) await file.writeDocument(plan.table, name, doc);
       // A document over 16 MiB is counted by the builder as a 'document-too-large' warning (export and dry run too).
-      if (sink) await sink.add(doc, plan.table);
+      const waiting = sink?.add(doc, plan.table);
+      if (waiting) await waiting;
       if ((progress.exported & 255) === 0) {
         throwIfAborted(ctx.opts.signal);
         progress.exportMeter.update(progress.exported, name);
@@ -182,7 +183,8 @@ async function importFile(
         try {
           for await (const { doc } of rows.documents(name)) {
             report.exported++;
-            await sink?.add(doc, plan.table);
+            const waiting = sink?.add(doc, plan.table);
+            if (waiting) await waiting;
           }
           await sink?.finish();
         } catch (e) {

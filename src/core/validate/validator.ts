@@ -3,6 +3,7 @@ import { BSON, type Collection, type Document } from 'mongodb';
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 import { throwIfAborted } from '../errors';
+import { serializeDocument } from '../mongo/bsonWriter';
 import { compareDocuments, showValue } from './compare';
 import {
   DESERIALIZE,
@@ -90,7 +91,7 @@ export function idKeyOf(bson: Uint8Array): string {
 /** BSON bytes of an expected document, or undefined when it is too large to serialize (over 16 MiB). */
 function serializeIfPossible(doc: Document): Uint8Array | undefined {
   try {
-    return BSON.serialize(doc);
+    return serializeDocument(doc);
   } catch {
     return undefined;
   }
