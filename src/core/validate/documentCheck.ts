@@ -1,15 +1,16 @@
 /**
- * The proof's judgement of one document (proof.ts): every planned field, array entry and embedded row against the
- * raw SQLite row it must come from, with the `carries` relation (faithful.ts), and no field more.
+ * One document against the SQLite rows it must come from (sourceRows.ts): every planned field, every junction array
+ * entry, every embedded row at any depth, and no field more. Values are judged with the `carries` relation
+ * (faithful.ts), never by the converter; a mismatch names its path (`orders.2.lines.0.product.title`).
  */
 import type { Document } from 'mongodb';
+import type { ArrayFieldPlan, CollectionPlan, EmbedPlan, FieldPlan, PlanOptions } from '../plan/types';
 import { parseZoneOffset } from '../convert/dates';
-import type { CollectionPlan, FieldPlan, PlanOptions } from '../plan/types';
 import type { SqlValue } from '../sqlite/types';
 import { showValue, type Mismatch } from './compare';
-import { carriesComputed, ComputedExpectations, describeComputed } from './computedCheck';
 import { carries, carriesAsStored, describeSql, type CarryRule } from './faithful';
-import type { SourceRow } from './sourceRows';
+import type { SourceChild, SourceRow } from './sourceRows';
+import { carriesComputed, ComputedExpectations, describeComputed } from './computedCheck';
 
 function ruleOf(f: FieldPlan, options: PlanOptions): CarryRule {
   const fixed = parseZoneOffset(options.timezone);
@@ -22,18 +23,18 @@ function ruleOf(f: FieldPlan, options: PlanOptions): CarryRule {
   };
 }
 
-/** Checks one document against its source row: every planned field, every array entry, no field more. */
+/** Checks one document against its source row. */
 export class DocumentCheck {
-  private readonly rules: CarryRule[];
-  private readonly embedRules: CarryRule[][];
+  private readonly rules = new Map<FieldPlan, CarryRule>();
   private readonly computed: ComputedExpectations;
+  private out: Mismatch[] = [];
+  private collection = '';
+  private id = '';
 
   constructor(
     private readonly plan: CollectionPlan,
-    options: PlanOptions,
+    private readonly options: PlanOptions,
   ) {
-    this.rules = plan.fields.map((f) => ruleOf(f, options));
-    this.embedRules = (plan.embeds ?? []).map((e) => e.fields.map((f) => ruleOf(f, options)));
     this.computed = new ComputedExpectations(plan.computed);
   }
 
@@ -43,87 +44,136 @@ export class DocumentCheck {
   }
 
   document(doc: Document, row: SourceRow, collection: string, id: string): Mismatch[] {
-    const out: Mismatch[] = [];
+    this.out = [];
+    this.collection = collection;
+    this.id = id;
     const expectedKeys = new Set<string>(['_id']);
-    const differ = (path: string, v: string, a: unknown, present: boolean) =>
-      out.push({
-        collection,
-        id,
-        kind: present ? 'value-differs' : 'missing-field',
-        path,
-        expected: v,
-        ...(present ? { actual: showValue(a) } : {}),
-      });
-    const field = (target: Document, path: string, name: string, v: SqlValue, rule: CarryRule) => {
-      const present = Object.hasOwn(target, name);
-      if (carries(present, target[name], v, rule)) differ(path, expectation(v, rule), target[name], present);
-    };
     const plan = this.plan;
     if (plan.id.kind === 'rowid') {
       expectedKeys.add(plan.id.rowidField);
       const v = row.rowid as bigint;
       if (!carriesAsStored(doc[plan.id.rowidField], v))
-        differ(plan.id.rowidField, `rowid ${v}`, doc[plan.id.rowidField], Object.hasOwn(doc, plan.id.rowidField));
+        this.differ(plan.id.rowidField, `rowid ${v}`, doc[plan.id.rowidField], Object.hasOwn(doc, plan.id.rowidField));
     }
-    plan.fields.forEach((f, i) => {
-      expectedKeys.add(f.field);
-      field(doc, f.field, f.field, row.values[f.column], this.rules[i]);
-    });
+    this.fields(doc, '', plan.fields, row.values, expectedKeys);
     plan.arrays.forEach((a, i) => {
       expectedKeys.add(a.field);
-      this.list(doc[a.field], row.arrays[i], a.field, collection, id, out, (item, v) => carriesAsStored(item, v));
+      this.junction(doc[a.field], a, row.arrays[i], row.arrayRows[i]);
     });
-    (plan.embeds ?? []).forEach((e, i) => {
-      const children = row.embeds[i];
-      if (e.kind === 'document') {
-        const child = children[0];
-        if (e.merge) {
-          e.fields.forEach((f, k) => {
-            const name = `${e.mergePrefix ?? ''}${f.field}`;
-            expectedKeys.add(name);
-            if (child) field(doc, name, name, child.values[f.column], this.embedRules[i][k]);
-            else if (Object.hasOwn(doc, name))
-              out.push({ collection, id, kind: 'extra-field', path: name, actual: showValue(doc[name]) });
-          });
-          return;
-        }
-        expectedKeys.add(e.field);
-        if (!child) {
-          if (doc[e.field] !== null)
-            differ(e.field, `null (no ${e.table} row matches)`, doc[e.field], Object.hasOwn(doc, e.field));
-          return;
-        }
-        this.subDocument(doc[e.field], e.field, child.values, i, collection, id, out);
-        return;
-      }
-      expectedKeys.add(e.field);
-      const items = doc[e.field];
-      const referenced =
-        e.onTooLarge === 'reference' && Array.isArray(items) && items.length > 0 && !isPlainObject(items[0]);
-      if (referenced)
-        this.list(
-          items,
-          children.map((c) => c.key),
-          e.field,
-          collection,
-          id,
-          out,
-          (item, key) => carriesAsStored(item, (key as unknown as SqlValue[])[0]),
-        );
-      else
-        this.list(items, children, e.field, collection, id, out, (item, child, path) =>
-          this.subDocument(item, path, child.values, i, collection, id, out),
-        );
-    });
+    this.embeds(doc, '', '', plan.embeds ?? [], row.embeds, expectedKeys);
     for (const c of this.computed.expected(row.values)) {
       expectedKeys.add(c.field);
       const present = Object.hasOwn(doc, c.field);
       if (!present || !carriesComputed(doc[c.field], c.value ?? null))
-        differ(c.field, `computed ${describeComputed(c.value ?? null)}`, doc[c.field], present);
+        this.differ(c.field, `computed ${describeComputed(c.value ?? null)}`, doc[c.field], present);
     }
-    for (const k of Object.keys(doc))
-      if (!expectedKeys.has(k)) out.push({ collection, id, kind: 'extra-field', path: k, actual: showValue(doc[k]) });
-    return out;
+    this.extraFields(doc, '', expectedKeys);
+    return this.out;
+  }
+
+  private push(m: Omit<Mismatch, 'collection' | 'id'>): void {
+    this.out.push({ collection: this.collection, id: this.id, ...m });
+  }
+
+  private differ(path: string, expected: string, actual: unknown, present: boolean): void {
+    this.push({
+      kind: present ? 'value-differs' : 'missing-field',
+      path,
+      expected,
+      ...(present ? { actual: showValue(actual) } : {}),
+    });
+  }
+
+  private rule(f: FieldPlan): CarryRule {
+    let r = this.rules.get(f);
+    if (!r) this.rules.set(f, (r = ruleOf(f, this.options)));
+    return r;
+  }
+
+  /** Planned fields of `target` (names after `names`, a merged document's prefix), reported under `path`. */
+  private fields(
+    target: Document,
+    path: string,
+    fields: FieldPlan[],
+    values: Record<string, SqlValue>,
+    expectedKeys: Set<string>,
+    names = '',
+  ): void {
+    for (const f of fields) {
+      const name = names + f.field;
+      expectedKeys.add(name);
+      const present = Object.hasOwn(target, name);
+      const rule = this.rule(f);
+      const v = values[f.column];
+      if (carries(present, target[name], v, rule))
+        this.differ(path + name, expectation(v, rule), target[name], present);
+    }
+  }
+
+  private extraFields(target: Document, path: string, expectedKeys: Set<string>): void {
+    for (const k of Object.keys(target))
+      if (!expectedKeys.has(k)) this.push({ kind: 'extra-field', path: path + k, actual: showValue(target[k]) });
+  }
+
+  /** A junction array: the ids in value order, or (valueDocument) sub-documents of the referenced rows. */
+  private junction(
+    actual: unknown,
+    a: ArrayFieldPlan,
+    values: SqlValue[],
+    rows: Array<Record<string, SqlValue> | null>,
+  ) {
+    const ref = a.valueDocument;
+    this.list(actual, values, a.field, (item, v, i, path) => {
+      const row = rows[i];
+      if (!ref || row === null) return carriesAsStored(item, v);
+      this.subDocument(item, path, `${ref.table} row ${describeSql(v)}`, ref.fields, row, [], []);
+      return true;
+    });
+  }
+
+  /** Embeds of `target` (at `path`; a merged document's fields after `names`) against their rows. */
+  private embeds(
+    target: Document,
+    path: string,
+    names: string,
+    embeds: EmbedPlan[],
+    rows: SourceChild[][],
+    expectedKeys: Set<string>,
+  ): void {
+    embeds.forEach((e, i) => {
+      const children = rows[i] ?? [];
+      const name = names + e.field;
+      if (e.kind === 'document') {
+        const child = children[0];
+        if (e.merge) {
+          const merged = names + (e.mergePrefix ?? '');
+          // No matching row: none of its names is expected, so any present is reported as an extra field.
+          if (child) {
+            this.fields(target, path, e.fields, child.values, expectedKeys, merged);
+            this.embeds(target, path, merged, e.embeds ?? [], child.embeds, expectedKeys);
+          }
+          return;
+        }
+        expectedKeys.add(name);
+        if (!child) {
+          if (target[name] !== null)
+            this.differ(path + name, `null (no ${e.table} row matches)`, target[name], Object.hasOwn(target, name));
+          return;
+        }
+        this.subDocument(target[name], path + name, e.table, e.fields, child.values, e.embeds ?? [], child.embeds);
+        return;
+      }
+      expectedKeys.add(name);
+      const items = target[name];
+      const referenced =
+        e.onTooLarge === 'reference' && Array.isArray(items) && items.length > 0 && !isPlainObject(items[0]);
+      if (referenced) this.list(items, children, path + name, (item, c) => sameKey(item, c.key), describeKey);
+      else
+        this.list(items, children, path + name, (item, c, _, itemPath) => {
+          this.subDocument(item, itemPath, e.table, e.fields, c.values, e.embeds ?? [], c.embeds);
+          return true;
+        });
+    });
   }
 
   /** An array whose entries must match `expected` one by one, in order. */
@@ -131,87 +181,62 @@ export class DocumentCheck {
     actual: unknown,
     expected: T[],
     path: string,
-    collection: string,
-    id: string,
-    out: Mismatch[],
-    matches: (item: unknown, e: T, path: string) => boolean | void,
+    matches: (item: unknown, e: T, i: number, path: string) => boolean,
+    describe: (e: T) => string = (e) => describeSql(e as SqlValue),
   ): void {
     if (!Array.isArray(actual)) {
-      out.push({
-        collection,
-        id,
-        kind: 'type-differs',
-        path,
-        expected: `array of ${expected.length}`,
-        actual: showValue(actual),
-      });
+      this.push({ kind: 'type-differs', path, expected: `array of ${expected.length}`, actual: showValue(actual) });
       return;
     }
     if (actual.length !== expected.length)
-      out.push({
-        collection,
-        id,
+      this.push({
         kind: 'value-differs',
         path,
         expected: `${expected.length} entries`,
         actual: `${actual.length} entries`,
       });
     const n = Math.min(actual.length, expected.length);
-    for (let i = 0; i < n; i++) {
-      if (matches(actual[i], expected[i], `${path}.${i}`) === false) {
-        const e = expected[i];
-        out.push({
-          collection,
-          id,
+    for (let i = 0; i < n; i++)
+      if (!matches(actual[i], expected[i], i, `${path}.${i}`))
+        this.push({
           kind: 'value-differs',
           path: `${path}.${i}`,
-          expected: Array.isArray(e) ? e.map((x) => describeSql(x as SqlValue)).join(', ') : describeSql(e as SqlValue),
+          expected: describe(expected[i]),
           actual: showValue(actual[i]),
         });
-      }
-    }
   }
 
   private subDocument(
     actual: unknown,
     path: string,
+    what: string,
+    fields: FieldPlan[],
     values: Record<string, SqlValue>,
-    embed: number,
-    collection: string,
-    id: string,
-    out: Mismatch[],
+    embeds: EmbedPlan[],
+    rows: SourceChild[][],
   ): void {
-    const e = (this.plan.embeds ?? [])[embed];
     if (!isPlainObject(actual)) {
-      out.push({
-        collection,
-        id,
-        kind: 'type-differs',
-        path,
-        expected: `sub-document of ${e.table}`,
-        actual: showValue(actual),
-      });
+      this.push({ kind: 'type-differs', path, expected: `sub-document of ${what}`, actual: showValue(actual) });
       return;
     }
     const sub = actual as Document;
-    e.fields.forEach((f, k) => {
-      const present = Object.hasOwn(sub, f.field);
-      const rule = this.embedRules[embed][k];
-      if (carries(present, sub[f.field], values[f.column], rule))
-        out.push({
-          collection,
-          id,
-          kind: present ? 'value-differs' : 'missing-field',
-          path: `${path}.${f.field}`,
-          expected: expectation(values[f.column], rule),
-          ...(present ? { actual: showValue(sub[f.field]) } : {}),
-        });
-    });
-    const names = new Set(e.fields.map((f) => f.field));
-    for (const k of Object.keys(sub))
-      if (!names.has(k))
-        out.push({ collection, id, kind: 'extra-field', path: `${path}.${k}`, actual: showValue(sub[k]) });
+    const expectedKeys = new Set<string>();
+    this.fields(sub, `${path}.`, fields, values, expectedKeys);
+    this.embeds(sub, `${path}.`, '', embeds, rows, expectedKeys);
+    this.extraFields(sub, `${path}.`, expectedKeys);
   }
+}
+
+/** A stored child key: the value of a one-column key, else a sub-document of the key values in key order. */
+function sameKey(item: unknown, key: SqlValue[]): boolean {
+  if (key.length === 1) return carriesAsStored(item, key[0]);
+  if (!isPlainObject(item)) return false;
+  const values = Object.values(item as Document);
+  return values.length === key.length && key.every((v, i) => carriesAsStored(values[i], v));
+}
+
+function describeKey(c: SourceChild): string {
+  return c.key.map((v) => describeSql(v)).join(', ');
 }
 
 /** What a mismatch expected: the SQLite value, and the planned type when one applies. */

@@ -93,8 +93,7 @@ export async function proveCollection(
 ): Promise<ProofResult> {
   const table = findRelation(schema, plan.table);
   if (!table) throw new Error(`table ${plan.table} is not in the schema`);
-  const children = (plan.embeds ?? []).map((e) => findRelation(schema, e.table) ?? table);
-  const reader = new SourceRowReader(source, table, plan, children);
+  const reader = new SourceRowReader(source, table, plan, (t) => findRelation(schema, t) ?? table);
   const check = new DocumentCheck(plan, options);
   const name = plan.collection;
   const log = validationLog(name, opts);
