@@ -28,23 +28,28 @@ async function shardedPlan(file: string): Promise<MappingPlan> {
   }
 }
 
+/** Migrates a two-row table whose plan shards it by a hashed `_id`. */
+async function migrateSharded(db: string) {
+  const file = makeDb(
+    path.join(tempDir(), 'notes.db'),
+    `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes VALUES (1, 'a'), (2, 'b');`,
+  );
+  return migrate({
+    sqlitePath: file,
+    mongoUrl: getTestMongoUrl(),
+    database: db,
+    plan: await shardedPlan(file),
+    ifExists: 'fail',
+  });
+}
+
+const isMongos = async () => (await client.db('admin').command({ hello: 1 })).msg === 'isdbgrid';
+
 describe('sharding: a planned shard key', () => {
   it('is refused on a server that is not a mongos, before anything is written (exit 27)', async function () {
-    const hello = await client.db('admin').command({ hello: 1 });
-    if (hello.msg === 'isdbgrid') this.skip(); // the mongos case is the next test
-    const file = makeDb(
-      path.join(tempDir(), 'notes.db'),
-      `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
-      INSERT INTO notes VALUES (1, 'a'), (2, 'b');`,
-    );
+    if (await isMongos()) this.skip(); // the mongos case is the next test
     const db = uniqueDbName('shardkey');
-    const report = await migrate({
-      sqlitePath: file,
-      mongoUrl: getTestMongoUrl(),
-      database: db,
-      plan: await shardedPlan(file),
-      ifExists: 'fail',
-    });
+    const report = await migrateSharded(db);
     assert.equal(report.status, 'failed');
     assert.equal(report.exitCode, 27);
     assert.equal(report.error?.code, 'TARGET_NOT_SHARDED');
@@ -53,21 +58,9 @@ describe('sharding: a planned shard key', () => {
   });
 
   it('shards the collection by the planned key through a mongos', async function () {
-    const hello = await client.db('admin').command({ hello: 1 });
-    if (hello.msg !== 'isdbgrid') this.skip(); // needs MONGODB_URL pointing at a mongos
-    const file = makeDb(
-      path.join(tempDir(), 'notes.db'),
-      `CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);
-      INSERT INTO notes VALUES (1, 'a'), (2, 'b');`,
-    );
+    if (!(await isMongos())) this.skip(); // needs MONGODB_URL pointing at a mongos
     const db = uniqueDbName('shardkey');
-    const report = await migrate({
-      sqlitePath: file,
-      mongoUrl: getTestMongoUrl(),
-      database: db,
-      plan: await shardedPlan(file),
-      ifExists: 'fail',
-    });
+    const report = await migrateSharded(db);
     assert.equal(report.status, 'succeeded', JSON.stringify(report.error));
     const meta = await client
       .db('config')
