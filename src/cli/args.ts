@@ -15,6 +15,8 @@ export interface CliOptions {
   sqliteUrl?: string;
   mongodbUrl: string;
   mongodbDb?: string;
+  /** Where the run history is kept (default: the target database). */
+  historyDb?: string;
   outputFile?: string;
   inputFile?: string;
   planFile?: string;
@@ -61,14 +63,16 @@ Usage:
   sqlite2mongo validate  (--sqlite-url <url|path> | --input-file <file>) [--mongodb-url <url>] [--mongodb-db <name>]
   sqlite2mongo plan      --sqlite-url <url|path> [--plan plan.json] [--output-file plan.json] [--json-schema v.json]
                          [--naming camelCase]
-  sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name>
-  sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--yes] [--force]
+  sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name> [--history-db <name>]
+  sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--history-db <name>] [--yes] [--force]
   sqlite2mongo sync      --sqlite-url <url|path> [--mongodb-url <url>] [--mongodb-db <name>] [--watch] [--interval 2s]
 
 Source and target:
   --sqlite-url <url|path>   sqlite:///relative.db, sqlite+aiosqlite:///./app.db, sqlite:////abs/app.db or a path
   --mongodb-url <url>       default mongodb://localhost:27017
   --mongodb-db <name>       default: the SQLite file name without extension
+  --history-db <name>       keep the run history (_sqlite2mongo_migrations) in this database instead of the
+                            target (same server; pass it again to resume, rollback, sync, history)
   --plan <file>             mapping plan JSON (print the default with \`sqlite2mongo plan\`)
   --include-views           without --plan: migrate views too (_id by row position; views are skipped by default)
   --output-file <file>      keep the intermediate NDJSON (Extended JSON v2) here
@@ -164,6 +168,7 @@ export function parseCli(argv: string[]): CliOptions {
         'sqlite-url': { type: 'string' },
         'mongodb-url': { type: 'string' },
         'mongodb-db': { type: 'string' },
+        'history-db': { type: 'string' },
         'output-file': { type: 'string' },
         'input-file': { type: 'string' },
         plan: { type: 'string' },
@@ -222,6 +227,7 @@ export function parseCli(argv: string[]): CliOptions {
     sqliteUrl: values['sqlite-url'],
     mongodbUrl: values['mongodb-url'] ?? 'mongodb://localhost:27017',
     mongodbDb: values['mongodb-db'],
+    historyDb: values['history-db'] || undefined,
     outputFile: values['output-file'],
     inputFile: values['input-file'],
     planFile: values.plan,

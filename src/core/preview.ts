@@ -3,7 +3,8 @@
  * filter keeps and skips (one COUNT, only for a filtered table), the rows a computed field refuses among the first
  * rows (built exactly as the migration builds them), and the collection's generated `$jsonSchema` validator.
  */
-import { DocumentBuilder, type RefusedRow } from './convert/documents';
+import { DocumentBuilder } from './convert/documents';
+import type { RefusedRow } from './convert/documentParts';
 import { collectionJsonSchema, type CollectionValidator } from './plan/jsonSchema';
 import { filteredFrom } from './plan/filter';
 import type { CollectionPlan, MappingPlan } from './plan/types';

@@ -96,6 +96,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
       0,
       'no CLI flag repeated per view',
     );
+    assert.match(await frame.locator('#empty-note').innerText(), /each becomes an empty collection, with its indexes/);
     await frame.locator('#source-tables tr[data-table="Employees"] a[data-jump]').click();
     const employees = frame.locator('details.card.collection[data-collection="Employees"]');
     assert.equal(await employees.evaluate((e) => (e as HTMLDetailsElement).open), true);
@@ -172,6 +173,12 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     );
     assert.match(text, /Rows are what SQLite holds; documents are what MongoDB holds/);
     assert.match(text, /The run is recorded in _sqlite2mongo_migrations/);
+    // The table without rows is an empty collection, said in the summary and there on the server.
+    assert.match(text, /Created an empty collection \(no rows to copy, indexes as planned\): AuditLog\./);
+    assert.deepEqual(
+      (await s.mongo.db(database).listCollections({ name: 'AuditLog' }).toArray()).map((c) => c.name),
+      ['AuditLog'],
+    );
     await shootBothThemes(s, 'panel-summary', frame);
     await frame.locator('#database').fill(`${database}_other`);
     await frame.locator('#run').waitFor({ state: 'hidden', timeout: 10_000 });

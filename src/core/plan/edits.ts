@@ -7,6 +7,7 @@ import { applyRuleEdit, type RuleEdit } from './ruleEdits';
 import { applyDesignEdit, documentFieldName, type DesignEdit } from './designEdits';
 import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import { detectJunction, junctionArrayName } from './defaults';
+import { withDerivedIndexes } from './derivedIndexes';
 import { applyEmbed, listRelationships, type Relationship } from './relationships';
 import type {
   ArrayFieldPlan,
@@ -348,13 +349,21 @@ function editColumn(
   return next;
 }
 
-/** Applies one designer edit; throws MigrationError('PLAN_INVALID') for an edit that cannot apply. */
+/**
+ * Applies one designer edit; throws MigrationError('PLAN_INVALID') for an edit that cannot apply. Every collection's
+ * array and embed indexes then follow its arrays and embeds (plan/derivedIndexes.ts).
+ */
 export function applyPlanEdit(
   plan: MappingPlan,
   schema: SchemaInfo,
   defaults: MappingPlan,
   edit: PlanEdit,
 ): MappingPlan {
+  const next = applyEdit(plan, schema, defaults, edit);
+  return { ...next, collections: next.collections.map((c) => withDerivedIndexes(c, schema)) };
+}
+
+function applyEdit(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPlan, edit: PlanEdit): MappingPlan {
   switch (edit.kind) {
     case 'reset':
       return clone(defaults);
