@@ -49,4 +49,18 @@ export default tseslint.config(
     files: ['src/webview/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
+  {
+    // src/core/index.ts is the engine's one door for its users (the webviews may import browser-safe modules).
+    files: ['src/cli/**/*.ts', 'src/extension/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/core/*'], message: 'Import the engine from src/core (its index.ts), not a module.' },
+          ],
+        },
+      ],
+    },
+  },
 );

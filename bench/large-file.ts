@@ -14,17 +14,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startFerretDb } from '../scripts/lib/ferretdb';
+import { arg, ROOT, WORK } from './common';
 
-const ROOT = path.resolve(__dirname, '..');
-process.env.FERRETDB_BIN ??= path.join(ROOT, '.cache', 'bin', 'ferretdb');
-const WORK = path.join(ROOT, 'bench', 'work');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const BUILDER = path.join(ROOT, 'test', 'helpers', 'make_sparse_db.py');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 interface CliRun {
   seconds: number;

@@ -18,22 +18,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultPlanFor, DocumentBuilder, introspect, openSqliteSource } from '../src/core';
-import { iterateQuery } from '../src/core/sqlite';
+import { defaultPlanFor, DocumentBuilder, introspect, iterateQuery, openSqliteSource } from '../src/core';
+import { arg, FIXTURE_SCRIPT, ROOT, WORK } from './common';
 
-const ROOT = path.resolve(__dirname, '..');
-const WORK = path.join(ROOT, 'bench', 'work');
-const FIXTURE_SCRIPT =
-  process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
 const QUERIES = [
   'SELECT id, name, description, created_at, updated_at FROM resources ORDER BY id',
   'SELECT resource_id, dependency_id FROM resource_dependencies ORDER BY resource_id, dependency_id',
 ];
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 interface Timing {
   wallMs: number;

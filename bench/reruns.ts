@@ -9,6 +9,7 @@ import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { MongoClient } from 'mongodb';
 import type { MigrationReport } from '../src/core';
+import { round } from './common';
 
 export interface CliRun {
   code: number | null;
@@ -47,8 +48,6 @@ export interface RerunResult {
 }
 
 type RunCli = (args: string[]) => Promise<CliRun>;
-
-const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function sqlite(file: string, script: string): void {
   const r = spawnSync(

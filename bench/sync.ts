@@ -12,18 +12,13 @@
  * results: on a shared machine it dominates the figures.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { migrate, syncDatabase, watchDatabase, type SyncOutcome } from '../src/core';
 import { startFerretDb } from '../scripts/lib/ferretdb';
-
-const ROOT = path.resolve(__dirname, '..');
-process.env.FERRETDB_BIN ??= path.join(ROOT, '.cache', 'bin', 'ferretdb');
-const WORK = path.join(ROOT, 'bench', 'work');
-const FIXTURE_SCRIPT =
-  process.env.S2M_FIXTURE_SCRIPT ?? path.resolve(ROOT, '..', 'shared', 'fixtures', 'make_app_db.py');
+import { arg, ensureDatabase, ROOT, WORK } from './common';
 
 /** The application: `tps` transactions a second, each renaming a resource and adding or removing a link. */
 const WRITER = `import sqlite3, sys, time, random
@@ -48,11 +43,6 @@ while time.time() - start < seconds:
     time.sleep(max(0, start + i / tps - time.time()))
 `;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
 function log(message: string): void {
   process.stderr.write(`[bench:sync ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
@@ -63,13 +53,7 @@ function percentile(sorted: number[], p: number): number {
 
 /** A WAL-mode copy of the cached reference database. */
 function prepareDatabase(resources: number): string {
-  mkdirSync(WORK, { recursive: true });
-  const cached = path.join(WORK, `app-${resources}.db`);
-  if (!existsSync(cached)) {
-    log(`generating ${cached}…`);
-    const r = spawnSync('python3', [FIXTURE_SCRIPT, cached, '--resources', String(resources)], { stdio: 'inherit' });
-    if (r.status !== 0) throw new Error(`make_app_db.py failed (exit ${r.status})`);
-  }
+  const cached = ensureDatabase(resources);
   const file = path.join(WORK, `sync-${resources}.db`);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   copyFileSync(cached, file);

@@ -11,6 +11,7 @@ const WARNING_OUTCOME: Record<string, string> = {
   'invalid-utf8': 'kept as its exact bytes (binary subtype 0x80)',
   'document-too-large': 'MongoDB refuses documents over 16 MiB',
   'embed-too-large': 'child keys stored instead',
+  'dangling-reference': 'the referenced row is missing: the id is kept',
   'lossy-type': 'converted with a loss',
 };
 

@@ -1,8 +1,15 @@
 /** `sqlite2mongo sync [--watch]`: terminal side only (the engine is core/sync). */
 import { promises as fs } from 'node:fs';
-import { ErrorCodes, MigrationError } from '../core/errors';
-import { defaultDatabaseName, resolveSqliteUrl } from '../core/sourceUrl';
-import { syncDatabase, watchDatabase, type SyncEvent, type SyncOutcome } from '../core/sync';
+import {
+  defaultDatabaseName,
+  ErrorCodes,
+  MigrationError,
+  resolveSqliteUrl,
+  syncDatabase,
+  watchDatabase,
+  type SyncEvent,
+  type SyncOutcome,
+} from '../core';
 import type { CliOptions } from './args';
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -77,5 +77,5 @@ export {
 } from './sync';
 export { readNdjsonHeader } from './ndjson/reader';
 export { DocumentBuilder } from './convert/documents';
-export { introspect, loadSqlJs, openSqliteSource, type SqliteSource } from './sqlite';
+export { introspect, iterateQuery, loadSqlJs, openSqliteSource, type SqliteSource } from './sqlite';
 export type { SchemaInfo, TableInfo, ColumnInfo } from './sqlite/types';

@@ -6,20 +6,18 @@ import * as vscode from 'vscode';
 import { Commands, registerCommands } from './commands';
 import { EngineClient } from './engine/engineClient';
 import { Log } from './log';
-import { PanelRegistry } from './common/panelRegistry';
-import { MigrationPanel } from './panel/migrationPanel';
+import { PanelRegistry, type ShellDeps } from './common/panelRegistry';
+import { MIGRATION_PANEL, MigrationPanel } from './panel/migrationPanel';
 import { ReportStore } from './storage/reports';
 import { TargetStore } from './storage/targets';
 import { ValidationController } from './tree/validationController';
 import { ValidationModel } from './tree/validationModel';
 import { HistoryController } from './history/historyController';
-import { DesignerPanel } from './designer/designerPanel';
+import { DESIGNER_PANEL, DesignerPanel } from './designer/designerPanel';
 import { SyncController, type SyncTarget } from './sync/syncController';
 import { resolveSyncTarget } from './sync/syncTarget';
 import type { RunItem } from './history/historyTree';
 import { PlanFiles } from './storage/planFiles';
-import { PANEL_VIEW_TYPE } from '../webview/panel/protocol';
-import { DESIGNER_VIEW_TYPE } from '../webview/designer/protocol';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new Log();
@@ -51,39 +49,25 @@ export function activate(context: vscode.ExtensionContext): void {
         'Keep in Sync needs a finished migration: migrate a database first (its target then shows in the History view).',
       );
   };
+  const shell: ShellDeps = { extensionUri: context.extensionUri, engine, log, planFiles };
   // The panel and the designer open each other (the panel's "Design mapping…", the designer's "Migrate…").
   const panels: PanelRegistry<MigrationPanel> = new PanelRegistry({
-    viewType: PANEL_VIEW_TYPE,
-    titlePrefix: 'Migrate',
-    pick: { openLabel: 'Migrate to MongoDB', title: 'SQLite database to migrate' },
-    verb: 'migrated',
+    ...MIGRATION_PANEL,
     create: (panel, sourcePath) =>
       new MigrationPanel(panel, sourcePath, {
-        extensionUri: context.extensionUri,
-        engine,
-        log,
+        ...shell,
         targets,
         reports,
         validation: model,
         revealValidation: () => validation.reveal(),
-        planFiles,
         keepInSync,
         openDesigner: (path) => designers.open(vscode.Uri.file(path)),
       }),
   });
   const designers: PanelRegistry<DesignerPanel> = new PanelRegistry({
-    viewType: DESIGNER_VIEW_TYPE,
-    titlePrefix: 'Design',
-    pick: { openLabel: 'Design Mapping', title: 'SQLite database to design the MongoDB mapping of' },
-    verb: 'designed',
+    ...DESIGNER_PANEL,
     create: (panel, sourcePath) =>
-      new DesignerPanel(panel, sourcePath, {
-        extensionUri: context.extensionUri,
-        engine,
-        log,
-        planFiles,
-        openMigration: (path) => panels.open(vscode.Uri.file(path)),
-      }),
+      new DesignerPanel(panel, sourcePath, { ...shell, openMigration: (path) => panels.open(vscode.Uri.file(path)) }),
   });
 
   context.subscriptions.push(

@@ -20,6 +20,7 @@ import {
   docScreenshot,
   editorTab,
   migrationActivity,
+  reachesViewport,
   runCommand,
   runExplorerMenuEntry,
   treeRow,
@@ -249,13 +250,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     // The collection the lines went into is brought into view.
     const orders = frame.locator('article.card.collection[data-table="Orders"]');
     await orders.waitFor({ state: 'visible' });
-    assert.ok(
-      await orders.evaluate((e) => {
-        const r = e.getBoundingClientRect();
-        return r.top < window.innerHeight && r.bottom > 0;
-      }),
-      'Orders card in view',
-    );
+    assert.ok(await reachesViewport(orders), 'Orders card in view');
     const header = frame.locator('header.top');
     assert.ok(((await header.boundingBox())?.height ?? 999) < 80, 'the header stays one line');
     await shootBothThemes(s, 'designer-scale', frame);

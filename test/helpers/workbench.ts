@@ -181,6 +181,29 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
 }
 
+/**
+ * Whether `target` reaches the viewport within `timeoutMs`. A webview brings a card into view with a smooth
+ * scroll, which takes a few hundred milliseconds after the state that triggered it: checking the position once,
+ * right after that state, races the animation.
+ */
+export async function reachesViewport(target: Locator, timeoutMs = 10_000): Promise<boolean> {
+  // No named function inside: tsx would wrap it in a `__name` helper the page does not have.
+  return target.evaluate(
+    (element, ms) =>
+      new Promise<boolean>((resolve) => {
+        const deadline = Date.now() + ms;
+        const timer = setInterval(() => {
+          const r = element.getBoundingClientRect();
+          const inView = r.top < window.innerHeight && r.bottom > 0;
+          if (!inView && Date.now() < deadline) return;
+          clearInterval(timer);
+          resolve(inView);
+        }, 50);
+      }),
+    timeoutMs,
+  );
+}
+
 /** An editor tab whose label contains `label`. */
 export function editorTab(page: Page, label: string | RegExp): Locator {
   return page.locator('.tabs-container .tab', { hasText: label });

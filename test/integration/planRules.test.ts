@@ -119,6 +119,9 @@ print(json.dumps(con.execute("SELECT id, first_name || ' ' || upper(last_name), 
     // A rerun of the same plan writes nothing new and validates clean again.
     const again = await run(file, db, plan, { onError: 'skip', ifExists: 'upsert' });
     assert.equal(again.totals.mismatches, 0, JSON.stringify(again.mismatches));
+    assert.equal(again.totals.imported, 0, 'the rerun compares and writes nothing');
+    assert.equal(again.totals.unchanged, again.totals.exported);
+    for (const a of again.accounting ?? []) assert.equal(a.unaccounted, 0, a.table);
     assert.equal(await client.db(db).collection('customers').countDocuments(), 3);
   });
 

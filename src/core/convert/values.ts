@@ -18,7 +18,8 @@ export type WarningKind =
   | 'date-precision'
   | 'date-offset'
   | 'document-too-large'
-  | 'orphan-junction-row';
+  | 'orphan-junction-row'
+  | 'dangling-reference';
 
 /**
  * A value kept as it was because the planned type did not fit it, or converted with a stated loss (sub-millisecond

@@ -4,6 +4,7 @@ import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
 import { zoneOffset } from '../convert/zones';
 import { findRelation } from '../sqlite/schema';
 import { declaredRelationshipProblems, ruleProblems } from './checkRules';
+import { embedProblems, valueDocumentProblems } from './checkEmbeds';
 import { withDeclaredRelationships } from './suggest';
 import { RESERVED_COLLECTIONS } from './defaults';
 
@@ -103,47 +104,7 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
       if (fieldNames.has(f.field)) problems.push(`${at}: field ${f.field} appears twice`);
       fieldNames.add(f.field);
     }
-    for (const e of c.embeds ?? []) {
-      const child = schema.tables.find((t) => t.name === e.table);
-      const where = `${at}: embedded ${e.field}`;
-      if (!child) {
-        problems.push(`${where}: table ${JSON.stringify(e.table)} not found`);
-        continue;
-      }
-      if (!['array', 'document'].includes(e.kind)) problems.push(`${where}: kind must be array or document`);
-      if (!e.parentColumns?.length || e.parentColumns.length !== e.childColumns?.length)
-        problems.push(`${where}: parentColumns and childColumns must pair up`);
-      for (const col of e.parentColumns ?? [])
-        if (!hasColumn(col)) problems.push(`${where}: column ${col} not in ${table.name}`);
-      for (const col of e.childColumns ?? [])
-        if (!child.columns.some((x) => x.name === col)) problems.push(`${where}: column ${col} not in ${child.name}`);
-      if (e.kind === 'document') {
-        // A lookup must find at most one row: the child columns must be its primary key or a unique key.
-        const same = (cols: Array<string | null>) =>
-          cols.length === e.childColumns.length && cols.every((x) => x !== null && e.childColumns.includes(x));
-        if (!same(child.primaryKey) && !child.indexes.some((ix) => ix.unique && !ix.partial && same(ix.columns))) {
-          problems.push(
-            `${where}: ${e.childColumns.join(', ')} is not a primary or unique key of ${child.name}, so one ${table.name} row may match several; embed it as an array instead`,
-          );
-        }
-      }
-      const subNames = new Set<string>();
-      for (const f of e.fields ?? []) {
-        if (!child.columns.some((x) => x.name === f.column))
-          problems.push(`${where}: column ${f.column} not in ${child.name}`);
-        if (!FIELD_TYPES.includes(f.type))
-          problems.push(`${where}: field ${f.field} has unknown type ${JSON.stringify(f.type)}`);
-        if (!f.field || f.field.includes('.') || f.field.startsWith('$'))
-          problems.push(`${where}: field name ${JSON.stringify(f.field)} is not allowed`);
-        const name = e.merge ? `${e.mergePrefix ?? ''}${f.field}` : f.field;
-        if ((e.merge ? fieldNames : subNames).has(name)) problems.push(`${where}: field ${name} appears twice`);
-        (e.merge ? fieldNames : subNames).add(name);
-      }
-      if (!e.merge) {
-        if (fieldNames.has(e.field)) problems.push(`${where}: clashes with another field`);
-        fieldNames.add(e.field);
-      }
-    }
+    problems.push(...embedProblems(c.embeds, table, schema, at, fieldNames));
     if (c.incremental && c.incremental.column !== 'rowid' && !hasColumn(c.incremental.column))
       problems.push(`${at}: incremental column ${c.incremental.column} not found`);
     for (const a of c.arrays ?? []) {
@@ -152,6 +113,7 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
       else if (![a.ownerColumn, a.valueColumn].every((col) => j.columns.some((x) => x.name === col)))
         problems.push(`${at}: junction columns of ${a.junctionTable} not found`);
       if (!hasColumn(a.ownerKeyColumn)) problems.push(`${at}: ownerKeyColumn ${a.ownerKeyColumn} not found`);
+      problems.push(...valueDocumentProblems(a, schema, at));
       if (fieldNames.has(a.field)) problems.push(`${at}: array field ${a.field} clashes with another field`);
       fieldNames.add(a.field);
     }

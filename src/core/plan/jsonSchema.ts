@@ -111,10 +111,38 @@ function objectNode(
 function embedNode(e: EmbedPlan, schema: SchemaInfo, options: PlanOptions): JsonSchemaNode {
   const child = findRelation(schema, e.table);
   const { properties, required } = child ? objectNode(e.fields, child, options) : { properties: {}, required: [] };
-  const doc: JsonSchemaNode = { bsonType: 'object', properties, required };
+  required.push(...addEmbeds(properties, e.embeds, schema, options));
+  const doc: JsonSchemaNode = { bsonType: 'object', properties, required: [...new Set(required)] };
   // An array embed may store only the child keys when a document would pass 16 MiB (onTooLarge: 'reference').
   if (e.kind === 'array') return { bsonType: 'array', items: e.onTooLarge === 'reference' ? {} : doc };
   return { ...doc, bsonType: ['object', 'null'] };
+}
+
+/**
+ * Adds the nodes of `embeds` (at any depth) to `properties`, a merged document's fields under their prefixed names;
+ * returns the names that are always present (arrays and non-merged documents, which are null when nothing matches).
+ */
+function addEmbeds(
+  properties: Record<string, JsonSchemaNode>,
+  embeds: EmbedPlan[] | undefined,
+  schema: SchemaInfo,
+  options: PlanOptions,
+  prefix = '',
+): string[] {
+  const required: string[] = [];
+  for (const e of embeds ?? []) {
+    if (e.kind === 'document' && e.merge) {
+      const child = findRelation(schema, e.table);
+      const merged = prefix + (e.mergePrefix ?? '');
+      if (child) Object.assign(properties, objectNode(e.fields, child, options, merged).properties);
+      // A merged document's own embeds land in the parent too, and only when it matched: never required.
+      addEmbeds(properties, e.embeds, schema, options, merged);
+    } else {
+      properties[prefix + e.field] = embedNode(e, schema, options);
+      if (!prefix) required.push(e.field);
+    }
+  }
+  return required;
 }
 
 /** `_id` carries the key values as their storage class (convert/documents.ts buildId), never a planned type. */
@@ -160,25 +188,25 @@ export function collectionJsonSchema(c: CollectionPlan, schema: SchemaInfo, opti
         )
       : {};
     delete item.description;
+    const ref = a.valueDocument && findRelation(schema, a.valueDocument.table);
+    if (a.valueDocument && ref) {
+      const sub = objectNode(a.valueDocument.fields, ref, options);
+      properties[a.field] = {
+        bsonType: 'array',
+        items: { bsonType: 'object', ...sub },
+        description: `the ${ref.name} row each ${a.junctionTable}.${a.valueColumn} refers to`,
+      };
+      continue;
+    }
     properties[a.field] = {
       bsonType: 'array',
       items: item,
       description: `${a.junctionTable}.${a.valueColumn} of each junction row`,
     };
   }
-  for (const e of c.embeds ?? []) {
-    if (e.kind === 'document' && e.merge) {
-      const child = findRelation(schema, e.table);
-      if (child) Object.assign(properties, objectNode(e.fields, child, options, e.mergePrefix ?? '').properties);
-    } else properties[e.field] = embedNode(e, schema, options);
-  }
+  const embedded = addEmbeds(properties, c.embeds, schema, options);
   for (const f of c.computed ?? []) properties[f.field] = { description: `computed: ${f.expression}` };
-  const required = [
-    '_id',
-    ...own.required,
-    ...c.arrays.map((a) => a.field),
-    ...(c.embeds ?? []).filter((e) => !e.merge).map((e) => e.field),
-  ];
+  const required = ['_id', ...own.required, ...c.arrays.map((a) => a.field), ...embedded];
   return { $jsonSchema: { bsonType: 'object', required: [...new Set(required)], properties } };
 }
 

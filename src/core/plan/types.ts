@@ -65,6 +65,11 @@ export interface ArrayFieldPlan {
   valueColumn: string;
   /** Owner table column the ownerColumn references (the owner's single-column primary key). */
   ownerKeyColumn: string;
+  /**
+   * The elements as sub-documents of the referenced row (`[{ _id, name }]`) instead of its ids: `table` is the
+   * referenced table, `keyColumn` the column valueColumn references, `fields` the row's columns in each element.
+   */
+  valueDocument?: { table: string; keyColumn: string; fields: FieldPlan[] };
 }
 
 /**
@@ -92,6 +97,8 @@ export interface EmbedPlan {
    * 'reference' stores the child keys instead (an array of key values, or of key sub-documents) for that document.
    */
   onTooLarge?: 'fail' | 'reference';
+  /** Embeds inside each embedded child (any depth); their parentColumns are columns of this embed's table. */
+  embeds?: EmbedPlan[];
 }
 
 export interface IndexPlan {

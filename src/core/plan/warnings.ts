@@ -67,33 +67,49 @@ export function planWarnings(
       if (message)
         warnings.push({ kind: 'lossy-type', severity: 'warning', collection: c.collection, field: f.field, message });
     }
-    for (const e of c.embeds ?? []) {
-      if (!schema.tables.some((t) => t.name === e.table)) continue;
-      for (const f of e.fields ?? []) {
-        const message = typeWarning(source, e.table, f, plan.options, opts.sampleSize ?? 5000);
-        if (message)
-          warnings.push({
-            kind: 'lossy-type',
-            severity: 'warning',
-            collection: c.collection,
-            field: `${e.field}.${f.field}`,
-            message,
-          });
-      }
-      if (e.kind === 'array') {
-        const large = largestParent(source, schema, c.table, e, opts.sizeWarningBytes ?? 12 * MiB);
-        if (large)
-          warnings.push({
-            kind: 'too-large',
-            severity: 'warning',
-            collection: c.collection,
-            field: e.field,
-            message: large,
-          });
-      }
-    }
+    embedWarnings(source, schema, plan.options, c.collection, c.table, c.embeds, '', warnings, opts);
   }
   return warnings;
+}
+
+/** Lossy type overrides and near-16-MiB arrays of embeds, at every depth (fields named by their path). */
+function embedWarnings(
+  source: SqliteSource,
+  schema: SchemaInfo,
+  options: PlanOptions,
+  collection: string,
+  parentTable: string,
+  embeds: EmbedPlan[] | undefined,
+  path: string,
+  warnings: PlanWarning[],
+  opts: WarningOptions,
+): void {
+  for (const e of embeds ?? []) {
+    if (!schema.tables.some((t) => t.name === e.table)) continue;
+    for (const f of e.fields ?? []) {
+      const message = typeWarning(source, e.table, f, options, opts.sampleSize ?? 5000);
+      if (message)
+        warnings.push({
+          kind: 'lossy-type',
+          severity: 'warning',
+          collection,
+          field: `${path}${e.field}.${f.field}`,
+          message,
+        });
+    }
+    if (e.kind === 'array') {
+      const large = largestParent(source, schema, parentTable, e, opts.sizeWarningBytes ?? 12 * MiB);
+      if (large)
+        warnings.push({
+          kind: 'too-large',
+          severity: 'warning',
+          collection,
+          field: `${path}${e.field}`,
+          message: large,
+        });
+    }
+    embedWarnings(source, schema, options, collection, e.table, e.embeds, `${path}${e.field}.`, warnings, opts);
+  }
 }
 
 /**

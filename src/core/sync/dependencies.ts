@@ -19,7 +19,11 @@ function embeddedTables(embeds: EmbedLike[] | undefined, out: string[]): void {
 
 /** The tables whose rows end up in this collection's documents. */
 export function tablesOf(c: CollectionPlan): string[] {
-  const out = [c.table, ...c.arrays.map((a) => a.junctionTable)];
+  // A junction array of sub-documents also reads the referenced table (tags.name inside posts.tags).
+  const out = [
+    c.table,
+    ...c.arrays.flatMap((a) => [a.junctionTable, ...(a.valueDocument ? [a.valueDocument.table] : [])]),
+  ];
   embeddedTables(c.embeds, out);
   return out.filter((t, i) => out.findIndex((x) => sameName(x, t)) === i);
 }

@@ -7,7 +7,7 @@
  */
 import type { BuildCounts, RefusedRow } from '../convert/documents';
 import { filteredFrom } from '../plan/filter';
-import type { MappingPlan } from '../plan/types';
+import type { EmbedPlan, MappingPlan } from '../plan/types';
 import { iterateQuery, quoteIdent, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
 
@@ -124,24 +124,7 @@ export class RowLedger {
           `junction rows whose ${c.table} row is missing${c.filter ? ' or filtered out' : ''} or whose ${j.ownerColumn} is NULL (not in any ${c.collection}.${j.field} array)`,
         );
       }
-      for (const e of c.embeds ?? []) {
-        if (own.has(e.table)) continue;
-        const a = of(e.table);
-        const on = e.childColumns
-          .map((col, i) => `p.${quoteIdent(e.parentColumns[i])} = c.${quoteIdent(col)}`)
-          .join(' AND ');
-        const placed = count(
-          source,
-          `SELECT count(*) FROM ${quoteIdent(e.table)} AS c WHERE EXISTS (SELECT 1 FROM ${parent} WHERE ${on})`,
-        );
-        // An array item is one child row; a looked-up document may serve many parents, so count child rows.
-        a.folded += e.kind === 'array' ? (built?.embedded[e.table] ?? 0) : placed;
-        this.skip(
-          a,
-          a.read - placed,
-          `rows no ${c.filter ? 'migrated ' : ''}${c.table} row refers to (not embedded in ${c.collection}.${e.field})`,
-        );
-      }
+      this.embedded(source, c, c.embeds, [], parent, own, of, built);
     }
     for (const s of plan.skipped) {
       if (own.has(s.table) || !schema.tables.some((t) => t.name === s.table)) continue;
@@ -154,11 +137,66 @@ export class RowLedger {
     return [...accounts.values()];
   }
 
+  /**
+   * Embedded rows, at every depth: a row counts as placed when a chain of enclosing rows leads to a migrated parent
+   * row (SQLite counts them); array items are the rows the builder embedded, looked-up documents the rows placed.
+   */
+  private embedded(
+    source: SqliteSource,
+    c: MappingPlan['collections'][number],
+    embeds: EmbedPlan[] | undefined,
+    chain: Array<{ plan: EmbedPlan; alias: string }>,
+    parent: string,
+    own: Set<string>,
+    of: (table: string) => TableAccount,
+    built: BuildCounts | undefined,
+  ): void {
+    for (const [i, e] of (embeds ?? []).entries()) {
+      const alias = `${chain.at(-1)?.alias ?? 'a'}_${i}`;
+      if (!own.has(e.table)) {
+        const a = of(e.table);
+        const { from, last } = chainFrom(chain, parent);
+        const placed = count(
+          source,
+          `SELECT count(*) FROM ${quoteIdent(e.table)} AS c WHERE EXISTS (SELECT 1 FROM ${from} WHERE ${joinOn(e, 'c', last)})`,
+        );
+        // An array item is one child row; a looked-up document may serve many parents, so count child rows.
+        a.folded += e.kind === 'array' ? (built?.embedded[e.table] ?? 0) : placed;
+        const inside = [c.collection, ...chain.map((x) => x.plan.field), e.field].join('.');
+        const by = chain.length > 0 ? chain[chain.length - 1].plan.table : c.table;
+        this.skip(
+          a,
+          a.read - placed,
+          `rows no ${c.filter || chain.length > 0 ? 'migrated ' : ''}${by} row refers to (not embedded in ${inside})`,
+        );
+      }
+      this.embedded(source, c, e.embeds, [...chain, { plan: e, alias }], parent, own, of, built);
+    }
+  }
+
   private skip(a: TableAccount, rows: number, reason: string): void {
     if (rows <= 0) return;
     a.skipped += rows;
     a.reasons.push(`${rows} ${rows === 1 ? 'row' : 'rows'}: ${reason}`);
   }
+}
+
+function joinOn(e: EmbedPlan, child: string, parent: string): string {
+  return e.childColumns
+    .map((col, i) => `${child}.${quoteIdent(col)} = ${parent}.${quoteIdent(e.parentColumns[i])}`)
+    .join(' AND ');
+}
+
+/** The FROM of an embed chain (outermost first) joined down to the parent `p`, and the innermost alias. */
+function chainFrom(chain: Array<{ plan: EmbedPlan; alias: string }>, parent: string): { from: string; last: string } {
+  if (chain.length === 0) return { from: parent, last: 'p' };
+  const inner = [...chain].reverse();
+  let from = `${quoteIdent(inner[0].plan.table)} AS ${inner[0].alias}`;
+  inner.forEach((x, i) => {
+    const outer = inner[i + 1];
+    from += ` JOIN ${outer ? `${quoteIdent(outer.plan.table)} AS ${outer.alias}` : parent} ON ${joinOn(x.plan, x.alias, outer?.alias ?? 'p')}`;
+  });
+  return { from, last: inner[0].alias };
 }
 
 /** The one-line explanation of unaccounted rows for the run's error. */

@@ -1,9 +1,10 @@
 /**
  * The SQLite side of the proof, read apart from the converter: each parent row of a planned collection with its
- * raw values by column name, plus the raw rows of each junction array and embedded table that belong to it. Every
- * relationship is one ordered query joined to the parent (SQLite orders both sides the same way), merged in step.
+ * raw values by column name, plus the raw rows of each junction array and embedded table that belong to it, at any
+ * depth (an embed's rows nest under the child row they belong to). Every relationship is one ordered query joined
+ * up to the parent (SQLite orders all sides the same way), merged in step: no query per row.
  */
-import type { CollectionPlan } from '../plan/types';
+import type { CollectionPlan, EmbedPlan } from '../plan/types';
 import { filteredFrom } from '../plan/filter';
 import { ComputedExpectations } from './computedCheck';
 import { iterateQuery, iterateWideQuery, keyOrderColumns, rowidAlias, quoteIdent, type SqliteSource } from '../sqlite';
@@ -18,8 +19,29 @@ export interface SourceRow {
   ordinal: bigint;
   /** Per junction array of the plan: the value column of each junction row, in value order. */
   arrays: SqlValue[][];
-  /** Per embed of the plan: each child row's values by column name (child key values under `key`). */
-  embeds: Array<Array<{ values: Record<string, SqlValue>; key: SqlValue[] }>>;
+  /** Per junction array with `valueDocument`: each element's referenced row by column name, or null when missing. */
+  arrayRows: Array<Array<Record<string, SqlValue> | null>>;
+  /** Per embed of the plan: its child rows (one at most for 'document'). */
+  embeds: SourceChild[][];
+}
+
+/** A child row of an embed: all its columns by name, its key values, and per nested embed its own child rows. */
+export interface SourceChild {
+  values: Record<string, SqlValue>;
+  key: SqlValue[];
+  embeds: SourceChild[][];
+}
+
+/** An embed of the plan as the reader queries it: the child table under a unique alias, with its nested embeds. */
+interface ReadNode {
+  plan: EmbedPlan;
+  table: TableInfo;
+  alias: string;
+  /** The child's key terms (primary key, else rowid) and, after them, a rowid that breaks ties of a key with NULLs. */
+  key: string[];
+  order: string[];
+  ancestors: ReadNode[];
+  children: ReadNode[];
 }
 
 /** Strict equality of raw values (1 and 1.0 and '1' differ; bytes by content). */
@@ -36,22 +58,54 @@ function parentColumns(plan: CollectionPlan, table: TableInfo): string[] {
   if (plan.id.kind === 'composite') plan.id.columns.forEach((c) => cols.add(c));
   plan.fields.forEach((f) => cols.add(f.column));
   plan.arrays.forEach((a) => cols.add(a.ownerKeyColumn));
-  (plan.embeds ?? []).forEach((e) => e.parentColumns.forEach((c) => cols.add(c)));
   if (plan.id.kind === 'sequence') table.columns.forEach((c) => cols.add(c.name));
   new ComputedExpectations(plan.computed).columns.forEach((c) => cols.add(c));
   return [...cols];
+}
+
+function readNodes(
+  embeds: EmbedPlan[] | undefined,
+  find: (name: string) => TableInfo,
+  ancestors: ReadNode[] = [],
+  prefix = 'c',
+): ReadNode[] {
+  return (embeds ?? []).map((plan, i) => {
+    const table = find(plan.table);
+    const alias = `${prefix}${i}`;
+    const rowid = table.view ? undefined : rowidAlias(table);
+    const key =
+      table.primaryKey.length > 0 ? table.primaryKey.map((c) => `${alias}.${quoteIdent(c)}`) : [`${alias}.${rowid}`];
+    const order = table.primaryKey.length > 0 && rowid ? [...key, `${alias}.${rowid}`] : key;
+    const node: ReadNode = { plan, table, alias, key, order, ancestors, children: [] };
+    node.children = readNodes(plan.embeds, find, [...ancestors, node], `${alias}_`);
+    return node;
+  });
+}
+
+function allNodes(nodes: ReadNode[]): ReadNode[] {
+  return nodes.flatMap((n) => [n, ...allNodes(n.children)]);
+}
+
+const on = (e: EmbedPlan, child: string, parent: string) =>
+  e.childColumns.map((c, k) => `${child}.${quoteIdent(c)} = ${parent}.${quoteIdent(e.parentColumns[k])}`).join(' AND ');
+
+/** A query being merged: its current row. */
+interface Head {
+  rows: Generator<SqlValue[]>;
+  row: SqlValue[] | undefined;
 }
 
 export class SourceRowReader {
   private readonly alias: string | undefined;
   /** SQL terms (on alias p) the parent rows are ordered by; the same terms order every related query. */
   private readonly order: string[];
+  private readonly nodes: ReadNode[];
 
   constructor(
     private readonly source: SqliteSource,
     private readonly table: TableInfo,
     private readonly plan: CollectionPlan,
-    private readonly children: TableInfo[],
+    private readonly find: (name: string) => TableInfo,
   ) {
     this.alias = table.view ? undefined : rowidAlias(table);
     if (plan.id.kind === 'sequence') this.order = table.columns.map((c) => `p.${quoteIdent(c.name)}`);
@@ -60,10 +114,38 @@ export class SourceRowReader {
       if (this.alias) this.order.push(`p.${this.alias}`);
       if (this.order.length === 0) keyOrderColumns(table); // throws the reader's own explanation
     }
+    this.nodes = readNodes(plan.embeds, find);
   }
 
-  private related(select: string[], from: string, on: string, where: string | undefined, extraOrder: string[]): string {
-    return `SELECT ${[...this.order, ...select].join(', ')} FROM ${from} JOIN ${filteredFrom(this.table, this.plan.filter, 'p')} ON ${on}${where ? ` WHERE ${where}` : ''} ORDER BY ${[...this.order, ...extraOrder].join(', ')}`;
+  private parentFrom(): string {
+    return filteredFrom(this.table, this.plan.filter, 'p');
+  }
+
+  private junctionSql(a: CollectionPlan['arrays'][number], where: string | undefined): string {
+    const value = `j.${quoteIdent(a.valueColumn)}`;
+    const ref = a.valueDocument;
+    const select = [...this.order, value];
+    let join = '';
+    if (ref) {
+      const refTable = this.find(ref.table);
+      select.push(`r.${quoteIdent(ref.keyColumn)}`, ...refTable.columns.map((c) => `r.${quoteIdent(c.name)}`));
+      join = ` LEFT JOIN ${quoteIdent(refTable.name)} AS r ON r.${quoteIdent(ref.keyColumn)} = ${value}`;
+    }
+    return `SELECT ${select.join(', ')} FROM ${quoteIdent(a.junctionTable)} AS j JOIN ${this.parentFrom()} ON p.${quoteIdent(a.ownerKeyColumn)} = j.${quoteIdent(a.ownerColumn)}${join}${where ? ` WHERE ${where}` : ''} ORDER BY ${[...this.order, value].join(', ')}`;
+  }
+
+  /** An embed's rows: the parent's order, each enclosing child's order, then all its columns, key and order. */
+  private embedSql(n: ReadNode, where: string | undefined): string {
+    const prefix = [...this.order, ...n.ancestors.flatMap((a) => a.order)];
+    let from = `${quoteIdent(n.table.name)} AS ${n.alias}`;
+    let inner = n;
+    for (const a of [...n.ancestors].reverse()) {
+      from += ` JOIN ${quoteIdent(a.table.name)} AS ${a.alias} ON ${on(inner.plan, inner.alias, a.alias)}`;
+      inner = a;
+    }
+    from += ` JOIN ${this.parentFrom()} ON ${on(inner.plan, inner.alias, 'p')}`;
+    const select = [...prefix, ...n.table.columns.map((c) => `${n.alias}.${quoteIdent(c.name)}`), ...n.key, ...n.order];
+    return `SELECT ${select.join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''} ORDER BY ${[...prefix, ...n.order].join(', ')}`;
   }
 
   /** Yields every parent row (restricted by `where` on alias p) with its related rows. */
@@ -81,42 +163,22 @@ export class SourceRowReader {
       this.source,
       terms,
       this.order.length,
-      `FROM ${filteredFrom(table, plan.filter, 'p')}${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY ${this.order.join(', ')}`,
+      `FROM ${this.parentFrom()}${opts.where ? ` WHERE ${opts.where}` : ''} ORDER BY ${this.order.join(', ')}`,
       params,
     );
-    const n = this.order.length;
-    const streams = [
-      ...plan.arrays.map((a) => {
-        const sql = this.related(
-          [`j.${quoteIdent(a.valueColumn)}`],
-          `${quoteIdent(a.junctionTable)} AS j`,
-          `p.${quoteIdent(a.ownerKeyColumn)} = j.${quoteIdent(a.ownerColumn)}`,
-          opts.where,
-          [`j.${quoteIdent(a.valueColumn)}`],
-        );
-        return iterateQuery(this.source, sql, params);
-      }),
-      ...(plan.embeds ?? []).map((e, i) => {
-        const child = this.children[i];
-        const childKey =
-          child.primaryKey.length > 0
-            ? child.primaryKey.map((c) => `c.${quoteIdent(c)}`)
-            : [`c.${rowidAlias(child) ?? 'rowid'}`];
-        const on = e.childColumns
-          .map((c, k) => `c.${quoteIdent(c)} = p.${quoteIdent(e.parentColumns[k])}`)
-          .join(' AND ');
-        const sql = this.related(
-          [...child.columns.map((c) => `c.${quoteIdent(c.name)}`), ...childKey],
-          `${quoteIdent(child.name)} AS c`,
-          on,
-          opts.where,
-          childKey,
-        );
-        return iterateQuery(this.source, sql, params);
-      }),
-    ];
-    const heads = streams.map((s) => s.next().value ?? undefined);
+    const open = (sql: string): Head => {
+      const rows = iterateQuery(this.source, sql, params);
+      return { rows, row: rows.next().value ?? undefined };
+    };
+    const heads: Head[] = [];
+    const embedHeads = new Map<ReadNode, Head>();
     try {
+      for (const a of plan.arrays) heads.push(open(this.junctionSql(a, opts.where)));
+      for (const node of allNodes(this.nodes)) {
+        const h = open(this.embedSql(node, opts.where));
+        heads.push(h);
+        embedHeads.set(node, h);
+      }
       let ordinal = 0n;
       for (const r of parentRows) {
         ordinal++;
@@ -126,34 +188,49 @@ export class SourceRowReader {
           values,
           ordinal,
           arrays: [],
+          arrayRows: [],
           embeds: [],
           ...(rowidTerm ? { rowid: r[at.get(rowidTerm) as number] as bigint } : {}),
         };
-        const orderKey = r.slice(0, n);
-        streams.forEach((stream, s) => {
-          const taken: SqlValue[][] = [];
-          let h = heads[s];
-          while (h && orderKey.every((v, k) => sameSql(v, (h as SqlValue[])[k]))) {
-            taken.push(h.slice(n));
-            h = stream.next().value ?? undefined;
-          }
-          heads[s] = h;
-          if (s < plan.arrays.length) row.arrays.push(taken.map((t) => t[0]));
-          else {
-            const child = this.children[s - plan.arrays.length];
-            row.embeds.push(
-              taken.map((t) => {
-                const v: Record<string, SqlValue> = Object.create(null);
-                child.columns.forEach((c, k) => (v[c.name] = t[k]));
-                return { values: v, key: t.slice(child.columns.length) };
-              }),
-            );
-          }
+        const prefix = r.slice(0, this.order.length);
+        plan.arrays.forEach((a, i) => {
+          const taken = take(heads[i], prefix);
+          row.arrays.push(taken.map((t) => t[0]));
+          const refTable = a.valueDocument ? this.find(a.valueDocument.table) : undefined;
+          row.arrayRows.push(taken.map((t) => (refTable && t[1] !== null ? byName(refTable, t.slice(2)) : null)));
         });
+        row.embeds = this.nodes.map((node) => this.children(node, prefix, embedHeads));
         yield row;
       }
     } finally {
-      for (const s of streams) s.return(undefined);
+      for (const h of heads) h.rows.return(undefined);
     }
   }
+
+  /** The rows of `node` under the enclosing row whose order values are `prefix`, each with its nested rows. */
+  private children(node: ReadNode, prefix: SqlValue[], heads: Map<ReadNode, Head>): SourceChild[] {
+    const h = heads.get(node) as Head;
+    const n = node.table.columns.length;
+    return take(h, prefix).map((t) => ({
+      values: byName(node.table, t),
+      key: t.slice(n, n + node.key.length),
+      embeds: node.children.map((c) => this.children(c, [...prefix, ...t.slice(n + node.key.length)], heads)),
+    }));
+  }
+}
+
+/** Takes the stream's rows (without the prefix) that belong to `prefix`. */
+function take(h: Head, prefix: SqlValue[]): SqlValue[][] {
+  const out: SqlValue[][] = [];
+  while (h.row && prefix.every((v, k) => sameSql(v, (h.row as SqlValue[])[k]))) {
+    out.push(h.row.slice(prefix.length));
+    h.row = h.rows.next().value ?? undefined;
+  }
+  return out;
+}
+
+function byName(table: TableInfo, values: SqlValue[]): Record<string, SqlValue> {
+  const v: Record<string, SqlValue> = Object.create(null);
+  table.columns.forEach((c, k) => (v[c.name] = values[k]));
+  return v;
 }

@@ -1,6 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { EngineClient } from '../engine/engineClient';
+import type { Log } from '../log';
+import type { PlanFiles } from '../storage/planFiles';
 import { pickSqliteFile } from './files';
+import { panelHtml, webviewOptions, type WebviewPage } from './webviewHtml';
+
+/** What every file panel is given by the shell. */
+export interface ShellDeps {
+  extensionUri: vscode.Uri;
+  engine: EngineClient;
+  log: Log;
+  planFiles: PlanFiles;
+}
 
 /** A webview panel about one SQLite file (the migration panel, the designer). */
 export interface FilePanel extends vscode.Disposable {
@@ -13,7 +25,7 @@ export interface FilePanel extends vscode.Disposable {
 }
 
 /** What differs between the kinds of file panel. */
-export interface FilePanelKind<P extends FilePanel> {
+export interface FilePanelKind {
   viewType: string;
   /** Tab title prefix: "Migrate" → "Migrate app.db". */
   titlePrefix: string;
@@ -21,7 +33,26 @@ export interface FilePanelKind<P extends FilePanel> {
   pick: { openLabel: string; title: string };
   /** "migrated", "designed": for "Only local files can be …". */
   verb: string;
+  /** The webview's script and stylesheets. */
+  page: WebviewPage;
+}
+
+/** A kind of file panel, and how to make one. */
+export interface FilePanelFactory<P extends FilePanel> extends FilePanelKind {
   create(panel: vscode.WebviewPanel, sourcePath: string): P;
+}
+
+/** Gives a new or restored webview panel of `kind` its options, icon, title and page. */
+export function setUpFilePanel(
+  panel: vscode.WebviewPanel,
+  kind: FilePanelKind,
+  sourcePath: string,
+  extensionUri: vscode.Uri,
+): void {
+  panel.webview.options = webviewOptions(extensionUri);
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+  panel.title = `${kind.titlePrefix} ${path.basename(sourcePath)}`;
+  panel.webview.html = panelHtml(panel.webview, extensionUri, panel.title, kind.page);
 }
 
 /**
@@ -35,7 +66,7 @@ export class PanelRegistry<P extends FilePanel> implements vscode.Disposable {
   private readonly live = new Set<P>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(private readonly kind: FilePanelKind<P>) {
+  constructor(private readonly kind: FilePanelFactory<P>) {
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(kind.viewType, {
         deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown) => {

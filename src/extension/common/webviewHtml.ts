@@ -10,16 +10,17 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+/** A webview's bundled script (in dist/) and its stylesheets (in media/). */
+export interface WebviewPage {
+  script: string;
+  styles: string[];
+}
+
 /**
- * A webview's HTML (the migration panel's by default, the designer's with its own script and stylesheet): a strict Content-Security-Policy (nothing by default; the one script by nonce; styles and the
+ * A webview's HTML: a strict Content-Security-Policy (nothing by default; the one script by nonce; styles and the
  * codicon font from the extension's own files), the stylesheets, and the bundled webview script.
  */
-export function panelHtml(
-  webview: vscode.Webview,
-  extensionUri: vscode.Uri,
-  title: string,
-  page: { script: string; styles: string[] } = { script: 'webview.js', styles: ['panel.css'] },
-): string {
+export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, page: WebviewPage): string {
   const nonce = randomBytes(16).toString('base64');
   const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   const csp = [

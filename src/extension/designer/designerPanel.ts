@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { expressionsAllowed } from '../common/trust';
 import type { MappingPlan, PlanEdit } from '../../core';
 import {
+  DESIGNER_VIEW_TYPE,
   FromDesigner,
   isFromDesignerMessage,
   ToDesigner,
@@ -11,17 +12,18 @@ import {
   type ToDesignerMessage,
 } from '../../webview/designer/protocol';
 import { errorInfo } from '../common/errors';
-import { panelHtml, webviewOptions } from '../common/webviewHtml';
-import type { EngineClient } from '../engine/engineClient';
+import { setUpFilePanel, type FilePanelKind, type ShellDeps } from '../common/panelRegistry';
 import type { DesignSessionClient } from '../engine/designSession';
-import type { Log } from '../log';
-import type { PlanFiles } from '../storage/planFiles';
 
-export interface DesignerDeps {
-  extensionUri: vscode.Uri;
-  engine: EngineClient;
-  log: Log;
-  planFiles: PlanFiles;
+export const DESIGNER_PANEL: FilePanelKind = {
+  viewType: DESIGNER_VIEW_TYPE,
+  titlePrefix: 'Design',
+  pick: { openLabel: 'Design Mapping', title: 'SQLite database to design the MongoDB mapping of' },
+  verb: 'designed',
+  page: { script: 'designer.js', styles: ['panel.css', 'designer.css'] },
+};
+
+export interface DesignerDeps extends ShellDeps {
   openMigration: (sourcePath: string) => Promise<void>;
 }
 
@@ -58,13 +60,7 @@ export class DesignerPanel implements vscode.Disposable {
     private readonly deps: DesignerDeps,
   ) {
     this.session = deps.engine.openDesignSession(sourcePath);
-    panel.webview.options = webviewOptions(deps.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
-    panel.title = `Design ${path.basename(sourcePath)}`;
-    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title, {
-      script: 'designer.js',
-      styles: ['panel.css', 'designer.css'],
-    });
+    setUpFilePanel(panel, DESIGNER_PANEL, sourcePath, deps.extensionUri);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isFromDesignerMessage(m)) void this.onMessage(m);

@@ -1,19 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { expressionsAllowed, untrustedPlanProblem } from '../common/trust';
+import { untrustedPlanProblem } from '../common/trust';
 import {
   defaultDatabaseName,
-  formatCount,
   HISTORY_COLLECTION,
   hostOf,
   isBookkeepingCollection,
   maskUrl,
   type MappingPlan,
-  type MigrationReport,
 } from '../../core';
 import {
   FromPanel,
   isFromPanelMessage,
+  PANEL_VIEW_TYPE,
   ToPanel,
   type FromPanelMessage,
   type PanelRunEvent,
@@ -23,34 +22,34 @@ import {
 } from '../../webview/panel/protocol';
 import { errorInfo } from '../common/errors';
 import { defaultOutputFile } from '../common/files';
-import { panelHtml, webviewOptions } from '../common/webviewHtml';
-import type { EngineClient } from '../engine/engineClient';
-import type { Log } from '../log';
+import { setUpFilePanel, type FilePanelKind, type ShellDeps } from '../common/panelRegistry';
 import { MigrationRun } from '../migration/migrationRun';
+import { notifyOutcome } from './outcomeNotice';
+import { PanelPlans } from './panelPlans';
+import { RunReplay } from './runReplay';
 import { readDefaults } from '../settings';
-import type { PlanFiles } from '../storage/planFiles';
 import type { ReportStore } from '../storage/reports';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
 import type { SyncTarget } from '../sync/syncController';
 
-export interface PanelDeps {
-  extensionUri: vscode.Uri;
-  engine: EngineClient;
-  log: Log;
+export const MIGRATION_PANEL: FilePanelKind = {
+  viewType: PANEL_VIEW_TYPE,
+  titlePrefix: 'Migrate',
+  pick: { openLabel: 'Migrate to MongoDB', title: 'SQLite database to migrate' },
+  verb: 'migrated',
+  page: { script: 'webview.js', styles: ['panel.css'] },
+};
+
+export interface PanelDeps extends ShellDeps {
   targets: TargetStore;
   reports: ReportStore;
   validation: ValidationModel;
   revealValidation: () => Promise<void>;
-  planFiles: PlanFiles;
   openDesigner: (sourcePath: string) => Promise<void>;
   /** "Keep in Sync" on the finished migration: keeps its target in step with the file. */
   keepInSync: (target: SyncTarget) => Promise<void>;
 }
-
-const planKey = (p: PlanSettings) => `${p.nulls}|${p.detectTextDates}|${p.timezone}|${p.includeViews}`;
-/** The engine's inputs for a default plan with the panel's settings. */
-const planInput = ({ includeViews, ...planOptions }: PlanSettings) => ({ planOptions, includeViews });
 
 /**
  * One migration panel for one SQLite file: answers the webview's requests, starts and cancels the run, and
@@ -59,12 +58,12 @@ const planInput = ({ includeViews, ...planOptions }: PlanSettings) => ({ planOpt
 export class MigrationPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
-  private plan: { key: string; plan: MappingPlan } | undefined;
+  private readonly plans: PanelPlans;
   private run: MigrationRun | undefined;
   /** The target of the last migration that succeeded here (what "Keep in Sync" keeps current). */
   private synced: SyncTarget | undefined;
   /** What the webview needs to show the current or last run again: runStarted, its events, runFinished. */
-  private runReplay: ToPanelMessage[] = [];
+  private readonly replay = new RunReplay();
   /** The designer saved a plan while this webview was hidden. */
   private planChangedWhileHidden = false;
   private readonly closed = new vscode.EventEmitter<void>();
@@ -79,10 +78,8 @@ export class MigrationPanel implements vscode.Disposable {
     readonly sourcePath: string,
     private readonly deps: PanelDeps,
   ) {
-    panel.webview.options = webviewOptions(deps.extensionUri);
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
-    panel.title = `Migrate ${path.basename(sourcePath)}`;
-    panel.webview.html = panelHtml(panel.webview, deps.extensionUri, panel.title);
+    this.plans = new PanelPlans(sourcePath, deps);
+    setUpFilePanel(panel, MIGRATION_PANEL, sourcePath, deps.extensionUri);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isFromPanelMessage(m)) void this.onMessage(m);
@@ -94,9 +91,9 @@ export class MigrationPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.onPanelClosed()),
       deps.planFiles.onDidSave((saved) => {
         if (saved !== sourcePath) return;
-        this.plan = undefined;
+        this.plans.forget();
         // A finished run no longer describes what Start would do: it is not replayed, and the page drops it.
-        if (!this.run?.running) this.runReplay = [];
+        if (!this.run?.running) this.replay.clear();
         if (this.ready) this.post({ type: ToPanel.planChanged });
         else this.planChangedWhileHidden = true; // a hidden webview hears nothing: tell it when it is back
       }),
@@ -109,6 +106,12 @@ export class MigrationPanel implements vscode.Disposable {
 
   private post(m: ToPanelMessage): void {
     if (this.ready && !this.disposed) void this.panel.webview.postMessage(m);
+  }
+
+  /** Posts a message of the run and keeps it for a webview shown again. */
+  private record(m: ToPanelMessage): void {
+    this.replay.add(m);
+    this.post(m);
   }
 
   private async onMessage(m: FromPanelMessage): Promise<void> {
@@ -125,7 +128,7 @@ export class MigrationPanel implements vscode.Disposable {
           historyCollection: HISTORY_COLLECTION,
           activeRunId: this.run?.id,
         });
-        for (const msg of this.runReplay) this.post(msg);
+        for (const msg of this.replay.all) this.post(msg);
         if (this.planChangedWhileHidden) {
           this.planChangedWhileHidden = false;
           this.post({ type: ToPanel.planChanged });
@@ -183,40 +186,10 @@ export class MigrationPanel implements vscode.Disposable {
     }
   }
 
-  /**
-   * The plan a migration started now uses: the designer's plan file when the workspace has one (read again each
-   * time, so a plan saved a moment ago counts), else the default plan for the panel's settings.
-   */
-  private async loadPlan(settings: PlanSettings): Promise<MappingPlan> {
-    const saved = await this.deps.planFiles.read(this.sourcePath);
-    if (saved) {
-      // Checked against the file by the engine (a broken plan fails here, before anything is written).
-      const inspection = await this.deps.engine.call('inspect', {
-        file: this.sourcePath,
-        plan: saved.plan,
-        evaluateExpressions: expressionsAllowed(),
-      });
-      this.deps.log.info(`Using plan ${saved.label}`);
-      return inspection.plan;
-    }
-    const key = planKey(settings);
-    if (this.plan?.key === key) return this.plan.plan;
-    const inspection = await this.deps.engine.call('inspect', { file: this.sourcePath, ...planInput(settings) });
-    this.plan = { key, plan: inspection.plan };
-    return inspection.plan;
-  }
-
   private async inspect(requestId: number, settings: PlanSettings): Promise<void> {
     try {
-      const saved = await this.deps.planFiles.read(this.sourcePath);
-      const inspection = await this.deps.engine.call('inspect', {
-        file: this.sourcePath,
-        ...planInput(settings),
-        plan: saved?.plan,
-        evaluateExpressions: expressionsAllowed(),
-      });
-      if (!saved) this.plan = { key: planKey(settings), plan: inspection.plan };
-      this.post({ type: ToPanel.inspection, requestId, ok: true, inspection, planFile: saved?.label });
+      const { inspection, planFile } = await this.plans.inspect(settings);
+      this.post({ type: ToPanel.inspection, requestId, ok: true, inspection, planFile });
     } catch (e) {
       const error = errorInfo(e);
       this.deps.log.error(`Cannot read ${this.sourcePath}: ${error.message}`);
@@ -256,7 +229,7 @@ export class MigrationPanel implements vscode.Disposable {
     this.run = undefined;
     let plan: MappingPlan;
     try {
-      plan = await this.loadPlan(request.plan);
+      plan = await this.plans.forRun(request.plan);
     } catch (e) {
       void this.deps.log.showError(`Cannot read ${this.sourcePath}: ${errorInfo(e).message}`);
       return;
@@ -275,26 +248,14 @@ export class MigrationPanel implements vscode.Disposable {
       steps: run.steps,
       target: { host: hostOf(request.url), database: request.database },
     };
-    this.runReplay = [started];
-    this.post(started);
-    let lastProgress: ToPanelMessage | undefined;
-    const sub = run.onEvent((event: PanelRunEvent) => {
-      const msg: ToPanelMessage = { type: ToPanel.runEvent, runId: run.id, event };
-      // Keep every step boundary and log line for a replay, but only the newest progress of the current step.
-      if (event.type === 'progress') {
-        if (lastProgress) this.runReplay.splice(this.runReplay.indexOf(lastProgress), 1);
-        lastProgress = msg;
-      } else if (event.type === 'step-end') lastProgress = undefined;
-      this.runReplay.push(msg);
-      this.post(msg);
-    });
+    this.replay.clear();
+    this.record(started);
+    const sub = run.onEvent((event: PanelRunEvent) => this.record({ type: ToPanel.runEvent, runId: run.id, event }));
     run.setPanelVisible(this.panel.visible && !this.disposed);
     const outcome = await run.outcome;
     sub.dispose();
     if (!outcome.ok) {
-      const finished: ToPanelMessage = { type: ToPanel.runFinished, runId: run.id, ok: false, error: outcome.error };
-      this.runReplay.push(finished);
-      this.post(finished);
+      this.record({ type: ToPanel.runFinished, runId: run.id, ok: false, error: outcome.error });
       // The panel in view shows the error with its fix; a toast is for a panel out of sight (a cancel is no failure).
       if (this.panel.visible && !this.disposed)
         this.deps.log.error(`Migration of ${path.basename(this.sourcePath)} failed: ${outcome.error.message}`);
@@ -320,46 +281,9 @@ export class MigrationPanel implements vscode.Disposable {
     if (Object.values(report.steps).some((s) => s && !s.skipped) && report.collections.some((c) => c.validation)) {
       await this.deps.validation.setFromRun(report, { sourcePath: this.sourcePath, targetId, plan });
     }
-    const finished: ToPanelMessage = {
-      type: ToPanel.runFinished,
-      runId: run.id,
-      ok: true,
-      report,
-      reportUri: reportUri?.toString(),
-    };
-    this.runReplay.push(finished);
-    this.post(finished);
-    void this.notifyOutcome(report, reportUri);
+    this.record({ type: ToPanel.runFinished, runId: run.id, ok: true, report, reportUri: reportUri?.toString() });
+    if (!this.panel.visible || this.disposed) void notifyOutcome(report, reportUri, this.sourcePath, this.deps);
     this.afterRun(run);
-  }
-
-  /** Notifications only when the panel is not in view (it shows the outcome itself): errors with "Show log". */
-  private async notifyOutcome(report: MigrationReport, reportUri: vscode.Uri | undefined): Promise<void> {
-    const name = path.basename(this.sourcePath);
-    const t = report.totals;
-    const actions = reportUri ? (['Open Report'] as const) : ([] as const);
-    let choice: string | undefined;
-    if (report.status === 'succeeded' || report.status === 'dry-run') {
-      if (this.panel.visible && !this.disposed) return;
-      const text =
-        report.status === 'succeeded'
-          ? `Migrated ${name}: ${formatCount(t.validated)} documents written and validated.`
-          : `Dry run of ${name}: ${formatCount(t.exported)} documents would be written.`;
-      choice = await vscode.window.showInformationMessage(text, ...actions);
-    } else if (report.status === 'cancelled') {
-      if (this.panel.visible && !this.disposed) return;
-      choice = await vscode.window.showWarningMessage(
-        `Migration of ${name} cancelled: ${formatCount(t.imported)} documents had been written.`,
-        ...actions,
-      );
-    } else {
-      if (this.panel.visible && !this.disposed) return;
-      choice = await this.deps.log.showError(
-        `Migration of ${name} failed: ${report.error?.message ?? 'see the log'}`,
-        ...actions,
-      );
-    }
-    if (choice === 'Open Report' && reportUri) await this.deps.reports.open(reportUri);
   }
 
   private afterRun(run: MigrationRun): void {
