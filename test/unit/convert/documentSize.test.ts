@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { BSON } from 'mongodb';
 import { defaultPlanFor, DocumentBuilder, introspect, openSqliteSource, type SqliteSource } from '../../../src/core';
-import type { RowWarning } from '../../../src/core/convert/documents';
+import type { RowWarning } from '../../../src/core/convert/documentParts';
 import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
 
 /**
