@@ -39,6 +39,9 @@ import {
 } from './embedTree';
 import { JunctionArray, junctionSql } from './junctions';
 
+// The shared shapes stay importable from here (callers such as preview.ts name them with the builder).
+export type { BuildCounts, BuiltDocument, RefusedRow, RowWarning } from './documentParts';
+
 /**
  * Streams the documents of one planned collection in source key order. Junction arrays and embedded child arrays
  * (at any depth, embedTree.ts) are filled by one ordered pass per relationship, merged alongside the parent rows;
