@@ -44,7 +44,7 @@ export function getTestMongoUrl(): string {
 
 /**
  * A fresh database name that both MongoDB and FerretDB accept: latin letters, digits, `_` and `-` only, at most
- * 38 characters — e.g. uniqueDbName('orders') → "s2m_orders_lx3k9a2f_7h2q".
+ * 38 characters — e.g. uniqueDbName('orders') → "s2m_orders_lx3k9a2f_0a7h2q".
  */
 export function uniqueDbName(prefix = 'test'): string {
   const clean =
@@ -53,9 +53,13 @@ export function uniqueDbName(prefix = 'test'): string {
       .replace(/^[_-]+/, '')
       .slice(0, 16) || 'test';
   const time = Date.now().toString(36).slice(-8);
-  const rand = randomBytes(3).toString('hex');
-  return `s2m_${clean}_${time}_${rand}`;
+  // A counter makes names distinct within the process (random bytes alone can repeat: 50 names drawn in one
+  // millisecond from 24 random bits collided once); the random part separates processes started together.
+  const count = (namesGiven++ % 1296).toString(36).padStart(2, '0');
+  const rand = randomBytes(2).toString('hex');
+  return `s2m_${clean}_${time}_${count}${rand}`;
 }
+let namesGiven = 0;
 
 /**
  * A MongoClient on the run's test server for the calling scope (a file's top level or a `describe`): connected
