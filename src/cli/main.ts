@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import {
+  applyNaming,
   checkPlan,
   defaultDatabaseName,
   formatCount,
@@ -69,9 +70,11 @@ async function printPlan(opts: CliOptions): Promise<number> {
   const source = await openSqliteSource(resolveSqliteUrl(opts.sqliteUrl));
   try {
     const schema = introspect(source);
-    const { plan, notes } = opts.planFile
+    const built = opts.planFile
       ? { plan: checkPlan(await readPlanFile(opts.planFile), schema), notes: [] as string[] }
       : defaultPlanFor(source, schema, undefined, { includeViews: opts.includeViews });
+    const { notes } = built;
+    const plan = opts.naming ? applyNaming(built.plan, opts.naming) : built.plan;
     const text = JSON.stringify(plan, null, 2) + '\n';
     if (opts.outputFile) {
       await fs.writeFile(opts.outputFile, text);

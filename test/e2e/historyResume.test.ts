@@ -14,8 +14,8 @@ import { useWorkbench } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SHOP_SCHEMA } from '../helpers/shop';
 import { makeDb } from '../helpers/sqliteBuilders';
+import { shootBothThemes } from '../helpers/themes';
 import {
-  docScreenshotBothThemes,
   editorTab,
   migrationActivity,
   notifications,
@@ -135,7 +135,7 @@ describe('History view: resume runs the plan and options the run was started wit
     await pane
       .locator('.monaco-list-row', { has: s.page.locator('.label-description', { hasText: /^[\d,]+ written$/ }) })
       .waitFor({ state: 'visible', timeout: 30_000 });
-    await docScreenshotBothThemes(s.page, 'history-resumed');
+    await shootBothThemes(s, 'history-resumed');
 
     const db = s.mongo.db(database);
     const record = await db.collection('_sqlite2mongo_migrations').findOne({ _id: runId as never });

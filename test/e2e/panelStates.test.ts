@@ -16,8 +16,8 @@ import { useWorkbench } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SCALE_TABLES, scaleDbSql } from '../helpers/scaleDb';
 import { makeDb } from '../helpers/sqliteBuilders';
+import { shootBothThemes } from '../helpers/themes';
 import {
-  docScreenshotBothThemes,
   editorTab,
   migrationActivity,
   reachesViewport,
@@ -28,7 +28,6 @@ import {
 } from '../helpers/workbench';
 
 const FILE = 'northwind30.db';
-
 /** A TCP server on loopback that accepts connections and never says a word: a MongoDB host that does not answer. */
 async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
@@ -112,7 +111,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     ]);
     await frame.locator('#planFilter').fill('');
     await employees.scrollIntoViewIfNeeded();
-    await docScreenshotBothThemes(s.page, 'panel-scale', frame);
+    await shootBothThemes(s, 'panel-scale', frame);
   });
 
   it('a server that accepts and never answers: "Connecting…" with the elapsed time, and Cancel stops at once', async function () {
@@ -131,7 +130,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
       })
       .waitFor({ timeout: 30_000 });
     assert.equal(await frame.locator('#cancel').isEnabled(), true);
-    await docScreenshotBothThemes(s.page, 'panel-connecting', frame);
+    await shootBothThemes(s, 'panel-connecting', frame);
     await frame.locator('#cancel').click();
     const stopped = frame.locator('#run-error[data-code="CANCELLED"]');
     await stopped.waitFor({ state: 'visible', timeout: 30_000 });
@@ -154,7 +153,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     assert.match(text, /Connection timeout in the panel/);
     assert.doesNotMatch(text, /monitor|closed/, 'no driver internals');
     assert.equal(await frame.locator('#steps').count(), 0, 'the error alone, no table of zeros');
-    await docScreenshotBothThemes(s.page, 'panel-timeout', frame);
+    await shootBothThemes(s, 'panel-timeout', frame);
   });
 
   it('a finished run names database and host, and goes away when the target changes', async function () {
@@ -180,7 +179,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
       (await s.mongo.db(database).listCollections({ name: 'AuditLog' }).toArray()).map((c) => c.name),
       ['AuditLog'],
     );
-    await docScreenshotBothThemes(s.page, 'panel-summary', frame);
+    await shootBothThemes(s, 'panel-summary', frame);
     await frame.locator('#database').fill(`${database}_other`);
     await frame.locator('#run').waitFor({ state: 'hidden', timeout: 10_000 });
     await frame.locator('#database').fill(database);
@@ -201,7 +200,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     assert.match(top, /Documents written \| 3 \|/);
     assert.match(top, /3 documents\. The first 3:/);
     assert.match(top, /"LastName": "Davolio"/, 'a document read back from the server');
-    await docScreenshotBothThemes(s.page, 'validation-summary');
+    await shootBothThemes(s, 'validation-summary');
     await editor.click();
     await s.page.keyboard.press('Control+End');
     await editor.filter({ hasText: 'mongosh "' }).waitFor({ state: 'visible', timeout: 10_000 });
@@ -230,7 +229,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     assert.ok(await reachesViewport(orders), 'Orders card in view');
     const header = frame.locator('header.top');
     assert.ok(((await header.boundingBox())?.height ?? 999) < 80, 'the header stays one line');
-    await docScreenshotBothThemes(s.page, 'designer-scale', frame);
+    await shootBothThemes(s, 'designer-scale', frame);
     await frame.locator('#save').click();
     await frame.locator('#plan-status', { hasText: 'Saved to' }).waitFor({ timeout: 30_000 });
     await frame.locator('#migrate').click();

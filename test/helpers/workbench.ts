@@ -245,35 +245,6 @@ export async function docScreenshot(page: Page, name: string): Promise<string> {
   return out;
 }
 
-const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
-
-/** Switches the colour theme the way a user does: "Preferences: Color Theme", then the theme's name. */
-export async function setColorTheme(page: Page, kind: keyof typeof THEMES, webview?: FrameLocator): Promise<void> {
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(THEMES[kind]);
-  // Rows read "Light Modern, Default Light Modern": the label, then the theme's id as its description.
-  await page
-    .locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label$=", ${THEMES[kind]}"]`)
-    .first()
-    .click();
-  await input.waitFor({ state: 'hidden', timeout: 15_000 });
-  await page
-    .locator(`.monaco-workbench.${kind === 'dark' ? 'vs-dark' : 'vs'}`)
-    .waitFor({ state: 'attached', timeout: 30_000 });
-  // The webview repaints when VS Code hands it the new theme's colours: its body class says which.
-  await webview?.locator(`body.vscode-${kind}`).waitFor({ state: 'attached', timeout: 30_000 });
-}
-
-/** `<name>-dark.png` and `<name>-light.png` of what the user sees now (docScreenshot); dark again afterwards. */
-export async function docScreenshotBothThemes(page: Page, name: string, webview?: FrameLocator): Promise<void> {
-  await docScreenshot(page, `${name}-dark.png`);
-  await setColorTheme(page, 'light', webview);
-  await docScreenshot(page, `${name}-light.png`);
-  await setColorTheme(page, 'dark', webview);
-}
-
 /** Visible text of the notifications currently shown (toasts and the notification center). */
 export async function notifications(page: Page): Promise<string[]> {
   return page

@@ -39,16 +39,6 @@ import {
 } from './embedTree';
 import { JunctionArray, junctionSql } from './junctions';
 
-export {
-  formatKey,
-  rowidObjectId,
-  setField,
-  type BuildCounts,
-  type BuiltDocument,
-  type RefusedRow,
-  type RowWarning,
-} from './documentParts';
-
 /**
  * Streams the documents of one planned collection in source key order. Junction arrays and embedded child arrays
  * (at any depth, embedTree.ts) are filled by one ordered pass per relationship, merged alongside the parent rows;

@@ -1,5 +1,5 @@
 import { ErrorCodes } from '../errors';
-import type { RowWarning } from '../convert/documents';
+import type { RowWarning } from '../convert/documentParts';
 import { maskUrl } from '../mongo/connect';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../mongo/writer';
 import type { CollectionPlan } from '../plan/types';

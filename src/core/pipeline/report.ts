@@ -1,4 +1,4 @@
-import type { RowWarning } from '../convert/documents';
+import type { RowWarning } from '../convert/documentParts';
 import type { IndexOutcome } from '../mongo/indexes';
 import type { RowError } from '../mongo/writer';
 import type { Mismatch } from '../validate/compare';

@@ -1,6 +1,6 @@
 import { MigrationError } from '../errors';
 import type { SchemaInfo } from '../sqlite/types';
-import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
+import { FIELD_TYPES, NAMING_CONVENTIONS, PLAN_VERSION, type MappingPlan } from './types';
 import { zoneOffset } from '../convert/zones';
 import { findRelation } from '../sqlite/schema';
 import { declaredRelationshipProblems, ruleProblems } from './checkRules';
@@ -53,6 +53,8 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
       problems.push(
         `options.timezone ${JSON.stringify(plan.options.timezone)} is not "UTC", a fixed offset like "+02:00" or a time zone name like "Europe/Paris"`,
       );
+    if (plan.options.naming !== undefined && !NAMING_CONVENTIONS.includes(plan.options.naming))
+      problems.push(`options.naming must be one of ${NAMING_CONVENTIONS.join(', ')}`);
   }
   const names = new Set<string>();
   for (const [i, c] of (Array.isArray(plan.collections) ? plan.collections : []).entries()) {

@@ -4,6 +4,7 @@
  */
 import { MigrationError } from '../errors';
 import { applyRuleEdit, type RuleEdit } from './ruleEdits';
+import { applyDesignEdit, documentFieldName, type DesignEdit } from './designEdits';
 import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import { detectJunction, junctionArrayName } from './defaults';
 import { withDerivedIndexes } from './derivedIndexes';
@@ -43,11 +44,14 @@ export type PlanEdit =
       field?: string;
       type?: FieldType;
       nulls?: NullHandling | 'default';
+      /** Numbers read as dates: epoch seconds or milliseconds ('none': text dates only). */
+      epoch?: 'seconds' | 'milliseconds' | 'none';
     }
   | { kind: 'embedField'; collection: string; field: string; name: string }
   | { kind: 'embedPolicy'; collection: string; field: string; onTooLarge: 'fail' | 'reference' }
   | { kind: 'reset' }
-  | RuleEdit;
+  | RuleEdit
+  | DesignEdit;
 
 export interface DesignRelationship {
   /** Stable id: `child(col,…)->parent`. */
@@ -233,7 +237,8 @@ function setRelationship(
     return next;
   }
   const into = collectionOf(next, r.child);
-  const field = r.columns.length === 1 && /.+_id$/i.test(r.columns[0]) ? r.columns[0].replace(/_id$/i, '') : undefined;
+  // Named from the key column (customer_id → customer; a self-reference ReportsTo → ReportsTo_Employee).
+  const field = documentFieldName(r.columns, r.parent);
   next = applyEmbed(next, schema, {
     into: into.collection,
     table: r.parent,
@@ -339,6 +344,8 @@ function editColumn(
   if (edit.type !== undefined) f.type = edit.type;
   if (edit.nulls === 'default') delete f.nulls;
   else if (edit.nulls !== undefined) (f as FieldPlan).nulls = edit.nulls;
+  if (edit.epoch === 'none') delete f.epoch;
+  else if (edit.epoch !== undefined) f.epoch = edit.epoch;
   return next;
 }
 
@@ -394,6 +401,12 @@ function applyEdit(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPlan,
     case 'filter':
     case 'computed':
       return applyRuleEdit(plan, edit);
+    case 'options':
+    case 'id':
+    case 'nestedEmbed':
+    case 'removeNestedEmbed':
+    case 'junctionDocuments':
+      return applyDesignEdit(plan, schema, edit);
     case 'embedField':
     case 'embedPolicy': {
       const next = clone(plan);
