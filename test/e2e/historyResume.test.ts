@@ -10,11 +10,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { shootBothThemes } from '../helpers/themes';
 import { useWorkbench } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SHOP_SCHEMA } from '../helpers/shop';
 import { makeDb } from '../helpers/sqliteBuilders';
-import { shootBothThemes } from '../helpers/themes';
 import {
   editorTab,
   migrationActivity,

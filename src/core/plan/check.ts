@@ -3,7 +3,7 @@ import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, NAMING_CONVENTIONS, PLAN_VERSION, type MappingPlan } from './types';
 import { zoneOffset } from '../convert/zones';
 import { findRelation } from '../sqlite/schema';
-import { declaredRelationshipProblems, ruleProblems } from './checkRules';
+import { declaredRelationshipProblems, ruleProblems, shardKeyProblems } from './checkRules';
 import { embedProblems, valueDocumentProblems } from './checkEmbeds';
 import { withDeclaredRelationships } from './suggest';
 import { RESERVED_COLLECTIONS } from './defaults';
@@ -119,7 +119,7 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
       if (fieldNames.has(a.field)) problems.push(`${at}: array field ${a.field} clashes with another field`);
       fieldNames.add(a.field);
     }
-    problems.push(...ruleProblems(c, table, fieldNames, at));
+    problems.push(...ruleProblems(c, table, fieldNames, at), ...shardKeyProblems(c, at));
   }
   return problems;
 }

@@ -130,6 +130,11 @@ export interface CollectionPlan {
   filter?: string;
   /** Fields computed from the row by an expression (docs/mapping-plan.md, "Computed fields"), after `fields`. */
   computed?: ComputedFieldPlan[];
+  /**
+   * Shard the collection by this key before writing (through mongos only), e.g. `{ "_id": "hashed" }`: field names
+   * of the document, each 1 (ranged) or "hashed" (mongo/sharding.ts, docs/performance.md).
+   */
+  shardKey?: Record<string, 1 | 'hashed'>;
 }
 
 /** A field whose value an expression computes from the row's columns, e.g. `first_name || ' ' || last_name`. */
