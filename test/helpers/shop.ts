@@ -1,3 +1,6 @@
+import path from 'node:path';
+import { makeDb, tempDir } from './sqliteBuilders';
+
 /** A small shop database (customers, products, orders, order lines with foreign keys) for the embedding tests. */
 export const SHOP_SCHEMA = `
 CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);
@@ -6,3 +9,13 @@ CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES cust
 CREATE TABLE order_lines (order_id INTEGER REFERENCES orders(id), line_no INTEGER, sku TEXT REFERENCES products(sku), qty INTEGER,
   PRIMARY KEY (order_id, line_no));
 `;
+
+/** One order without a customer, with one line: what the designer tests start from. */
+export const ONE_ORDER = `
+INSERT INTO orders VALUES (10, NULL, '2024-05-01 10:00:00', 'first');
+INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`;
+
+/** shop.db in a fresh temp directory (removed by cleanupTempDirs()): the shop schema, then `rows` (SQL). */
+export function makeShopDb(dirPrefix: string, rows: string): string {
+  return makeDb(path.join(tempDir(dirPrefix), 'shop.db'), `${SHOP_SCHEMA}${rows}`);
+}

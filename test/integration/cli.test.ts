@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { sharedFixture } from '../helpers/fixtures';
-import { freePort, getTestMongoUrl, isRealMongo, startFerretDb, uniqueDbName } from '../helpers/mongoServer';
+import {
+  freePort,
+  getTestMongoUrl,
+  isRealMongo,
+  startFerretDb,
+  uniqueDbName,
+  useTestMongoClient,
+} from '../helpers/mongoServer';
 import { cleanupTempDirs, tempDir } from '../helpers/sqliteBuilders';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -18,14 +25,11 @@ function cli(args: string[], cwd = ROOT) {
 }
 
 let client: MongoClient;
-before(async () => {
+before(() => {
   assert.ok(fs.existsSync(CLI), 'dist/cli.js is built (npm run build)');
-  client = await MongoClient.connect(getTestMongoUrl());
 });
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 describe('CLI: the reference flags', () => {
   it('migrates with --sqlite-url sqlite+aiosqlite:///./app.db relative to the working directory, with steps 1/4..4/4 and a summary', () => {
@@ -145,6 +149,16 @@ describe('CLI: the reference flags', () => {
       plan.skipped.map((s: { table: string }) => s.table),
       ['resource_dependencies'],
     );
+  });
+
+  it('plan --naming camelCase writes the names in camelCase and records the convention', () => {
+    const r = cli(['plan', '--sqlite-url', APP_DB, '--naming', 'camelCase']);
+    assert.equal(r.code, 0, r.all);
+    const plan = JSON.parse(r.stdout);
+    assert.equal(plan.options.naming, 'camelCase');
+    const fields = plan.collections[0].fields.map((f: { field: string }) => f.field);
+    assert.ok(fields.includes('createdAt') && fields.includes('updatedAt'), fields.join(', '));
+    assert.ok(!fields.some((f: string) => f.includes('_')), fields.join(', '));
   });
 });
 

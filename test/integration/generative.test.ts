@@ -14,10 +14,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BSON, Binary, Double, Int32, Long, MongoClient, ObjectId, type Document } from 'mongodb';
 import { migrate } from '../../src/core';
-import { defaultPlanFor } from '../../src/core/plan/defaultPlan';
 import { compositeIdNames } from '../../src/core/plan/fieldNames';
-import { INVALID_TEXT_SUBTYPE, type CollectionPlan, type MappingPlan } from '../../src/core/plan/types';
-import { openSqliteSource } from '../../src/core/sqlite';
+import { INVALID_TEXT_SUBTYPE, type CollectionPlan } from '../../src/core/plan/types';
+import { defaultPlanOf } from '../helpers/plans';
 import { getTestMongoUrl, isRealMongo, uniqueDbName } from '../helpers/mongoServer';
 import { tempDir } from '../helpers/sqliteBuilders';
 import { Generator, type GenTable } from './generative/schemaGen';
@@ -86,15 +85,6 @@ function junctionArrays(plan: CollectionPlan, dump: Record<string, DumpRow[]>): 
   });
 }
 
-async function planOf(file: string): Promise<MappingPlan> {
-  const source = await openSqliteSource(file);
-  try {
-    return defaultPlanFor(source).plan;
-  } finally {
-    source.close();
-  }
-}
-
 const canonical = (d: unknown) => BSON.EJSON.stringify(d as Document, { relaxed: false });
 
 describe('generative: random schemas and values, migrated and read back independently', function () {
@@ -135,7 +125,7 @@ describe('generative: random schemas and values, migrated and read back independ
     let documents = 0;
     for (const { seed, file } of files) {
       const fail = (what: string) => assert.fail(`seed ${seed} (rerun: GENERATIVE_SEED=${seed}): ${what}`);
-      const plan = await planOf(file);
+      const plan = await defaultPlanOf(file);
       const database = uniqueDbName(`gen${seed}`);
       const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'fail' });
       if (report.status !== 'succeeded')

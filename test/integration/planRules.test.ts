@@ -13,7 +13,7 @@ import { applyEmbed } from '../../src/core/plan/relationships';
 import { withDeclaredRelationships } from '../../src/core/plan/suggest';
 import type { MappingPlan } from '../../src/core/plan/types';
 import { introspect, openSqliteSource } from '../../src/core/sqlite';
-import { getTestMongoUrl, uniqueDbName } from '../helpers/mongoServer';
+import { getTestMongoUrl, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
 // No FOREIGN KEY clauses, as in many SQLite apps: lines → orders is declared by the plan.
@@ -27,13 +27,8 @@ const SHOP = `
   INSERT INTO lines VALUES (10, 1, 'A-1', 1), (10, 2, 'B-2', 40), (12, 1, 'A-1', 3);`;
 
 let client: MongoClient;
-before(async () => {
-  client = await MongoClient.connect(getTestMongoUrl());
-});
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 async function shopPlan(file: string): Promise<MappingPlan> {
   const source = await openSqliteSource(file);

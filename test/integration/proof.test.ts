@@ -8,9 +8,7 @@ import path from 'node:path';
 import { MongoClient, type Document } from 'mongodb';
 import { migrate, type MigrateOptions } from '../../src/core';
 import { DocumentBuilder } from '../../src/core/convert/documents';
-import { defaultPlanFor } from '../../src/core/plan/defaultPlan';
-import { openSqliteSource } from '../../src/core/sqlite';
-import type { MappingPlan } from '../../src/core/plan/types';
+import { defaultPlanOf } from '../helpers/plans';
 import { getTestMongoUrl, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { cleanupTempDirs, makeDb, pyCounts, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
@@ -20,15 +18,6 @@ after(cleanupTempDirs);
 
 function run(sqlitePath: string, database: string, extra: Partial<MigrateOptions> = {}) {
   return migrate({ sqlitePath, mongoUrl: getTestMongoUrl(), database, ifExists: 'fail', ...extra });
-}
-
-async function planOf(file: string): Promise<MappingPlan> {
-  const source = await openSqliteSource(file);
-  try {
-    return defaultPlanFor(source).plan;
-  } finally {
-    source.close();
-  }
 }
 
 const SHOP = `
@@ -106,7 +95,7 @@ describe('row accounting', () => {
   it('junction rows without an owner: the default plan keeps the junction as a collection; a plan that folds it counts them as skipped', async () => {
     // SQLite does not enforce foreign keys by default: item 9 does not exist, and one item_id is NULL.
     const file = makeDb(path.join(tempDir(), 'orphans.db'), `${SHOP}\nINSERT INTO item_tags VALUES (9, 1), (NULL, 2);`);
-    const plan = await planOf(file);
+    const plan = await defaultPlanOf(file);
     assert.ok(
       plan.collections.some((c) => c.collection === 'item_tags'),
       'kept as a collection',
@@ -137,7 +126,7 @@ describe('row accounting', () => {
 
   it('a table the plan neither maps nor lists as skipped fails the run with exit 42, naming it', async () => {
     const file = makeDb(path.join(tempDir(), 'shop.db'), SHOP);
-    const plan = await planOf(file);
+    const plan = await defaultPlanOf(file);
     plan.collections = plan.collections.filter((c) => c.table !== 'tags');
     const report = await run(file, uniqueDbName('unacc'), { plan });
     assert.equal(report.status, 'failed');
@@ -171,7 +160,7 @@ print(json.dumps(sqlite3.connect(sys.argv[1]).execute('SELECT code, label FROM c
     );
 
     // A plan keyed by the column: the NULL-key rows are refused, each named, and the run fails with exit 40.
-    const plan = await planOf(file);
+    const plan = await defaultPlanOf(file);
     plan.collections[0].id = { kind: 'column', column: 'code' };
     plan.collections[0].fields = plan.collections[0].fields.filter((f) => f.column !== 'code');
     const keyed = await run(file, uniqueDbName('nullkey'), { plan });

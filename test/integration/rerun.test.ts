@@ -7,20 +7,22 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { BSON, MongoClient, type Document } from 'mongodb';
-import { applyEmbed, inspectSource, migrate, type MappingPlan, type MigrationReport } from '../../src/core';
+import {
+  applyEmbed,
+  inspectSource,
+  migrate,
+  type MappingPlan,
+  type MigrateOptions,
+  type MigrationReport,
+} from '../../src/core';
 import { compareElements, idElement } from '../../src/core/mongo/idOrder';
-import { getTestMongoUrl, uniqueDbName } from '../helpers/mongoServer';
+import { getTestMongoUrl, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { SHOP_SCHEMA } from '../helpers/shop';
 import { cleanupTempDirs, py, tempDir } from '../helpers/sqliteBuilders';
 
 let client: MongoClient;
-before(async () => {
-  client = await MongoClient.connect(getTestMongoUrl());
-});
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 const BIG = ['9007199254740993', '1152921504606846976', '9223372036854775807', '-9223372036854775808'];
 
@@ -79,6 +81,15 @@ async function planFor(file: string): Promise<MappingPlan> {
   return applyEmbed(withLines, schema, { into: 'orders', table: 'customers', kind: 'document', field: 'customer' });
 }
 
+/** Migrates `file` into `database` on the test server. */
+const migrateTo = (
+  file: string,
+  database: string,
+  options: Omit<MigrateOptions, 'sqlitePath' | 'mongoUrl' | 'database'>,
+) => migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, ...options });
+/** A rerun: changed documents replaced, new ones inserted, those whose rows are gone deleted. */
+const RERUN = { ifExists: 'upsert', syncDeletes: true } as const;
+
 function counts(r: MigrationReport, name: string): Record<string, number | undefined> {
   const c = r.collections.find((x) => x.collection === name);
   return { unchanged: c?.unchanged, replaced: c?.replaced, inserted: c?.inserted, deleted: c?.deleted };
@@ -91,18 +102,11 @@ describe('reruns compare with the target and write only what changed', function 
     const file = makeSource();
     const plan = await planFor(file);
     const database = uniqueDbName('rerun');
-    const first = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'fail' });
+    const first = await migrateTo(file, database, { plan, ifExists: 'fail' });
     assert.equal(first.status, 'succeeded', JSON.stringify(first.error) + JSON.stringify(first.mismatches.slice(0, 3)));
     py(CHANGES, file);
 
-    const rerun = await migrate({
-      sqlitePath: file,
-      mongoUrl: getTestMongoUrl(),
-      database,
-      plan,
-      ifExists: 'upsert',
-      syncDeletes: true,
-    });
+    const rerun = await migrateTo(file, database, { plan, ...RERUN });
     assert.equal(rerun.status, 'succeeded', JSON.stringify(rerun.error) + JSON.stringify(rerun.mismatches.slice(0, 3)));
     assert.deepEqual(counts(rerun, 'items'), { unchanged: 204 - 5 - 3, replaced: 5, inserted: 4, deleted: 3 });
     assert.deepEqual(counts(rerun, 'tags'), { unchanged: 75 - 3 - 2, replaced: 3, inserted: 3, deleted: 2 });
@@ -113,7 +117,7 @@ describe('reruns compare with the target and write only what changed', function 
     assert.equal(rerun.totals.mismatches, 0);
 
     // The final documents: validation from scratch, exact counts and no duplicate _id.
-    const check = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, steps: ['validate'] });
+    const check = await migrateTo(file, database, { plan, steps: ['validate'] });
     assert.equal(check.status, 'succeeded', JSON.stringify(check.mismatches.slice(0, 3)));
     const db = client.db(database);
     for (const [name, rows] of Object.entries({ items: 205, tags: 76, lines: 93, orders: 101 })) {
@@ -126,14 +130,7 @@ describe('reruns compare with the target and write only what changed', function 
     assert.equal(order3?.lines[0].qty, 99);
     assert.equal((await db.collection('orders').findOne({ _id: 21 as never }))?.customer.name, 'renamed');
 
-    const again = await migrate({
-      sqlitePath: file,
-      mongoUrl: getTestMongoUrl(),
-      database,
-      plan,
-      ifExists: 'upsert',
-      syncDeletes: true,
-    });
+    const again = await migrateTo(file, database, { plan, ...RERUN });
     assert.equal(again.status, 'succeeded', JSON.stringify(again.error));
     assert.equal(again.totals.imported, 0, 'an unchanged rerun writes nothing');
     assert.equal(again.totals.deleted, 0);
@@ -152,7 +149,7 @@ con.commit()`,
       file,
     );
     const database = uniqueDbName('nocase');
-    const first = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, ifExists: 'fail' });
+    const first = await migrateTo(file, database, { ifExists: 'fail' });
     assert.equal(first.status, 'succeeded', JSON.stringify(first.error));
     py(
       `import sqlite3, sys
@@ -163,13 +160,7 @@ con.execute("INSERT INTO codes VALUES ('AA', 0)")
 con.commit()`,
       file,
     );
-    const rerun = await migrate({
-      sqlitePath: file,
-      mongoUrl: getTestMongoUrl(),
-      database,
-      ifExists: 'upsert',
-      syncDeletes: true,
-    });
+    const rerun = await migrateTo(file, database, RERUN);
     assert.equal(rerun.status, 'succeeded', JSON.stringify(rerun.error) + JSON.stringify(rerun.mismatches.slice(0, 3)));
     assert.deepEqual(counts(rerun, 'codes'), { unchanged: 8, replaced: 2, inserted: 1, deleted: 2 });
     assert.equal(await client.db(database).collection('codes').countDocuments(), 11);

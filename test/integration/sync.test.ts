@@ -20,20 +20,15 @@ import {
 import { readStateToken } from '../../src/core/sync/snapshot';
 import { appWrite, livePlan, makeLiveDb } from '../helpers/liveDb';
 import { exited, startWriter } from '../helpers/liveWriter';
-import { getTestMongoUrl, uniqueDbName } from '../helpers/mongoServer';
+import { getTestMongoUrl, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
 import { cleanupTempDirs, pyJson, tempDir } from '../helpers/sqliteBuilders';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 
 let client: MongoClient;
-before(async () => {
-  client = await MongoClient.connect(getTestMongoUrl());
-});
-after(async () => {
-  await client?.close();
-  cleanupTempDirs();
-});
+useTestMongoClient((c) => (client = c));
+after(cleanupTempDirs);
 
 /** A live database of `n` resources, migrated into a fresh database. */
 async function migratedLiveDb(

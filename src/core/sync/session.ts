@@ -75,9 +75,11 @@ export class SyncSession {
 
   static async open(opts: SyncOptions): Promise<SyncSession> {
     checkDatabaseName(opts.database);
+    if (opts.historyDatabase) checkDatabaseName(opts.historyDatabase);
     const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs });
     const db = client.db(opts.database);
-    return new SyncSession(opts, client, db, new HistoryStore(db));
+    const historyDb = opts.historyDatabase ? client.db(opts.historyDatabase) : undefined;
+    return new SyncSession(opts, client, db, new HistoryStore(db, historyDb));
   }
 
   async close(): Promise<void> {
@@ -312,7 +314,12 @@ export class SyncSession {
   private async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord) {
     const unfinished = (
       await this.history.records
-        .find({ kind: 'sync', status: { $in: ['running', 'failed', 'cancelled'] }, startedAt: { $gt: base.startedAt } })
+        .find({
+          ...this.history.scope,
+          kind: 'sync',
+          status: { $in: ['running', 'failed', 'cancelled'] },
+          startedAt: { $gt: base.startedAt },
+        })
         .toArray()
     ).filter((r) => !(detection.changed && r.sync?.narrowed && r.parent === base._id));
     const whole = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
@@ -334,7 +341,7 @@ export class SyncSession {
     const plan = JSON.parse(base.plan) as MappingPlan;
     // Syncs that died (killed, server gone) stay 'running' otherwise; this one redoes their work.
     await this.history.records.updateMany(
-      { kind: 'sync', status: 'running' },
+      { ...this.history.scope, kind: 'sync', status: 'running' },
       {
         $set: {
           status: 'failed',

@@ -74,7 +74,7 @@ export function sourceView(ins: SourceInspection): HTMLElement {
 
 /** What happens to a table without rows, said the same way wherever one shows. */
 export const EMPTY_TABLES =
-  'Tables without rows have nothing to copy: they get no documents, and MongoDB creates their collection only when the plan gives it an index.';
+  'Tables without rows have nothing to copy: each becomes an empty collection, with its indexes, so the application finds it in place.';
 
 export function sourceHeader(path: string, ins?: SourceInspection): Child[] {
   return [
@@ -526,7 +526,7 @@ export function summaryView(run: RunView, historyCollection: string): HTMLElemen
             ' ',
             'The run is recorded in ',
             h('code', null, historyCollection),
-            ` in ${run.target?.database ?? 'the target database'} (History view): resume or roll it back from there.`,
+            ` in ${r.target.historyDatabase ?? run.target?.database ?? 'the target database'}${r.target.historyDatabase && r.target.historyDatabase !== r.target.database ? ' (the history database, setting sqlite2mongo.historyDatabase)' : ''} (History view): resume or roll it back from there.`,
           )
         : null,
     ),

@@ -1,20 +1,18 @@
 /** The designer's session: the file opened once for many edits, and opened again when it changes on disk. */
 import assert from 'node:assert/strict';
 import { utimesSync } from 'node:fs';
-import path from 'node:path';
 import { DesignSession } from '../../../src/core';
-import { SHOP_SCHEMA } from '../../helpers/shop';
-import { cleanupTempDirs, makeDb, py, tempDir } from '../../helpers/sqliteBuilders';
+import { makeShopDb } from '../../helpers/shop';
+import { cleanupTempDirs, py } from '../../helpers/sqliteBuilders';
 
 const LINES = 'order_lines(order_id)->orders';
 
 describe('DesignSession', () => {
   let file: string;
   beforeEach(() => {
-    file = path.join(tempDir('s2m-design-'), 'shop.db');
-    makeDb(
-      file,
-      `${SHOP_SCHEMA}
+    file = makeShopDb(
+      's2m-design-',
+      `
       INSERT INTO orders VALUES (10, NULL, '2024-05-01 10:00:00', 'first');
       INSERT INTO order_lines VALUES (10, 1, 'A-1', 2), (10, 2, 'B-2', 5);`,
     );

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DesignSessionClient } from '../../../src/extension/engine/designSession';
-import { SHOP_SCHEMA } from '../../helpers/shop';
-import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
+import { makeShopDb, ONE_ORDER } from '../../helpers/shop';
+import { cleanupTempDirs } from '../../helpers/sqliteBuilders';
 
 const WORKER = path.join(__dirname, '../../../dist/engineWorker.js');
 const LINES = 'order_lines(order_id)->orders';
@@ -17,13 +17,7 @@ describe('DesignSessionClient (engine worker)', function () {
   let file: string;
   before(function () {
     assert.ok(existsSync(WORKER), `${WORKER} is missing: run npm run build`);
-    file = path.join(tempDir('s2m-session-'), 'shop.db');
-    makeDb(
-      file,
-      `${SHOP_SCHEMA}
-      INSERT INTO orders VALUES (10, NULL, '2024-05-01 10:00:00', 'first');
-      INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`,
-    );
+    file = makeShopDb('s2m-session-', ONE_ORDER);
   });
   after(cleanupTempDirs);
 

@@ -37,15 +37,19 @@ const docOf = (id: unknown, i: number): Document => ({
   when: new Date(i * 1000),
 });
 
+/** Validates `expected` (as the engine would rebuild them) against `actual` (as the server holds them, in order). */
+const validate = (expected: Document[], actual: Document[], options: { allowOthers?: boolean } = {}) =>
+  validateCollection(
+    expected.map((doc) => ({ doc })),
+    fakeCollection(actual),
+    { collectionName: 'c', ...options },
+  );
+
 describe('validateCollection pairing', () => {
   it('matches documents whatever the server order, for every kind of _id', async () => {
     const expected = ids.map(docOf);
     const actual = [...expected].reverse();
-    const v = await validateCollection(
-      expected.map((doc) => ({ doc })),
-      fakeCollection(actual),
-      { collectionName: 'c' },
-    );
+    const v = await validate(expected, actual);
     assert.equal(v.matched, ids.length);
     assert.equal(v.mismatchCount, 0);
   });
@@ -53,11 +57,7 @@ describe('validateCollection pairing', () => {
   it('pairs documents whose _id is not the first field on the server', async () => {
     const expected = ids.map(docOf);
     const actual = expected.map(({ _id, ...rest }) => ({ ...rest, _id })).reverse();
-    const v = await validateCollection(
-      expected.map((doc) => ({ doc })),
-      fakeCollection(actual),
-      { collectionName: 'c' },
-    );
+    const v = await validate(expected, actual);
     // Same values in another field order: matched after a field-by-field comparison.
     assert.equal(v.matched, ids.length);
     assert.equal(v.mismatchCount, 0);
@@ -72,11 +72,7 @@ describe('validateCollection pairing', () => {
       docOf(99, 9),
       docOf(new Int32(4), 3),
     ];
-    const v = await validateCollection(
-      expected.map((doc) => ({ doc })),
-      fakeCollection(actual),
-      { collectionName: 'c' },
-    );
+    const v = await validate(expected, actual);
     assert.equal(v.matched, 3); // 5, 1 and 4 (int32 4 is the same BSON as the JS number 4)
     assert.equal(v.differing, 1);
     assert.equal(v.missing, 1); // 3
@@ -89,18 +85,13 @@ describe('validateCollection pairing', () => {
   });
 
   it('an _id of another BSON type is another document (as before)', async () => {
-    const v = await validateCollection([{ doc: docOf(1, 0) }], fakeCollection([docOf(Long.fromBigInt(1n), 0)]), {
-      collectionName: 'c',
-    });
+    const v = await validate([docOf(1, 0)], [docOf(Long.fromBigInt(1n), 0)]);
     assert.equal(v.missing, 1);
     assert.equal(v.extra, 1);
   });
 
   it('counts documents of others as others when allowed', async () => {
-    const v = await validateCollection([{ doc: docOf(1, 0) }], fakeCollection([docOf(7, 7), docOf(1, 0)]), {
-      collectionName: 'c',
-      allowOthers: true,
-    });
+    const v = await validate([docOf(1, 0)], [docOf(7, 7), docOf(1, 0)], { allowOthers: true });
     assert.equal(v.matched, 1);
     assert.equal(v.others, 1);
     assert.equal(v.mismatchCount, 0);

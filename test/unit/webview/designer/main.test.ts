@@ -12,8 +12,8 @@ import {
   type ToDesignerMessage,
 } from '../../../../src/webview/designer/protocol';
 import type { DesignerViewState } from '../../../../src/webview/designer/state';
-import { SHOP_SCHEMA } from '../../../helpers/shop';
-import { cleanupTempDirs, makeDb, tempDir } from '../../../helpers/sqliteBuilders';
+import { makeShopDb, ONE_ORDER } from '../../../helpers/shop';
+import { cleanupTempDirs } from '../../../helpers/sqliteBuilders';
 import { loadWebview, type WebviewPage } from '../harness';
 
 const MAIN = path.join(__dirname, '../../../../src/webview/designer/main.ts');
@@ -28,13 +28,7 @@ describe('designer page (DOM)', function () {
   let page: Page;
 
   before(async () => {
-    file = path.join(tempDir('s2m-designer-dom-'), 'shop.db');
-    makeDb(
-      file,
-      `${SHOP_SCHEMA}
-      INSERT INTO orders VALUES (10, NULL, '2024-05-01 10:00:00', 'first');
-      INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);`,
-    );
+    file = makeShopDb('s2m-designer-dom-', ONE_ORDER);
     const session = await DesignSession.open(file);
     design = await session.design({});
     session.close();

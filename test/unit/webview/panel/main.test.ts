@@ -4,11 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { inspectSource, type SourceInspection } from '../../../../src/core';
+import { inspectSource, type SourceInspection, type StepName } from '../../../../src/core';
 import { FromPanel, ToPanel, type FromPanelMessage, type ToPanelMessage } from '../../../../src/webview/panel/protocol';
 import type { ViewState } from '../../../../src/webview/panel/state';
-import { SHOP_SCHEMA } from '../../../helpers/shop';
-import { cleanupTempDirs, makeDb, tempDir } from '../../../helpers/sqliteBuilders';
+import { makeShopDb } from '../../../helpers/shop';
+import { cleanupTempDirs } from '../../../helpers/sqliteBuilders';
 import { loadWebview, type WebviewPage } from '../harness';
 
 const MAIN = path.join(__dirname, '../../../../src/webview/panel/main.ts');
@@ -43,10 +43,9 @@ describe('migration panel page (DOM)', function () {
   let page: Page;
 
   before(async () => {
-    file = path.join(tempDir('s2m-panel-dom-'), 'shop.db');
-    makeDb(
-      file,
-      `${SHOP_SCHEMA}
+    file = makeShopDb(
+      's2m-panel-dom-',
+      `
       INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com');
       INSERT INTO orders VALUES (10, 1, '1969-07-20 20:17:00', 'moon');
       INSERT INTO order_lines VALUES (10, 1, 'A-1', 2);
@@ -63,6 +62,11 @@ describe('migration panel page (DOM)', function () {
     page.send({ type: ToPanel.init, sourcePath: file, defaults: { ...DEFAULTS }, ...INIT });
     page.send({ type: ToPanel.inspection, requestId: lastOf(page, FromPanel.inspect).requestId, ok: true, inspection });
     return page;
+  }
+
+  /** The host says a run started (steps of a full migration unless given). */
+  function runStarted(runId: number, steps: StepName[] = ['export', 'import', 'indexes', 'validate']): void {
+    page.send({ type: ToPanel.runStarted, runId, steps, target: { host: '127.0.0.1:9', database: 'shop' } });
   }
 
   it('says ready first, then asks for the inspection with the plan settings', () => {
@@ -118,12 +122,7 @@ describe('migration panel page (DOM)', function () {
 
   it('shows a run step by step, and a failed run as its error alone', () => {
     openPanel();
-    page.send({
-      type: ToPanel.runStarted,
-      runId: 1,
-      steps: ['export', 'import', 'indexes', 'validate'],
-      target: { host: '127.0.0.1:9', database: 'shop' },
-    });
+    runStarted(1);
     assert.equal(page.$('#run').hidden, false);
     page.send({
       type: ToPanel.runEvent,
@@ -186,12 +185,7 @@ describe('migration panel page (DOM)', function () {
 
   it('connecting shows the server and the time so far; an early failure is its error alone', () => {
     openPanel();
-    page.send({
-      type: ToPanel.runStarted,
-      runId: 7,
-      steps: ['export', 'import', 'indexes', 'validate'],
-      target: { host: '127.0.0.1:9', database: 'shop' },
-    });
+    runStarted(7);
     const status = page.$('#run-status');
     assert.equal(status.dataset.phase, 'connecting');
     assert.match(status.textContent ?? '', /^Connecting to 127\.0\.0\.1:9… 0 s \(waits up to 10 s/);
@@ -215,12 +209,7 @@ describe('migration panel page (DOM)', function () {
   it('a finished run goes away when the target or the plan changes, and at Start', () => {
     openPanel();
     const finish = (runId: number) => {
-      page.send({
-        type: ToPanel.runStarted,
-        runId,
-        steps: ['export'],
-        target: { host: 'localhost:27017', database: 'shop' },
-      });
+      runStarted(runId, ['export']);
       page.send({
         type: ToPanel.runFinished,
         runId,
