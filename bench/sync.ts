@@ -87,7 +87,15 @@ async function measureLag(
     database,
     signal: stop.signal,
     intervalMs: 1000,
-    onEvent: (e) => e.type === 'sync-end' && syncs.push(e.outcome),
+    onEvent: (e) => {
+      if (e.type !== 'sync-end') return;
+      syncs.push(e.outcome);
+      const o = e.outcome;
+      if (process.argv.includes('--verbose'))
+        log(
+          `sync ${o.status} (${o.detection}) ${o.durationMs} ms: ${o.totals.unchanged + o.totals.replaced + o.totals.inserted} compared${o.error ? ` — ${o.error.message}` : ''}`,
+        );
+    },
   });
   const writer = spawn('python3', ['-c', WRITER, file, String(tps), String(seconds)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -165,6 +173,20 @@ async function main(): Promise<void> {
         p90Ms: percentile(lags, 0.9),
         maxMs: lags[lags.length - 1],
         syncs: syncs.filter((s) => s.status === 'synced').length,
+        byDetection: Object.fromEntries(
+          (['wal', 'digests'] as const).map((d) => [
+            d,
+            syncs.filter((s) => s.status === 'synced' && s.detection === d).length,
+          ]),
+        ),
+        medianDocumentsCompared: percentile(
+          syncs
+            .filter((s) => s.status === 'synced')
+            .map((s) => s.totals.unchanged + s.totals.replaced + s.totals.inserted)
+            .sort((a, b) => a - b),
+          0.5,
+        ),
+        tornReadsRetried: syncs.filter((s) => s.error?.code === 'SOURCE_UNREADABLE').length,
         medianSyncMs: percentile(
           syncs
             .filter((s) => s.status === 'synced')

@@ -46,7 +46,7 @@ export async function syncDatabase(opts: SyncOptions): Promise<SyncOutcome> {
  * its outcome).
  */
 export async function watchDatabase(opts: WatchOptions & { signal: AbortSignal }): Promise<SyncOutcome | undefined> {
-  const session = await SyncSession.open(opts);
+  const session = await SyncSession.open({ ...opts, trackPages: true });
   let failure: SyncOutcome | undefined;
   const stop = new AbortController();
   const quit = () => stop.abort();

@@ -11,7 +11,10 @@ import { iterateQuery, quoteIdent, rowidAlias, type SqliteSource } from '../sqli
 import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import type { PageSource } from './btree';
 import { sameName, type SchemaEntry } from './digest';
-import { dirtyRanges, mergeRanges, pointRanges, rangesSql, type KeyRange } from './ranges';
+import { coarsen, dirtyRanges, mergeRanges, pointRanges, rangesSql, type KeyRange } from './ranges';
+
+/** The most `_id` ranges one compare asks the server for (see coarsen). */
+const MAX_RANGES = 8;
 
 export interface NarrowContext {
   pages: PageSource;
@@ -83,7 +86,7 @@ function ownerRanges(ctx: NarrowContext, childName: string, ownerColumn: string)
 
 /** Nested embeds are compared whole: their owners are not parents of this collection's table. */
 function nested(e: EmbedPlan): boolean {
-  return ((e as { embeds?: unknown[] }).embeds?.length ?? 0) > 0;
+  return (e.embeds?.length ?? 0) > 0;
 }
 
 /**
@@ -110,5 +113,5 @@ export function collectionRanges(ctx: NarrowContext, plan: CollectionPlan): KeyR
     if (!r) return undefined;
     parts.push(r);
   }
-  return mergeRanges(parts.flat());
+  return coarsen(parts.flat(), MAX_RANGES);
 }

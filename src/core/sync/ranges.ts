@@ -61,6 +61,21 @@ export function mergeRanges(ranges: KeyRange[]): KeyRange[] {
   return out;
 }
 
+/**
+ * At most `max` ranges, joining those with the smallest gaps between them: a server evaluates a filter of many
+ * ranges document by document where it has no index to use (FerretDB), so a few wider ranges cost less than many
+ * exact ones. The rows in a gap are compared too and found unchanged.
+ */
+export function coarsen(ranges: KeyRange[], max: number): KeyRange[] {
+  const out = mergeRanges(ranges);
+  while (out.length > max) {
+    let best = 0;
+    for (let i = 1; i < out.length - 1; i++) if (out[i + 1].lo - out[i].hi < out[best + 1].lo - out[best].hi) best = i;
+    out.splice(best, 2, { lo: out[best].lo, hi: out[best + 1].hi });
+  }
+  return out;
+}
+
 /** Integer points as ranges (consecutive values joined). */
 export function pointRanges(values: Iterable<number>): KeyRange[] {
   return mergeRanges([...values].map((v) => ({ lo: v, hi: v })));

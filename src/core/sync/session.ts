@@ -15,6 +15,7 @@ import { applyCollection } from './apply';
 import { tablesOf } from './dependencies';
 import { detectChanges, detectFromPages, pagesSince, type Detection } from './detect';
 import { collectionRanges } from './narrow';
+import { PageHashes } from './pageHashes';
 import { openSnapshotSource } from './open';
 import type { KeyRange } from './ranges';
 import { loadSnapshot, readSnapshot, readStateToken, TornReadError, type SyncSnapshot } from './snapshot';
@@ -59,6 +60,8 @@ function realPath(p: string): string {
 export class SyncSession {
   /** The state the target is known to match (kept between passes of a watch loop). */
   private known: { token: string } | undefined;
+  /** Watch sessions: a hash of every page of the state the last completed sync recorded. */
+  private hashes: PageHashes | undefined;
   private readonly file: string;
 
   private constructor(
@@ -179,7 +182,9 @@ export class SyncSession {
     let source: SqliteSource | undefined;
     try {
       const plan = JSON.parse(base.plan) as MappingPlan;
-      const changed = base.sync && pagesSince(snap, base.sync);
+      const changed =
+        (base.sync && pagesSince(snap, base.sync)) ??
+        (!snap.live && base.sync && this.hashes?.token === base.sync.token ? this.hashes.changedIn(snap) : undefined);
       const detection =
         (changed && detectFromPages(snap, plan, base.sync!, changed)) ??
         (snap.live
@@ -285,6 +290,20 @@ export class SyncSession {
         `${outcome.totals.mismatches} mismatch(es) between source and target after the sync.`,
       );
     await this.finishRecord(run.record, outcome, 'completed');
+    this.trackPages(snap, base, detection);
+  }
+
+  /** Keeps the page hashes of the state just recorded (watch sessions), from the last ones where it can. */
+  private trackPages(snap: SyncSnapshot, base: MigrationRecord, detection: Detection): void {
+    if (!this.opts.trackPages) return;
+    try {
+      if (detection.changed && base.sync && this.hashes?.token === base.sync.token)
+        this.hashes = this.hashes.advance(snap, detection.changed);
+      else this.hashes = snap.live ? undefined : PageHashes.of(snap);
+      snap.verify(); // the pages just hashed were read after the last check
+    } catch {
+      this.hashes = undefined; // the next restart of the WAL then costs one whole compare
+    }
   }
 
   /**

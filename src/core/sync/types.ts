@@ -13,6 +13,8 @@ export interface SyncOptions {
   retryAttempts?: number;
   /** After writing, validate every collection the sync compared (a full comparison of those collections). */
   validate?: boolean;
+  /** Keep a hash of every page between syncs (set by watch mode): a WAL restart then does not cost a whole compare. */
+  trackPages?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: SyncEvent) => void;
 }
