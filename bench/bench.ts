@@ -2,7 +2,9 @@
  * `npm run bench` — measures sqlite2mongo against its ceilings and baselines, side by side, on one server per size.
  *
  *   node --expose-gc dist/bench.js [--sizes 100000,300000,1000000] [--quick] [--out bench/results.json]
- *                                  [--sample 50000] [--repeat 2] [--migrate-runs 1] [--skip reference,raw,mongoimport,readback,reruns]
+ *                                  [--sample 50000] [--repeat 2] [--migrate-runs 1] [--pairs 2] [--mongoimport-workers 1,4]
+ *                                  [--skip validate,reference,raw,mongoimport,readback,reruns]
+ * (`--skip validate`: the migration is run once, with --no-validate, and counts for both; for a quick 1 M run)
  *
  * For each size N: generates the reference database (../shared/fixtures/make_app_db.py --resources N, cached in
  * bench/work/), starts a fresh FerretDB, and measures
@@ -50,6 +52,9 @@ interface Options {
   repeat: number;
   /** Migrations per size; the fastest is reported (the others are kept in `migrateRuns`). */
   migrateRuns: number;
+  /** Back-to-back pairs of `migrate --no-validate` and mongoimport (4 workers), for the ratio on a shared machine. */
+  pairs: number;
+  mongoimportWorkers: number[];
   skip: Set<string>;
 }
 
@@ -73,6 +78,8 @@ function parseArgs(argv: string[]): Options {
     sample: Number(get('--sample') ?? (quick ? 5000 : 50000)),
     repeat: Number(get('--repeat') ?? (quick ? 1 : 2)),
     migrateRuns: Number(get('--migrate-runs') ?? 1),
+    pairs: Number(get('--pairs') ?? (quick ? 1 : 2)),
+    mongoimportWorkers: (get('--mongoimport-workers') ?? '1,4').split(',').map(Number),
     skip: new Set((get('--skip') ?? '').split(',').filter(Boolean)),
   };
 }
@@ -92,7 +99,9 @@ async function measureMigration(
   for (let i = 0; i < Math.max(1, o.migrateRuns); i++) {
     if (i > 0) log(`migrate again (run ${i + 1} of ${o.migrateRuns})…`);
     migrations.push(
-      await migrateCli(file, server.url, 'bench_migrate', n, { keepNdjson: ndjson, serverPid: server.pid }),
+      o.skip.has('validate')
+        ? await migrateCli(file, server.url, 'bench_migrate', n, { serverPid: server.pid, noValidate: true })
+        : await migrateCli(file, server.url, 'bench_migrate', n, { keepNdjson: ndjson, serverPid: server.pid }),
     );
   }
   const m = [...migrations].sort((a, b) => a.wallMs - b.wallMs)[0];
@@ -183,13 +192,19 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     }
     await client.db('bench_migrate').dropDatabase();
 
-    log('migrate --no-validate (CLI)…');
-    result.migrateNoValidate = await migrateCli(file, server.url, 'bench_novalidate', n, {
-      serverPid: server.pid,
-      noValidate: true,
-    });
-    log(`  ${result.migrateNoValidate.wallMs} ms, ${result.migrateNoValidate.docsPerSec} docs/s`);
-    await client.db('bench_novalidate').dropDatabase();
+    const noValidate = () =>
+      migrateCli(file, server.url, 'bench_novalidate', n, { serverPid: server.pid, noValidate: true }).finally(() =>
+        client.db('bench_novalidate').dropDatabase(),
+      );
+    if (o.skip.has('validate')) {
+      result.migrateNoValidate = result.migrate;
+      // The documents for mongoimport, from an export run that is not measured.
+      if (!o.skip.has('mongoimport')) await runCli(['export', '--sqlite-url', file, '--output-file', ndjson]);
+    } else {
+      log('migrate --no-validate (CLI)…');
+      result.migrateNoValidate = await noValidate();
+      log(`  ${result.migrateNoValidate.wallMs} ms, ${result.migrateNoValidate.docsPerSec} docs/s`);
+    }
 
     // 5./6. baselines on documents prebuilt in memory
     if (!o.skip.has('raw') || !o.skip.has('reference')) await measureBaselines(result, file, client, o);
@@ -197,7 +212,11 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
     // 7. mongoimport
     if (!o.skip.has('mongoimport')) {
       log('mongoimport…');
-      result.mongoimport = await mongoimportBench(client, server.url, ndjson, 'resources', n);
+      result.mongoimport = await mongoimportBench(client, server.url, ndjson, 'resources', n, {
+        workers: o.mongoimportWorkers,
+        pairs: o.pairs,
+        runOurs: noValidate,
+      });
       log(
         result.mongoimport.available
           ? `  ${result.mongoimport.best?.docsPerSec} docs/s (${result.mongoimport.best?.workers} workers)`

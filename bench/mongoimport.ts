@@ -7,6 +7,7 @@ import { createReadStream, createWriteStream, existsSync, rmSync } from 'node:fs
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { MongoClient } from 'mongodb';
+import type { MigrateResult } from './cli';
 import { log, rate, readStatusKb, ROOT, round, WORK } from './common';
 
 /** A real mongoimport build (see ../shared/tools/README.md), else one built by bench/build-mongoimport.sh. */
@@ -24,6 +25,11 @@ export interface MongoimportResult {
   /** With 1 and with 4 insertion workers, on all documents. */
   search?: Array<{ workers: number; documents: number; ms: number; docsPerSec: number; peakRssMb: number }>;
   best?: { workers: number; documents: number; ms: number; docsPerSec: number; peakRssMb: number };
+  /**
+   * `migrate --no-validate` and mongoimport with 4 workers run back to back (same machine load); `ratio` is
+   * mongoimport's time ÷ ours (≥ 1: we are faster).
+   */
+  pairs?: Array<{ oursMs: number; mongoimportMs: number; ratio: number }>;
 }
 
 let mongoimportBuild: { ok: boolean; reason?: string } | undefined;
@@ -107,6 +113,7 @@ export async function mongoimportBench(
   ndjson: string,
   collection: string,
   n: number,
+  opts: { workers: number[]; pairs: number; runOurs: () => Promise<MigrateResult> },
 ): Promise<MongoimportResult> {
   const built = ensureMongoimport();
   if (!built.ok) return { available: false, reason: built.reason };
@@ -116,8 +123,9 @@ export async function mongoimportBench(
   await plainEjsonFile(ndjson, full);
   const database = 'bench_mongoimport';
   const search: NonNullable<MongoimportResult['search']> = [];
+  const pairs: NonNullable<MongoimportResult['pairs']> = [];
   try {
-    for (const workers of [1, 4]) {
+    for (const workers of opts.workers) {
       const r = await runMongoimport(url, database, collection, full, workers);
       const count = await client.db(database).collection(collection).estimatedDocumentCount();
       await client.db(database).dropDatabase();
@@ -130,9 +138,18 @@ export async function mongoimportBench(
         };
       search.push({ workers, documents: n, ms: round(r.ms, 0), docsPerSec: rate(n, r.ms), peakRssMb: r.peakRssMb });
     }
+    // Back to back, so that both see the same machine load.
+    for (let i = 0; i < opts.pairs; i++) {
+      const ours = await opts.runOurs();
+      const r = await runMongoimport(url, database, collection, full, 4);
+      await client.db(database).dropDatabase();
+      if (ours.status !== 'succeeded' || !r.ok) continue;
+      pairs.push({ oursMs: ours.wallMs, mongoimportMs: round(r.ms, 0), ratio: round(r.ms / ours.wallMs, 3) });
+      log(`  pair ${i + 1}: ours ${ours.wallMs} ms, mongoimport (4 workers) ${round(r.ms, 0)} ms`);
+    }
   } finally {
     rmSync(full, { force: true });
   }
   const best = [...search].sort((x, y) => y.docsPerSec - x.docsPerSec)[0];
-  return { available: true, version, search, best };
+  return { available: true, version, search, best, pairs };
 }

@@ -2,7 +2,7 @@
  * `npm run bench:read` — reading and converting (the dry run's work) against a plain Python sqlite3 scan of the
  * same rows, in one process run, best of `--repeat`:
  *
- *   tsx bench/read-convert.ts [--resources 100000] [--repeat 3] [--out bench/results-read-convert]
+ *   npm run bench:read -- [--resources 100000] [--repeat 3] [--out bench/results-read-convert]
  *
  * 1. Python: `for row in con.execute(...)` over every row of both tables (resources, resource_dependencies), ordered
  *    by key as the export reads them; wall and CPU time (time.process_time).

@@ -142,6 +142,12 @@ function baselineSections(results: SizeResult[]): string[] {
       }),
     ),
     '',
+    ...results
+      .filter((r) => r.mongoimport?.pairs?.length)
+      .flatMap((r) => [
+        `Back to back at N = ${fmt(r.n)} (\`migrate --no-validate\`, then mongoimport with 4 workers; ratio = its time ÷ ours): ${(r.mongoimport?.pairs ?? []).map((p) => `${fmt(p.oursMs / 1000, 1)} s vs ${fmt(p.mongoimportMs / 1000, 1)} s (${p.ratio})`).join('; ')}.`,
+        '',
+      ]),
     ...table(
       'Client CPU per document (µs, our process, from /proc; export and import stream together and are one phase):',
       `| N | ${phases.join(' | ')} |`,

@@ -76,6 +76,17 @@ const optional = [
     options: { ...common, entryPoints: { bench: 'bench/bench.ts' }, platform: 'node', format: 'cjs', outdir: 'dist' },
   },
   {
+    // Bundled like the CLI (not run through tsx, whose keepNames wrappers cost CPU on every closure created).
+    entry: 'bench/read-convert.ts',
+    options: {
+      ...common,
+      entryPoints: { benchReadConvert: 'bench/read-convert.ts' },
+      platform: 'node',
+      format: 'cjs',
+      outdir: 'dist',
+    },
+  },
+  {
     entry: 'bench/sync.ts',
     options: {
       ...common,

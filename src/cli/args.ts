@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util';
-import { type IfExists, type WriteConcernOption, MigrationError } from '../core';
+import {
+  type IfExists,
+  type NamingConvention,
+  type WriteConcernOption,
+  MigrationError,
+  NAMING_CONVENTIONS,
+} from '../core';
 
 export const COMMANDS = ['migrate', 'export', 'import', 'validate', 'plan', 'history', 'rollback', 'sync'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -9,6 +15,8 @@ export interface CliOptions {
   sqliteUrl?: string;
   mongodbUrl: string;
   mongodbDb?: string;
+  /** Where the run history is kept (default: the target database). */
+  historyDb?: string;
   outputFile?: string;
   inputFile?: string;
   planFile?: string;
@@ -30,6 +38,8 @@ export interface CliOptions {
   applySchema: boolean;
   /** plan: also write each collection's generated $jsonSchema validator here. */
   jsonSchemaFile?: string;
+  /** plan: write the collection and field names in this convention. */
+  naming?: NamingConvention;
   /** sync: keep watching the file and sync after every change. */
   watch: boolean;
   /** sync --watch: longest time between two checks. */
@@ -52,14 +62,17 @@ Usage:
   sqlite2mongo import    --input-file <data.ndjson> [--mongodb-url <url>] [--mongodb-db <name>] [options]
   sqlite2mongo validate  (--sqlite-url <url|path> | --input-file <file>) [--mongodb-url <url>] [--mongodb-db <name>]
   sqlite2mongo plan      --sqlite-url <url|path> [--plan plan.json] [--output-file plan.json] [--json-schema v.json]
-  sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name>
-  sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--yes] [--force]
+                         [--naming camelCase]
+  sqlite2mongo history   [--mongodb-url <url>] --mongodb-db <name> [--history-db <name>]
+  sqlite2mongo rollback  <run-id> [--mongodb-url <url>] --mongodb-db <name> [--history-db <name>] [--yes] [--force]
   sqlite2mongo sync      --sqlite-url <url|path> [--mongodb-url <url>] [--mongodb-db <name>] [--watch] [--interval 2s]
 
 Source and target:
   --sqlite-url <url|path>   sqlite:///relative.db, sqlite+aiosqlite:///./app.db, sqlite:////abs/app.db or a path
   --mongodb-url <url>       default mongodb://localhost:27017
   --mongodb-db <name>       default: the SQLite file name without extension
+  --history-db <name>       keep the run history (_sqlite2mongo_migrations) in this database instead of the
+                            target (same server; pass it again to resume, rollback, sync, history)
   --plan <file>             mapping plan JSON (print the default with \`sqlite2mongo plan\`)
   --include-views           without --plan: migrate views too (_id by row position; views are skipped by default)
   --output-file <file>      keep the intermediate NDJSON (Extended JSON v2) here
@@ -82,6 +95,7 @@ Behaviour:
   --apply-schema            after a clean validation, set each collection's generated $jsonSchema as its
                             validator (checked first: a server without validators stops the run unwritten)
   --json-schema <file>      plan: write the generated $jsonSchema validator of each collection to <file>
+  --naming <convention>     plan: collection and field names as-is (default), camelCase or snake_case
   --yes                     rollback: do not ask for confirmation (required without a terminal)
   --force                   rollback: even when later runs touched the same collections
   --connect-timeout <ms>    give up connecting after this long (default 10000)
@@ -154,6 +168,7 @@ export function parseCli(argv: string[]): CliOptions {
         'sqlite-url': { type: 'string' },
         'mongodb-url': { type: 'string' },
         'mongodb-db': { type: 'string' },
+        'history-db': { type: 'string' },
         'output-file': { type: 'string' },
         'input-file': { type: 'string' },
         plan: { type: 'string' },
@@ -174,6 +189,7 @@ export function parseCli(argv: string[]): CliOptions {
         'write-concern': { type: 'string' },
         'apply-schema': { type: 'boolean' },
         'json-schema': { type: 'string' },
+        naming: { type: 'string' },
         watch: { type: 'boolean' },
         interval: { type: 'string' },
         validate: { type: 'boolean' },
@@ -203,12 +219,15 @@ export function parseCli(argv: string[]): CliOptions {
     throw new MigrationError('USAGE', '--sync-deletes goes with --incremental or --if-exists upsert.');
   if ((values.watch || values.interval || values.validate) && command !== 'sync')
     throw new MigrationError('USAGE', '--watch, --interval and --validate go with the sync command.');
+  if (values.naming && command !== 'plan')
+    throw new MigrationError('USAGE', '--naming goes with the plan command (the names are then in the plan file).');
   if (values.interval && !values.watch) throw new MigrationError('USAGE', '--interval goes with --watch.');
   return {
     command,
     sqliteUrl: values['sqlite-url'],
     mongodbUrl: values['mongodb-url'] ?? 'mongodb://localhost:27017',
     mongodbDb: values['mongodb-db'],
+    historyDb: values['history-db'] || undefined,
     outputFile: values['output-file'],
     inputFile: values['input-file'],
     planFile: values.plan,
@@ -229,6 +248,7 @@ export function parseCli(argv: string[]): CliOptions {
     writeConcern: parseWriteConcern(values['write-concern']),
     applySchema: !!values['apply-schema'],
     jsonSchemaFile: values['json-schema'],
+    naming: values.naming ? oneOf('--naming', values.naming, NAMING_CONVENTIONS, 'as-is') : undefined,
     watch: !!values.watch,
     intervalMs: parseDuration('--interval', values.interval),
     syncValidate: !!values.validate,

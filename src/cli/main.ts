@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import {
+  applyNaming,
   checkPlan,
   defaultDatabaseName,
   formatCount,
@@ -69,9 +70,11 @@ async function printPlan(opts: CliOptions): Promise<number> {
   const source = await openSqliteSource(resolveSqliteUrl(opts.sqliteUrl));
   try {
     const schema = introspect(source);
-    const { plan, notes } = opts.planFile
+    const built = opts.planFile
       ? { plan: checkPlan(await readPlanFile(opts.planFile), schema), notes: [] as string[] }
       : defaultPlanFor(source, schema, undefined, { includeViews: opts.includeViews });
+    const { notes } = built;
+    const plan = opts.naming ? applyNaming(built.plan, opts.naming) : built.plan;
     const text = JSON.stringify(plan, null, 2) + '\n';
     if (opts.outputFile) {
       await fs.writeFile(opts.outputFile, text);
@@ -109,13 +112,15 @@ async function historyCommand(opts: CliOptions): Promise<number> {
     const runs = await listHistory({
       mongoUrl: opts.mongodbUrl,
       database: opts.mongodbDb,
+      historyDatabase: opts.historyDb,
       connectTimeoutMs: opts.connectTimeoutMs,
     });
     if (opts.json) {
       process.stdout.write(JSON.stringify(runs.map(({ plan: _plan, ...r }) => r)) + '\n');
       return 0;
     }
-    if (runs.length === 0) process.stdout.write(`No migrations recorded in ${opts.mongodbDb}.\n`);
+    const where = opts.historyDb ? `${opts.mongodbDb} (history in ${opts.historyDb})` : opts.mongodbDb;
+    if (runs.length === 0) process.stdout.write(`No migrations recorded for ${where}.\n`);
     for (const r of runs) {
       const docs = r.collections.reduce((n, c) => n + c.imported, 0);
       process.stdout.write(
@@ -144,6 +149,7 @@ async function historyCommand(opts: CliOptions): Promise<number> {
     runId,
     force: opts.force,
     connectTimeoutMs: opts.connectTimeoutMs,
+    historyDatabase: opts.historyDb,
   });
   if (opts.json) process.stdout.write(JSON.stringify(outcome) + '\n');
   else {
@@ -214,6 +220,7 @@ async function run(argv: string[]): Promise<number> {
     inputFile: opts.inputFile,
     mongoUrl: opts.mongodbUrl,
     database,
+    historyDatabase: opts.historyDb,
     plan: opts.planFile ? await readPlanFile(opts.planFile) : undefined,
     includeViews: opts.includeViews,
     outputFile: opts.command === 'export' || opts.command === 'migrate' ? opts.outputFile : undefined,

@@ -173,7 +173,10 @@ export class ConsoleRenderer {
       .map(([name, s]) => `${name} ${s?.skipped ? 'skipped' : secs(s?.durationMs ?? 0)}`)
       .join(' · ');
     if (steps) l(`  Time     ${steps} · total ${secs(report.durationMs)}`);
-    if (report.runId) l(`  Run      ${report.runId} (sqlite2mongo history / rollback ${report.runId})`);
+    if (report.runId)
+      l(
+        `  Run      ${report.runId}, recorded in ${report.target.historyDatabase ?? report.target.database}._sqlite2mongo_migrations (sqlite2mongo history / rollback ${report.runId})`,
+      );
     const t = report.totals;
     if (compared)
       l(

@@ -58,6 +58,7 @@ export async function syncCommand(opts: CliOptions): Promise<number> {
     sqlitePath,
     mongoUrl: opts.mongodbUrl,
     database,
+    historyDatabase: opts.historyDb,
     connectTimeoutMs: opts.connectTimeoutMs,
     batchSize: opts.batchSize,
     concurrency: opts.concurrency,

@@ -6,6 +6,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { sampleDocuments } from './inspect';
+import { applyNaming } from './plan/naming';
+import { collectionPreviews, type CollectionPreview } from './preview';
 import { defaultPlanFor } from './plan/defaultPlan';
 import { isMigrationError } from './errors';
 import {
@@ -45,6 +47,10 @@ export interface DesignState {
   warnings: PlanWarning[];
   /** Relationships SQLite does not declare that names and data suggest (neither declared nor rejected in the plan). */
   suggestions: SuggestedRelationship[];
+  /** Per collection: rows a filter keeps and skips, rows computed fields refuse, the generated `$jsonSchema`. */
+  previews: Record<string, CollectionPreview>;
+  /** false: the workspace is not trusted, so the samples were built without the plan's computed fields. */
+  expressionsEvaluated: boolean;
   /** Why the edit was not applied (the plan is returned unchanged), e.g. embedding into a table left out. */
   editError?: string;
 }
@@ -87,6 +93,8 @@ export class DesignSession {
     if (req.edit) {
       try {
         plan = applyPlanEdit(plan, schema, defaults, req.edit);
+        // Names added by the edit (an embed, a field brought back) follow the plan's naming convention too.
+        if (plan.options.naming && plan.options.naming !== 'as-is') plan = applyNaming(plan, plan.options.naming);
       } catch (e) {
         if (!isMigrationError(e)) throw e;
         editError = e.message;
@@ -96,6 +104,8 @@ export class DesignSession {
     schema = withDeclaredRelationships(this.schema, plan.relationships);
     const known = new Set([...(plan.relationships ?? []).map(relationshipKey), ...(plan.rejectedRelationships ?? [])]);
     this.suggested ??= suggestRelationships(source, this.schema);
+    const evaluate = req.evaluateExpressions !== false;
+    const rendered = evaluate ? plan : withoutComputed(plan);
     return {
       path: source.path,
       fileName: path.basename(source.path),
@@ -104,7 +114,9 @@ export class DesignSession {
       plan,
       relationships: designRelationships(plan, schema),
       junctions: designJunctions(plan, schema),
-      samples: safeSamples(source, schema, req.evaluateExpressions === false ? withoutComputed(plan) : plan),
+      samples: safeSamples(source, schema, rendered),
+      previews: collectionPreviews(source, schema, rendered),
+      expressionsEvaluated: evaluate,
       warnings: planWarnings(source, schema, plan),
       suggestions: this.suggested.filter((s) => !known.has(relationshipKey(s))),
       ...(editError ? { editError } : {}),

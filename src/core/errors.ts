@@ -27,6 +27,8 @@ export const ErrorCodes = {
   TARGET_REFUSED: 25,
   /** --apply-schema against a server without collection validators (FerretDB v1). */
   TARGET_NO_VALIDATORS: 26,
+  /** The plan names a shard key but the server is not a mongos. */
+  TARGET_NOT_SHARDED: 27,
   // 30–39: the plan or intermediate file is wrong
   PLAN_INVALID: 30,
   INPUT_FILE_INVALID: 31,

@@ -20,6 +20,9 @@ export {
 } from './pipeline/report';
 export { inspectSource, testConnection, sampleDocuments, type SourceInspection, type ConnectionCheck } from './inspect';
 export { DesignSession, designSource, type DesignRequest, type DesignState } from './design';
+export type { CollectionPreview } from './preview';
+export type { DesignEdit } from './plan/designEdits';
+export { applyNaming, convertName } from './plan/naming';
 export { defaultPlanFor } from './plan/defaultPlan';
 export type {
   MappingPlan,
@@ -32,8 +35,9 @@ export type {
   PlanOptions,
   NullHandling,
   EmbedPlan,
+  NamingConvention,
 } from './plan/types';
-export { FIELD_TYPES, PLAN_VERSION } from './plan/types';
+export { FIELD_TYPES, NAMING_CONVENTIONS, PLAN_VERSION } from './plan/types';
 export type { PlanEdit, DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/edits';
 export type { PlanWarning } from './plan/warnings';
 export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';

@@ -73,11 +73,20 @@ async function run(job: Job): Promise<JobTypes[Job['op']]['output']> {
     case 'peekCollection':
       return peekCollection(job.input);
     case 'history':
-      return (await listHistory({ mongoUrl: job.input.url, database: job.input.database })).map(
-        ({ plan: _plan, ...entry }) => entry,
-      );
+      return (
+        await listHistory({
+          mongoUrl: job.input.url,
+          database: job.input.database,
+          historyDatabase: job.input.historyDatabase,
+        })
+      ).map(({ plan: _plan, ...entry }) => entry);
     case 'rollback':
-      return rollback({ mongoUrl: job.input.url, database: job.input.database, runId: job.input.runId });
+      return rollback({
+        mongoUrl: job.input.url,
+        database: job.input.database,
+        runId: job.input.runId,
+        historyDatabase: job.input.historyDatabase,
+      });
     case 'keepInSync': {
       const { url, ...rest } = job.input;
       return (

@@ -61,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): void {
         validation: model,
         revealValidation: () => validation.reveal(),
         keepInSync,
+        recordedIn: (target) => history.recordedIn(target),
         openDesigner: (path) => designers.open(vscode.Uri.file(path)),
       }),
   });

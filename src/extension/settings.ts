@@ -4,6 +4,12 @@ import type { PanelDefaults } from '../webview/panel/protocol';
 
 const IF_EXISTS: readonly IfExists[] = ['ask', 'drop', 'append', 'upsert', 'fail'];
 
+/** Where run records are kept (`sqlite2mongo.historyDatabase`): a database name, or undefined for the target itself. */
+export function historyDatabase(scope?: vscode.Uri): string | undefined {
+  const name = vscode.workspace.getConfiguration('sqlite2mongo', scope).get<string>('historyDatabase', '').trim();
+  return name === '' ? undefined : name;
+}
+
 /** The `sqlite2mongo.*` settings, read fresh each time (the user may change them while a panel is open). */
 export function readDefaults(scope?: vscode.Uri): PanelDefaults {
   const c = vscode.workspace.getConfiguration('sqlite2mongo', scope);

@@ -12,16 +12,15 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { useWorkbench, type WorkbenchSession } from '../helpers/e2eSession';
+import { useWorkbench } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SCALE_TABLES, scaleDbSql } from '../helpers/scaleDb';
 import { makeDb } from '../helpers/sqliteBuilders';
+import { shootBothThemes } from '../helpers/themes';
 import {
-  docScreenshot,
   editorTab,
   migrationActivity,
   reachesViewport,
-  runCommand,
   runExplorerMenuEntry,
   treeRow,
   validationView,
@@ -29,36 +28,6 @@ import {
 } from '../helpers/workbench';
 
 const FILE = 'northwind30.db';
-const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
-
-/** Switches the colour theme the way a user does: "Preferences: Color Theme", then the theme's name. */
-async function setTheme(s: WorkbenchSession, kind: keyof typeof THEMES, webview?: FrameLocator): Promise<void> {
-  const page = s.page;
-  await runCommand(page, 'Preferences: Color Theme');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(THEMES[kind]);
-  // Rows read "Light Modern, Default Light Modern": the label, then the theme's id as its description.
-  await page
-    .locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label$=", ${THEMES[kind]}"]`)
-    .first()
-    .click();
-  await input.waitFor({ state: 'hidden', timeout: 15_000 });
-  await page
-    .locator(`.monaco-workbench.${kind === 'dark' ? 'vs-dark' : 'vs'}`)
-    .waitFor({ state: 'attached', timeout: 30_000 });
-  // The webview repaints when VS Code hands it the new theme's colours: its body class says which.
-  await webview?.locator(`body.vscode-${kind}`).waitFor({ state: 'attached', timeout: 30_000 });
-}
-
-/** `<name>-dark.png` and `<name>-light.png` of what the user sees now; the theme is dark again afterwards. */
-async function shootBothThemes(s: WorkbenchSession, name: string, webview?: FrameLocator): Promise<void> {
-  await docScreenshot(s.page, `${name}-dark.png`);
-  await setTheme(s, 'light', webview);
-  await docScreenshot(s.page, `${name}-light.png`);
-  await setTheme(s, 'dark', webview);
-}
-
 /** A TCP server on loopback that accepts connections and never says a word: a MongoDB host that does not answer. */
 async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
   const sockets = new Set<net.Socket>();
@@ -127,6 +96,7 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
       0,
       'no CLI flag repeated per view',
     );
+    assert.match(await frame.locator('#empty-note').innerText(), /each becomes an empty collection, with its indexes/);
     await frame.locator('#source-tables tr[data-table="Employees"] a[data-jump]').click();
     const employees = frame.locator('details.card.collection[data-collection="Employees"]');
     assert.equal(await employees.evaluate((e) => (e as HTMLDetailsElement).open), true);
@@ -203,6 +173,12 @@ describe('panel states at scale (packaged, in code-server, 1440×900)', function
     );
     assert.match(text, /Rows are what SQLite holds; documents are what MongoDB holds/);
     assert.match(text, /The run is recorded in _sqlite2mongo_migrations/);
+    // The table without rows is an empty collection, said in the summary and there on the server.
+    assert.match(text, /Created an empty collection \(no rows to copy, indexes as planned\): AuditLog\./);
+    assert.deepEqual(
+      (await s.mongo.db(database).listCollections({ name: 'AuditLog' }).toArray()).map((c) => c.name),
+      ['AuditLog'],
+    );
     await shootBothThemes(s, 'panel-summary', frame);
     await frame.locator('#database').fill(`${database}_other`);
     await frame.locator('#run').waitFor({ state: 'hidden', timeout: 10_000 });

@@ -150,6 +150,16 @@ describe('CLI: the reference flags', () => {
       ['resource_dependencies'],
     );
   });
+
+  it('plan --naming camelCase writes the names in camelCase and records the convention', () => {
+    const r = cli(['plan', '--sqlite-url', APP_DB, '--naming', 'camelCase']);
+    assert.equal(r.code, 0, r.all);
+    const plan = JSON.parse(r.stdout);
+    assert.equal(plan.options.naming, 'camelCase');
+    const fields = plan.collections[0].fields.map((f: { field: string }) => f.field);
+    assert.ok(fields.includes('createdAt') && fields.includes('updatedAt'), fields.join(', '));
+    assert.ok(!fields.some((f: string) => f.includes('_')), fields.join(', '));
+  });
 });
 
 describe('CLI: bad input gets one clear line and its own exit code', () => {

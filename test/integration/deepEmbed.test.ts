@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Document, MongoClient } from 'mongodb';
-import { inspectSource, migrate, type MappingPlan, type MigrateOptions } from '../../src/core';
+import { inspectSource, migrate, syncDatabase, type MappingPlan, type MigrateOptions } from '../../src/core';
 import { EmbedFiller, type EmbedNode } from '../../src/core/convert/embedTree';
 import type { EmbedPlan, FieldPlan, FieldType } from '../../src/core/plan/types';
 import { getTestMongoUrl, uniqueDbName, useTestMongoClient } from '../helpers/mongoServer';
+import { appWrite } from '../helpers/liveDb';
 import { cleanupTempDirs, makeDb, pyJson, tempDir } from '../helpers/sqliteBuilders';
 import { SHOP_SCHEMA } from '../helpers/shop';
 
@@ -345,5 +346,38 @@ print(json.dumps({
       'the huge gallery references the photos of each album',
     );
     for (const a of report.accounting ?? []) assert.equal(a.unaccounted, 0, a.table);
+  });
+
+  it('sync: an unchanged file writes nothing; a product renamed at depth 3 replaces exactly the customers that hold it', async () => {
+    const file = makeDb(path.join(tempDir(), 'shop.db'), SHOP);
+    const plan = await planWith(file, 'customers', shopEmbeds(), ['orders', 'order_lines']);
+    const database = uniqueDbName('deepsync');
+    assert.equal((await run(file, database, plan)).status, 'succeeded');
+    const sync = () => syncDatabase({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, validate: true });
+    const idle = await sync();
+    assert.equal(idle.status, 'unchanged', JSON.stringify(idle.error));
+
+    appWrite(file, `UPDATE products SET title = 'Renamed' WHERE sku = 'P-3'`);
+    const holders = pyJson<number>(
+      `import sqlite3, sys, json
+con = sqlite3.connect(sys.argv[1])
+print(json.dumps(con.execute("SELECT count(DISTINCT o.customer_id) FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE l.sku = 'P-3' AND o.customer_id IS NOT NULL").fetchone()[0]))`,
+      file,
+    );
+    assert.ok(holders > 0);
+    const changed = await sync();
+    assert.equal(changed.status, 'synced', JSON.stringify(changed.error));
+    assert.deepEqual(changed.changedTables, ['products']);
+    const customers = changed.collections.find((c) => c.collection === 'customers');
+    assert.deepEqual(
+      [customers?.replaced, customers?.inserted, customers?.deleted, customers?.mismatches],
+      [holders, 0, 0, 0],
+    );
+    assert.equal(customers?.unchanged, 50 - holders);
+    const renamed = await client
+      .db(database)
+      .collection('customers')
+      .countDocuments({ 'orders.lines.product.title': 'Renamed' });
+    assert.equal(renamed, holders);
   });
 });

@@ -37,25 +37,19 @@ function parseSqliteDateTime(t: string, zone: number | ZoneOffset): number | nul
     t.charCodeAt(16) !== 58
   )
     return undefined;
-  const d = (i: number) => t.charCodeAt(i) - 48;
-  const two = (i: number) => {
-    const a = d(i),
-      b = d(i + 1);
-    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-  };
-  const hi = two(0),
-    lo = two(2);
-  const month = two(5),
-    day = two(8),
-    hour = two(11),
-    minute = two(14),
-    second = two(17);
+  const hi = twoDigits(t, 0),
+    lo = twoDigits(t, 2);
+  const month = twoDigits(t, 5),
+    day = twoDigits(t, 8),
+    hour = twoDigits(t, 11),
+    minute = twoDigits(t, 14),
+    second = twoDigits(t, 17);
   if (hi < 0 || lo < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
   const year = hi * 100 + lo;
   if (year < 100) return undefined; // Date.UTC maps years 0–99 to 1900–1999: the general parser handles them
   let ms = 0;
   for (let i = 20; i < n; i++) {
-    const digit = d(i);
+    const digit = t.charCodeAt(i) - 48;
     if (digit < 0 || digit > 9) return undefined;
     if (i < 23) ms = ms * 10 + digit;
   }
@@ -65,6 +59,13 @@ function parseSqliteDateTime(t: string, zone: number | ZoneOffset): number | nul
   if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
   return wall - (typeof zone === 'number' ? zone : zone(wall)) * 60_000;
+}
+
+/** The number written by the two digits at `i`, or -1 (module-level, not a closure: this runs for every date). */
+function twoDigits(t: string, i: number): number {
+  const a = t.charCodeAt(i) - 48,
+    b = t.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /** Milliseconds since the epoch, or null when the text is not a valid date (including impossible days like 02-30). */

@@ -39,16 +39,6 @@ import {
 } from './embedTree';
 import { JunctionArray, junctionSql } from './junctions';
 
-export {
-  formatKey,
-  rowidObjectId,
-  setField,
-  type BuildCounts,
-  type BuiltDocument,
-  type RefusedRow,
-  type RowWarning,
-} from './documentParts';
-
 /**
  * Streams the documents of one planned collection in source key order. Junction arrays and embedded child arrays
  * (at any depth, embedTree.ts) are filled by one ordered pass per relationship, merged alongside the parent rows;
@@ -215,14 +205,23 @@ export class DocumentBuilder {
       // Level one keeps its field order (documents, junction arrays, arrays): reruns compare documents byte for byte.
       const firstDocuments = this.embeds.filter((e) => e.plan.kind === 'document');
       const firstArrays = this.embeds.filter((e) => e.plan.kind === 'array');
+      // One warning callback for all rows (not a closure and an object spread per row): it completes the
+      // converter's fresh warning object in place, and formats the row's key once per row that warns.
+      let key: SqlValue[] = [];
+      let keyText: string | undefined;
+      const rowWarn = (w: ConversionWarning) => {
+        const full = w as RowWarning;
+        full.table = table;
+        full.key = keyText ??= formatKey(key);
+        warn(full);
+      };
       let ordinal = 0n;
       for (const row of iterateWideQuery(this.source, terms, nOrder, rest, params)) {
         ordinal++;
         counts.rows++;
-        const key = idKind === 'sequence' ? [ordinal] : keyAt.map((i) => row[i]);
+        key = idKind === 'sequence' ? [ordinal] : keyAt.map((i) => row[i]);
+        keyText = undefined;
         const prefix = row.slice(0, nOrder);
-        let keyText: string | undefined;
-        const rowWarn = (w: ConversionWarning) => warn({ ...w, table, key: (keyText ??= formatKey(key)) });
         const idValues = idAt.map((i) => row[i]);
         const refused = (idKind === 'column' || idKind === 'composite') && idValues.some((v) => v === null);
         const doc: Document = {};

@@ -7,10 +7,13 @@ export async function listHistory(opts: {
   database: string;
   limit?: number;
   connectTimeoutMs?: number;
+  /** Where the run history is kept (default: the target database). */
+  historyDatabase?: string;
 }): Promise<MigrationRecord[]> {
   const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs });
   try {
-    return await new HistoryStore(client.db(opts.database)).list(opts.limit);
+    const historyDb = opts.historyDatabase ? client.db(opts.historyDatabase) : undefined;
+    return await new HistoryStore(client.db(opts.database), historyDb).list(opts.limit);
   } finally {
     await client.close();
   }

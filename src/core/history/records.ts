@@ -53,6 +53,8 @@ export interface CollectionRecord {
 
 export interface MigrationRecord {
   _id: string;
+  /** The target database (records kept in a separate history database name theirs). */
+  database?: string;
   kind: RunKind;
   /** The run this one resumes or continues from. */
   parent?: string;
@@ -101,16 +103,38 @@ export function loadValue(v: StoredValue): SqlValue {
   return v.type === 'integer' ? BigInt(v.value) : v.type === 'real' ? Number(v.value) : v.value;
 }
 
-/** Reads and writes run records. Checkpoint writes ask for the journal (j: true) so what they vouch for survives a crash. */
+/**
+ * Reads and writes run records. They live in the target database, or in a separate history database
+ * (`historyDb`, --history-db) shared by several targets: there every query is scoped to this target's runs.
+ * Checkpoint writes ask for the journal (j: true) so what they vouch for survives a crash.
+ */
 export class HistoryStore {
   readonly records: Collection<MigrationRecord>;
+  /** Where the _ids a run inserted into existing collections are kept (for rollback). */
+  readonly insertedIds: Collection;
+  /** The database the records are in. */
+  readonly historyDb: Db;
+  /** The filter that keeps queries to this target's runs (empty when the records are in the target). */
+  readonly scope: Partial<Pick<MigrationRecord, 'database'>>;
 
-  constructor(readonly db: Db) {
-    this.records = db.collection<MigrationRecord>(HISTORY_COLLECTION);
+  /** `db`: the target database; `historyDb`: where the records are kept (default: the target). */
+  constructor(
+    readonly db: Db,
+    historyDb?: Db,
+  ) {
+    this.historyDb = historyDb ?? db;
+    this.records = this.historyDb.collection<MigrationRecord>(HISTORY_COLLECTION);
+    this.insertedIds = this.historyDb.collection(INSERTED_IDS_COLLECTION);
+    this.scope = this.historyDb.databaseName === db.databaseName ? {} : { database: db.databaseName };
+  }
+
+  /** True when the records are kept apart from the target. */
+  get separate(): boolean {
+    return this.historyDb.databaseName !== this.db.databaseName;
   }
 
   async insert(record: MigrationRecord): Promise<void> {
-    await this.records.insertOne(record);
+    await this.records.insertOne({ ...record, database: this.db.databaseName });
   }
 
   async update(
@@ -129,17 +153,17 @@ export class HistoryStore {
   }
 
   async get(id: string): Promise<MigrationRecord | null> {
-    return this.records.findOne({ _id: id });
+    return this.records.findOne({ _id: id, ...this.scope });
   }
 
   async list(limit = 50): Promise<MigrationRecord[]> {
-    return this.records.find({}).sort({ startedAt: -1 }).limit(limit).toArray();
+    return this.records.find(this.scope).sort({ startedAt: -1 }).limit(limit).toArray();
   }
 
   /** The newest run that did not finish (running when killed, failed or cancelled) — what --resume continues. Not syncs: the next sync redoes their work. */
   async latestUnfinished(): Promise<MigrationRecord | null> {
     return this.records
-      .find({ status: { $in: ['running', 'failed', 'cancelled'] }, kind: { $ne: 'sync' } })
+      .find({ ...this.scope, status: { $in: ['running', 'failed', 'cancelled'] }, kind: { $ne: 'sync' } })
       .sort({ startedAt: -1 })
       .limit(1)
       .next();
@@ -147,11 +171,15 @@ export class HistoryStore {
 
   /** The newest completed run — the starting point of --incremental. */
   async latestCompleted(): Promise<MigrationRecord | null> {
-    return this.records.find({ status: 'completed' }).sort({ startedAt: -1 }).limit(1).next();
+    return this.records
+      .find({ ...this.scope, status: 'completed' })
+      .sort({ startedAt: -1 })
+      .limit(1)
+      .next();
   }
 
   async recordInsertedIds(runId: string, collection: string, ids: unknown[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.collection(INSERTED_IDS_COLLECTION).insertOne({ run: runId, collection, ids });
+    await this.insertedIds.insertOne({ run: runId, collection, ids });
   }
 }

@@ -1,7 +1,7 @@
 import type { Document } from 'mongodb';
 import { MigrationError } from '../errors';
 import { connectMongo } from '../mongo/connect';
-import { HistoryStore, INSERTED_IDS_COLLECTION, type MigrationRecord } from './records';
+import { HistoryStore, type MigrationRecord } from './records';
 
 export interface RollbackOutcome {
   runId: string;
@@ -24,11 +24,13 @@ export async function rollback(opts: {
   runId: string;
   force?: boolean;
   connectTimeoutMs?: number;
+  /** Where the run history is kept (default: the target database). */
+  historyDatabase?: string;
 }): Promise<RollbackOutcome> {
   const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs });
   try {
     const db = client.db(opts.database);
-    const history = new HistoryStore(db);
+    const history = new HistoryStore(db, opts.historyDatabase ? client.db(opts.historyDatabase) : undefined);
     const record = await history.get(opts.runId);
     if (!record)
       throw new MigrationError(
@@ -49,7 +51,12 @@ export async function rollback(opts: {
     // Syncs continuing this run go with it: they only brought its collections up to date (marked below).
     const later = (
       await history.records
-        .find({ startedAt: { $gt: record.startedAt }, status: { $ne: 'rolled-back' }, kind: { $ne: 'sync' } })
+        .find({
+          ...history.scope,
+          startedAt: { $gt: record.startedAt },
+          status: { $ne: 'rolled-back' },
+          kind: { $ne: 'sync' },
+        })
         .toArray()
     ).filter((r: MigrationRecord) => r.collections.some((c) => names.has(c.collection)));
     if (later.length > 0 && !opts.force) {
@@ -60,7 +67,7 @@ export async function rollback(opts: {
       );
     }
     const outcome: RollbackOutcome = { runId: record._id, dropped: [], removed: {}, limits: [] };
-    const insertedIds = db.collection(INSERTED_IDS_COLLECTION);
+    const insertedIds = history.insertedIds;
     for (const c of record.collections) {
       if (!c.existedBefore || c.action === 'dropped') {
         await db
@@ -98,7 +105,7 @@ export async function rollback(opts: {
     await insertedIds.deleteMany({ run: record._id });
     await history.update(record._id, { status: 'rolled-back', rolledBackAt: new Date() });
     const syncs = await history.records.updateMany(
-      { kind: 'sync', startedAt: { $gt: record.startedAt }, status: { $ne: 'rolled-back' } },
+      { ...history.scope, kind: 'sync', startedAt: { $gt: record.startedAt }, status: { $ne: 'rolled-back' } },
       { $set: { status: 'rolled-back', rolledBackAt: new Date() } },
     );
     if (syncs.modifiedCount > 0)

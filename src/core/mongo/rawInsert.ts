@@ -1,4 +1,5 @@
-import { BSON, MongoServerError, type Db, type Document, type WriteConcern } from 'mongodb';
+import { MongoNetworkTimeoutError, MongoServerError, type Db, type Document, type WriteConcern } from 'mongodb';
+import { serializeDocument } from './bsonWriter';
 // The driver's OP_MSG document sequence (kind-1 section): documents go on the wire as the BSON bytes given, so a
 // document the engine serialised once (to compare it, or to measure it) is not serialised again. Internal to the
 // driver (used by its own bulkWrite); FerretDB and MongoDB read it like any driver's insert.
@@ -51,8 +52,60 @@ export async function insertSerialized(
 /** The document's BSON, or undefined when it cannot be serialised (over the serializer's buffer, i.e. far over 16 MiB). */
 export function serializeOrUndefined(doc: Document): Uint8Array | undefined {
   try {
-    return BSON.serialize(doc);
+    return serializeDocument(doc);
   } catch {
     return undefined;
   }
+}
+
+/** An insert's outcome by document: inserted, `_id` conflicts (code 11000, by index) and other refusals. */
+export interface InsertOutcome {
+  inserted: number;
+  newIds: unknown[];
+  conflicts: number[];
+  refused: Array<{ index: number; code?: number; reason: string }>;
+}
+
+/** Unordered insert of serialised documents (answered within a deadline); splits the outcome by document. */
+export async function insertClassified(
+  db: Db,
+  collection: string,
+  batch: Array<{ doc: Document; bson: Uint8Array }>,
+  writeConcern?: WriteConcern,
+): Promise<InsertOutcome> {
+  const r = await answeredWithin(insertSerialized(db, collection, batch, writeConcern));
+  const conflicts: number[] = [];
+  const refused: InsertOutcome['refused'] = [];
+  for (const we of r.writeErrors) {
+    if (we.code === 11000) conflicts.push(we.index);
+    else refused.push({ index: we.index, code: we.code, reason: we.errmsg ?? 'refused by the server' });
+  }
+  if (r.writeErrors.length === 0)
+    return { inserted: r.inserted, newIds: batch.map((p) => p.doc._id), conflicts, refused };
+  const failed = new Set(r.writeErrors.map((we) => we.index));
+  return {
+    inserted: r.inserted,
+    newIds: batch.filter((_, i) => !failed.has(i)).map((p) => p.doc._id),
+    conflicts,
+    refused,
+  };
+}
+
+/** Longest wait for the answer to one insert command (a 1,000-document batch takes well under a second). */
+const ANSWER_DEADLINE_MS = 60_000;
+
+/**
+ * An insert in flight when the server was killed was seen to never settle (the driver neither answered nor failed
+ * it, with the server gone): past the deadline it counts as a lost connection, so it is retried — and with the
+ * server still gone the run stops with its --resume hint instead of hanging.
+ */
+function answeredWithin<T>(op: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new MongoNetworkTimeoutError(`no answer from the server within ${ANSWER_DEADLINE_MS / 1000} s`)),
+      ANSWER_DEADLINE_MS,
+    );
+  });
+  return Promise.race([op, deadline]).finally(() => clearTimeout(timer));
 }

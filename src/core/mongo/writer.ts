@@ -1,17 +1,9 @@
-import {
-  BSON,
-  MongoNetworkTimeoutError,
-  MongoServerError,
-  type Collection,
-  type Db,
-  type Document,
-  type WriteConcern,
-} from 'mongodb';
+import { BSON, MongoServerError, type Collection, type Db, type Document, type WriteConcern } from 'mongodb';
 
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 import { MigrationError, throwIfAborted } from '../errors';
-import { insertSerialized, serializeOrUndefined } from './rawInsert';
+import { insertClassified, serializeOrUndefined, type InsertOutcome } from './rawInsert';
 import { isTransientError, withRetry } from './retry';
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -122,9 +114,10 @@ export class BulkWriter {
 
   /**
    * Queues a document (and its BSON, when the caller serialised it already); `key` names the source row in reports
-   * (defaults to the `_id`). Waits while the pipeline is full.
+   * (defaults to the `_id`). Returns a promise only when a batch is sent (await it: it waits while the pipeline is
+   * full); queueing alone returns undefined, so a document costs no promise (the hot path of every import).
    */
-  async add(doc: Document, table: string, key?: string, bson = serializeOrUndefined(doc)): Promise<void> {
+  add(doc: Document, table: string, key?: string, bson = serializeOrUndefined(doc)): Promise<void> | undefined {
     if (this.stopError) throw this.stopError;
     throwIfAborted(this.opts.signal);
     if (!bson || bson.length > MAX_DOCUMENT_BYTES) {
@@ -138,12 +131,13 @@ export class BulkWriter {
         reason: `document is ${size} bytes, over MongoDB's 16 MiB limit`,
       });
       if (this.stopError) throw this.stopError;
-      return;
+      return undefined;
     }
     this.batch.push({ doc, bson, table, key });
     this.batchBytes += bson.length;
     if (this.batch.length >= this.batchSize || this.batchBytes >= MAX_BATCH_BYTES)
-      await this.dispatch(this.takeBatch(), false);
+      return this.dispatch(this.takeBatch(), false);
+    return undefined;
   }
 
   /**
@@ -236,31 +230,8 @@ export class BulkWriter {
     this.opts.onBatch?.(this.counts);
   }
 
-  /** Unordered insert; splits the outcome into inserted, `_id` conflicts (code 11000) and other refusals. */
-  private async insertBatch(batch: Pending[]): Promise<{
-    inserted: number;
-    newIds: unknown[];
-    conflicts: number[];
-    refused: Array<{ index: number; code?: number; reason: string }>;
-  }> {
-    const r = await answeredWithin(
-      insertSerialized(this.opts.db, this.opts.collectionName, batch, this.opts.writeConcern),
-    );
-    const conflicts: number[] = [];
-    const refused: Array<{ index: number; code?: number; reason: string }> = [];
-    for (const we of r.writeErrors) {
-      if (we.code === 11000) conflicts.push(we.index);
-      else refused.push({ index: we.index, code: we.code, reason: we.errmsg ?? 'refused by the server' });
-    }
-    if (r.writeErrors.length === 0)
-      return { inserted: r.inserted, newIds: batch.map((p) => p.doc._id), conflicts, refused };
-    const failed = new Set(r.writeErrors.map((we) => we.index));
-    return {
-      inserted: r.inserted,
-      newIds: batch.filter((_, i) => !failed.has(i)).map((p) => p.doc._id),
-      conflicts,
-      refused,
-    };
+  private insertBatch(batch: Pending[]): Promise<InsertOutcome> {
+    return insertClassified(this.opts.db, this.opts.collectionName, batch, this.opts.writeConcern);
   }
 
   private writeOptions(): { writeConcern?: WriteConcern } {
@@ -320,23 +291,4 @@ export class BulkWriter {
       );
     }
   }
-}
-
-/** Longest wait for the answer to one insert command (a 1,000-document batch takes well under a second). */
-const ANSWER_DEADLINE_MS = 60_000;
-
-/**
- * An insert in flight when the server was killed was seen to never settle (the driver neither answered nor failed
- * it, with the server gone): past the deadline it counts as a lost connection, so it is retried — and with the
- * server still gone the run stops with its --resume hint instead of hanging.
- */
-function answeredWithin<T>(op: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new MongoNetworkTimeoutError(`no answer from the server within ${ANSWER_DEADLINE_MS / 1000} s`)),
-      ANSWER_DEADLINE_MS,
-    );
-  });
-  return Promise.race([op, deadline]).finally(() => clearTimeout(timer));
 }

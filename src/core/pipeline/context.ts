@@ -1,5 +1,5 @@
 import { ErrorCodes } from '../errors';
-import type { RowWarning } from '../convert/documents';
+import type { RowWarning } from '../convert/documentParts';
 import { maskUrl } from '../mongo/connect';
 import { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY } from '../mongo/writer';
 import type { CollectionPlan } from '../plan/types';
@@ -21,7 +21,11 @@ function initialReport(opts: MigrateOptions, started: number): MigrationReport {
     source: opts.inputFile
       ? { path: opts.sqlitePath ?? '', inputFile: opts.inputFile }
       : { path: opts.sqlitePath ?? '' },
-    target: { url: maskUrl(opts.mongoUrl), database: opts.database },
+    target: {
+      url: maskUrl(opts.mongoUrl),
+      database: opts.database,
+      historyDatabase: opts.historyDatabase || opts.database,
+    },
     options: {
       batchSize: opts.batchSize ?? DEFAULT_BATCH_SIZE,
       concurrency: opts.concurrency ?? DEFAULT_CONCURRENCY,

@@ -1,5 +1,6 @@
 import type { MigrationRecord } from '../history/records';
 import { MigrationError } from '../errors';
+import { requireMongosForShardKeys } from '../mongo/sharding';
 import { RunContext } from './context';
 import { finishReport, closeRecord, explainFailure } from './finish';
 import { indexStep } from './indexStep';
@@ -43,6 +44,7 @@ async function runStages(ctx: RunContext, stages: Stages): Promise<void> {
   const src = (stages.src = await openSource(ctx));
   const conn = stages.conn;
   if (conn && opts.applySchema) await checkValidatorSupport(conn.db);
+  if (conn && ctx.runs('import')) await requireMongosForShardKeys(conn.db, src.plan.collections);
   if (conn && ctx.runs('import')) stages.write = await decideWriteModes(ctx, src, conn.db, resumed);
   if (ctx.runs('export') || ctx.runs('import'))
     await transferStep(ctx, src, conn && stages.write ? { db: conn.db, write: stages.write } : undefined);

@@ -22,6 +22,11 @@ export interface MigrateOptions {
   inputFile?: string;
   mongoUrl: string;
   database: string;
+  /**
+   * Where the run history (`_sqlite2mongo_migrations`, `_sqlite2mongo_inserted`) is kept: another database on the
+   * same server, shared by several targets (records name their target). Default: the target database itself.
+   */
+  historyDatabase?: string;
   plan?: MappingPlan;
   /** Without a plan: migrate views too (each becomes a collection with _ids by row position). */
   includeViews?: boolean;

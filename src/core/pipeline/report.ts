@@ -1,4 +1,4 @@
-import type { RowWarning } from '../convert/documents';
+import type { RowWarning } from '../convert/documentParts';
 import type { IndexOutcome } from '../mongo/indexes';
 import type { RowError } from '../mongo/writer';
 import type { Mismatch } from '../validate/compare';
@@ -55,7 +55,8 @@ export interface MigrationReport {
   /** The error that ended the run, when it did not succeed. */
   error?: { code: string; message: string; hint?: string };
   source: { path: string; sizeBytes?: number; fingerprint?: string; walFramesApplied?: number; inputFile?: string };
-  target: { url: string; database: string };
+  /** `historyDatabase`: where the run is recorded (`_sqlite2mongo_migrations`): the target database unless --history-db. */
+  target: { url: string; database: string; historyDatabase?: string };
   options: {
     batchSize: number;
     concurrency: number;

@@ -94,15 +94,20 @@ export class CollectionSink {
     return this.handled() - this.startImported;
   }
 
-  async add(doc: Document, table: string): Promise<void> {
+  /** Takes one document; returns a promise only when the caller must wait (a batch sent, or a comparing rerun). */
+  add(doc: Document, table: string): Promise<void> | undefined {
     if (this.skip > 0) {
       this.skip--;
-      return;
+      return undefined;
     }
     // Serialised once: the comparison and the insert command use the same bytes.
     const bson = serializeOrUndefined(doc);
     if (!this.reconciler || !bson) return this.writer.add(doc, table, undefined, bson); // (too large: the writer reports it)
-    await this.reconciler.add(doc, bson);
+    return this.compare(doc, bson);
+  }
+
+  private async compare(doc: Document, bson: Uint8Array): Promise<void> {
+    await this.reconciler?.add(doc, bson);
     // Unchanged documents are progress too, though no batch reports them.
     if ((++this.added & 1023) === 0) this.onProgress(this.handled());
   }

@@ -1,9 +1,10 @@
 import { MongoServerError, type Db, type MongoClient } from 'mongodb';
 import { MigrationError } from '../errors';
-import { HistoryStore, type MigrationRecord } from '../history/records';
+import type { MigrationRecord } from '../history/records';
 import { checkDatabaseName, connectMongo, explainConnectionError } from '../mongo/connect';
 import { DEFAULT_CONCURRENCY } from '../mongo/writer';
 import type { RunContext } from './context';
+import { historyStore } from './writeMode';
 import type { MigrateOptions } from './options';
 
 export interface Connection {
@@ -15,6 +16,7 @@ export interface Connection {
 export async function connectTarget(ctx: RunContext): Promise<Connection> {
   const { opts } = ctx;
   checkDatabaseName(opts.database);
+  if (opts.historyDatabase) checkDatabaseName(opts.historyDatabase);
   const client = await connectMongo(opts.mongoUrl, {
     timeoutMs: opts.connectTimeoutMs,
     maxPoolSize: Math.max(4, (opts.concurrency ?? DEFAULT_CONCURRENCY) + 2),
@@ -46,7 +48,7 @@ export async function interruptedRun(
   ctx: RunContext,
   conn: Connection,
 ): Promise<{ record: MigrationRecord; opts: MigrateOptions }> {
-  const record = await new HistoryStore(conn.db).latestUnfinished();
+  const record = await historyStore(ctx, conn.db).latestUnfinished();
   if (!record)
     throw new MigrationError(
       'HISTORY_MISMATCH',

@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { MigrationError, throwIfAborted } from '../errors';
+import { shardPlannedCollections } from '../mongo/sharding';
 import { NdjsonWriter } from '../ndjson/writer';
 import type { CollectionPlan } from '../plan/types';
 import { CheckpointSaver } from './checkpoints';
@@ -38,7 +39,10 @@ export async function transferStep(
   target: TransferTarget | undefined,
 ): Promise<void> {
   const importing = !!target && ctx.runs('import');
-  if (importing) await dropReplacedCollections(target);
+  if (importing) {
+    await dropReplacedCollections(target);
+    await shardPlannedCollections(target.db, src.plan.collections);
+  }
   if (src.kind === 'file') {
     await ctx.step('export', 0, async () => 0, `using ${src.file}`);
     if (importing) await importFile(ctx, src, target);
@@ -131,7 +135,8 @@ async function transferCollection(
       progress.exported++;
       if (file) await file.writeDocument(plan.table, name, doc);
       // A document over 16 MiB is counted by the builder as a 'document-too-large' warning (export and dry run too).
-      if (sink) await sink.add(doc, plan.table);
+      const waiting = sink?.add(doc, plan.table);
+      if (waiting) await waiting;
       if ((progress.exported & 255) === 0) {
         throwIfAborted(ctx.opts.signal);
         progress.exportMeter.update(progress.exported, name);
@@ -178,7 +183,8 @@ async function importFile(
         try {
           for await (const { doc } of rows.documents(name)) {
             report.exported++;
-            await sink?.add(doc, plan.table);
+            const waiting = sink?.add(doc, plan.table);
+            if (waiting) await waiting;
           }
           await sink?.finish();
         } catch (e) {

@@ -54,6 +54,7 @@ export async function validateStep(
   }
   const total = ctx.report.totals.exported || ctx.totalSourceRows();
   await ctx.step('validate', total, async (meter) => {
+    const present = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
     let base = 0;
     for (const c of src.plan.collections) {
       const report = ctx.collection(c.collection);
@@ -81,6 +82,13 @@ export async function validateStep(
               ...common,
               collectionName: c.collection,
             });
+      // Zero documents expected and none found still fails when the collection itself is not there.
+      if (v.expected === 0 && !present.has(c.collection)) {
+        const missing: Mismatch = { collection: c.collection, id: '', kind: 'missing-collection', path: '' };
+        ctx.emit({ type: 'mismatch', mismatch: missing });
+        v.mismatches.push(missing);
+        v.mismatchCount++;
+      }
       report.validation = {
         matched: v.matched,
         differing: v.differing,

@@ -41,6 +41,12 @@ export function copiedWhole(plan: SourceStage['plan']['collections'][number]): b
   return !plan.incremental || plan.arrays.length > 0 || (plan.embeds ?? []).length > 0;
 }
 
+/** The run's history store: in the target database, or in --history-db on the same server. */
+export function historyStore(ctx: RunContext, db: Db): HistoryStore {
+  const name = ctx.opts.historyDatabase;
+  return new HistoryStore(db, name ? db.client.db(name) : undefined);
+}
+
 /** Settles the write mode of every collection and opens (or reopens) the run's history record. */
 export async function decideWriteModes(
   ctx: RunContext,
@@ -48,7 +54,7 @@ export async function decideWriteModes(
   db: Db,
   resumed?: MigrationRecord,
 ): Promise<WritePlan> {
-  const store = new HistoryStore(db);
+  const store = historyStore(ctx, db);
   if (resumed) return resumeModes(ctx, src, store, resumed);
   if (ctx.opts.incremental) return incrementalModes(ctx, src, store);
   const policy = await settleExisting(ctx, src, db);
@@ -204,7 +210,7 @@ async function incrementalModes(ctx: RunContext, src: SourceStage, store: Histor
       'Run a full migration first; --incremental then copies what changed since.',
     );
   checkSameSource(ctx, src, base, 'continue');
-  if (base.options.validate === false) {
+  if (base.verified === false || base.options.validate === false) {
     const note = `This incremental run builds on run ${base._id}, which was not validated (--no-validate): only what this run writes is checked.`;
     ctx.report.notes.push(note);
     ctx.log('warn', note);

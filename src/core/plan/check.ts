@@ -1,9 +1,9 @@
 import { MigrationError } from '../errors';
 import type { SchemaInfo } from '../sqlite/types';
-import { FIELD_TYPES, PLAN_VERSION, type MappingPlan } from './types';
+import { FIELD_TYPES, NAMING_CONVENTIONS, PLAN_VERSION, type MappingPlan } from './types';
 import { zoneOffset } from '../convert/zones';
 import { findRelation } from '../sqlite/schema';
-import { declaredRelationshipProblems, ruleProblems } from './checkRules';
+import { declaredRelationshipProblems, ruleProblems, shardKeyProblems } from './checkRules';
 import { embedProblems, valueDocumentProblems } from './checkEmbeds';
 import { withDeclaredRelationships } from './suggest';
 import { RESERVED_COLLECTIONS } from './defaults';
@@ -53,6 +53,8 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
       problems.push(
         `options.timezone ${JSON.stringify(plan.options.timezone)} is not "UTC", a fixed offset like "+02:00" or a time zone name like "Europe/Paris"`,
       );
+    if (plan.options.naming !== undefined && !NAMING_CONVENTIONS.includes(plan.options.naming))
+      problems.push(`options.naming must be one of ${NAMING_CONVENTIONS.join(', ')}`);
   }
   const names = new Set<string>();
   for (const [i, c] of (Array.isArray(plan.collections) ? plan.collections : []).entries()) {
@@ -117,7 +119,7 @@ export function planProblems(plan: MappingPlan, fileSchema: SchemaInfo): string[
       if (fieldNames.has(a.field)) problems.push(`${at}: array field ${a.field} clashes with another field`);
       fieldNames.add(a.field);
     }
-    problems.push(...ruleProblems(c, table, fieldNames, at));
+    problems.push(...ruleProblems(c, table, fieldNames, at), ...shardKeyProblems(c, at));
   }
   return problems;
 }

@@ -65,3 +65,37 @@ export function declaredRelationshipProblems(plan: MappingPlan, schema: SchemaIn
   });
   return problems;
 }
+
+/**
+ * Problems of a collection's shard key: top-level fields with one value per document (not arrays), each 1 or
+ * "hashed", at most one hashed; a unique index must start with the shard key's fields (a cluster enforces
+ * uniqueness per shard only).
+ */
+export function shardKeyProblems(c: CollectionPlan, at: string): string[] {
+  if (c.shardKey === undefined) return [];
+  if (!c.shardKey || typeof c.shardKey !== 'object' || Array.isArray(c.shardKey))
+    return [`${at}: shardKey must be an object such as { "_id": "hashed" }`];
+  const problems: string[] = [];
+  const single = new Set(['_id', ...(c.fields ?? []).map((f) => f.field), ...(c.computed ?? []).map((f) => f.field)]);
+  if (c.id?.kind === 'rowid') single.add(c.id.rowidField);
+  for (const e of c.embeds ?? []) if (e.merge) for (const f of e.fields) single.add(`${e.mergePrefix ?? ''}${f.field}`);
+  const entries = Object.entries(c.shardKey);
+  if (entries.length === 0) problems.push(`${at}: shardKey names no field`);
+  for (const [field, kind] of entries) {
+    if (!single.has(field))
+      problems.push(
+        `${at}: shard key field ${JSON.stringify(field)} is not a field with one value per document (arrays and sub-documents cannot be shard keys)`,
+      );
+    if (kind !== 1 && kind !== 'hashed') problems.push(`${at}: shard key field ${field} must be 1 or "hashed"`);
+  }
+  if (entries.filter(([, kind]) => kind === 'hashed').length > 1)
+    problems.push(`${at}: a shard key has at most one hashed field`);
+  const keyFields = entries.map(([field]) => field);
+  for (const ix of c.indexes ?? []) {
+    if (ix.unique && !keyFields.every((field, i) => ix.keys[i]?.[0] === field))
+      problems.push(
+        `${at}: unique index ${ix.name} does not start with the shard key (${keyFields.join(', ')}), which a sharded collection requires; make it non-unique or remove it`,
+      );
+  }
+  return problems;
+}

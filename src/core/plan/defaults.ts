@@ -3,6 +3,7 @@ import { looksLikeExactDate } from '../convert/dates';
 import { HISTORY_COLLECTION, INSERTED_IDS_COLLECTION } from '../history/records';
 import { quoteIdent } from '../sqlite/sql';
 import { rowidAlias } from '../sqlite/rows';
+import { derivedIndexes } from './derivedIndexes';
 import { assignFieldNames, compositeIdNames } from './fieldNames';
 import {
   DEFAULT_PLAN_OPTIONS,
@@ -135,7 +136,7 @@ function fieldPathFor(col: string, plan: CollectionPlan): string | null {
   return plan.fields.find((f) => f.column === col)?.field ?? null;
 }
 
-function planIndexes(table: TableInfo, plan: CollectionPlan, warnings: string[]): IndexPlan[] {
+function planIndexes(table: TableInfo, schema: SchemaInfo, plan: CollectionPlan, warnings: string[]): IndexPlan[] {
   const indexes: IndexPlan[] = [];
   const seen = new Set<string>(['_id']);
   const add = (index: IndexPlan) => {
@@ -169,8 +170,7 @@ function planIndexes(table: TableInfo, plan: CollectionPlan, warnings: string[])
     if (keys.length !== ix.columns.length) continue;
     add({ name: ix.name, keys, unique: ix.unique, origin: 'sqlite' });
   }
-  for (const array of plan.arrays)
-    add({ name: `${array.field}_1`, keys: [[array.field, 1]], unique: false, origin: 'junction' });
+  for (const derived of derivedIndexes(plan, schema)) add(derived);
   for (const fk of table.foreignKeys) {
     const paths = fk.columns.map((c) => fieldPathFor(c, plan));
     if (paths.some((p) => !p)) continue;
@@ -297,7 +297,7 @@ export function buildDefaultPlan(
     };
     const watermark = incrementalColumn(table);
     if (watermark) collection.incremental = { column: watermark };
-    collection.indexes = planIndexes(table, collection, notes);
+    collection.indexes = planIndexes(table, schema, collection, notes);
     collections.push(collection);
   }
   for (const view of schema.views) {

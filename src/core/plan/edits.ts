@@ -4,8 +4,10 @@
  */
 import { MigrationError } from '../errors';
 import { applyRuleEdit, type RuleEdit } from './ruleEdits';
+import { applyDesignEdit, documentFieldName, type DesignEdit } from './designEdits';
 import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import { detectJunction, junctionArrayName } from './defaults';
+import { withDerivedIndexes } from './derivedIndexes';
 import { applyEmbed, listRelationships, type Relationship } from './relationships';
 import type {
   ArrayFieldPlan,
@@ -42,11 +44,14 @@ export type PlanEdit =
       field?: string;
       type?: FieldType;
       nulls?: NullHandling | 'default';
+      /** Numbers read as dates: epoch seconds or milliseconds ('none': text dates only). */
+      epoch?: 'seconds' | 'milliseconds' | 'none';
     }
   | { kind: 'embedField'; collection: string; field: string; name: string }
   | { kind: 'embedPolicy'; collection: string; field: string; onTooLarge: 'fail' | 'reference' }
   | { kind: 'reset' }
-  | RuleEdit;
+  | RuleEdit
+  | DesignEdit;
 
 export interface DesignRelationship {
   /** Stable id: `child(col,…)->parent`. */
@@ -232,7 +237,8 @@ function setRelationship(
     return next;
   }
   const into = collectionOf(next, r.child);
-  const field = r.columns.length === 1 && /.+_id$/i.test(r.columns[0]) ? r.columns[0].replace(/_id$/i, '') : undefined;
+  // Named from the key column (customer_id → customer; a self-reference ReportsTo → ReportsTo_Employee).
+  const field = documentFieldName(r.columns, r.parent);
   next = applyEmbed(next, schema, {
     into: into.collection,
     table: r.parent,
@@ -338,16 +344,26 @@ function editColumn(
   if (edit.type !== undefined) f.type = edit.type;
   if (edit.nulls === 'default') delete f.nulls;
   else if (edit.nulls !== undefined) (f as FieldPlan).nulls = edit.nulls;
+  if (edit.epoch === 'none') delete f.epoch;
+  else if (edit.epoch !== undefined) f.epoch = edit.epoch;
   return next;
 }
 
-/** Applies one designer edit; throws MigrationError('PLAN_INVALID') for an edit that cannot apply. */
+/**
+ * Applies one designer edit; throws MigrationError('PLAN_INVALID') for an edit that cannot apply. Every collection's
+ * array and embed indexes then follow its arrays and embeds (plan/derivedIndexes.ts).
+ */
 export function applyPlanEdit(
   plan: MappingPlan,
   schema: SchemaInfo,
   defaults: MappingPlan,
   edit: PlanEdit,
 ): MappingPlan {
+  const next = applyEdit(plan, schema, defaults, edit);
+  return { ...next, collections: next.collections.map((c) => withDerivedIndexes(c, schema)) };
+}
+
+function applyEdit(plan: MappingPlan, schema: SchemaInfo, defaults: MappingPlan, edit: PlanEdit): MappingPlan {
   switch (edit.kind) {
     case 'reset':
       return clone(defaults);
@@ -385,6 +401,12 @@ export function applyPlanEdit(
     case 'filter':
     case 'computed':
       return applyRuleEdit(plan, edit);
+    case 'options':
+    case 'id':
+    case 'nestedEmbed':
+    case 'removeNestedEmbed':
+    case 'junctionDocuments':
+      return applyDesignEdit(plan, schema, edit);
     case 'embedField':
     case 'embedPolicy': {
       const next = clone(plan);

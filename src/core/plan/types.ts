@@ -130,6 +130,11 @@ export interface CollectionPlan {
   filter?: string;
   /** Fields computed from the row by an expression (docs/mapping-plan.md, "Computed fields"), after `fields`. */
   computed?: ComputedFieldPlan[];
+  /**
+   * Shard the collection by this key before writing (through mongos only), e.g. `{ "_id": "hashed" }`: field names
+   * of the document, each 1 (ranged) or "hashed" (mongo/sharding.ts, docs/performance.md).
+   */
+  shardKey?: Record<string, 1 | 'hashed'>;
 }
 
 /** A field whose value an expression computes from the row's columns, e.g. `first_name || ' ' || last_name`. */
@@ -154,13 +159,19 @@ export interface SkippedTable {
   reason: string;
 }
 
+/** How collection and field names are written (plan/naming.ts): as in SQLite, camelCase or snake_case. */
+export const NAMING_CONVENTIONS = ['as-is', 'camelCase', 'snake_case'] as const;
+export type NamingConvention = (typeof NAMING_CONVENTIONS)[number];
+
 export interface PlanOptions {
   /** Plan-wide null handling: keep `field: null` or omit the field. */
   nulls: NullHandling;
-  /** Text dates without a zone are read in this zone ('UTC' or a fixed offset like '+02:00'). */
+  /** Text dates without a zone are read in this zone ('UTC', a fixed offset like '+02:00' or an IANA name). */
   timezone: string;
   /** Propose 'date' for TEXT columns whose sampled values all look like dates. */
   detectTextDates: boolean;
+  /** The naming convention the names were written in (absent: as-is); the designer keeps new names in it. */
+  naming?: NamingConvention;
 }
 
 export interface MappingPlan {

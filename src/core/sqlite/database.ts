@@ -7,13 +7,19 @@ import type { SqliteEngine, SqliteWasm } from './engine';
 import type { ImageSource as PageImage } from './image';
 import { registerMathFunctions, releaseMathFunctions } from './mathFunctions';
 import { Statement, type LooseValue } from './statement';
+import {
+  cString,
+  readI32,
+  SQLITE_OK,
+  SQLITE_OPEN_READONLY,
+  SQLITE_OPEN_URI,
+  withAllocation,
+  writeI32,
+} from './wasmMemory';
 
 export { Statement };
 export type { BindValue, LooseValue } from './statement';
 
-const SQLITE_OK = 0;
-const SQLITE_OPEN_READONLY = 0x1;
-const SQLITE_OPEN_URI = 0x40;
 const SQLITE_DBCONFIG_DQS_DML = 1013;
 const SQLITE_DBCONFIG_DQS_DDL = 1014;
 /** SQLite's page cache (KiB): pages read once are served from memory when a later query (validation) needs them again. */
@@ -51,7 +57,7 @@ export class Database {
     const zVfs = cString(wasm, vfs.name);
     try {
       const rc = wasm._sqlite3_open_v2(zName, scratch, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, zVfs);
-      const handle = wasm.HEAP32[scratch >> 2];
+      const handle = readI32(wasm, scratch);
       if (rc !== SQLITE_OK) {
         const msg = handle ? wasm.UTF8ToString(wasm._sqlite3_errmsg(handle)) : `SQLite error ${rc}`;
         if (handle) wasm._sqlite3_close_v2(handle);
@@ -129,14 +135,11 @@ export class Database {
 
   private configure(op: number, value: number): void {
     // sqlite3_db_config is variadic: in wasm its extra arguments are passed as a pointer to an argument array.
-    const args = this.wasm._sqlite3_malloc(8);
-    try {
-      this.wasm.HEAP32[args >> 2] = value;
-      this.wasm.HEAP32[(args >> 2) + 1] = 0;
+    withAllocation(this.wasm, 8, (args) => {
+      writeI32(this.wasm, args, value);
+      writeI32(this.wasm, args + 4, 0);
       this.wasm._sqlite3_db_config(this.handle, op, args);
-    } finally {
-      this.wasm._sqlite3_free(args);
-    }
+    });
   }
 
   /** Prepares the statement starting at character `offset` of `sql`; stmt is undefined when only whitespace is left. */
@@ -151,8 +154,8 @@ export class Database {
       wasm.HEAPU8[zSql + bytes.length] = 0;
       const rc = wasm._sqlite3_prepare_v2(this.handle, zSql, bytes.length, ppStmt, ppStmt + 4);
       if (rc !== SQLITE_OK) throw this.error();
-      const handle = wasm.HEAP32[ppStmt >> 2];
-      const tail = wasm.HEAP32[(ppStmt + 4) >> 2] - zSql;
+      const handle = readI32(wasm, ppStmt);
+      const tail = readI32(wasm, ppStmt + 4) - zSql;
       const next = offset + utf8.decode(bytes.subarray(0, tail)).length;
       if (!handle) return { stmt: undefined, next };
       const stmt = new Statement(this, wasm, handle);
@@ -163,12 +166,4 @@ export class Database {
       wasm._sqlite3_free(ppStmt);
     }
   }
-}
-
-function cString(wasm: SqliteWasm, s: string): number {
-  const bytes = encoder.encode(s);
-  const p = wasm._sqlite3_malloc(bytes.length + 1);
-  wasm.HEAPU8.set(bytes, p);
-  wasm.HEAPU8[p + bytes.length] = 0;
-  return p;
 }

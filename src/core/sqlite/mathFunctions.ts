@@ -5,9 +5,8 @@
  * non-numeric argument gives NULL, a NaN result (out of domain) gives NULL, ceil/floor/trunc keep INTEGERs as they are.
  */
 import type { SqliteWasm } from './engine';
+import { readI32, SQLITE_FLOAT, SQLITE_INTEGER, writeI32 } from './wasmMemory';
 
-const SQLITE_INTEGER = 1;
-const SQLITE_FLOAT = 2;
 const SQLITE_UTF8 = 1;
 const SQLITE_DETERMINISTIC = 0x800;
 
@@ -51,13 +50,13 @@ const ROUNDING: Record<string, Unary> = { ceil: Math.ceil, ceiling: Math.ceil, f
 export function registerMathFunctions(wasm: SqliteWasm, db: number): number[] {
   const keys: number[] = [];
   const numberArg = (argv: number, i: number): number | undefined => {
-    const v = wasm.HEAP32[(argv >> 2) + i];
+    const v = readI32(wasm, argv + 4 * i);
     const t = wasm._sqlite3_value_numeric_type(v);
     return t === SQLITE_INTEGER || t === SQLITE_FLOAT ? wasm._sqlite3_value_double(v) : undefined;
   };
   const define = (name: string, nArg: number, xFunc: (ctx: number, n: number, argv: number) => void) => {
     const key = wasm._sqlite3_malloc(4);
-    wasm.HEAP32[key >> 2] = 0; // no asynchronous methods
+    writeI32(wasm, key, 0); // no asynchronous methods
     const rc = wasm.ccall(
       'libfunction_create_function',
       'number',
@@ -95,7 +94,7 @@ export function registerMathFunctions(wasm: SqliteWasm, db: number): number[] {
   }
   for (const [name, f] of Object.entries(ROUNDING)) {
     define(name, 1, (ctx, _n, argv) => {
-      const v = wasm.HEAP32[argv >> 2];
+      const v = readI32(wasm, argv);
       if (wasm._sqlite3_value_numeric_type(v) === SQLITE_INTEGER) {
         const lo = wasm._sqlite3_value_int64(v);
         wasm._sqlite3_result_int64(ctx, lo, wasm._getTempRet0());

@@ -8,15 +8,21 @@ import { randomFillSync } from 'node:crypto';
 import type { SqliteWasm } from './engine';
 import type { ImageSource as PageImage } from './image';
 
-const SQLITE_OK = 0;
-const SQLITE_IOERR = 10;
-const SQLITE_NOTFOUND = 12;
-const SQLITE_CANTOPEN = 14;
-const SQLITE_READONLY = 8;
-const SQLITE_IOERR_READ = 266;
-const SQLITE_IOERR_SHORT_READ = 522;
-const SQLITE_OPEN_READONLY = 0x1;
-const SQLITE_OPEN_MAIN_DB = 0x100;
+import {
+  SQLITE_CANTOPEN,
+  SQLITE_IOERR,
+  SQLITE_IOERR_READ,
+  SQLITE_IOERR_SHORT_READ,
+  SQLITE_NOTFOUND,
+  SQLITE_OK,
+  SQLITE_OPEN_MAIN_DB,
+  SQLITE_OPEN_READONLY,
+  SQLITE_READONLY,
+  numberFromHalves,
+  writeI32,
+  writeI64,
+} from './wasmMemory';
+
 const SQLITE_IOCAP_IMMUTABLE = 0x2000;
 /** Milliseconds from the Julian day epoch to 1970-01-01 (as SQLite's unix VFS computes it). */
 const UNIX_EPOCH_JULIAN_MS = 24405875 * 8640000;
@@ -52,7 +58,7 @@ export class ReadOnlyVfs {
     const image = zName ? this.byName.get(this.wasm.UTF8ToString(zName)) : undefined;
     if (!image || !(flags & SQLITE_OPEN_MAIN_DB)) return SQLITE_CANTOPEN;
     this.byFile.set(pFile, image);
-    if (pOutFlags) this.wasm.HEAP32[pOutFlags >> 2] = SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB;
+    if (pOutFlags) writeI32(this.wasm, pOutFlags, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB);
     return SQLITE_OK;
   }
 
@@ -62,7 +68,7 @@ export class ReadOnlyVfs {
 
   /** No journal, WAL or other file exists as far as SQLite is concerned (hot journals are checked before opening). */
   xAccess(_pVfs: number, _zName: number, _flags: number, pResOut: number): number {
-    this.wasm.HEAP32[pResOut >> 2] = 0;
+    writeI32(this.wasm, pResOut, 0);
     return SQLITE_OK;
   }
 
@@ -84,9 +90,7 @@ export class ReadOnlyVfs {
   }
 
   xCurrentTimeInt64(_pVfs: number, pTime: number): number {
-    const ms = BigInt(UNIX_EPOCH_JULIAN_MS + Date.now());
-    this.wasm.HEAP32[pTime >> 2] = Number(ms & 0xffffffffn) | 0;
-    this.wasm.HEAP32[(pTime >> 2) + 1] = Number(ms >> 32n);
+    writeI64(this.wasm, pTime, UNIX_EPOCH_JULIAN_MS + Date.now());
     return SQLITE_OK;
   }
 
@@ -102,7 +106,7 @@ export class ReadOnlyVfs {
   xRead(pFile: number, pData: number, iAmt: number, offsetLo: number, offsetHi: number): number {
     const image = this.byFile.get(pFile);
     if (!image) return SQLITE_IOERR_READ;
-    const offset = offsetHi * 0x100000000 + (offsetLo >>> 0);
+    const offset = numberFromHalves(offsetLo, offsetHi);
     try {
       const got = image.read(this.wasm.HEAPU8.subarray(pData, pData + iAmt), offset);
       return got < iAmt ? SQLITE_IOERR_SHORT_READ : SQLITE_OK;
@@ -128,8 +132,7 @@ export class ReadOnlyVfs {
   xFileSize(pFile: number, pSize: number): number {
     const image = this.byFile.get(pFile);
     if (!image) return SQLITE_IOERR;
-    this.wasm.HEAP32[pSize >> 2] = (image.size % 0x100000000) | 0;
-    this.wasm.HEAP32[(pSize >> 2) + 1] = Math.floor(image.size / 0x100000000);
+    writeI64(this.wasm, pSize, image.size);
     return SQLITE_OK;
   }
 
@@ -142,7 +145,7 @@ export class ReadOnlyVfs {
   }
 
   xCheckReservedLock(_pFile: number, pResOut: number): number {
-    this.wasm.HEAP32[pResOut >> 2] = 0;
+    writeI32(this.wasm, pResOut, 0);
     return SQLITE_OK;
   }
 

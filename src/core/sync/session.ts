@@ -56,9 +56,11 @@ export class SyncSession {
 
   static async open(opts: SyncOptions): Promise<SyncSession> {
     checkDatabaseName(opts.database);
+    if (opts.historyDatabase) checkDatabaseName(opts.historyDatabase);
     const client = await connectMongo(opts.mongoUrl, { timeoutMs: opts.connectTimeoutMs });
     const db = client.db(opts.database);
-    return new SyncSession(opts, client, db, new HistoryStore(db));
+    const historyDb = opts.historyDatabase ? client.db(opts.historyDatabase) : undefined;
+    return new SyncSession(opts, client, db, new HistoryStore(db, historyDb));
   }
 
   async close(): Promise<void> {
@@ -182,7 +184,12 @@ export class SyncSession {
   /** Adds the collections of syncs that did not finish since `base`: what they wrote may be newer than `base`. */
   private async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord) {
     const unfinished = await this.history.records
-      .find({ kind: 'sync', status: { $in: ['running', 'failed', 'cancelled'] }, startedAt: { $gt: base.startedAt } })
+      .find({
+        ...this.history.scope,
+        kind: 'sync',
+        status: { $in: ['running', 'failed', 'cancelled'] },
+        startedAt: { $gt: base.startedAt },
+      })
       .toArray();
     const names = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
     if (names.size > 0)
@@ -221,7 +228,7 @@ export class SyncSession {
     const plan = JSON.parse(base.plan) as MappingPlan;
     // Syncs that died (killed, server gone) stay 'running' otherwise; this one redoes their work.
     await this.history.records.updateMany(
-      { kind: 'sync', status: 'running' },
+      { ...this.history.scope, kind: 'sync', status: 'running' },
       {
         $set: {
           status: 'failed',

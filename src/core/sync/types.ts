@@ -5,6 +5,8 @@ export interface SyncOptions {
   sqlitePath: string;
   mongoUrl: string;
   database: string;
+  /** Where the run history is kept (default: `database`; see MigrateOptions.historyDatabase). */
+  historyDatabase?: string;
   connectTimeoutMs?: number;
   batchSize?: number;
   concurrency?: number;

@@ -5,7 +5,7 @@
  * read and the rows a relationship can place (those with a parent row) are counted by SQLite itself; the rows
  * placed are counted by the document builder as it folds them, so a row dropped on the way shows up here.
  */
-import type { BuildCounts, RefusedRow } from '../convert/documents';
+import type { BuildCounts, RefusedRow } from '../convert/documentParts';
 import { filteredFrom } from '../plan/filter';
 import type { EmbedPlan, MappingPlan } from '../plan/types';
 import { iterateQuery, quoteIdent, type SqliteSource } from '../sqlite';

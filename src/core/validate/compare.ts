@@ -10,7 +10,9 @@ export type MismatchKind =
   | 'extra-field'
   | 'type-differs'
   | 'value-differs'
-  | 'count-differs';
+  | 'count-differs'
+  /** The collection does not exist (a table without rows whose collection was never created). */
+  | 'missing-collection';
 
 export interface Mismatch {
   collection: string;

@@ -10,14 +10,20 @@ import { compositeIdNames } from '../plan/fieldNames';
 import { INVALID_TEXT_SUBTYPE, type CollectionPlan, type PlanOptions } from '../plan/types';
 import { findRelation, type SqliteSource } from '../sqlite';
 import { InvalidText, type SchemaInfo, type SqlValue } from '../sqlite/types';
-import { showValue, type Mismatch } from './compare';
-import { SourceRowReader, type SourceRow } from './sourceRows';
+import { showValue } from './compare';
 import { DocumentCheck } from './documentCheck';
+import { SourceRowReader, type SourceRow } from './sourceRows';
 import { checkJsonSchema } from './schemaCheck';
 import type { JsonSchemaNode } from '../plan/jsonSchema';
-import { idKeyOf, type CollectionValidation, type ValidateOptions } from './validator';
-
-const DESERIALIZE = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
+import {
+  DESERIALIZE,
+  IdPairing,
+  targetDocuments,
+  validationLog,
+  type CollectionValidation,
+  type ValidateOptions,
+} from './pairing';
+import { idKeyOf } from './validator';
 
 export interface ProofResult extends CollectionValidation {
   /** Parent rows read from SQLite (the rows the collection must account for). */
@@ -90,30 +96,16 @@ export async function proveCollection(
   const reader = new SourceRowReader(source, table, plan, (t) => findRelation(schema, t) ?? table);
   const check = new DocumentCheck(plan, options);
   const name = plan.collection;
-  const keep = opts.keepMismatches ?? 1000;
-  const result: ProofResult = {
-    collection: name,
-    expected: 0,
-    actual: 0,
-    matched: 0,
-    differing: 0,
-    missing: 0,
-    extra: 0,
-    mismatchCount: 0,
-    mismatches: [],
-    others: 0,
+  const log = validationLog(name, opts);
+  const result: ProofResult = Object.assign(log.result, {
     rowsRead: 0,
     nullKeyRows: 0,
     uncomputableRows: 0,
     schemaViolations: 0,
-    schemaSamples: [],
-  };
-  const record = (m: Mismatch) => {
-    result.mismatchCount++;
-    if (result.mismatches.length < keep) result.mismatches.push(m);
-    opts.onMismatch?.(m);
-  };
-  const judge = (row: SourceRow, id: unknown, raw: Buffer) => {
+    schemaSamples: [] as string[],
+  });
+  // Rows and documents out of step wait in the pairing until their partner arrives, keyed by the _id's BSON bytes.
+  const pairing = new IdPairing<{ row: SourceRow; id: unknown }>(({ row, id }, raw) => {
     const doc = BSON.deserialize(raw, DESERIALIZE);
     if (opts.jsonSchema) {
       const broken = checkJsonSchema(doc, opts.jsonSchema);
@@ -122,18 +114,9 @@ export async function proveCollection(
           `_id ${showValue(id)}: ${broken.map((v) => `${v.path || '(document)'} ${v.detail}`).join('; ')}`,
         );
     }
-    const diffs = check.document(doc, row, name, showValue(id));
-    if (diffs.length === 0) result.matched++;
-    else {
-      result.differing++;
-      diffs.forEach(record);
-    }
-  };
-  // Rows and documents out of step wait here until their partner arrives, keyed by the _id's BSON bytes.
-  const rows = new Map<string, { row: SourceRow; id: unknown }>();
-  const docs = new Map<string, Buffer>();
-  const cursor = collection.find(opts.filter ?? {}, { raw: true, batchSize: 5000 });
-  const actualIt = cursor[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    log.judged(check.document(doc, row, name, showValue(id)));
+  });
+  const actual = await targetDocuments(collection, opts.filter);
   const rowIt = reader.rows({ where: opts.where, params: opts.params });
   let rowsDone = false,
     docsDone = false;
@@ -141,7 +124,7 @@ export async function proveCollection(
     while (!rowsDone || !docsDone) {
       const r = rowsDone ? undefined : rowIt.next();
       if (r?.done) rowsDone = true;
-      const a = docsDone ? undefined : await actualIt.next();
+      const a = docsDone ? undefined : await actual.next();
       if (a?.done) docsDone = true;
       if (r && !r.done) {
         result.rowsRead++;
@@ -150,22 +133,12 @@ export async function proveCollection(
         else if (check.uncomputable(r.value)) result.uncomputableRows++;
         else {
           result.expected++;
-          const k = idKeyOf(BSON.serialize({ _id: id }));
-          const raw = docs.get(k);
-          if (raw) {
-            docs.delete(k);
-            judge(r.value, id, raw);
-          } else rows.set(k, { row: r.value, id });
+          pairing.expect(idKeyOf(BSON.serialize({ _id: id })), { row: r.value, id });
         }
       }
       if (a && !a.done) {
         result.actual++;
-        const k = idKeyOf(a.value);
-        const waiting = rows.get(k);
-        if (waiting) {
-          rows.delete(k);
-          judge(waiting.row, waiting.id, a.value);
-        } else docs.set(k, a.value);
+        pairing.arrive(idKeyOf(a.value), a.value);
       }
       if ((result.rowsRead & 1023) === 0) {
         throwIfAborted(opts.signal);
@@ -174,21 +147,13 @@ export async function proveCollection(
     }
   } finally {
     rowIt.return(undefined);
-    await cursor.close().catch(() => undefined);
+    await actual.close();
   }
-  for (const { id } of rows.values()) {
+  for (const { id } of pairing.missing()) {
     result.missing++;
-    record({ collection: name, id: showValue(id), kind: 'missing-document', path: '' });
+    log.record({ collection: name, id: showValue(id), kind: 'missing-document', path: '' });
   }
-  for (const raw of docs.values()) {
-    if (opts.allowOthers) {
-      result.others++;
-      continue;
-    }
-    const d = BSON.deserialize(raw, DESERIALIZE);
-    result.extra++;
-    record({ collection: name, id: showValue(d._id), kind: 'extra-document', path: '', actual: showValue(d, 300) });
-  }
+  pairing.reportExtras(log, opts.allowOthers);
   opts.onProgress?.(result.rowsRead);
   return result;
 }

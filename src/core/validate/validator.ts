@@ -3,39 +3,21 @@ import { BSON, type Collection, type Document } from 'mongodb';
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 import { throwIfAborted } from '../errors';
-import { compareDocuments, showValue, type Mismatch } from './compare';
+import { serializeDocument } from '../mongo/bsonWriter';
+import { compareDocuments, showValue } from './compare';
+import {
+  DESERIALIZE,
+  IdPairing,
+  targetDocuments,
+  validationLog,
+  type CollectionValidation,
+  type ValidateOptions,
+} from './pairing';
+
+export type { CollectionValidation, ValidateOptions } from './pairing';
 
 export interface ExpectedDocument {
   doc: Document;
-}
-
-export interface CollectionValidation {
-  collection: string;
-  expected: number;
-  actual: number;
-  matched: number;
-  /** Documents present on both sides that differ. */
-  differing: number;
-  missing: number;
-  extra: number;
-  /** All differences found (fields within differing documents, plus missing and extra documents). */
-  mismatchCount: number;
-  /** The first `keepMismatches` of them. */
-  mismatches: Mismatch[];
-  /** Documents in the target that the source does not have, when they are allowed (append mode). */
-  others: number;
-}
-
-export interface ValidateOptions {
-  collectionName: string;
-  /** Compare only the target documents matching this filter (e.g. the _ids an incremental run wrote). */
-  filter?: Document;
-  /** Count target documents absent from the source as `others`, not as mismatches (append into a shared collection). */
-  allowOthers?: boolean;
-  keepMismatches?: number;
-  signal?: AbortSignal;
-  onProgress?: (checked: number) => void;
-  onMismatch?: (m: Mismatch) => void;
 }
 
 /** A map key for an _id that keeps its BSON type (1 and 1n and "1" stay different). */
@@ -109,79 +91,34 @@ export function idKeyOf(bson: Uint8Array): string {
 /** BSON bytes of an expected document, or undefined when it is too large to serialize (over 16 MiB). */
 function serializeIfPossible(doc: Document): Uint8Array | undefined {
   try {
-    return BSON.serialize(doc);
+    return serializeDocument(doc);
   } catch {
     return undefined;
   }
 }
 
-const DESERIALIZE = { promoteValues: false, promoteLongs: false, promoteBuffers: false, bsonRegExp: true } as const;
-
 /**
  * Streams the expected documents (rebuilt from the source) and the target collection side by side and compares
  * every document. Identical BSON bytes are a match without decoding (the common case); anything else is decoded
- * and compared field by field. Both sides normally come in the same order; documents that arrive out of step wait
- * in small maps until their partner shows up, so the result does not depend on the server's order.
+ * and compared field by field. Documents that arrive out of step are paired by `_id` (pairing.ts), so the result
+ * does not depend on the server's order.
  */
 export async function validateCollection(
   expectedDocs: Iterable<ExpectedDocument> | AsyncIterable<ExpectedDocument>,
   collection: Collection,
   opts: ValidateOptions,
 ): Promise<CollectionValidation> {
-  const keep = opts.keepMismatches ?? 1000;
-  const result: CollectionValidation = {
-    collection: opts.collectionName,
-    expected: 0,
-    actual: 0,
-    matched: 0,
-    differing: 0,
-    missing: 0,
-    extra: 0,
-    mismatchCount: 0,
-    mismatches: [],
-    others: 0,
-  };
-  const record = (m: Mismatch) => {
-    result.mismatchCount++;
-    if (result.mismatches.length < keep) result.mismatches.push(m);
-    opts.onMismatch?.(m);
-  };
-  const compare = (e: Document, a: Document) => {
-    const diffs = compareDocuments(e, a, opts.collectionName, showValue(e._id));
-    if (diffs.length === 0) result.matched++;
-    else {
-      result.differing++;
-      diffs.forEach(record);
-    }
-  };
-  // Documents out of step wait here, keyed by their _id's BSON bytes: when the partner arrives, identical bytes
-  // are still a match without decoding (writes in parallel batches make the server's order differ a little).
-  const pendingExpected = new Map<string, { doc: Document; bson: Uint8Array | undefined }>();
-  const pendingActual = new Map<string, Buffer>();
-  const pair = (e: Document, eBson: Uint8Array | undefined, raw: Buffer) => {
-    if (eBson && Buffer.compare(eBson, raw) === 0) result.matched++;
-    else compare(e, BSON.deserialize(raw, DESERIALIZE));
-  };
-  const placeExpected = (e: Document, bson: Uint8Array | undefined) => {
-    // A document over 16 MiB cannot be serialized (nor stored): key it by its _id alone.
-    const k = idKeyOf(bson ?? BSON.serialize({ _id: e._id }));
-    const raw = pendingActual.get(k);
-    if (raw) {
-      pendingActual.delete(k);
-      pair(e, bson, raw);
-    } else pendingExpected.set(k, { doc: e, bson });
-  };
-  const placeActual = (raw: Buffer) => {
-    const k = idKeyOf(raw);
-    const e = pendingExpected.get(k);
-    if (e) {
-      pendingExpected.delete(k);
-      pair(e.doc, e.bson, raw);
-    } else pendingActual.set(k, raw);
-  };
-
-  const cursor = collection.find(opts.filter ?? {}, { raw: true, batchSize: 5000 });
-  const actualIt = cursor[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const log = validationLog(opts.collectionName, opts);
+  const { result } = log;
+  // Waiting documents keep their BSON: when the partner arrives, identical bytes are still a match without decoding.
+  const pairing = new IdPairing<{ doc: Document; bson: Uint8Array | undefined }>((e, raw) => {
+    if (e.bson && Buffer.compare(e.bson, raw) === 0) result.matched++;
+    else
+      log.judged(
+        compareDocuments(e.doc, BSON.deserialize(raw, DESERIALIZE), opts.collectionName, showValue(e.doc._id)),
+      );
+  });
+  const actual = await targetDocuments(collection, opts.filter);
   const expectedIt: AsyncIterator<ExpectedDocument> | Iterator<ExpectedDocument> =
     Symbol.asyncIterator in expectedDocs
       ? (expectedDocs as AsyncIterable<ExpectedDocument>)[Symbol.asyncIterator]()
@@ -192,7 +129,7 @@ export async function validateCollection(
     while (!expectedDone || !actualDone) {
       const e = expectedDone ? undefined : await expectedIt.next();
       if (e?.done) expectedDone = true;
-      const a = actualDone ? undefined : await actualIt.next();
+      const a = actualDone ? undefined : await actual.next();
       if (a?.done) actualDone = true;
       const exp = e && !e.done ? e.value.doc : undefined;
       const raw = a && !a.done ? a.value : undefined;
@@ -202,8 +139,9 @@ export async function validateCollection(
       if (expBson && raw && Buffer.compare(expBson, raw) === 0) {
         result.matched++;
       } else {
-        if (exp) placeExpected(exp, expBson);
-        if (raw) placeActual(raw);
+        // A document over 16 MiB cannot be serialized (nor stored): key it by its _id alone.
+        if (exp) pairing.expect(idKeyOf(expBson ?? BSON.serialize({ _id: exp._id })), { doc: exp, bson: expBson });
+        if (raw) pairing.arrive(idKeyOf(raw), raw);
       }
       if ((result.expected & 1023) === 0) {
         throwIfAborted(opts.signal);
@@ -211,11 +149,11 @@ export async function validateCollection(
       }
     }
   } finally {
-    await cursor.close().catch(() => undefined);
+    await actual.close();
   }
-  for (const { doc: e } of pendingExpected.values()) {
+  for (const { doc: e } of pairing.missing()) {
     result.missing++;
-    record({
+    log.record({
       collection: opts.collectionName,
       id: showValue(e._id),
       kind: 'missing-document',
@@ -223,21 +161,7 @@ export async function validateCollection(
       expected: showValue(e, 300),
     });
   }
-  for (const raw of pendingActual.values()) {
-    if (opts.allowOthers) {
-      result.others++;
-      continue;
-    }
-    const a = BSON.deserialize(raw, DESERIALIZE);
-    result.extra++;
-    record({
-      collection: opts.collectionName,
-      id: showValue(a._id),
-      kind: 'extra-document',
-      path: '',
-      actual: showValue(a, 300),
-    });
-  }
+  pairing.reportExtras(log, opts.allowOthers);
   opts.onProgress?.(result.expected);
   return result;
 }

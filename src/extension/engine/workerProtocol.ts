@@ -52,11 +52,14 @@ export interface JobTypes {
   documentPair: { input: DocumentPairRequest; output: DocumentPair };
   /** A collection's document count and first documents (the Validation view's collection summary). */
   peekCollection: { input: CollectionPeekRequest; output: CollectionPeek };
-  history: { input: { url: string; database: string }; output: HistoryEntry[] };
-  rollback: { input: { url: string; database: string; runId: string }; output: RollbackOutcome };
+  history: { input: { url: string; database: string; historyDatabase?: string }; output: HistoryEntry[] };
+  rollback: {
+    input: { url: string; database: string; runId: string; historyDatabase?: string };
+    output: RollbackOutcome;
+  };
   /** `sync --watch` until cancelled (then null) or until a sync fails for good (its outcome). */
   keepInSync: {
-    input: { sqlitePath: string; url: string; database: string; intervalMs?: number };
+    input: { sqlitePath: string; url: string; database: string; historyDatabase?: string; intervalMs?: number };
     output: SyncOutcome | null;
   };
 }

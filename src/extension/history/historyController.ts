@@ -3,6 +3,7 @@ import { formatCount, hostOf } from '../../core';
 import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
+import { historyDatabase } from '../settings';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
 import { HISTORY_VIEW_ID, HistoryTree, type HistoryTarget, type RunItem, type TargetItem } from './historyTree';
@@ -36,18 +37,29 @@ export class HistoryController implements vscode.Disposable {
     void this.refresh();
   }
 
-  /** The targets of this workspace's migrations, the last one first (it is added when its results arrive). */
-  private async workspaceTargets(): Promise<HistoryTarget[]> {
+  /** Puts a target first in this workspace's list (kept in workspaceState); true when the list changed. */
+  private async remember(current: HistoryTarget): Promise<boolean> {
     const known = this.state.get<HistoryTarget[]>(WORKSPACE_TARGETS, []);
-    const rec = this.validation.record;
-    if (!rec) return known;
-    const current: HistoryTarget = { targetId: rec.targetId, database: rec.database, label: rec.targetLabel };
     const next = [
       current,
       ...known.filter((t) => !(t.targetId === current.targetId && t.database === current.database)),
     ].slice(0, KEEP_TARGETS);
-    if (JSON.stringify(next) !== JSON.stringify(known)) await this.state.update(WORKSPACE_TARGETS, next);
-    return next;
+    if (JSON.stringify(next) === JSON.stringify(known)) return false;
+    await this.state.update(WORKSPACE_TARGETS, next);
+    return true;
+  }
+
+  /** The targets of this workspace's migrations, the last one first (it is added when its results arrive). */
+  private async workspaceTargets(): Promise<HistoryTarget[]> {
+    const rec = this.validation.record;
+    if (rec) await this.remember({ targetId: rec.targetId, database: rec.database, label: rec.targetLabel });
+    return this.state.get<HistoryTarget[]>(WORKSPACE_TARGETS, []);
+  }
+
+  /** A run recorded itself in `target` (a cancelled or failed one too, which leaves no validation results). */
+  async recordedIn(target: HistoryTarget): Promise<void> {
+    await this.remember(target);
+    await this.refresh();
   }
 
   async refresh(): Promise<void> {
@@ -56,7 +68,12 @@ export class HistoryController implements vscode.Disposable {
       const url = await this.targets.url(target.targetId);
       if (!url) continue; // its connection string was forgotten: nothing to read the runs with
       try {
-        groups.push({ target, runs: await this.engine.call('history', { url, database: target.database }) });
+        const runs = await this.engine.call('history', {
+          url,
+          database: target.database,
+          historyDatabase: historyDatabase(),
+        });
+        groups.push({ target, runs });
       } catch (e) {
         const message = errorInfo(e).message;
         this.log.warn(`Could not read the migration history of ${target.label} / ${target.database}: ${message}`);
@@ -87,7 +104,15 @@ export class HistoryController implements vscode.Disposable {
       async (progress, token) => {
         const job = this.engine.run(
           'migrate',
-          { sqlitePath: run.source.path, mongoUrl: target.url, database: target.database, resume: true, ask: false },
+          // No plan and no options: the engine takes both from the run's record, as the run was started.
+          {
+            sqlitePath: run.source.path,
+            mongoUrl: target.url,
+            database: target.database,
+            historyDatabase: historyDatabase(),
+            resume: true,
+            ask: false,
+          },
           {
             onEvent: (e) => {
               if (e.type === 'step-start') progress.report({ message: `${e.index}/${e.total} ${e.label}` });
@@ -102,9 +127,13 @@ export class HistoryController implements vscode.Disposable {
       },
     );
     if (report) {
+      // The plan and options came from the run's record: say so, with what they were.
+      const o = report.options;
+      const asStarted = `its plan (${report.collections.map((c) => c.collection).join(', ')}) and options (batch size ${formatCount(o.batchSize)}, refused rows: ${o.onError})`;
+      this.log.info(`Resumed ${run._id} with ${asStarted}: ${report.status}`);
       if (report.status === 'succeeded')
         void vscode.window.showInformationMessage(
-          `Resumed ${run._id}: migrated and validated ${formatCount(report.totals.validated)} documents.`,
+          `Resumed ${run._id} with ${asStarted}: migrated and validated ${formatCount(report.totals.validated)} documents.`,
         );
       else void this.log.showError(`Resume of ${run._id} ended ${report.status}: ${report.error?.message ?? ''}`);
     }
@@ -136,6 +165,7 @@ export class HistoryController implements vscode.Disposable {
         url: target.url,
         database: target.database,
         runId: run._id,
+        historyDatabase: historyDatabase(),
       });
       const removed = Object.entries(outcome.removed).map(([c, n]) => `${n} from ${c}`);
       this.log.info(

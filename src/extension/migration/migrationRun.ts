@@ -17,6 +17,7 @@ import { errorInfo } from '../common/errors';
 import type { EngineClient, EngineJob } from '../engine/engineClient';
 import type { ExistingAnswer } from '../engine/workerProtocol';
 import type { Log } from '../log';
+import { historyDatabase } from '../settings';
 
 export type RunOutcome = { ok: true; report: MigrationReport } | { ok: false; error: ErrorInfo };
 
@@ -68,6 +69,7 @@ export class MigrationRun implements vscode.Disposable {
         sqlitePath: spec.sourcePath,
         mongoUrl: r.url,
         database: r.database,
+        historyDatabase: historyDatabase(),
         plan: spec.plan,
         outputFile: r.outputFile,
         dryRun: r.dryRun,

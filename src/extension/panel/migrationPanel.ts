@@ -32,6 +32,7 @@ import type { ReportStore } from '../storage/reports';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
 import type { SyncTarget } from '../sync/syncController';
+import type { HistoryTarget } from '../history/historyTree';
 
 export const MIGRATION_PANEL: FilePanelKind = {
   viewType: PANEL_VIEW_TYPE,
@@ -49,6 +50,8 @@ export interface PanelDeps extends ShellDeps {
   openDesigner: (sourcePath: string) => Promise<void>;
   /** "Keep in Sync" on the finished migration: keeps its target in step with the file. */
   keepInSync: (target: SyncTarget) => Promise<void>;
+  /** A run recorded itself in this target (even one cancelled or failed): the History view lists it. */
+  recordedIn?: (target: HistoryTarget) => Promise<void>;
 }
 
 /**
@@ -264,6 +267,8 @@ export class MigrationPanel implements vscode.Disposable {
       return this.afterRun(run);
     }
     const report = outcome.report;
+    if (report.runId)
+      await this.deps.recordedIn?.({ targetId, database: request.database, label: maskUrl(request.url) });
     if (report.status === 'succeeded' && !report.options.dryRun)
       this.synced = {
         sourcePath: this.sourcePath,

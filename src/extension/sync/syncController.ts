@@ -4,6 +4,7 @@ import { formatCount, type SyncEvent, type SyncOutcome } from '../../core';
 import { errorInfo } from '../common/errors';
 import type { EngineClient, EngineJob } from '../engine/engineClient';
 import type { Log } from '../log';
+import { historyDatabase } from '../settings';
 
 /** A migrated target to keep in step with its SQLite file. */
 export interface SyncTarget {
@@ -65,6 +66,7 @@ export class SyncController implements vscode.Disposable {
         sqlitePath: target.sourcePath,
         url: target.url,
         database: target.database,
+        historyDatabase: historyDatabase(),
         intervalMs: Math.max(0.1, interval) * 1000,
       },
       { onSyncEvent: (e) => this.onEvent(target, e) },

@@ -30,6 +30,7 @@ const KIND_TEXT: Record<Mismatch['kind'], string> = {
   'type-differs': 'type differs',
   'value-differs': 'value differs',
   'count-differs': 'document count differs',
+  'missing-collection': 'collection does not exist',
 };
 
 /** "3 passed", "2 passed · 1 failed", with warnings and extra documents when there are any. */
@@ -121,7 +122,11 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
     }
     const m = node.mismatch;
     const item = new vscode.TreeItem(
-      m.kind === 'count-differs' ? 'document count' : `_id ${m.id} · ${m.path || '(document)'}`,
+      m.kind === 'count-differs'
+        ? 'document count'
+        : m.kind === 'missing-collection'
+          ? 'collection'
+          : `_id ${m.id} · ${m.path || '(document)'}`,
     );
     item.id = `mismatch:${node.collection}:${m.id}:${m.path}:${m.kind}`;
     item.description = describeMismatch(m);
@@ -132,7 +137,7 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
       .appendCodeblock(`expected: ${m.expected ?? '—'}\nactual:   ${m.actual ?? '—'}`, 'text');
     item.iconPath = new vscode.ThemeIcon('diff-modified', new vscode.ThemeColor('testing.iconFailed'));
     item.contextValue = 'mismatch';
-    if (m.kind !== 'count-differs')
+    if (m.kind !== 'count-differs' && m.kind !== 'missing-collection')
       item.command = {
         command: Commands.openMismatch,
         title: 'Compare SQLite row and MongoDB document',

@@ -3,12 +3,14 @@
  * `ready` first, then edits by request id; each answer is a whole new design (plan, samples, warnings) that the
  * page is rebuilt from. Everything shown is kept in one state object persisted with setState.
  */
-import type { FieldType, PlanEdit } from '../../core';
+import type { PlanEdit } from '../../core';
 import { button, byId, h, icon, replaceChildren } from '../common/dom';
 import { bytes } from '../common/format';
 import { vscodeApi } from '../common/vscodeApi';
 import { FromDesigner, ToDesigner, type FromDesignerMessage, type ToDesignerMessage } from './protocol';
 import { initialDesignerState, planStatus, warningCounts, type DesignerViewState } from './state';
+import { actionFor, editFor } from './edits';
+import { fillJsonSchema } from './rules';
 import { collectionsView, schemaView } from './views';
 
 const vscode = vscodeApi<FromDesignerMessage, DesignerViewState & { openFields?: string[] }>();
@@ -43,6 +45,8 @@ function tableAffectedBy(e: PlanEdit): string | undefined {
     return d?.junctions.find((j) => j.table === e.table)?.[
       e.mode === 'other' ? 'other' : e.mode === 'collection' ? 'table' : 'owner'
     ];
+  if (e.kind === 'id') return e.table;
+  if ('collection' in e) return d?.plan.collections.find((c) => c.collection === e.collection)?.table;
   return undefined;
 }
 
@@ -67,6 +71,16 @@ function edit(e: PlanEdit): void {
   post({ type: FromDesigner.edit, requestId: latestRequest, edit: e });
   renderHeader();
   byId('collections-body').classList.add('stale');
+}
+
+/** Sections of a card that stay open across redraws: the fields (keyed by table), rules and JSON Schema. */
+const KEPT_OPEN = ['fields-details', 'rules-details', 'json-schema'];
+
+function detailsKey(details: HTMLDetailsElement): string | undefined {
+  const table = details.closest('[data-table]')?.getAttribute('data-table');
+  const kind = KEPT_OPEN.find((k) => details.classList.contains(k));
+  if (!table || !kind) return undefined;
+  return kind === 'fields-details' ? table : `${kind}:${table}`;
 }
 
 function buildLayout(): void {
@@ -125,61 +139,29 @@ function buildLayout(): void {
   // One listener for every control: its data-edit says which edit it makes.
   byId('app').addEventListener('change', (ev) => {
     const el = ev.target as HTMLInputElement | HTMLSelectElement;
+    // The new-computed-field inputs and the declare form wait for their button.
+    if (!el.dataset?.edit) return;
     const e = editFor(el);
+    if (e) edit(e);
+  });
+  byId('app').addEventListener('click', (ev) => {
+    const button = (ev.target as Element).closest<HTMLElement>('button[data-action]');
+    const e = button && !state.busy ? actionFor(button, state.design) : undefined;
     if (e) edit(e);
   });
   byId('app').addEventListener(
     'toggle',
     (ev) => {
       const details = ev.target as HTMLDetailsElement;
-      const table = details.closest('[data-table]')?.getAttribute('data-table');
-      if (!table || !details.classList.contains('fields-details')) return;
-      if (details.open) openFields.add(table);
-      else openFields.delete(table);
+      if (state.design && details.classList.contains('json-schema')) fillJsonSchema(details, state.design);
+      const key = detailsKey(details);
+      if (!key) return;
+      if ((ev.target as HTMLDetailsElement).open) openFields.add(key);
+      else openFields.delete(key);
       save();
     },
     true,
   );
-}
-
-function editFor(el: HTMLInputElement | HTMLSelectElement): PlanEdit | undefined {
-  const d = el.dataset;
-  const checked = el instanceof HTMLInputElement && el.checked;
-  const value = el.value.trim();
-  switch (d.edit) {
-    case 'relationship':
-      return { kind: 'relationship', id: d.id!, mode: value as Extract<PlanEdit, { kind: 'relationship' }>['mode'] };
-    case 'junction':
-      return { kind: 'junction', table: d.table!, mode: value as Extract<PlanEdit, { kind: 'junction' }>['mode'] };
-    case 'include-table':
-      return { kind: 'table', table: d.table!, include: checked };
-    case 'collection-name':
-      return value ? { kind: 'collectionName', table: d.table!, name: value } : undefined;
-    case 'include-column':
-      return { kind: 'column', table: d.table!, column: d.column!, include: checked };
-    case 'field-name':
-      return value ? { kind: 'column', table: d.table!, column: d.column!, field: value } : undefined;
-    case 'field-type':
-      return { kind: 'column', table: d.table!, column: d.column!, type: value as FieldType };
-    case 'field-nulls':
-      return {
-        kind: 'column',
-        table: d.table!,
-        column: d.column!,
-        nulls: value === 'keep' || value === 'omit' ? value : 'default',
-      };
-    case 'embed-field':
-      return value ? { kind: 'embedField', collection: d.collection!, field: d.field!, name: value } : undefined;
-    case 'embed-policy':
-      return {
-        kind: 'embedPolicy',
-        collection: d.collection!,
-        field: d.field!,
-        onTooLarge: value === 'reference' ? 'reference' : 'fail',
-      };
-    default:
-      return undefined;
-  }
 }
 
 // ------------------------------------------------------------------------------------------------ render
@@ -244,9 +226,10 @@ function render(): void {
   const body = byId('collections-body');
   replaceChildren(body, collectionsView(d));
   body.classList.toggle('stale', state.busy);
-  body.querySelectorAll<HTMLDetailsElement>('details.fields-details').forEach((details) => {
-    const table = details.closest('[data-table]')?.getAttribute('data-table');
-    if (table && openFields.has(table)) details.open = true;
+  body.querySelectorAll<HTMLDetailsElement>('details').forEach((details) => {
+    const key = detailsKey(details);
+    if (key && openFields.has(key)) details.open = true;
+    if (details.classList.contains('json-schema')) fillJsonSchema(details, d);
   });
 }
 

@@ -263,7 +263,7 @@ export function summaryView(run: RunView, historyCollection: string): HTMLElemen
             ' ',
             'The run is recorded in ',
             h('code', null, historyCollection),
-            ` in ${run.target?.database ?? 'the target database'} (History view): resume or roll it back from there.`,
+            ` in ${r.target.historyDatabase ?? run.target?.database ?? 'the target database'}${r.target.historyDatabase && r.target.historyDatabase !== r.target.database ? ' (the history database, setting sqlite2mongo.historyDatabase)' : ''} (History view): resume or roll it back from there.`,
           )
         : null,
     ),

@@ -66,7 +66,7 @@ export function sourceView(ins: SourceInspection): HTMLElement {
 
 /** What happens to a table without rows, said the same way wherever one shows. */
 export const EMPTY_TABLES =
-  'Tables without rows have nothing to copy: they get no documents, and MongoDB creates their collection only when the plan gives it an index.';
+  'Tables without rows have nothing to copy: each becomes an empty collection, with its indexes, so the application finds it in place.';
 
 export function sourceHeader(path: string, ins?: SourceInspection): Child[] {
   return [

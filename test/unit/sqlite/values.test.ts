@@ -9,6 +9,7 @@ import {
   type SqlValue,
   type TableInfo,
 } from '../../../src/core/sqlite';
+import { InvalidText } from '../../../src/core/sqlite/types';
 import { cleanupTempDirs, pyJson, tempDir } from '../../helpers/sqliteBuilders';
 
 /**
@@ -137,5 +138,53 @@ describe('sqlite/rows: values come back exactly as SQLite stores them', () => {
     assert.equal(rows.get('empty text')?.[0], '');
     assert.ok(Buffer.byteLength(rows.get('1 MB text')?.[0] as string) > 1_000_000);
     assert.equal(rows.get('null')?.[0], null);
+  });
+});
+
+/** TEXT whose bytes are stored by Python as given (CAST of a blob): valid UTF-8, or not. */
+const TEXT_BYTES = `import sqlite3, sys, json
+con = sqlite3.connect(sys.argv[1])
+con.execute('CREATE TABLE t (label TEXT PRIMARY KEY, x TEXT)')
+cases = {
+  'stored U+FFFD': 'a\\ufffdb'.encode(), 'only U+FFFD': '\\ufffd'.encode(), 'ascii': b'plain',
+  'latin-1': b'caf\\xe9', 'lone surrogate (CESU)': b'\\xed\\xa0\\x80', 'overlong': b'\\xc0\\xaf',
+  'cut sequence': b'ab\\xe2\\x82', 'U+FFFD then a bad byte': 'x\\ufffd'.encode() + b'\\xff',
+}
+for label, b in cases.items():
+    con.execute('INSERT INTO t VALUES (?, CAST(? AS TEXT))', (label, b))
+con.commit()
+print(json.dumps({k: v.hex() for k, v in cases.items()}))`;
+
+describe('sqlite/statement: TEXT is a string exactly when its bytes are UTF-8', () => {
+  let src: SqliteSource;
+  let stored: Record<string, string>;
+  let rows: Map<string, SqlValue>;
+
+  before(async () => {
+    const file = path.join(tempDir(), 'text-bytes.db');
+    stored = pyJson(TEXT_BYTES, file);
+    src = await openSqliteSource(file);
+    const table = introspect(src).tables[0];
+    rows = new Map([...iterateRows(src, table)].map((r) => [r[0] as string, r[1]]));
+  });
+  after(() => {
+    src?.close();
+    cleanupTempDirs();
+  });
+
+  it('valid text, also holding a stored U+FFFD, is a string with the same bytes', () => {
+    for (const label of ['stored U+FFFD', 'only U+FFFD', 'ascii']) {
+      const v = rows.get(label);
+      assert.equal(typeof v, 'string', label);
+      assert.equal(Buffer.from(v as string, 'utf8').toString('hex'), stored[label], label);
+    }
+  });
+
+  it('bytes that are not UTF-8 stay exact as InvalidText, never U+FFFD', () => {
+    for (const label of ['latin-1', 'lone surrogate (CESU)', 'overlong', 'cut sequence', 'U+FFFD then a bad byte']) {
+      const v = rows.get(label);
+      assert.ok(v instanceof InvalidText, `${label}: ${String(v)}`);
+      assert.equal(Buffer.from(v.bytes).toString('hex'), stored[label], label);
+    }
   });
 });
