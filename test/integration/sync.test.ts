@@ -31,9 +31,12 @@ useTestMongoClient((c) => (client = c));
 after(cleanupTempDirs);
 
 /** A live database of `n` resources, migrated into a fresh database. */
-async function migratedLiveDb(n: number): Promise<{ file: string; database: string; plan: MappingPlan }> {
+async function migratedLiveDb(
+  n: number,
+  opts: { indexedNotes?: boolean } = {},
+): Promise<{ file: string; database: string; plan: MappingPlan }> {
   const file = path.join(tempDir('s2m-sync-'), 'live.db');
-  makeLiveDb(file, n);
+  makeLiveDb(file, n, opts);
   const plan = await livePlan(file);
   const database = uniqueDbName('sync');
   const report = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, ifExists: 'fail' });
@@ -148,6 +151,39 @@ describe('sync: one pass', () => {
     );
     assert.equal(runs[3]._id, changed.runId);
     assert.deepEqual([runs[3].totals?.inserted, runs[3].totals?.replaced, runs[3].totals?.deleted], [2, 3, 1]);
+  });
+
+  it('narrows a collection to the rows whose pages changed when every child table has an index on its owner', async () => {
+    const { file, database, plan } = await migratedLiveDb(3000, { indexedNotes: true });
+    await sync(file, database); // byte-identical: records the WAL position the next sync starts from
+    appWrite(
+      file,
+      `INSERT INTO resources VALUES (3001, 'brand new', 1, 'b'); INSERT INTO resource_tags VALUES (3001, 2), (3001, 4);
+       INSERT INTO notes VALUES (9001, 3001, 'first note');
+       UPDATE resources SET name = 'renamed' WHERE id = 1500;
+       DELETE FROM resource_tags WHERE resource_id = 6; DELETE FROM notes WHERE resource_id = 6; DELETE FROM resources WHERE id = 6;
+       DELETE FROM resource_tags WHERE resource_id = 2001 AND tag_id = 4;
+       UPDATE notes SET text = 'edited' WHERE resource_id = 999;
+       DELETE FROM notes WHERE resource_id = 2400;`,
+    );
+    const changed = await sync(file, database);
+    assert.equal(changed.status, 'synced', JSON.stringify(changed.error));
+    assert.equal(changed.detection, 'wal');
+    const resources = changed.collections.find((c) => c.collection === 'resources');
+    assert.deepEqual(
+      [resources?.narrowed, resources?.replaced, resources?.inserted, resources?.deleted, resources?.failed],
+      [true, 4, 1, 1, 0],
+      'replaced: 1500 renamed, 2001 lost a tag, 999 an edited note, 2400 lost its note',
+    );
+    // A whole compare would count 3000 - 5 unchanged; a narrowed one only the rows of the changed leaf pages.
+    assert.ok((resources?.unchanged ?? 0) < 2995, `only the changed pages' rows compared (${resources?.unchanged})`);
+
+    // The next sync starts from the WAL position this one recorded.
+    appWrite(file, `UPDATE resources SET size = 7 WHERE id = 10;`);
+    const again = await sync(file, database);
+    assert.equal(again.detection, 'wal');
+    assert.deepEqual([again.totals.replaced, again.totals.inserted, again.totals.deleted], [1, 0, 0]);
+    await validateAll(file, database, plan);
   });
 
   it('stops on a schema change, writing nothing, and says what to do', async () => {
@@ -272,7 +308,7 @@ function startWatch(
 describe('sync --watch: an application keeps writing', () => {
   it('follows inserts, updates and deletes through a kill -9 and a restart; ends identical and validated', async () => {
     assert.ok(fs.existsSync(CLI), 'dist/cli.js is built (npm run build)');
-    const { file, database, plan } = await migratedLiveDb(5000);
+    const { file, database, plan } = await migratedLiveDb(5000, { indexedNotes: true });
     const history = client.db(database).collection<MigrationRecord>(HISTORY_COLLECTION);
     const writer = startWriter(file, 400);
 

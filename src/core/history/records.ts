@@ -23,8 +23,15 @@ export type RunKind = 'full' | 'incremental' | 'sync';
 export interface SyncState {
   /** The committed state of the file (main header, WAL salts and last commit): equal means nothing was committed since. */
   token: string;
-  /** Per table and view: a digest of its b-tree pages ('' for views) and a hash of its CREATE statement. */
+  /**
+   * Per table and view: a digest of its b-tree pages ('' for views, and for tables a narrowed sync saw change: the
+   * next full detection then compares them) and a hash of its CREATE statement.
+   */
   tables: Array<{ table: string; digest: string; schema: string }>;
+  /** The WAL position of this state (its salts and committed frames): the next sync reads the changes after it. */
+  wal?: { salts: string; frames: number };
+  /** This sync compared only the key ranges of changed pages (a later one from the same base covers its writes). */
+  narrowed?: boolean;
 }
 
 /** A watermark value as stored: SQLite values are typed, and an int64 must survive the round trip exactly. */

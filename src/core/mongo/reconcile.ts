@@ -25,6 +25,8 @@ export interface ReconcileOptions {
   /** Delete the target documents the source no longer has (--sync-deletes). */
   deletes: boolean;
   table: string;
+  /** Compare only the target documents this filter selects (the built documents must be the same subset). */
+  filter?: Document;
   signal?: AbortSignal;
   onWarning?: (message: string) => void;
 }
@@ -60,7 +62,7 @@ export class Reconciler {
     private readonly writer: BulkWriter,
     private readonly opts: ReconcileOptions,
   ) {
-    this.cursor = collection.find({}, { raw: true, sort: { _id: 1 }, batchSize: TARGET_BATCH });
+    this.cursor = collection.find(opts.filter ?? {}, { raw: true, sort: { _id: 1 }, batchSize: TARGET_BATCH });
     this.target = this.cursor[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 

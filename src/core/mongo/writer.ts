@@ -70,6 +70,8 @@ export interface BulkWriterOptions {
   writeConcern?: WriteConcern;
   /** Tries per batch on transient failures (default 6, with 15.5 s of backoff in all). */
   retryAttempts?: number;
+  /** Called before each batch or delete is sent; throwing stops the write (sync: the source read must be proven whole). */
+  beforeWrite?: () => void;
 }
 
 function idText(doc: Document): string {
@@ -177,6 +179,7 @@ export class BulkWriter {
   private async dispatch(batch: Pending[], replacing: boolean): Promise<void> {
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     if (this.stopError) throw this.stopError;
+    this.opts.beforeWrite?.();
     const p = this.write(batch, replacing ? -1 : this.nextSeq++, replacing).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
@@ -258,6 +261,7 @@ export class BulkWriter {
   /** Deletes documents by `_id` (--sync-deletes), with the same retries as writes; returns how many went. */
   async deleteMany(ids: unknown[]): Promise<number> {
     if (ids.length === 0) return 0;
+    this.opts.beforeWrite?.();
     return withRetry(() => this.deleteIds(ids), {
       signal: this.opts.signal,
       attempts: this.opts.retryAttempts,

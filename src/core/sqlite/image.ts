@@ -52,6 +52,8 @@ export class PageImage implements ImageSource {
   readonly wal: WalIndex;
   /** Set once a read found the files changed; every later read fails too. */
   changed: SourceChangedError | undefined;
+  /** Live mode only: the pages served from the main file (a checkpoint may have rewritten them; sync/snapshot.ts). */
+  readonly mainPagesRead = new Set<number>();
   private reads = 0;
   private closed = false;
 
@@ -59,8 +61,9 @@ export class PageImage implements ImageSource {
     readonly file: string,
     private readonly mainFd: number,
     private readonly walFd: number | undefined,
-    private readonly stamps: [FileStamp, FileStamp | undefined],
-    mainPageSize: number,
+    readonly stamps: [FileStamp, FileStamp | undefined],
+    private readonly mainPageSize: number,
+    private readonly live: boolean,
   ) {
     this.mainSize = stamps[0].size;
     this.walSize = stamps[1]?.size ?? 0;
@@ -72,8 +75,10 @@ export class PageImage implements ImageSource {
   /**
    * Opens the main file and its -wal (when present and non-empty) read-only. `mainPageSize` is the page size from
    * the main file's header (0 when unknown). Throws what fs or indexWal throw (WalError for an unusable WAL).
+   * `live`: a writer may go on appending to the WAL, so reads do not check the files' stats; instead the pages read
+   * from the main file are recorded, and the caller proves afterwards that none of them was torn (sync/snapshot.ts).
    */
-  static open(file: string, mainPageSize: number): PageImage {
+  static open(file: string, mainPageSize: number, opts: { live?: boolean } = {}): PageImage {
     const mainFd = fs.openSync(file, 'r');
     let walFd: number | undefined;
     try {
@@ -92,7 +97,7 @@ export class PageImage implements ImageSource {
         stampOf(fs.fstatSync(mainFd)),
         walFd === undefined ? undefined : stampOf(walStat!),
       ];
-      return new PageImage(file, mainFd, walFd, stamps, mainPageSize);
+      return new PageImage(file, mainFd, walFd, stamps, mainPageSize, !!opts.live);
     } catch (e) {
       if (walFd !== undefined) fs.closeSync(walFd);
       fs.closeSync(mainFd);
@@ -105,22 +110,23 @@ export class PageImage implements ImageSource {
    * the main file; zeros past the end. Returns the number of bytes that exist in the image (< dest.length at EOF).
    */
   read(dest: Uint8Array, offset: number): number {
-    if (++this.reads % CHANGE_CHECK_INTERVAL === 0) this.checkUnchanged();
+    if (!this.live && ++this.reads % CHANGE_CHECK_INTERVAL === 0) this.checkUnchanged();
     if (this.changed) throw this.changed;
     const len = dest.length;
     const available = Math.max(0, Math.min(len, this.size - offset));
-    const pageSize = this.wal.pageSize;
+    const pageSize = this.wal.pageSize || this.mainPageSize;
     let done = 0;
     while (done < available) {
       const pos = offset + done;
       let n = available - done;
       let walDataOff: number | undefined;
-      if (this.wal.pages.size > 0) {
+      if (this.wal.pages.size > 0 || this.live) {
         const pgno = Math.floor(pos / pageSize) + 1;
         const inPage = pos - (pgno - 1) * pageSize;
         n = Math.min(n, pageSize - inPage);
         const frame = this.wal.pages.get(pgno);
         if (frame !== undefined) walDataOff = frame + inPage;
+        else if (this.live) this.mainPagesRead.add(pgno);
       }
       const got =
         walDataOff !== undefined
@@ -137,7 +143,7 @@ export class PageImage implements ImageSource {
 
   /** Compares the open files' stats with those taken at open; a change marks the image as unusable. */
   checkUnchanged(): void {
-    if (this.changed || this.closed) return;
+    if (this.changed || this.closed || this.live) return;
     const main = stampOf(fs.fstatSync(this.mainFd));
     const wal = this.walFd === undefined ? undefined : stampOf(fs.fstatSync(this.walFd));
     if (!sameStamp(main, this.stamps[0]) || !sameStamp(wal, this.stamps[1]))

@@ -80,6 +80,8 @@ export interface WalIndex {
   salts: string;
   /** The cumulative checksum of the last commit frame, hex: with the salts, names the committed state (sync). */
   lastCommitChecksum: string;
+  /** The page number of each committed frame, in WAL order (frame n at index n - 1): what each commit wrote (sync). */
+  framePages: number[];
 }
 
 /**
@@ -97,6 +99,7 @@ export function indexWal(read: WalReader, walSize: number, dbPageSize: number): 
     pages: new Map(),
     salts: '',
     lastCommitChecksum: '',
+    framePages: [],
   };
   if (walSize === 0) return index;
   if (walSize < WAL_HEADER_SIZE)
@@ -124,6 +127,7 @@ export function indexWal(read: WalReader, walSize: number, dbPageSize: number): 
   // Walk frames until the first invalid one; pages of the current (not yet committed) transaction wait in `pending`.
   const frameSize = WAL_FRAME_HEADER_SIZE + pageSize;
   const pending = new Map<number, number>();
+  const pendingFrames: number[] = [];
   let frames = 0;
   for (let off = WAL_HEADER_SIZE; off + frameSize <= walSize; off += frameSize) {
     const frame = read(off, frameSize);
@@ -144,10 +148,13 @@ export function indexWal(read: WalReader, walSize: number, dbPageSize: number): 
     if (cksum[0] !== u32be(frame, 16) || cksum[1] !== u32be(frame, 20)) break;
     frames++;
     pending.set(pgno, off + WAL_FRAME_HEADER_SIZE);
+    pendingFrames.push(pgno);
     const commitSize = u32be(frame, 4);
     if (commitSize !== 0) {
       for (const [p, dataOff] of pending) index.pages.set(p, dataOff);
       pending.clear();
+      for (const p of pendingFrames) index.framePages.push(p);
+      pendingFrames.length = 0;
       index.finalPages = commitSize;
       index.framesApplied = frames;
       index.lastCommitChecksum = Buffer.from(frame.subarray(16, 24)).toString('hex');

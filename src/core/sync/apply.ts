@@ -1,7 +1,8 @@
 /**
  * Brings one collection to the snapshot's content with the rerun's ordered compare-and-write (mongo/reconcile.ts):
- * one pass over the target sorted by `_id` merged with the freshly built documents; only missing or different
- * documents are written and the ones the source no longer has are deleted. Running it twice writes nothing the
+ * one pass over the target sorted by `_id` (all of it, or the `_id` ranges whose rows may have changed) merged with
+ * the freshly built documents; only missing or different documents are written and the ones the source no longer
+ * has are deleted. Running it twice writes nothing the
  * second time, which is what makes a killed sync safe to rerun.
  */
 import { BSON, type Db, type Document } from 'mongodb';
@@ -10,9 +11,10 @@ import { throwIfAborted } from '../errors';
 import { Reconciler } from '../mongo/reconcile';
 import { BulkWriter } from '../mongo/writer';
 import type { CollectionPlan, PlanOptions } from '../plan/types';
-import type { SqliteSource } from '../sqlite';
+import { quoteIdent, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
 import { validateCollection } from '../validate/validator';
+import { rangesFilter, rangesSql, type KeyRange } from './ranges';
 import type { SyncCollectionOutcome, SyncOptions } from './types';
 
 export interface ApplyContext {
@@ -22,14 +24,27 @@ export interface ApplyContext {
   options: PlanOptions;
   sync: SyncOptions;
   log: (level: 'info' | 'warn', message: string) => void;
+  /** Proves the source pages read so far belong to the snapshot; called before anything is written. */
+  verify: () => void;
 }
 
-function documents(ctx: ApplyContext, plan: CollectionPlan): Iterable<{ doc: Document }> {
+function documents(ctx: ApplyContext, plan: CollectionPlan, ranges?: KeyRange[]): Iterable<{ doc: Document }> {
+  const builder = new DocumentBuilder(ctx.source, ctx.schema, plan, ctx.options);
   // Conversion warnings were reported by the migration; a sync does not repeat them per pass.
-  return new DocumentBuilder(ctx.source, ctx.schema, plan, ctx.options).documents(() => undefined);
+  if (!ranges) return builder.documents(() => undefined);
+  const { where, params } = rangesSql(`p.${quoteIdent(plan.id.kind === 'column' ? plan.id.column : '')}`, ranges);
+  return builder.documents(() => undefined, { where, params });
 }
 
-export async function applyCollection(ctx: ApplyContext, plan: CollectionPlan): Promise<SyncCollectionOutcome> {
+/**
+ * Compares and writes one collection: whole, or with `ranges` only the documents whose integer `_id` is in them
+ * (narrow.ts found that no other document can have changed).
+ */
+export async function applyCollection(
+  ctx: ApplyContext,
+  plan: CollectionPlan,
+  ranges?: KeyRange[],
+): Promise<SyncCollectionOutcome> {
   const { sync } = ctx;
   const name = plan.collection;
   const collection = ctx.db.collection(name);
@@ -42,16 +57,18 @@ export async function applyCollection(ctx: ApplyContext, plan: CollectionPlan): 
     onError: 'stop',
     signal: sync.signal,
     retryAttempts: sync.retryAttempts,
+    beforeWrite: ctx.verify,
   });
   const reconciler = new Reconciler(collection, writer, {
     deletes: true,
     table: plan.table,
+    ...(ranges ? { filter: rangesFilter(ranges) } : {}),
     signal: sync.signal,
     onWarning: (m) => ctx.log('warn', `${name}: ${m}`),
   });
   try {
     let n = 0;
-    for (const { doc } of documents(ctx, plan)) {
+    for (const { doc } of documents(ctx, plan, ranges)) {
       if ((++n & 255) === 0) throwIfAborted(sync.signal);
       let bson: Uint8Array;
       try {
@@ -67,6 +84,7 @@ export async function applyCollection(ctx: ApplyContext, plan: CollectionPlan): 
     const outcome: SyncCollectionOutcome = {
       collection: name,
       table: plan.table,
+      ...(ranges ? { narrowed: true } : {}),
       unchanged: counts.unchanged,
       replaced: written.replaced,
       inserted: written.written - written.replaced,

@@ -224,3 +224,103 @@ export function readTableRecords(src: PageSource, root: number): Array<{ rowid: 
   );
   return rows;
 }
+
+/** A b-tree page as the change detection needs it: leaf or interior, and an interior page's children with dividers. */
+export interface TreeNode {
+  leaf: boolean;
+  /** Interior pages: the child pages in key order (the last is the right-most pointer). */
+  children: number[];
+  /**
+   * Interior pages: the divider after each child but the last. Table b-trees: the rowid (child i holds keys ≤ it).
+   * Index b-trees: the first column of the cell's key, or undefined when it is not a number (child i holds keys
+   * ≤ it; the cell's own entry lives on this page).
+   */
+  dividers: Array<number | undefined>;
+}
+
+/** Reads the node at `pgno`; refuses pages that are not b-tree pages. */
+export function readNode(src: PageSource, pgno: number): TreeNode {
+  if (pgno < 1 || pgno > src.pageCount) throw corrupt(`page ${pgno} is outside the file (${src.pageCount} pages)`);
+  const page = src.page(pgno);
+  const h = pgno === 1 ? 100 : 0;
+  const type = page[h];
+  if (type === TABLE_LEAF || type === INDEX_LEAF) return { leaf: true, children: [], dividers: [] };
+  if (type !== TABLE_INTERIOR && type !== INDEX_INTERIOR)
+    throw corrupt(`page ${pgno} has an unknown b-tree page type ${type}`);
+  const cells = u16(page, h + 3);
+  const children: number[] = [];
+  const dividers: Array<number | undefined> = [];
+  for (let i = 0; i < cells; i++) {
+    const off = u16(page, h + 12 + 2 * i);
+    children.push(u32(page, off));
+    if (type === TABLE_INTERIOR) dividers.push(readVarint(page, off + 4).value);
+    else {
+      const cell = parseCell(src, page, type, off);
+      const first = decodeFirst(page.subarray(cell.payloadOff, cell.payloadOff + cell.localSize));
+      dividers.push(typeof first === 'number' ? first : undefined);
+    }
+  }
+  children.push(u32(page, h + 8));
+  return { leaf: false, children, dividers };
+}
+
+/** The first value of a record, from its local bytes (an integer or a real; anything else is undefined). */
+function decodeFirst(payload: Uint8Array): number | undefined {
+  if (payload.length < 2) return undefined;
+  const header = readVarint(payload, 0);
+  const t = readVarint(payload, header.size).value;
+  const off = header.value;
+  if (t >= 1 && t <= 6) {
+    const n = [0, 1, 2, 3, 4, 6, 8][t];
+    if (off + n > payload.length) return undefined;
+    if (n === 8) return Number(new DataView(payload.buffer, payload.byteOffset).getBigInt64(off));
+    return signedInt(payload, off, n);
+  }
+  if (t === 8 || t === 9) return t - 8;
+  if (t === 7 && off + 8 <= payload.length) return new DataView(payload.buffer, payload.byteOffset).getFloat64(off);
+  return undefined;
+}
+
+/**
+ * Every page of the b-tree at `root` but its overflow pages, reading only its interior pages (and one leaf): the
+ * tree is balanced, so the children of the last interior level are leaves.
+ */
+export function treePages(src: PageSource, root: number): Set<number> {
+  const out = new Set<number>([root]);
+  let depth = 0;
+  for (let node = readNode(src, root); !node.leaf; node = readNode(src, node.children[0])) depth++;
+  let level = [root];
+  for (let d = 0; d < depth; d++) {
+    const next: number[] = [];
+    for (const pgno of level) {
+      const { children } = readNode(src, pgno);
+      for (const c of children) {
+        if (out.has(c)) throw corrupt(`page ${c} is referenced twice`);
+        out.add(c);
+        next.push(c);
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
+/** The freelist's trunk and leaf pages (header offset 32: first trunk; each trunk: next trunk, count, leaves). */
+export function freelistPages(src: PageSource): Set<number> {
+  const out = new Set<number>();
+  const header = src.page(1);
+  for (let trunk = u32(header, 32); trunk !== 0;) {
+    if (trunk > src.pageCount || out.has(trunk)) throw corrupt(`the freelist is damaged at page ${trunk}`);
+    out.add(trunk);
+    const page = src.page(trunk);
+    const count = Math.min(u32(page, 4), (src.usableSize - 8) / 4);
+    for (let i = 0; i < count; i++) out.add(u32(page, 8 + 4 * i));
+    trunk = u32(page, 0);
+  }
+  return out;
+}
+
+/** Auto-vacuum databases keep pointer-map pages (header offset 52 is the largest root page, 0 without). */
+export function hasPointerMap(src: PageSource): boolean {
+  return u32(src.page(1), 52) !== 0;
+}

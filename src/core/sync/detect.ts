@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { MigrationError } from '../errors';
 import type { SyncState } from '../history/records';
 import type { CollectionPlan, MappingPlan } from '../plan/types';
+import { freelistPages, hasPointerMap, treePages } from './btree';
 import { affectedCollections, planTables } from './dependencies';
 import { digestTables, readSchemaEntries, sameName, type SchemaEntry } from './digest';
 import type { SyncSnapshot } from './snapshot';
@@ -16,8 +17,14 @@ export interface Detection {
   changedTables: string[];
   affected: CollectionPlan[];
   pagesHashed: number;
+  /** Interior pages read to place the changed pages (detection from the WAL). */
+  pagesRead?: number;
   /** Tables that appeared since the last sync and are not in the plan (they are not synced). */
   newTables: string[];
+  /** sqlite_master as read. */
+  entries: SchemaEntry[];
+  /** Detection from the WAL: the pages written since the last sync (collections can be narrowed to their rows). */
+  changed?: Set<number>;
 }
 
 function sqlHash(sql: string): string {
@@ -70,6 +77,7 @@ export function detectChanges(
       digest: digests.find((d) => d.table === e.name)?.digest ?? '',
       schema: sqlHash(e.sql),
     })),
+    ...(snap.wal.salts ? { wal: { salts: snap.wal.salts, frames: snap.wal.framesApplied } } : {}),
   };
   const pagesHashed = digests.reduce((n, d) => n + d.pages, 0);
   const views = relations.filter((e) => e.type === 'view').map((e) => e.name);
@@ -83,6 +91,7 @@ export function detectChanges(
       affected: affectedCollections(plan, changedTables, views),
       pagesHashed,
       newTables: [],
+      entries,
     };
   }
   checkSchema(snap.path, plan, before, state);
@@ -94,5 +103,85 @@ export function detectChanges(
   const newTables = changedTables.filter(
     (t) => !before.tables.some((b) => sameName(b.table, t)) && !planned.some((p) => sameName(p, t)),
   );
-  return { state, changedTables, affected: affectedCollections(plan, changedTables, views), pagesHashed, newTables };
+  return {
+    state,
+    changedTables,
+    affected: affectedCollections(plan, changedTables, views),
+    pagesHashed,
+    newTables,
+    entries,
+  };
+}
+
+/**
+ * The pages written since `before`, when its WAL position is still in the WAL (same salts, at most as many frames):
+ * the frames after it. Undefined when the WAL was restarted since (its frames are gone), or there is no position.
+ */
+export function pagesSince(snap: SyncSnapshot, before: SyncState | undefined): Set<number> | undefined {
+  const mark = before?.wal;
+  const wal = snap.wal;
+  if (!mark || wal.salts === '' || mark.salts !== wal.salts || mark.frames > wal.framesApplied) return undefined;
+  return new Set(wal.framePages.slice(mark.frames, wal.framesApplied));
+}
+
+/**
+ * Detection from the WAL's new frames: the changed tables are those with a changed page in their b-trees (found by
+ * reading interior pages only). Undefined when a changed page is not a b-tree page of the file (an overflow page:
+ * which row it belongs to would take reading every leaf), or the file keeps pointer maps: the caller then hashes.
+ */
+export function detectFromPages(
+  snap: SyncSnapshot,
+  plan: MappingPlan,
+  before: SyncState,
+  changed: Set<number>,
+): Detection | undefined {
+  const entries = readSchemaEntries(snap.pages);
+  if (hasPointerMap(snap.pages)) return undefined;
+  const explained = freelistPages(snap.pages);
+  explained.add(1);
+  for (const p of treePages(snap.pages, 1)) explained.add(p);
+  const touched = new Set<string>();
+  let pagesRead = 0;
+  for (const e of entries) {
+    if (e.rootPage <= 0) continue;
+    const pages = treePages(snap.pages, e.rootPage);
+    pagesRead += pages.size;
+    for (const p of pages) {
+      explained.add(p);
+      if (changed.has(p)) touched.add(e.tableName);
+    }
+  }
+  for (const p of changed) if (!explained.has(p)) return undefined;
+  const relations = entries.filter((e) => e.type === 'table' || e.type === 'view');
+  const changedTables = relations
+    .filter((e) => e.type === 'table' && !isInternal(e.name) && [...touched].some((t) => sameName(t, e.name)))
+    .map((e) => e.name);
+  const state: SyncState = {
+    token: snap.token,
+    tables: relations.map((e) => ({
+      table: e.name,
+      digest: changedTables.includes(e.name)
+        ? ''
+        : (before.tables.find((b) => sameName(b.table, e.name))?.digest ?? ''),
+      schema: sqlHash(e.sql),
+    })),
+    wal: { salts: snap.wal.salts, frames: snap.wal.framesApplied },
+    narrowed: true,
+  };
+  checkSchema(snap.path, plan, before, state);
+  const planned = planTables(plan);
+  const newTables = changedTables.filter(
+    (t) => !before.tables.some((b) => sameName(b.table, t)) && !planned.some((p) => sameName(p, t)),
+  );
+  const views = relations.filter((e) => e.type === 'view').map((e) => e.name);
+  return {
+    state,
+    changedTables,
+    affected: affectedCollections(plan, changedTables, views),
+    pagesHashed: 0,
+    pagesRead,
+    newTables,
+    entries,
+    changed,
+  };
 }

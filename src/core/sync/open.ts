@@ -1,42 +1,21 @@
 /**
- * Opens a sync snapshot — an image of the database held in memory, consistent by construction — with the engine's
- * SQLite (the reader the document builder uses), and checks the migration's plan still fits its schema.
+ * Opens a sync snapshot (pages read on demand from the live files; see snapshot.ts for why they are consistent)
+ * with the engine's SQLite — the reader the document builder uses — and checks the migration's plan still fits its
+ * schema.
  */
 import { MigrationError, isMigrationError } from '../errors';
 import { checkPlan } from '../plan/check';
 import type { MappingPlan } from '../plan/types';
 import { introspect, loadEngine, type SqliteSource } from '../sqlite';
 import { Database } from '../sqlite/database';
-import type { ImageSource } from '../sqlite/image';
 import type { SchemaInfo } from '../sqlite/types';
 import type { SyncSnapshot } from './snapshot';
-
-/** The snapshot's bytes served to SQLite's VFS; they never change, so there is nothing to check. */
-class MemoryImage implements ImageSource {
-  readonly changed = undefined;
-  constructor(private readonly bytes: Uint8Array) {}
-
-  get size(): number {
-    return this.bytes.length;
-  }
-
-  read(dest: Uint8Array, offset: number): number {
-    const available = Math.max(0, Math.min(dest.length, this.bytes.length - offset));
-    dest.set(this.bytes.subarray(offset, offset + available));
-    if (available < dest.length) dest.fill(0, available);
-    return available;
-  }
-
-  checkUnchanged(): void {
-    // An image in memory cannot change.
-  }
-}
 
 export async function openSnapshotSource(
   snap: SyncSnapshot,
   plan: MappingPlan,
 ): Promise<{ source: SqliteSource; schema: SchemaInfo }> {
-  const db = Database.open(await loadEngine(), new MemoryImage(snap.image));
+  const db = Database.open(await loadEngine(), snap.image);
   const source: SqliteSource = {
     path: snap.path,
     sizeBytes: snap.sizeBytes,

@@ -13,10 +13,26 @@ import { checkDatabaseName, connectMongo } from '../mongo/connect';
 import type { MappingPlan } from '../plan/types';
 import { applyCollection } from './apply';
 import { tablesOf } from './dependencies';
-import { detectChanges, type Detection } from './detect';
+import { detectChanges, detectFromPages, pagesSince, type Detection } from './detect';
+import { collectionRanges } from './narrow';
 import { openSnapshotSource } from './open';
-import { readSnapshot, readStateToken } from './snapshot';
-import type { SyncCollectionOutcome, SyncOptions, SyncOutcome } from './types';
+import type { KeyRange } from './ranges';
+import { loadSnapshot, readSnapshot, readStateToken, TornReadError, type SyncSnapshot } from './snapshot';
+import type { SyncOptions, SyncOutcome } from './types';
+import type { SqliteSource } from '../sqlite';
+import type { CollectionPlan } from '../plan/types';
+import type { SchemaInfo } from '../sqlite/types';
+
+/** One sync's reading side: the snapshot, what changed in it, and per collection its `_id` ranges (undefined: whole). */
+interface Work {
+  snap: SyncSnapshot;
+  plan: MappingPlan;
+  detection: Detection;
+  affected: CollectionPlan[];
+  ranges: Map<string, KeyRange[] | undefined>;
+  source: SqliteSource;
+  schema: SchemaInfo;
+}
 
 function emptyOutcome(): SyncOutcome {
   return {
@@ -130,22 +146,100 @@ export class SyncSession {
     if (base.sync?.token === token) {
       // Nothing committed since the last sync: no page is read.
       this.known = { token };
+      outcome.detection = 'token';
       if (!recordUnchanged) return;
       run.record = await this.startRecord(base, base.source, base.sync, []);
       outcome.runId = run.record._id;
       return this.finishRecord(run.record, outcome, 'completed');
     }
-    const snap = await readSnapshot(this.file, { withFingerprint: !base.sync });
-    const plan = JSON.parse(base.plan) as MappingPlan;
-    const detection = detectChanges(snap, plan, base.sync, !base.sync && snap.fingerprint === base.source.fingerprint);
-    const affected = await this.withInterrupted(detection, plan, base);
+    // Pages on demand first: enough when the WAL narrows every affected collection to its changed rows (a short
+    // read). Otherwise the whole file in memory, since comparing whole collections outlasts the application's
+    // checkpoints (a read on demand would be torn).
+    let work = await this.prepare(await readSnapshot(this.file, { withFingerprint: !base.sync }), base);
+    if (!work) work = (await this.prepare(await loadSnapshot(this.file, { withFingerprint: !base.sync }), base))!;
+    try {
+      await this.compare(work, base, recordUnchanged, outcome, run);
+    } catch (e) {
+      // A page torn by the writer can make SQLite (or the b-tree walker) see a damaged file: if the snapshot no
+      // longer holds, that is what happened, and the sync is retried rather than stopped.
+      if (!(e instanceof TornReadError)) work.snap.verify();
+      throw e;
+    } finally {
+      work.source.close();
+      work.snap.close();
+    }
+    this.known = { token };
+  }
+
+  /**
+   * Detects the changes in `snap` and narrows each affected collection where it can. Undefined (the snapshot closed)
+   * when `snap` is read on demand and some collection must be compared whole.
+   */
+  private async prepare(snap: SyncSnapshot, base: MigrationRecord): Promise<Work | undefined> {
+    let source: SqliteSource | undefined;
+    try {
+      const plan = JSON.parse(base.plan) as MappingPlan;
+      const changed = base.sync && pagesSince(snap, base.sync);
+      const detection =
+        (changed && detectFromPages(snap, plan, base.sync!, changed)) ??
+        (snap.live
+          ? undefined
+          : detectChanges(snap, plan, base.sync, !base.sync && snap.fingerprint === base.source.fingerprint));
+      if (!detection) {
+        snap.close();
+        return undefined;
+      }
+      const { affected, whole } = await this.withInterrupted(detection, plan, base);
+      const opened = await openSnapshotSource(snap, plan);
+      source = opened.source;
+      const ranges = new Map<string, KeyRange[] | undefined>();
+      for (const c of affected) {
+        const narrow =
+          detection.changed && !whole.has(c.collection)
+            ? collectionRanges(
+                {
+                  pages: snap.pages,
+                  entries: detection.entries,
+                  schema: opened.schema,
+                  source,
+                  changed: detection.changed,
+                },
+                c,
+              )
+            : undefined;
+        ranges.set(c.collection, narrow);
+      }
+      snap.verify();
+      if (snap.live && [...ranges.values()].some((r) => r === undefined)) {
+        source.close();
+        snap.close();
+        return undefined;
+      }
+      return { snap, plan, detection, affected, ranges, source, schema: opened.schema };
+    } catch (e) {
+      source?.close();
+      if (!(e instanceof TornReadError)) snap.verify();
+      snap.close();
+      throw e;
+    }
+  }
+
+  /** Brings the affected collections to the snapshot and records the sync. */
+  private async compare(
+    work: Work,
+    base: MigrationRecord,
+    recordUnchanged: boolean,
+    outcome: SyncOutcome,
+    run: { record?: MigrationRecord; quiet?: boolean },
+  ): Promise<void> {
+    const { snap, plan, detection } = work;
+    // Collections whose changed pages hold none of their rows (e.g. an index page only) need no compare.
+    const affected = work.affected.filter((c) => work.ranges.get(c.collection)?.length !== 0);
+    outcome.detection = detection.changed ? 'wal' : 'digests';
     outcome.changedTables = detection.changedTables;
     outcome.pagesHashed = detection.pagesHashed;
     for (const t of detection.newTables) outcome.notes.push(`Table ${t} is new and not in the plan: it is not synced.`);
-    if (affected.length === 0 && !recordUnchanged) {
-      this.known = { token };
-      return;
-    }
+    if (affected.length === 0 && !recordUnchanged) return;
     run.record = await this.startRecord(
       base,
       { sizeBytes: snap.sizeBytes, fingerprint: snap.fingerprint ?? '' },
@@ -160,9 +254,22 @@ export class SyncSession {
     });
     if (affected.length > 0) {
       outcome.tablesRead = [...new Set(affected.flatMap(tablesOf))];
-      outcome.collections = await this.apply(snap, plan, affected);
+      const log = (level: 'info' | 'warn', message: string) => this.log(level, message);
+      const ctx = {
+        db: this.db,
+        source: work.source,
+        schema: work.schema,
+        options: plan.options,
+        sync: this.opts,
+        log,
+      };
+      for (const c of affected)
+        outcome.collections.push(
+          await applyCollection({ ...ctx, verify: () => snap.verify() }, c, work.ranges.get(c.collection)),
+        );
       outcome.status = 'synced';
     }
+    snap.verify();
     for (const c of outcome.collections)
       for (const k of ['unchanged', 'replaced', 'inserted', 'deleted', 'failed', 'mismatches'] as const)
         outcome.totals[k] += c[k] ?? 0;
@@ -178,45 +285,32 @@ export class SyncSession {
         `${outcome.totals.mismatches} mismatch(es) between source and target after the sync.`,
       );
     await this.finishRecord(run.record, outcome, 'completed');
-    this.known = { token };
   }
 
-  /** Adds the collections of syncs that did not finish since `base`: what they wrote may be newer than `base`. */
+  /**
+   * Adds the collections of syncs that did not finish since `base`: what they wrote may be newer than `base`, so
+   * they are compared whole (`whole`). Not needed for a sync narrowed from the same base when this one is narrowed
+   * too: the pages it saw changed are among this one's.
+   */
   private async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord) {
-    const unfinished = await this.history.records
-      .find({
-        ...this.history.scope,
-        kind: 'sync',
-        status: { $in: ['running', 'failed', 'cancelled'] },
-        startedAt: { $gt: base.startedAt },
-      })
-      .toArray();
-    const names = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
-    if (names.size > 0)
+    const unfinished = (
+      await this.history.records
+        .find({
+          ...this.history.scope,
+          kind: 'sync',
+          status: { $in: ['running', 'failed', 'cancelled'] },
+          startedAt: { $gt: base.startedAt },
+        })
+        .toArray()
+    ).filter((r) => !(detection.changed && r.sync?.narrowed && r.parent === base._id));
+    const whole = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
+    if (whole.size > 0)
       this.log(
         'info',
-        `Comparing again what ${unfinished.length} unfinished sync(s) since ${base._id} were writing: ${[...names].join(', ')}.`,
+        `Comparing again what ${unfinished.length} unfinished sync(s) since ${base._id} were writing: ${[...whole].join(', ')}.`,
       );
-    return plan.collections.filter((c) => detection.affected.includes(c) || names.has(c.collection));
-  }
-
-  private async apply(
-    snap: Awaited<ReturnType<typeof readSnapshot>>,
-    plan: MappingPlan,
-    affected: MappingPlan['collections'],
-  ): Promise<SyncCollectionOutcome[]> {
-    const { source, schema } = await openSnapshotSource(snap, plan);
-    try {
-      const out: SyncCollectionOutcome[] = [];
-      const log = (level: 'info' | 'warn', message: string) => this.log(level, message);
-      for (const c of affected)
-        out.push(
-          await applyCollection({ db: this.db, source, schema, options: plan.options, sync: this.opts, log }, c),
-        );
-      return out;
-    } finally {
-      source.close();
-    }
+    const affected = plan.collections.filter((c) => detection.affected.includes(c) || whole.has(c.collection));
+    return { affected, whole };
   }
 
   private async startRecord(

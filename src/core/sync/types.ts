@@ -34,6 +34,8 @@ export interface SyncCollectionOutcome {
   failed: number;
   /** With `validate`: differences found after writing (0 = the collection equals the source). */
   mismatches?: number;
+  /** Only the documents of changed rows were compared (`unchanged` counts those alone). */
+  narrowed?: boolean;
 }
 
 export interface SyncTotals {
@@ -61,6 +63,11 @@ export interface SyncOutcome {
   tablesRead: string[];
   /** Pages hashed to find the changed tables (0 when the state token showed nothing was committed). */
   pagesHashed: number;
+  /**
+   * How the changes were found: `wal` from the pages the WAL's new frames wrote (row-level), `digests` from every
+   * table's page digests (collection-level; the first sync, or after the WAL was restarted), `token` nothing committed.
+   */
+  detection?: 'token' | 'wal' | 'digests';
   collections: SyncCollectionOutcome[];
   totals: SyncTotals;
   notes: string[];
