@@ -52,7 +52,7 @@ export {
 export { computedFieldCount, withoutComputed, type RuleEdit } from './plan/ruleEdits';
 export type { ComputedFieldPlan, DeclaredRelationship } from './plan/types';
 export type { Mismatch, MismatchKind } from './validate/compare';
-export type { TableAccount } from './validate/accounting';
+export { openAccount, type TableAccount } from './validate/accounting';
 export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/writer';
 export { DEFAULT_MONGODB_URL } from './mongo/connect';
 export { maskUrl, hasPassword, hostOf } from './maskUrl';

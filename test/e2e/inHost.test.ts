@@ -5,12 +5,12 @@
  * (`npm run test:electron` runs the same suite in a downloaded VS Code where there is internet.)
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../helpers/codeServer';
 import { useWorkbench } from '../helpers/e2eSession';
 import { sharedFixturesDir } from '../helpers/fixtures';
+import { makeTestExtension } from '../helpers/testExtension';
 import { runCommand } from '../helpers/workbench';
 
 interface SuiteResult {
@@ -25,25 +25,13 @@ interface SuiteResult {
  * its creation and its content — "Unexpected end of JSON input".
  */
 function makeRunnerExtension(suite: string): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-inhost-runner-'));
-  const out = path.join(dir, 'result.json');
-  writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({
-      name: 's2m-inhost-runner',
-      publisher: 'sqlite2mongo-test',
-      version: '0.0.1',
-      engines: { vscode: '^1.90.0' },
-      main: './extension.js',
-      activationEvents: [],
-      contributes: { commands: [{ command: 's2mInHost.run', title: 'Run In-Host Suite', category: 'S2M Tests' }] },
-    }),
-  );
-  writeFileSync(
-    path.join(dir, 'extension.js'),
-    `const vscode = require('vscode');
+  const command = { command: 's2mInHost.run', title: 'Run In-Host Suite', category: 'S2M Tests' };
+  return makeTestExtension(
+    's2m-inhost-runner',
+    command,
+    (dir) => `const vscode = require('vscode');
 const fs = require('fs');
-const out = ${JSON.stringify(out)};
+const out = ${JSON.stringify(path.join(dir, 'result.json'))};
 const publish = (result) => {
   fs.writeFileSync(out + '.tmp', JSON.stringify(result));
   fs.renameSync(out + '.tmp', out);
@@ -61,7 +49,6 @@ exports.activate = (context) => {
 };
 `,
   );
-  return dir;
 }
 
 describe('in-host suite (test/vscode/suite) in code-server', function () {

@@ -4,31 +4,20 @@
  * its Node code in the extension host. Screenshots: test-results/e2e/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { useWorkbench } from '../helpers/e2eSession';
 import { sharedFixture } from '../helpers/fixtures';
+import { makeTestExtension } from '../helpers/testExtension';
 import { editorTab, explorerItem, openWorkbench, runCommand, screenshot } from '../helpers/workbench';
 
 /** A minimal extension: one command that writes a file into the workspace from the Node extension host. */
 function makeProbeExtension(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-probe-ext-'));
-  writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({
-      name: 's2m-e2e-probe',
-      publisher: 'sqlite2mongo-test',
-      version: '0.0.1',
-      engines: { vscode: '^1.90.0' },
-      main: './extension.js',
-      activationEvents: [],
-      contributes: { commands: [{ command: 's2mProbe.hello', title: 'Write Probe File', category: 'S2M Probe' }] },
-    }),
-  );
-  writeFileSync(
-    path.join(dir, 'extension.js'),
-    `const vscode = require('vscode');
+  const command = { command: 's2mProbe.hello', title: 'Write Probe File', category: 'S2M Probe' };
+  return makeTestExtension(
+    's2m-e2e-probe',
+    command,
+    () => `const vscode = require('vscode');
 const fs = require('fs');
 const path = require('path');
 exports.activate = (context) => {
@@ -41,7 +30,6 @@ exports.activate = (context) => {
 exports.deactivate = () => {};
 `,
   );
-  return dir;
 }
 
 describe('e2e harness: code-server + Chromium', function () {

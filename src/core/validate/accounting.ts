@@ -43,6 +43,11 @@ function count(source: SqliteSource, sql: string): number {
   return 0;
 }
 
+/** A table's account before anything is counted: `read` rows, none yet written, folded, refused or skipped. */
+export function openAccount(table: string, read = 0): TableAccount {
+  return { table, read, written: 0, folded: 0, refused: 0, skipped: 0, reasons: [], unaccounted: 0 };
+}
+
 /** Collects what the export built, then settles the accounts. */
 export class RowLedger {
   private readonly builds = new Map<string, BuildCounts>();
@@ -72,17 +77,7 @@ export class RowLedger {
     const of = (table: string): TableAccount => {
       let a = accounts.get(table);
       if (!a) {
-        const t = schema.tables.find((x) => x.name === table);
-        a = {
-          table,
-          read: t ? t.rowCount : 0,
-          written: 0,
-          folded: 0,
-          refused: 0,
-          skipped: 0,
-          reasons: [],
-          unaccounted: 0,
-        };
+        a = openAccount(table, schema.tables.find((x) => x.name === table)?.rowCount ?? 0);
         accounts.set(table, a);
       }
       return a;

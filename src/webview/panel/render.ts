@@ -2,7 +2,10 @@
 import { byId, h, icon, replaceChildren } from '../common/dom';
 import { selectEl, state } from './page';
 import { endedBeforeAnyStep, isConnecting, openCardsOf, type RunView } from './state';
-import { connectionView, planView, progressView, sourceHeader, sourceView, summaryView } from './views';
+import { connectionView } from './connectionView';
+import { planView } from './planView';
+import { progressView, summaryView } from './runView';
+import { sourceHeader, sourceView } from './sourceView';
 
 export function canStart(): boolean {
   return (

@@ -1,19 +1,9 @@
 /** The Validation tree's words for the row accounting. */
 import assert from 'node:assert/strict';
-import type { TableAccount } from '../../../src/core';
+import { openAccount, type TableAccount } from '../../../src/core';
 import { accountVerdict, describeAccount, describeAccounting } from '../../../src/extension/tree/accountingText';
 
-const account = (table: string, extra: Partial<TableAccount>): TableAccount => ({
-  table,
-  read: 0,
-  written: 0,
-  folded: 0,
-  refused: 0,
-  skipped: 0,
-  reasons: [],
-  unaccounted: 0,
-  ...extra,
-});
+const account = (table: string, extra: Partial<TableAccount>): TableAccount => ({ ...openAccount(table), ...extra });
 
 describe('Validation tree: row accounting text', () => {
   it('names only the terms that are not zero, and flags unaccounted rows', () => {
