@@ -264,10 +264,19 @@ export async function readSnapshot(
   filePath: string,
   opts: { attempts?: number; pauseMs?: number; withFingerprint?: boolean } = {},
 ): Promise<SyncSnapshot> {
+  return retryWhileTorn(filePath, opts, tryOpen);
+}
+
+/** Calls `attempt` until it returns a consistent snapshot, pausing longer each time; TornReadError after that. */
+async function retryWhileTorn(
+  filePath: string,
+  opts: { attempts?: number; pauseMs?: number; withFingerprint?: boolean },
+  attempt: (file: string, withFingerprint: boolean) => SyncSnapshot | undefined,
+): Promise<SyncSnapshot> {
   const file = path.resolve(filePath);
   const attempts = opts.attempts ?? 8;
   for (let i = 0; i < attempts; i++) {
-    const snap = tryOpen(file, !!opts.withFingerprint);
+    const snap = attempt(file, !!opts.withFingerprint);
     if (snap) return snap;
     await new Promise((r) => setTimeout(r, (opts.pauseMs ?? 25) * (i + 1)));
   }
@@ -370,12 +379,5 @@ export async function loadSnapshot(
   filePath: string,
   opts: { attempts?: number; pauseMs?: number; withFingerprint?: boolean } = {},
 ): Promise<SyncSnapshot> {
-  const file = path.resolve(filePath);
-  const attempts = opts.attempts ?? 8;
-  for (let i = 0; i < attempts; i++) {
-    const snap = tryLoad(file, !!opts.withFingerprint);
-    if (snap) return snap;
-    await new Promise((r) => setTimeout(r, (opts.pauseMs ?? 25) * (i + 1)));
-  }
-  throw new TornReadError(file, attempts);
+  return retryWhileTorn(filePath, opts, tryLoad);
 }
