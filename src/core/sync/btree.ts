@@ -3,21 +3,22 @@
  * which pages belong to a table (interior, leaf and overflow pages), and the records of sqlite_master.
  * Pages come from a PageSource, so the walker does not care whether they are in memory or read on demand.
  */
-import { MigrationError } from '../errors';
+import { decodeFirst, decodeRecord, type RecordValue, type TextEncoding } from './record';
+import {
+  corrupt,
+  INDEX_INTERIOR,
+  INDEX_LEAF,
+  parseCell,
+  readVarint,
+  TABLE_INTERIOR,
+  TABLE_LEAF,
+  u16,
+  u32,
+  type Cell,
+  type PageSource,
+} from './pageFormat';
 
-/** Pages of one consistent database state (main file with the committed WAL frames applied). Pages are 1-based. */
-export interface PageSource {
-  readonly pageSize: number;
-  /** Bytes of each page usable for b-tree content (page size minus the reserved bytes at the end of every page). */
-  readonly usableSize: number;
-  readonly pageCount: number;
-  page(pgno: number): Uint8Array;
-}
-
-const TABLE_INTERIOR = 0x05;
-const TABLE_LEAF = 0x0d;
-const INDEX_INTERIOR = 0x02;
-const INDEX_LEAF = 0x0a;
+export type { PageSource } from './pageFormat';
 
 /** Page source over an image of the whole database held in memory. */
 export function imagePages(image: Uint8Array): PageSource {
@@ -29,76 +30,6 @@ export function imagePages(image: Uint8Array): PageSource {
     pageCount: Math.floor(image.length / pageSize),
     page: (pgno) => image.subarray((pgno - 1) * pageSize, pgno * pageSize),
   };
-}
-
-function u16(b: Uint8Array, off: number): number {
-  return (b[off] << 8) | b[off + 1];
-}
-
-function u32(b: Uint8Array, off: number): number {
-  return ((b[off] << 24) | (b[off + 1] << 16) | (b[off + 2] << 8) | b[off + 3]) >>> 0;
-}
-
-/** A SQLite varint at `off`: its value (exact up to 2^53, which covers every length and page number) and size. */
-export function readVarint(b: Uint8Array, off: number): { value: number; size: number } {
-  let value = 0;
-  for (let i = 0; i < 8; i++) {
-    const byte = b[off + i];
-    value = value * 128 + (byte & 0x7f);
-    if ((byte & 0x80) === 0) return { value, size: i + 1 };
-  }
-  return { value: value * 256 + b[off + 8], size: 9 };
-}
-
-function corrupt(detail: string): MigrationError {
-  return new MigrationError(
-    'SOURCE_CORRUPT',
-    `The database's b-tree structure is damaged: ${detail}.`,
-    'Check it with sqlite3 <file> "PRAGMA quick_check;".',
-  );
-}
-
-/** How many payload bytes a cell keeps on its own page (the rest goes to overflow pages). */
-function localPayload(usable: number, payload: number, isTableLeaf: boolean): number {
-  const maxLocal = isTableLeaf ? usable - 35 : Math.floor(((usable - 12) * 64) / 255) - 23;
-  if (payload <= maxLocal) return payload;
-  const minLocal = Math.floor(((usable - 12) * 32) / 255) - 23;
-  const k = minLocal + ((payload - minLocal) % (usable - 4));
-  return k <= maxLocal ? k : minLocal;
-}
-
-interface Cell {
-  /** Child page (interior cells). */
-  child?: number;
-  /** Rowid (table leaf cells). */
-  rowid?: number;
-  payloadSize: number;
-  /** Offset of the local payload in the page, and its length. */
-  payloadOff: number;
-  localSize: number;
-  /** First overflow page, 0 when the payload fits on the page. */
-  overflow: number;
-}
-
-function parseCell(src: PageSource, page: Uint8Array, type: number, off: number): Cell {
-  let p = off;
-  let child: number | undefined;
-  if (type === TABLE_INTERIOR || type === INDEX_INTERIOR) {
-    child = u32(page, p);
-    p += 4;
-  }
-  if (type === TABLE_INTERIOR) return { child, payloadSize: 0, payloadOff: p, localSize: 0, overflow: 0 };
-  const size = readVarint(page, p);
-  p += size.size;
-  let rowid: number | undefined;
-  if (type === TABLE_LEAF) {
-    const r = readVarint(page, p);
-    rowid = r.value;
-    p += r.size;
-  }
-  const localSize = localPayload(src.usableSize, size.value, type === TABLE_LEAF);
-  const overflow = localSize < size.value ? u32(page, p + localSize) : 0;
-  return { child, rowid, payloadSize: size.value, payloadOff: p, localSize, overflow };
 }
 
 /**
@@ -160,57 +91,6 @@ function cellPayload(src: PageSource, cell: Cell, page: Uint8Array): Uint8Array 
   return out;
 }
 
-export type RecordValue = null | number | string | Uint8Array;
-
-/** Text encoding from the database header (offset 56): 1 UTF-8, 2 UTF-16le, 3 UTF-16be. */
-export type TextEncoding = 1 | 2 | 3;
-
-function decodeText(bytes: Uint8Array, encoding: TextEncoding): string {
-  if (encoding === 1) return Buffer.from(bytes).toString('utf8');
-  const b = Buffer.from(bytes);
-  if (encoding === 3) b.swap16();
-  return b.toString('utf16le');
-}
-
-/** Decodes a record (https://www.sqlite.org/fileformat2.html#record_format). */
-export function decodeRecord(payload: Uint8Array, encoding: TextEncoding = 1): RecordValue[] {
-  const header = readVarint(payload, 0);
-  const types: number[] = [];
-  for (let p = header.size; p < header.value;) {
-    const t = readVarint(payload, p);
-    types.push(t.value);
-    p += t.size;
-  }
-  const values: RecordValue[] = [];
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  let off = header.value;
-  const intSizes = [0, 1, 2, 3, 4, 6, 8];
-  for (const t of types) {
-    if (t === 0) values.push(null);
-    else if (t <= 6) {
-      const n = intSizes[t];
-      values.push(n === 8 ? Number(view.getBigInt64(off)) : signedInt(payload, off, n));
-      off += n;
-    } else if (t === 7) {
-      values.push(view.getFloat64(off));
-      off += 8;
-    } else if (t === 8 || t === 9) values.push(t - 8);
-    else if (t >= 12) {
-      const n = t % 2 === 0 ? (t - 12) / 2 : (t - 13) / 2;
-      const bytes = payload.subarray(off, off + n);
-      values.push(t % 2 === 0 ? bytes : decodeText(bytes, encoding));
-      off += n;
-    } else throw corrupt(`a record uses the reserved serial type ${t}`);
-  }
-  return values;
-}
-
-function signedInt(b: Uint8Array, off: number, n: number): number {
-  let v = 0;
-  for (let i = 0; i < n; i++) v = v * 256 + b[off + i];
-  return b[off] & 0x80 ? v - 2 ** (8 * n) : v;
-}
-
 /** The rows of the table b-tree at `root`, decoded (for sqlite_master, whose root is page 1). */
 export function readTableRecords(src: PageSource, root: number): Array<{ rowid: number; values: RecordValue[] }> {
   const rows: Array<{ rowid: number; values: RecordValue[] }> = [];
@@ -262,23 +142,6 @@ export function readNode(src: PageSource, pgno: number): TreeNode {
   }
   children.push(u32(page, h + 8));
   return { leaf: false, children, dividers };
-}
-
-/** The first value of a record, from its local bytes (an integer or a real; anything else is undefined). */
-function decodeFirst(payload: Uint8Array): number | undefined {
-  if (payload.length < 2) return undefined;
-  const header = readVarint(payload, 0);
-  const t = readVarint(payload, header.size).value;
-  const off = header.value;
-  if (t >= 1 && t <= 6) {
-    const n = [0, 1, 2, 3, 4, 6, 8][t];
-    if (off + n > payload.length) return undefined;
-    if (n === 8) return Number(new DataView(payload.buffer, payload.byteOffset).getBigInt64(off));
-    return signedInt(payload, off, n);
-  }
-  if (t === 8 || t === 9) return t - 8;
-  if (t === 7 && off + 8 <= payload.length) return new DataView(payload.buffer, payload.byteOffset).getFloat64(off);
-  return undefined;
 }
 
 /**

@@ -4,21 +4,22 @@
  * digests and compares-and-writes only the collections built from them. A pass that writes is one run in the
  * history, whose record keeps the state the target then matches: the next pass starts from there.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Db, MongoClient } from 'mongodb';
 import { MigrationError, isMigrationError } from '../errors';
-import { HistoryStore, newRunId, planHash, type MigrationRecord, type SyncState } from '../history/records';
+import { HistoryStore, type MigrationRecord } from '../history/records';
 import { checkDatabaseName, connectMongo } from '../mongo/connect';
 import type { MappingPlan } from '../plan/types';
 import { applyCollection } from './apply';
 import { tablesOf } from './dependencies';
 import { detectChanges, detectFromPages, pagesSince, type Detection } from './detect';
 import { collectionRanges } from './narrow';
+import { emptyOutcome, SyncRuns } from './runs';
 import { PageHashes } from './pageHashes';
 import { openSnapshotSource } from './open';
 import type { KeyRange } from './ranges';
-import { loadSnapshot, readSnapshot, readStateToken, TornReadError, type SyncSnapshot } from './snapshot';
+import { copySnapshot } from './copySnapshot';
+import { readSnapshot, readStateToken, TornReadError, type SyncSnapshot } from './snapshot';
 import type { SyncOptions, SyncOutcome } from './types';
 import type { SqliteSource } from '../sqlite';
 import type { CollectionPlan } from '../plan/types';
@@ -35,42 +36,22 @@ interface Work {
   schema: SchemaInfo;
 }
 
-function emptyOutcome(): SyncOutcome {
-  return {
-    status: 'unchanged',
-    startedAt: new Date().toISOString(),
-    durationMs: 0,
-    changedTables: [],
-    tablesRead: [],
-    pagesHashed: 0,
-    collections: [],
-    totals: { unchanged: 0, replaced: 0, inserted: 0, deleted: 0, failed: 0, mismatches: 0 },
-    notes: [],
-  };
-}
-
-function realPath(p: string): string {
-  try {
-    return fs.realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-}
-
 export class SyncSession {
   /** The state the target is known to match (kept between passes of a watch loop). */
   private known: { token: string } | undefined;
   /** Watch sessions: a hash of every page of the state the last completed sync recorded. */
   private hashes: PageHashes | undefined;
   private readonly file: string;
+  private readonly runs: SyncRuns;
 
   private constructor(
     private readonly opts: SyncOptions,
     private readonly client: MongoClient,
     private readonly db: Db,
-    private readonly history: HistoryStore,
+    history: HistoryStore,
   ) {
     this.file = path.resolve(opts.sqlitePath);
+    this.runs = new SyncRuns(history, opts, this.file);
   }
 
   static async open(opts: SyncOptions): Promise<SyncSession> {
@@ -90,26 +71,6 @@ export class SyncSession {
     this.opts.onEvent?.({ type: 'log', level, message });
   }
 
-  /** The completed run the target matches: the newest completed migration or sync of this file. */
-  private async base(): Promise<MigrationRecord> {
-    const base = await this.history.latestCompleted();
-    if (!base) {
-      throw new MigrationError(
-        'HISTORY_MISMATCH',
-        `No completed migration in ${this.opts.database} to keep in sync.`,
-        `Migrate first: sqlite2mongo migrate --sqlite-url ${this.file} --mongodb-db ${this.opts.database}`,
-      );
-    }
-    if (realPath(base.source.path) !== realPath(this.file)) {
-      throw new MigrationError(
-        'HISTORY_MISMATCH',
-        `${this.opts.database} was migrated from ${base.source.path}, not ${this.file}.`,
-        'Sync the file it was migrated from, or migrate this one into another database.',
-      );
-    }
-    return base;
-  }
-
   /**
    * One sync. `recordUnchanged`: record a run even when nothing needed comparing (a single `sync` command does;
    * a watch loop records only the passes that compared something).
@@ -126,7 +87,7 @@ export class SyncSession {
         : new MigrationError('INTERNAL', e instanceof Error ? e.message : String(e), undefined, { cause: e });
       outcome.status = err.code === 'CANCELLED' ? 'cancelled' : 'failed';
       outcome.error = { code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
-      if (run.record) await this.finishRecord(run.record, outcome, outcome.status).catch(() => undefined);
+      if (run.record) await this.runs.finish(run.record, outcome, outcome.status).catch(() => undefined);
     } finally {
       outcome.durationMs = Date.now() - started;
     }
@@ -145,21 +106,21 @@ export class SyncSession {
       run.quiet = true;
       return;
     }
-    const base = await this.base();
+    const base = await this.runs.base();
     if (base.sync?.token === token) {
       // Nothing committed since the last sync: no page is read.
       this.known = { token };
       outcome.detection = 'token';
       if (!recordUnchanged) return;
-      run.record = await this.startRecord(base, base.source, base.sync, []);
+      run.record = await this.runs.start(base, base.source, base.sync, []);
       outcome.runId = run.record._id;
-      return this.finishRecord(run.record, outcome, 'completed');
+      return this.runs.finish(run.record, outcome, 'completed');
     }
     // Pages on demand first: enough when the WAL narrows every affected collection to its changed rows (a short
     // read). Otherwise the whole file in memory, since comparing whole collections outlasts the application's
     // checkpoints (a read on demand would be torn).
     let work = await this.prepare(await readSnapshot(this.file, { withFingerprint: !base.sync }), base);
-    if (!work) work = (await this.prepare(await loadSnapshot(this.file, { withFingerprint: !base.sync }), base))!;
+    if (!work) work = (await this.prepare(await copySnapshot(this.file, { withFingerprint: !base.sync }), base))!;
     try {
       await this.compare(work, base, recordUnchanged, outcome, run);
     } catch (e) {
@@ -245,7 +206,7 @@ export class SyncSession {
     outcome.pagesHashed = detection.pagesHashed;
     for (const t of detection.newTables) outcome.notes.push(`Table ${t} is new and not in the plan: it is not synced.`);
     if (affected.length === 0 && !recordUnchanged) return;
-    run.record = await this.startRecord(
+    run.record = await this.runs.start(
       base,
       { sizeBytes: snap.sizeBytes, fingerprint: snap.fingerprint ?? '' },
       detection.state,
@@ -289,7 +250,7 @@ export class SyncSession {
         'VALIDATION_FAILED',
         `${outcome.totals.mismatches} mismatch(es) between source and target after the sync.`,
       );
-    await this.finishRecord(run.record, outcome, 'completed');
+    await this.runs.finish(run.record, outcome, 'completed');
     this.trackPages(snap, base, detection);
   }
 
@@ -312,16 +273,9 @@ export class SyncSession {
    * too: the pages it saw changed are among this one's.
    */
   private async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord) {
-    const unfinished = (
-      await this.history.records
-        .find({
-          ...this.history.scope,
-          kind: 'sync',
-          status: { $in: ['running', 'failed', 'cancelled'] },
-          startedAt: { $gt: base.startedAt },
-        })
-        .toArray()
-    ).filter((r) => !(detection.changed && r.sync?.narrowed && r.parent === base._id));
+    const unfinished = (await this.runs.unfinishedSince(base)).filter(
+      (r) => !(detection.changed && r.sync?.narrowed && r.parent === base._id),
+    );
     const whole = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
     if (whole.size > 0)
       this.log(
@@ -330,81 +284,5 @@ export class SyncSession {
       );
     const affected = plan.collections.filter((c) => detection.affected.includes(c) || whole.has(c.collection));
     return { affected, whole };
-  }
-
-  private async startRecord(
-    base: MigrationRecord,
-    source: { sizeBytes: number; fingerprint: string },
-    state: SyncState,
-    collections: string[],
-  ): Promise<MigrationRecord> {
-    const plan = JSON.parse(base.plan) as MappingPlan;
-    // Syncs that died (killed, server gone) stay 'running' otherwise; this one redoes their work.
-    await this.history.records.updateMany(
-      { ...this.history.scope, kind: 'sync', status: 'running' },
-      {
-        $set: {
-          status: 'failed',
-          updatedAt: new Date(),
-          error: {
-            code: 'INTERRUPTED',
-            message: 'The sync stopped before finishing; a later sync compared its collections again.',
-          },
-        },
-      },
-    );
-    const now = new Date();
-    const record: MigrationRecord = {
-      _id: newRunId(now),
-      kind: 'sync',
-      parent: base._id,
-      status: 'running',
-      source: { path: this.file, sizeBytes: source.sizeBytes, fingerprint: source.fingerprint },
-      planHash: planHash(plan),
-      plan: base.plan,
-      options: { sync: true, ...(this.opts.validate ? { validate: true } : {}) },
-      startedAt: now,
-      updatedAt: now,
-      collections: collections.map((name) => ({
-        collection: name,
-        table: plan.collections.find((c) => c.collection === name)?.table ?? '',
-        existedBefore: true,
-        documentsBefore: 0,
-        action: 'upserted',
-        checkpoint: 0,
-        done: false,
-        imported: 0,
-        failed: 0,
-      })),
-      sync: state,
-    };
-    await this.history.insert(record);
-    return record;
-  }
-
-  private async finishRecord(
-    record: MigrationRecord,
-    outcome: SyncOutcome,
-    status: 'completed' | 'failed' | 'cancelled',
-  ): Promise<void> {
-    for (const c of record.collections) {
-      const done = outcome.collections.find((x) => x.collection === c.collection);
-      if (!done) continue;
-      c.done = true;
-      c.imported = done.replaced + done.inserted;
-      c.failed = done.failed;
-    }
-    const { totals } = outcome;
-    await this.history.update(
-      record._id,
-      {
-        status,
-        finishedAt: new Date(),
-        collections: record.collections,
-        totals: { ...totals, changedTables: outcome.changedTables.length, compared: outcome.collections.length },
-        ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
-      },
-      { durable: true },
-    );
   }
 }

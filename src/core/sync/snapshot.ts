@@ -1,9 +1,6 @@
 /**
  * Consistent reads of a database another process keeps writing, page by page (memory does not grow with the file).
  *
- * The state token names the committed state cheaply (the main file's header and size, the WAL's salts and its last
- * commit frame's checksum) without reading any table: equal tokens mean nothing was committed in between.
- *
  * A snapshot indexes the WAL once (its committed frames at that moment are the snapshot) and then serves each page
  * on demand: from its latest committed frame, else from the main file. The application keeps appending frames
  * meanwhile, which is harmless; two things could tear a read, and verify() proves neither happened before anything
@@ -17,104 +14,20 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MigrationError } from '../errors';
-import { PageImage, type ImageSource } from '../sqlite/image';
-import { applyWal, indexWal, mainPageSize, WalError, type WalIndex } from '../sqlite/wal';
-import { imagePages, type PageSource } from './btree';
+import type { ImageSource, PageImage } from '../sqlite/image';
+import { indexWal, WalError, type WalIndex } from '../sqlite/wal';
+import type { PageSource } from './btree';
+import {
+  hasHotJournal,
+  imagePageSource,
+  openImage,
+  readBytes,
+  stateToken,
+  TornReadError,
+  WAL_HEADER_BYTES,
+} from './files';
 
-const HEADER_BYTES = 100;
-const WAL_HEADER_BYTES = 32;
-
-/** Read failed because the files changed while they were read; the caller retries later. */
-export class TornReadError extends MigrationError {
-  constructor(file: string, attempts: number) {
-    super(
-      'SOURCE_UNREADABLE',
-      `${file} kept changing while it was being read (${attempts} attempt${attempts === 1 ? '' : 's'}); nothing read since was written.`,
-      'The next sync reads it again; with --watch this happens by itself.',
-    );
-  }
-}
-
-function readBytes(file: string, length: number): Buffer {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
-    throw e;
-  }
-  try {
-    const buf = Buffer.alloc(length);
-    return buf.subarray(0, fs.readSync(fd, buf, 0, length, 0));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function unreadableWal(file: string, e: WalError): MigrationError {
-  return new MigrationError(
-    'SOURCE_UNCHECKPOINTED',
-    `${file}-wal cannot be read: ${e.message}.`,
-    `Close the applications using the database and checkpoint it: sqlite3 ${file} "PRAGMA wal_checkpoint(TRUNCATE);"`,
-    { cause: e },
-  );
-}
-
-export function stateToken(mainHeader: Uint8Array, mainSize: number, wal: WalIndex): string {
-  return createHash('sha256')
-    .update(mainHeader.subarray(0, HEADER_BYTES))
-    .update(`${mainSize}|${wal.salts}|${wal.framesApplied}|${wal.lastCommitChecksum}`)
-    .digest('hex')
-    .slice(0, 32);
-}
-
-/** Opens the main file and its WAL (indexed, not read); a WAL caught mid-restart is retried by the caller. */
-function openImage(file: string, live: boolean): { image: PageImage; header: Buffer } {
-  let st: fs.Stats | undefined;
-  try {
-    st = fs.statSync(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  if (!st?.isFile()) {
-    throw new MigrationError(
-      'SOURCE_NOT_FOUND',
-      `${file} does not exist (or is not a file).`,
-      'Sync the database file the migration was made from; it must stay at the same path.',
-    );
-  }
-  const header = readBytes(file, HEADER_BYTES);
-  return { image: PageImage.open(file, mainPageSize(header), { live }), header };
-}
-
-/** The current state token: reads 100 bytes of the main file and indexes the WAL, no table pages. */
-export function readStateToken(file: string): string {
-  const { image, header } = withWalRetry(file, () => openImage(file, false));
-  try {
-    return stateToken(header, image.mainSize, image.wal);
-  } finally {
-    image.close();
-  }
-}
-
-/** A WAL header read while SQLite rewrites it fails its checksum: read again a few times before calling it broken. */
-function withWalRetry<T>(file: string, open: () => T): T {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return open();
-    } catch (e) {
-      if (!(e instanceof WalError)) throw e;
-      if (attempt >= 5) throw unreadableWal(file, e);
-    }
-  }
-}
-
-/** A rollback-mode writer is mid-transaction: the main file holds uncommitted pages. */
-function hasHotJournal(file: string): boolean {
-  const head = readBytes(`${file}-journal`, 8);
-  return head.length === 8 && head.readUInt32BE(0) === 0xd9d505f9 && head.readUInt32BE(4) === 0x20a163d7;
-}
+export { readStateToken, TornReadError } from './files';
 
 /** One consistent state of the database: read on demand (LiveSnapshot) or held in memory (loadSnapshot). */
 export interface SyncSnapshot {
@@ -158,19 +71,7 @@ class LiveSnapshot implements SyncSnapshot {
     this.sizeBytes = image.mainSize;
     this.walFramesApplied = image.wal.framesApplied;
     this.walHeader = readBytes(`${path}-wal`, WAL_HEADER_BYTES).toString('hex');
-    const pageSize = mainPageSize(mainHeader);
-    const usableSize = pageSize - mainHeader[20];
-    const pageCount = Math.floor(image.size / pageSize);
-    this.pages = {
-      pageSize,
-      usableSize,
-      pageCount,
-      page: (pgno) => {
-        const buf = new Uint8Array(pageSize);
-        image.read(buf, (pgno - 1) * pageSize);
-        return buf;
-      },
-    };
+    this.pages = imagePageSource(image, mainHeader);
   }
 
   get wal(): WalIndex {
@@ -268,7 +169,7 @@ export async function readSnapshot(
 }
 
 /** Calls `attempt` until it returns a consistent snapshot, pausing longer each time; TornReadError after that. */
-async function retryWhileTorn(
+export async function retryWhileTorn(
   filePath: string,
   opts: { attempts?: number; pauseMs?: number; withFingerprint?: boolean },
   attempt: (file: string, withFingerprint: boolean) => SyncSnapshot | undefined,
@@ -281,103 +182,4 @@ async function retryWhileTorn(
     await new Promise((r) => setTimeout(r, (opts.pauseMs ?? 25) * (i + 1)));
   }
   throw new TornReadError(file, attempts);
-}
-
-/** The bytes of an in-memory snapshot served to SQLite's VFS; they never change, so there is nothing to check. */
-class MemoryImage implements ImageSource {
-  readonly changed = undefined;
-  constructor(private readonly bytes: Uint8Array) {}
-
-  get size(): number {
-    return this.bytes.length;
-  }
-
-  read(dest: Uint8Array, offset: number): number {
-    const available = Math.max(0, Math.min(dest.length, this.bytes.length - offset));
-    dest.set(this.bytes.subarray(offset, offset + available));
-    if (available < dest.length) dest.fill(0, available);
-    return available;
-  }
-
-  checkUnchanged(): void {
-    // An image in memory cannot change.
-  }
-}
-
-function readAll(file: string): Buffer {
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
-    throw e;
-  }
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafeSlow(size);
-    let off = 0;
-    while (off < size) {
-      const n = fs.readSync(fd, buf, off, Math.min(64 * 1024 * 1024, size - off), off);
-      if (n === 0) break;
-      off += n;
-    }
-    return buf.subarray(0, off);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** One attempt at an in-memory snapshot: the main file, then the WAL; undefined when the read may be torn. */
-function tryLoad(file: string, withFingerprint: boolean): SyncSnapshot | undefined {
-  const walHeaderBefore = readBytes(`${file}-wal`, WAL_HEADER_BYTES).toString('hex');
-  const mainBefore = fs.statSync(file);
-  const main = readAll(file);
-  const wal = readAll(`${file}-wal`);
-  const mainAfter = fs.statSync(file);
-  if (main.length !== mainBefore.size || mainAfter.size !== mainBefore.size) return undefined;
-  if (wal.subarray(0, WAL_HEADER_BYTES).toString('hex') !== walHeaderBefore) return undefined;
-  let index: WalIndex;
-  try {
-    index = indexWal((pos, len) => wal.subarray(pos, pos + len), wal.length, mainPageSize(main));
-  } catch (e) {
-    if (e instanceof WalError) return undefined;
-    throw e;
-  }
-  // Without committed WAL frames, any write to the main file during the read may have torn it.
-  if (
-    index.framesApplied === 0 &&
-    (mainAfter.mtimeMs !== mainBefore.mtimeMs ||
-      readBytes(file, HEADER_BYTES).compare(main.subarray(0, HEADER_BYTES)) !== 0)
-  )
-    return undefined;
-  if (hasHotJournal(file)) return undefined;
-  const token = stateToken(main, main.length, index);
-  const fingerprint = withFingerprint ? createHash('sha256').update(main).update(wal).digest('hex') : undefined;
-  // inPlace: the buffer is ours, and a copy would double the memory a large database needs.
-  const { image } = applyWal(main, wal, { inPlace: true });
-  return {
-    path: file,
-    token,
-    sizeBytes: main.length,
-    walFramesApplied: index.framesApplied,
-    ...(fingerprint ? { fingerprint } : {}),
-    pages: imagePages(image),
-    image: new MemoryImage(image),
-    wal: index,
-    live: false,
-    verify: () => undefined,
-    close: () => undefined,
-  };
-}
-
-/**
- * A snapshot held in memory (the main file with the committed WAL frames applied): for comparing whole collections,
- * which take long enough for the application to checkpoint and restart its WAL meanwhile, which would tear a read on
- * demand. Memory grows with the file; a narrowed sync never needs it.
- */
-export async function loadSnapshot(
-  filePath: string,
-  opts: { attempts?: number; pauseMs?: number; withFingerprint?: boolean } = {},
-): Promise<SyncSnapshot> {
-  return retryWhileTorn(filePath, opts, tryLoad);
 }

@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEngine } from '../../../src/core/sqlite';
 import { Database } from '../../../src/core/sqlite/database';
-import { readSnapshot, TornReadError } from '../../../src/core/sync/snapshot';
+import { copySnapshot } from '../../../src/core/sync/copySnapshot';
+import { readSnapshot, TornReadError, type SyncSnapshot } from '../../../src/core/sync/snapshot';
 import { cleanupTempDirs, py, tempDir } from '../../helpers/sqliteBuilders';
 
 const ACCOUNTS = 200;
@@ -35,60 +38,75 @@ print(i)`;
 describe('sync/snapshot: consistent reads while an application writes', function () {
   this.timeout(120_000);
   after(cleanupTempDirs);
+  // A temporary folder of this file's own: private copies left behind by other processes cannot be mistaken for ours.
+  const tmpBefore = process.env.TMPDIR;
+  beforeEach(() => (process.env.TMPDIR = tempDir('s2m-snap-tmp-')));
+  afterEach(() => (tmpBefore === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = tmpBefore)));
 
-  it('every snapshot it returns is one committed state (a torn read is refused, never returned)', async () => {
-    const file = path.join(tempDir('s2m-snap-'), 'bank.db');
-    py(
-      `import sqlite3, sys
+  const kinds: Array<[string, (file: string, opts: { attempts: number; pauseMs: number }) => Promise<SyncSnapshot>]> = [
+    ['read on demand', readSnapshot],
+    ['a private copy (whole compares)', copySnapshot],
+  ];
+  for (const [kind, openSnapshot] of kinds)
+    it(`${kind}: every snapshot it returns is one committed state (a torn read is refused, never returned)`, async () => {
+      const file = path.join(tempDir('s2m-snap-'), 'bank.db');
+      py(
+        `import sqlite3, sys
 con = sqlite3.connect(sys.argv[1], isolation_level=None)
 con.execute('PRAGMA page_size=1024')
 con.execute('PRAGMA journal_mode=WAL')
 con.execute('CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL, note TEXT)')
 con.executemany('INSERT INTO accounts VALUES (?, 1000, ?)', [(i, '') for i in range(1, ${ACCOUNTS + 1})])`,
-      file,
-    );
-    const engine = await loadEngine();
-    const writer = spawn('python3', ['-c', WRITER, file, '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let writerDone = false;
-    const exited = new Promise<void>((resolve) =>
-      writer.on('exit', () => {
-        writerDone = true;
-        resolve();
-      }),
-    );
-    let snapshots = 0;
-    let refused = 0;
-    const tokens = new Set<string>();
-    while (!writerDone) {
-      await new Promise((r) => setImmediate(r)); // let the writer's exit event through
-      try {
-        // Pages are read on demand while the writer goes on; verify() after the reads decides whether they count.
-        const snap = await readSnapshot(file, { attempts: 1, pauseMs: 1 });
-        let db: Database | undefined;
+        file,
+      );
+      const engine = await loadEngine();
+      const writer = spawn('python3', ['-c', WRITER, file, '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let writerDone = false;
+      const exited = new Promise<void>((resolve) =>
+        writer.on('exit', () => {
+          writerDone = true;
+          resolve();
+        }),
+      );
+      let snapshots = 0;
+      let refused = 0;
+      const tokens = new Set<string>();
+      while (!writerDone) {
+        await new Promise((r) => setImmediate(r)); // let the writer's exit event through
         try {
-          db = Database.open(engine, snap.image);
-          const check = String(db.exec('PRAGMA quick_check')[0].values[0][0]);
-          const [count, total] = db.exec('SELECT count(*), sum(balance) FROM accounts')[0].values[0];
-          snap.verify();
-          assert.equal(check, 'ok');
-          assert.deepEqual([Number(count), Number(total)], [ACCOUNTS, TOTAL], `snapshot ${snapshots} mixes two states`);
+          // Pages are read on demand while the writer goes on; verify() after the reads decides whether they count.
+          const snap = await openSnapshot(file, { attempts: 1, pauseMs: 1 });
+          let db: Database | undefined;
+          try {
+            db = Database.open(engine, snap.image);
+            const check = String(db.exec('PRAGMA quick_check')[0].values[0][0]);
+            const [count, total] = db.exec('SELECT count(*), sum(balance) FROM accounts')[0].values[0];
+            snap.verify();
+            assert.equal(check, 'ok');
+            assert.deepEqual(
+              [Number(count), Number(total)],
+              [ACCOUNTS, TOTAL],
+              `snapshot ${snapshots} mixes two states`,
+            );
+          } catch (e) {
+            // SQLite may also stumble over a torn page before verify() runs; verify() must then refuse the read too.
+            if (!(e instanceof TornReadError)) snap.verify();
+            throw e;
+          } finally {
+            db?.close();
+            snap.close();
+          }
+          tokens.add(snap.token);
+          snapshots++;
         } catch (e) {
-          // SQLite may also stumble over a torn page before verify() runs; verify() must then refuse the read too.
-          if (!(e instanceof TornReadError)) snap.verify();
-          throw e;
-        } finally {
-          db?.close();
-          snap.close();
+          if (!(e instanceof TornReadError)) throw e;
+          refused++;
         }
-        tokens.add(snap.token);
-        snapshots++;
-      } catch (e) {
-        if (!(e instanceof TornReadError)) throw e;
-        refused++;
       }
-    }
-    await exited;
-    assert.ok(snapshots >= 10, `enough snapshots were taken while the writer ran (${snapshots}, ${refused} refused)`);
-    assert.ok(tokens.size > 1, 'the writer changed the state between snapshots');
-  });
+      await exited;
+      assert.ok(snapshots >= 10, `enough snapshots were taken while the writer ran (${snapshots}, ${refused} refused)`);
+      assert.ok(tokens.size > 1, 'the writer changed the state between snapshots');
+      const copies = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('sqlite2mongo-sync-'));
+      assert.deepEqual(copies, [], 'closing a snapshot removes its private copy');
+    });
 });
