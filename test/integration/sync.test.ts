@@ -186,6 +186,37 @@ describe('sync: one pass', () => {
     await validateAll(file, database, plan);
   });
 
+  it('starts from the state the migration recorded: the first sync after it is narrowed; validation-only runs are no base', async () => {
+    const { file, database, plan } = await migratedLiveDb(3000, { indexedNotes: true });
+    const history = client.db(database).collection<MigrationRecord>(HISTORY_COLLECTION);
+    const migration = (await history.findOne({ kind: 'full' }))!;
+    assert.equal(migration.sync?.token, readStateToken(file), 'the state of the file as migrated');
+    assert.ok((migration.sync?.wal?.frames ?? 0) > 0, 'the WAL position (the migrated rows are still in the -wal)');
+    assert.ok(migration.sync?.tables.find((t) => t.table === 'resources')?.digest, 'page digests of the tables');
+
+    // A validation-only run writes nothing and records nothing: it cannot become the base of a sync.
+    const check = await migrate({ sqlitePath: file, mongoUrl: getTestMongoUrl(), database, plan, steps: ['validate'] });
+    assert.equal(check.status, 'succeeded', JSON.stringify(check.error));
+    assert.equal(await history.countDocuments(), 1);
+
+    appWrite(file, "UPDATE resources SET name = 'renamed' WHERE id = 1500");
+    const first = await sync(file, database);
+    assert.equal(first.status, 'synced', JSON.stringify(first.error));
+    assert.equal(first.detection, 'wal', 'the changes since the migration, from its WAL position');
+    const resources = first.collections.find((c) => c.collection === 'resources');
+    assert.deepEqual(
+      [resources?.narrowed, resources?.replaced, resources?.inserted, resources?.deleted],
+      [true, 1, 0, 0],
+    );
+    assert.ok((resources?.unchanged ?? 0) < 2999, `only the changed page's rows compared (${resources?.unchanged})`);
+    const runs = await history.find().sort({ startedAt: 1 }).toArray();
+    assert.deepEqual(
+      runs.map((r) => `${r.kind} ${r.status} ${r.parent ?? '-'}`),
+      [`full completed -`, `sync completed ${migration._id}`],
+    );
+    await validateAll(file, database, plan);
+  });
+
   it('stops on a schema change, writing nothing, and says what to do', async () => {
     const { file, database } = await migratedLiveDb(50);
     await sync(file, database); // records the state the next sync compares with

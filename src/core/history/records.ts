@@ -81,7 +81,7 @@ export interface MigrationRecord {
   verified?: boolean;
   rolledBackAt?: Date;
   resumedAt?: Date[];
-  /** Sync runs: the source state the target matches once the run completed. */
+  /** Sync runs and migrations (since issue 15): the source state the target matches once the run completed. */
   sync?: SyncState;
 }
 

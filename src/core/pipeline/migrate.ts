@@ -11,7 +11,8 @@ import { connectTarget, explainTargetError, interruptedRun, type Connection } fr
 import { transferStep } from './transfer';
 import { validateStep } from './validateStep';
 import { applySchemas, checkValidatorSupport } from './schemaStep';
-import { decideWriteModes, type WritePlan } from './writeMode';
+import { decideWriteModes, type RunRecord, type WritePlan } from './writeMode';
+import { migratedSyncState } from '../sync/migrationBase';
 
 export type { ExistingCollection, IfExists, MigrateOptions, WriteConcernOption } from './options';
 
@@ -50,7 +51,19 @@ async function runStages(ctx: RunContext, stages: Stages): Promise<void> {
     await transferStep(ctx, src, conn && stages.write ? { db: conn.db, write: stages.write } : undefined);
   if (ctx.runs('indexes')) await indexStep(ctx, src.plan, conn?.db);
   await validateStep(ctx, src, conn?.db, stages.write);
+  if (stages.write) await recordSyncBase(ctx, src, stages.write.record);
   if (conn && opts.applySchema && ctx.report.verified) await applySchemas(ctx, src, conn.db);
+}
+
+/**
+ * Keeps in the run's record the state of the file it migrated (WAL position, page digests), so that the first
+ * `sync` after it starts from there instead of comparing every collection (docs/sync.md). Best effort: without it
+ * that sync compares everything once.
+ */
+async function recordSyncBase(ctx: RunContext, src: SourceStage, run: RunRecord): Promise<void> {
+  const { path: file, fingerprint } = ctx.report.source;
+  const state = await migratedSyncState(file, fingerprint ?? '', src.plan);
+  if (state) await run.store.update(run.record._id, { sync: state }).catch(() => undefined);
 }
 
 /**
