@@ -5,7 +5,7 @@
  * has are deleted. Running it twice writes nothing the
  * second time, which is what makes a killed sync safe to rerun.
  */
-import { BSON, type Db, type Document } from 'mongodb';
+import { BSON, type Collection, type Db, type Document } from 'mongodb';
 import { DocumentBuilder } from '../convert/documents';
 import { throwIfAborted } from '../errors';
 import { Reconciler } from '../mongo/reconcile';
@@ -14,7 +14,8 @@ import type { CollectionPlan, PlanOptions } from '../plan/types';
 import { quoteIdent, type SqliteSource } from '../sqlite';
 import type { SchemaInfo } from '../sqlite/types';
 import { validateCollection } from '../validate/validator';
-import { rangesFilter, rangesSql, type KeyRange } from './ranges';
+import { applyNarrowed } from './narrowApply';
+import { rangesSql, type KeyRange } from './ranges';
 import type { SyncCollectionOutcome, SyncOptions } from './types';
 
 export interface ApplyContext {
@@ -59,45 +60,77 @@ export async function applyCollection(
     retryAttempts: sync.retryAttempts,
     beforeWrite: ctx.verify,
   });
-  const reconciler = new Reconciler(collection, writer, {
-    deletes: true,
-    table: plan.table,
-    ...(ranges ? { filter: rangesFilter(ranges) } : {}),
-    signal: sync.signal,
-    onWarning: (m) => ctx.log('warn', `${name}: ${m}`),
-  });
   try {
-    let n = 0;
-    for (const { doc } of documents(ctx, plan, ranges)) {
-      if ((++n & 255) === 0) throwIfAborted(sync.signal);
-      let bson: Uint8Array;
-      try {
-        bson = BSON.serialize(doc);
-      } catch {
-        await writer.add(doc, plan.table); // over 16 MiB: the writer reports the row
-        continue;
-      }
-      await reconciler.add(doc, bson);
-    }
-    const counts = await reconciler.finish();
+    const counts = ranges
+      ? await narrowed(ctx, plan, collection, writer, ranges)
+      : await whole(ctx, plan, collection, writer);
     const written = await writer.finish();
+    // Narrowed replacements are a delete and a plain insert; whole compares replace on conflict (written.replaced).
+    const plain = written.written - written.replaced;
+    const changedLanded = Math.min(counts.changed, plain);
     const outcome: SyncCollectionOutcome = {
       collection: name,
       table: plan.table,
       ...(ranges ? { narrowed: true } : {}),
       unchanged: counts.unchanged,
-      replaced: written.replaced,
-      inserted: written.written - written.replaced,
+      replaced: written.replaced + changedLanded,
+      inserted: plain - changedLanded,
       deleted: counts.deleted,
       failed: written.failed,
     };
     if (sync.validate) outcome.mismatches = await validate(ctx, plan);
     return outcome;
   } catch (e) {
-    await reconciler.close();
     await writer.drain();
     throw e;
   }
+}
+
+/** Serialized documents of `plan` (all, or those in `ranges`); one over 16 MiB goes to the writer, which reports it. */
+async function* serialized(ctx: ApplyContext, plan: CollectionPlan, writer: BulkWriter, ranges?: KeyRange[]) {
+  let n = 0;
+  for (const { doc } of documents(ctx, plan, ranges)) {
+    if ((++n & 255) === 0) throwIfAborted(ctx.sync.signal);
+    let bson: Uint8Array;
+    try {
+      bson = BSON.serialize(doc);
+    } catch {
+      await writer.add(doc, plan.table);
+      continue;
+    }
+    yield { doc, bson };
+  }
+}
+
+/** The whole collection, through the rerun's ordered compare-and-write. Replacements arrive as conflicts. */
+async function whole(ctx: ApplyContext, plan: CollectionPlan, collection: Collection, writer: BulkWriter) {
+  const reconciler = new Reconciler(collection, writer, {
+    deletes: true,
+    table: plan.table,
+    signal: ctx.sync.signal,
+    onWarning: (m) => ctx.log('warn', `${plan.collection}: ${m}`),
+  });
+  try {
+    for await (const { doc, bson } of serialized(ctx, plan, writer)) await reconciler.add(doc, bson);
+    const counts = await reconciler.finish();
+    return { unchanged: counts.unchanged, changed: 0, deleted: counts.deleted };
+  } catch (e) {
+    await reconciler.close();
+    throw e;
+  }
+}
+
+/** Only the documents in `ranges`: one read of the target's, one delete, then inserts (narrowApply.ts). */
+async function narrowed(
+  ctx: ApplyContext,
+  plan: CollectionPlan,
+  collection: Collection,
+  writer: BulkWriter,
+  ranges: KeyRange[],
+) {
+  const built: Array<{ doc: Document; bson: Uint8Array }> = [];
+  for await (const d of serialized(ctx, plan, writer, ranges)) built.push(d);
+  return applyNarrowed(collection, writer, built, ranges, { table: plan.table, signal: ctx.sync.signal });
 }
 
 /** The collection compared as a whole with a fresh build of its documents (allowing nothing else in it). */

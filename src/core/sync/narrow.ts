@@ -13,8 +13,11 @@ import type { PageSource } from './btree';
 import { sameName, type SchemaEntry } from './digest';
 import { coarsen, dirtyRanges, mergeRanges, pointRanges, rangesSql, type KeyRange } from './ranges';
 
-/** The most `_id` ranges one compare asks the server for (see coarsen). */
-const MAX_RANGES = 8;
+/**
+ * The most `_id` ranges a narrowed collection keeps (neighbours joined beyond, see coarsen): each is two SQL
+ * parameters when its rows are read; the server is asked for fewer, wider ones (applyNarrowed).
+ */
+const MAX_RANGES = 512;
 
 export interface NarrowContext {
   pages: PageSource;
