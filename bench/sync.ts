@@ -150,12 +150,20 @@ async function main(): Promise<void> {
       `no-change syncs: token only ${idleMs} ms; after a commit that changed no row ${touchedMs} ms (${touched.pagesHashed} pages hashed, ${touched.collections.length} compared)`,
     );
     log(`lag: ${tps} tx/s for ${seconds} s…`);
+    load.push(os.loadavg()[0]);
     const { lags, syncs } = await measureLag(file, server.url, database, tps, seconds);
     load.push(os.loadavg()[0]);
+    // The app has stopped and the watcher caught up: the target must be identical to the file (full validation).
+    log('validating every collection against the file…');
+    const [check, validateMs] = await timed(() =>
+      migrate({ sqlitePath: file, mongoUrl: server.url, database, steps: ['validate'] }),
+    );
+    log(`validation: ${check.status}, ${check.totals.mismatches} mismatch(es) in ${validateMs} ms`);
     const result = {
       resources,
       bytes: report.source.sizeBytes,
-      loadAverage: { before: load[0], after: load[1] },
+      loadAverage: { before: load[0], lagStart: load[1], after: load[2] },
+      finalValidation: { status: check.status, mismatches: check.totals.mismatches, ms: validateMs },
       migrateMs,
       firstSync: { ms: firstMs, status: first.status, compared: first.collections.length },
       noChange: {

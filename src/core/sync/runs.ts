@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { MigrationError } from '../errors';
 import { newRunId, planHash, type HistoryStore, type MigrationRecord, type SyncState } from '../history/records';
 import type { MappingPlan } from '../plan/types';
+import type { Detection } from './detect';
 import type { SyncOptions, SyncOutcome } from './types';
 
 function realPath(p: string): string {
@@ -143,5 +144,23 @@ export class SyncRuns {
       },
       { durable: true },
     );
+  }
+
+  /**
+   * Adds the collections of syncs that did not finish since `base`: what they wrote may be newer than `base`, so
+   * they are compared whole (`whole`). Not needed for a sync narrowed from the same base when this one is narrowed
+   * too: the pages it saw changed are among this one's.
+   */
+  async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord, log: (m: string) => void) {
+    const unfinished = (await this.unfinishedSince(base)).filter(
+      (r) => !(detection.changed && r.sync?.narrowed && r.parent === base._id),
+    );
+    const whole = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
+    if (whole.size > 0)
+      log(
+        `Comparing again what ${unfinished.length} unfinished sync(s) since ${base._id} were writing: ${[...whole].join(', ')}.`,
+      );
+    const affected = plan.collections.filter((c) => detection.affected.includes(c) || whole.has(c.collection));
+    return { affected, whole };
   }
 }

@@ -111,6 +111,7 @@ export class SyncSession {
       // Nothing committed since the last sync: no page is read.
       this.known = { token };
       outcome.detection = 'token';
+      await this.hashBase(token);
       if (!recordUnchanged) return;
       run.record = await this.runs.start(base, base.source, base.sync, []);
       outcome.runId = run.record._id;
@@ -155,7 +156,7 @@ export class SyncSession {
         snap.close();
         return undefined;
       }
-      const { affected, whole } = await this.withInterrupted(detection, plan, base);
+      const { affected, whole } = await this.runs.withInterrupted(detection, plan, base, (m) => this.log('info', m));
       const opened = await openSnapshotSource(snap, plan);
       source = opened.source;
       const ranges = new Map<string, KeyRange[] | undefined>();
@@ -254,6 +255,25 @@ export class SyncSession {
     this.trackPages(snap, base, detection);
   }
 
+  /**
+   * Watch sessions: hashes the pages of the state the target matches (`token`, the base's) while the file is idle,
+   * so that the first changes after a WAL restart — or after a base without a WAL position — are narrowed too.
+   */
+  private async hashBase(token: string): Promise<void> {
+    if (!this.opts.trackPages || this.hashes?.token === token) return;
+    let snap: SyncSnapshot | undefined;
+    try {
+      snap = await readSnapshot(this.file, { attempts: 1 });
+      const hashes = snap.token === token ? PageHashes.of(snap) : undefined;
+      snap.verify();
+      this.hashes = hashes;
+    } catch (e) {
+      if (!(e instanceof TornReadError)) throw e; // a writer got in first: the next pass syncs its changes instead
+    } finally {
+      snap?.close();
+    }
+  }
+
   /** Keeps the page hashes of the state just recorded (watch sessions), from the last ones where it can. */
   private trackPages(snap: SyncSnapshot, base: MigrationRecord, detection: Detection): void {
     if (!this.opts.trackPages) return;
@@ -265,24 +285,5 @@ export class SyncSession {
     } catch {
       this.hashes = undefined; // the next restart of the WAL then costs one whole compare
     }
-  }
-
-  /**
-   * Adds the collections of syncs that did not finish since `base`: what they wrote may be newer than `base`, so
-   * they are compared whole (`whole`). Not needed for a sync narrowed from the same base when this one is narrowed
-   * too: the pages it saw changed are among this one's.
-   */
-  private async withInterrupted(detection: Detection, plan: MappingPlan, base: MigrationRecord) {
-    const unfinished = (await this.runs.unfinishedSince(base)).filter(
-      (r) => !(detection.changed && r.sync?.narrowed && r.parent === base._id),
-    );
-    const whole = new Set(unfinished.flatMap((r) => r.collections.map((c) => c.collection)));
-    if (whole.size > 0)
-      this.log(
-        'info',
-        `Comparing again what ${unfinished.length} unfinished sync(s) since ${base._id} were writing: ${[...whole].join(', ')}.`,
-      );
-    const affected = plan.collections.filter((c) => detection.affected.includes(c) || whole.has(c.collection));
-    return { affected, whole };
   }
 }
