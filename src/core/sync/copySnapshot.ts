@@ -38,9 +38,26 @@ function copyFile(from: string, to: string): number {
   }
 }
 
+const PREFIX = 'sqlite2mongo-sync-';
+
+/** Removes the copies of syncs that were killed (their process is gone), so that they do not pile up. */
+function removeLeftovers(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    const pid = Number(/^sqlite2mongo-sync-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH')
+        fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** One attempt: the main file, then the WAL, copied and opened; undefined when the copy may be torn. */
 function tryCopy(file: string, withFingerprint: boolean): SyncSnapshot | undefined {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-sync-'));
+  removeLeftovers();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   const copy = path.join(dir, 'source.db');
   let image: PageImage | undefined;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -109,4 +109,16 @@ con.executemany('INSERT INTO accounts VALUES (?, 1000, ?)', [(i, '') for i in ra
       const copies = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('sqlite2mongo-sync-'));
       assert.deepEqual(copies, [], 'closing a snapshot removes its private copy');
     });
+
+  it('a private copy left by a killed sync is removed by the next one; copies of running syncs stay', async () => {
+    const file = path.join(tempDir('s2m-snap-'), 'small.db');
+    py(`import sqlite3, sys\nsqlite3.connect(sys.argv[1]).execute('CREATE TABLE t (x)')`, file);
+    const dead = spawnSync('true').pid as number; // a process that has exited: its pid names no process now
+    const leftover = path.join(os.tmpdir(), `sqlite2mongo-sync-${dead}-abc`);
+    const running = path.join(os.tmpdir(), `sqlite2mongo-sync-${process.ppid}-abc`);
+    for (const d of [leftover, running]) fs.mkdirSync(d);
+    const snap = await copySnapshot(file);
+    snap.close();
+    assert.deepEqual([fs.existsSync(leftover), fs.existsSync(running)], [false, true]);
+  });
 });
