@@ -93,7 +93,7 @@ async function measureLag(
       const o = e.outcome;
       if (process.argv.includes('--verbose'))
         log(
-          `sync ${o.status} (${o.detection}) ${o.durationMs} ms: ${o.totals.unchanged + o.totals.replaced + o.totals.inserted} compared${o.error ? ` — ${o.error.message}` : ''}`,
+          `sync ${o.status} (${o.detection}) ${o.durationMs} ms: ${o.totals.unchanged + o.totals.replaced + o.totals.inserted} compared; detect ${o.detectMs ?? '-'} ms; ${o.collections.map((c) => `${c.collection} ${c.narrowed ? 'narrowed' : 'whole'}${c.timings ? ` build ${c.timings.buildMs} read ${c.timings.readMs} write ${c.timings.writeMs} ms` : ''}`).join(', ')}${o.error ? ` — ${o.error.message}` : ''}`,
         );
     },
   });

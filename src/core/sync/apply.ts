@@ -77,6 +77,7 @@ export async function applyCollection(
       inserted: plain - changedLanded,
       deleted: counts.deleted,
       failed: written.failed,
+      ...(counts.timings ? { timings: counts.timings } : {}),
     };
     if (sync.validate) outcome.mismatches = await validate(ctx, plan);
     return outcome;
@@ -113,7 +114,7 @@ async function whole(ctx: ApplyContext, plan: CollectionPlan, collection: Collec
   try {
     for await (const { doc, bson } of serialized(ctx, plan, writer)) await reconciler.add(doc, bson);
     const counts = await reconciler.finish();
-    return { unchanged: counts.unchanged, changed: 0, deleted: counts.deleted };
+    return { unchanged: counts.unchanged, changed: 0, deleted: counts.deleted, timings: undefined };
   } catch (e) {
     await reconciler.close();
     throw e;
@@ -128,8 +129,7 @@ async function narrowed(
   writer: BulkWriter,
   ranges: KeyRange[],
 ) {
-  const built: Array<{ doc: Document; bson: Uint8Array }> = [];
-  for await (const d of serialized(ctx, plan, writer, ranges)) built.push(d);
+  const built = serialized(ctx, plan, writer, ranges);
   return applyNarrowed(collection, writer, built, ranges, { table: plan.table, signal: ctx.sync.signal });
 }
 

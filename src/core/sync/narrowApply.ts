@@ -24,6 +24,7 @@ export interface NarrowCounts {
   /** Not in the target: sent as inserts. */
   missing: number;
   deleted: number;
+  timings: { buildMs: number; readMs: number; writeMs: number };
 }
 
 /** The numeric value of an `_id` element (int32, int64, double); undefined for any other type. */
@@ -64,17 +65,31 @@ function idValue(raw: Uint8Array, id: BsonElement): unknown {
 export async function applyNarrowed(
   collection: Collection,
   writer: BulkWriter,
-  built: Iterable<{ doc: Document; bson: Uint8Array }>,
+  built: AsyncIterable<{ doc: Document; bson: Uint8Array }>,
   ranges: KeyRange[],
   opts: { table: string; signal?: AbortSignal },
 ): Promise<NarrowCounts> {
-  const counts: NarrowCounts = { unchanged: 0, changed: 0, missing: 0, deleted: 0 };
+  const counts: NarrowCounts = {
+    unchanged: 0,
+    changed: 0,
+    missing: 0,
+    deleted: 0,
+    timings: { buildMs: 0, readMs: 0, writeMs: 0 },
+  };
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = Math.round(now - t);
+    t = now;
+    return ms;
+  };
   const source = new Map<string, { doc: Document; bson: Uint8Array }>();
   let n = 0;
-  for (const d of built) {
+  for await (const d of built) {
     if ((++n & 255) === 0) throwIfAborted(opts.signal);
     source.set(elementKey(idElement(d.bson)), d);
   }
+  counts.timings.buildMs = lap();
   // Documents the target has in the ranges: equal ones are dropped from `source`, the rest are deleted.
   const stale: unknown[] = [];
   const changed: Array<{ doc: Document; bson: Uint8Array }> = [];
@@ -100,6 +115,7 @@ export async function applyNarrowed(
       source.delete(key);
     }
   }
+  counts.timings.readMs = lap();
   counts.changed = changed.length;
   counts.missing = source.size;
   // One delete for the changed and the gone, then the inserts: a sync killed in between leaves documents missing,
@@ -107,5 +123,7 @@ export async function applyNarrowed(
   const deleted = await writer.deleteMany(stale);
   counts.deleted = Math.max(0, deleted - changed.length);
   for (const d of [...changed, ...source.values()]) await writer.add(d.doc, opts.table, undefined, d.bson);
+  await writer.finish();
+  counts.timings.writeMs = lap();
   return counts;
 }

@@ -120,8 +120,10 @@ export class SyncSession {
     // Pages on demand first: enough when the WAL narrows every affected collection to its changed rows (a short
     // read). Otherwise the whole file in memory, since comparing whole collections outlasts the application's
     // checkpoints (a read on demand would be torn).
+    const detecting = performance.now();
     let work = await this.prepare(await readSnapshot(this.file, { withFingerprint: !base.sync }), base);
     if (!work) work = (await this.prepare(await copySnapshot(this.file, { withFingerprint: !base.sync }), base))!;
+    outcome.detectMs = Math.round(performance.now() - detecting);
     try {
       await this.compare(work, base, recordUnchanged, outcome, run);
     } catch (e) {

@@ -38,6 +38,8 @@ export interface SyncCollectionOutcome {
   mismatches?: number;
   /** Only the documents of changed rows were compared (`unchanged` counts those alone). */
   narrowed?: boolean;
+  /** Where the time went (ms): building the source's documents, reading the target's, writing the differences. */
+  timings?: { buildMs: number; readMs: number; writeMs: number };
 }
 
 export interface SyncTotals {
@@ -70,6 +72,8 @@ export interface SyncOutcome {
    * table's page digests (collection-level; the first sync, or after the WAL was restarted), `token` nothing committed.
    */
   detection?: 'token' | 'wal' | 'digests';
+  /** Time (ms) spent finding what changed (snapshot, detection, narrowing) before any collection was compared. */
+  detectMs?: number;
   collections: SyncCollectionOutcome[];
   totals: SyncTotals;
   notes: string[];
