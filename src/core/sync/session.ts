@@ -43,6 +43,8 @@ export class SyncSession {
   private hashes: PageHashes | undefined;
   private readonly file: string;
   private readonly runs: SyncRuns;
+  /** The last pass was refused as torn: the next one reads a private copy rather than risk it again. */
+  private lastTorn = false;
 
   private constructor(
     private readonly opts: SyncOptions,
@@ -81,7 +83,9 @@ export class SyncSession {
     const run: { record?: MigrationRecord; quiet?: boolean } = {};
     try {
       await this.pass(recordUnchanged, outcome, run);
+      this.lastTorn = false;
     } catch (e) {
+      this.lastTorn = e instanceof TornReadError;
       const err = isMigrationError(e)
         ? e
         : new MigrationError('INTERNAL', e instanceof Error ? e.message : String(e), undefined, { cause: e });
@@ -118,10 +122,12 @@ export class SyncSession {
       return this.runs.finish(run.record, outcome, 'completed');
     }
     // Pages on demand first: enough when the WAL narrows every affected collection to its changed rows (a short
-    // read). Otherwise the whole file in memory, since comparing whole collections outlasts the application's
-    // checkpoints (a read on demand would be torn).
+    // read). Otherwise, or when the last pass was torn (the application checkpointed in the middle of it), a private
+    // copy of the file, which no checkpoint can tear.
     const detecting = performance.now();
-    let work = await this.prepare(await readSnapshot(this.file, { withFingerprint: !base.sync }), base);
+    let work = this.lastTorn
+      ? undefined
+      : await this.prepare(await readSnapshot(this.file, { withFingerprint: !base.sync }), base);
     if (!work) work = (await this.prepare(await copySnapshot(this.file, { withFingerprint: !base.sync }), base))!;
     outcome.detectMs = Math.round(performance.now() - detecting);
     try {
