@@ -127,9 +127,15 @@ export class ConsoleRenderer {
       return;
     }
     const l = (s = '') => this.line(s);
+    // The server went away after the run was recorded: the exact command that continues it.
+    const resume =
+      report.error?.code === 'TARGET_UNREACHABLE' && report.runId && resumeCommand
+        ? `\n  resume: ${resumeCommand}`
+        : '';
+    const failure = `✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}${resume}`;
     if (Object.keys(report.steps).length === 0) {
-      // Stopped before any step (bad source, unreachable server, …): the error alone says it all.
-      this.fail(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
+      // Stopped before any step ended (bad source, unreachable server, lost mid-import…): the error says it all.
+      this.fail(failure);
       return;
     }
     l();
@@ -227,14 +233,6 @@ export class ConsoleRenderer {
       this.fail(
         `✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.${resumeCommand ? `\n  resume: ${resumeCommand}` : ''}`,
       );
-    else {
-      const resume =
-        report.error?.code === 'TARGET_UNREACHABLE' && report.runId && resumeCommand
-          ? `\n  resume: ${resumeCommand}`
-          : '';
-      this.fail(
-        `✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}${resume}`,
-      );
-    }
+    else this.fail(failure);
   }
 }

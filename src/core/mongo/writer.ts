@@ -3,6 +3,7 @@ import { BSON, MongoServerError, type Collection, type Db, type Document, type W
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 import { MigrationError, throwIfAborted } from '../errors';
+import { idsFilter } from './idFilter';
 import { insertClassified, serializeOrUndefined, type InsertOutcome } from './rawInsert';
 import { isTransientError, withRetry } from './retry';
 
@@ -242,7 +243,7 @@ export class BulkWriter {
   }
 
   private async deleteIds(ids: unknown[]): Promise<number> {
-    const r = await this.collection.deleteMany({ _id: { $in: ids } } as Document, this.writeOptions());
+    const r = await this.collection.deleteMany(idsFilter(ids), this.writeOptions());
     return r.deletedCount;
   }
 
