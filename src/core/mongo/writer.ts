@@ -3,7 +3,6 @@ import { BSON, MongoServerError, type Collection, type Db, type Document, type W
 // The driver re-exports the bson package it was built with; using that copy keeps one BSON implementation.
 const { EJSON } = BSON;
 import { MigrationError, throwIfAborted } from '../errors';
-import { idsFilter } from './idFilter';
 import { insertClassified, serializeOrUndefined, type InsertOutcome } from './rawInsert';
 import { isTransientError, withRetry } from './retry';
 
@@ -243,7 +242,7 @@ export class BulkWriter {
   }
 
   private async deleteIds(ids: unknown[]): Promise<number> {
-    const r = await this.collection.deleteMany(idsFilter(ids), this.writeOptions());
+    const r = await this.collection.deleteMany({ _id: { $in: ids } } as Document, this.writeOptions());
     return r.deletedCount;
   }
 
