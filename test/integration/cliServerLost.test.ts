@@ -14,6 +14,9 @@ import { cleanupTempDirs, tempDir } from '../helpers/sqliteBuilders';
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const RESOURCES = 20_000;
+// At the root, like the other files: temp dirs are shared by the whole run, and a describe's `after` would remove
+// those that files running later still use.
+after(cleanupTempDirs);
 
 describe('CLI: the server dies mid-import', function () {
   this.timeout(300_000);
@@ -29,10 +32,7 @@ describe('CLI: the server dies mid-import', function () {
     ]);
     server = await startFerretDb();
   });
-  after(async () => {
-    await server?.stop();
-    cleanupTempDirs();
-  });
+  after(async () => server?.stop());
 
   it('says what was written and checkpointed, and prints the resume command that finishes the job', async () => {
     const database = uniqueDbName('lost');
