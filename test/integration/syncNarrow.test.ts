@@ -50,7 +50,10 @@ describe('sync: narrowed compare-and-write', () => {
       [counts.unchanged, counts.changed, counts.missing, counts.deleted, written.failed],
       [18, 1, 1, 1, 0],
     );
-    const after = await collection.find().sort({ _id: 1 }).toArray();
+    const after = (await collection.find().sort({ _id: 1 }).toArray()) as unknown as Array<{
+      _id: number;
+      name: string;
+    }>;
     assert.equal(after.length, 100, '100 - 1 gone + 1 new: nothing between the ranges was deleted');
     assert.equal(after.find((d) => d._id === 5)?.name, 'renamed');
     assert.equal(
