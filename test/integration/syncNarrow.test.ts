@@ -33,7 +33,9 @@ describe('sync: narrowed compare-and-write', () => {
   it('writes only the differences inside the exact ranges, leaves documents between them alone', async () => {
     const db = client.db(uniqueDbName('syncnarrow'));
     const collection = db.collection<Document>('items');
-    await collection.insertMany(Array.from({ length: 100 }, (_, i) => ({ _id: i + 1, name: `item ${i + 1}` })));
+    await collection.insertMany(
+      Array.from({ length: 100 }, (_, i) => ({ _id: (i + 1) as never, name: `item ${i + 1}` })),
+    );
     // 20 exact ranges (every 5th key): more than the server is asked for, so its read spans the keys between them.
     const ranges: KeyRange[] = Array.from({ length: 20 }, (_, i) => ({ lo: 5 * (i + 1), hi: 5 * (i + 1) }));
     // In the ranges the source has 5 changed and 10 gone, the rest unchanged; 103 is new (a range of its own).
