@@ -57,7 +57,7 @@ export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/
 export { DEFAULT_MONGODB_URL } from './mongo/connect';
 export { maskUrl, hasPassword, hostOf } from './maskUrl';
 export { resolveSqliteUrl, defaultDatabaseName, SQLITE_EXTENSIONS, withoutSqliteExtension } from './sourceUrl';
-export { formatCount, formatDuration, formatBytes, readableSample, remainingMs } from './format';
+export { formatCount, plural, formatDuration, formatBytes, readableSample, remainingMs } from './format';
 export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
 export { peekCollection, type CollectionPeek, type CollectionPeekRequest } from './peek';
 export { rollback, type RollbackOutcome } from './history/rollback';

@@ -3,6 +3,7 @@
  * runs in a worker thread; nothing here migrates, plans or validates by itself.
  */
 import * as vscode from 'vscode';
+import { plural } from '../core';
 import { Commands, registerCommands } from './commands';
 import { EngineClient } from './engine/engineClient';
 import { Log } from './log';
@@ -94,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
       [Commands.forgetConnections]: async () => {
         const n = await targets.forgetAll();
-        log.showInfo(`Forgot ${n} saved MongoDB connection(s).`);
+        log.showInfo(`Forgot ${plural(n, 'saved MongoDB connection')}.`);
       },
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
       [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) =>

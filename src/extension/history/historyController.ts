@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { formatCount, hostOf } from '../../core';
+import { formatCount, hostOf, plural } from '../../core';
 import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
@@ -133,7 +133,7 @@ export class HistoryController implements vscode.Disposable {
       this.log.info(`Resumed ${run._id} with ${asStarted}: ${report.status}`);
       if (report.status === 'succeeded')
         void vscode.window.showInformationMessage(
-          `Resumed ${run._id} with ${asStarted}: migrated and validated ${formatCount(report.totals.validated)} documents.`,
+          `Resumed ${run._id} with ${asStarted}: migrated and validated ${plural(report.totals.validated, 'document')}.`,
         );
       else void this.log.showError(`Resume of ${run._id} ended ${report.status}: ${report.error?.message ?? ''}`);
     }

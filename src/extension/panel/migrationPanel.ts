@@ -7,6 +7,7 @@ import {
   hostOf,
   isBookkeepingCollection,
   maskUrl,
+  plural,
   type MappingPlan,
 } from '../../core';
 import {
@@ -204,7 +205,7 @@ export class MigrationPanel implements vscode.Disposable {
     try {
       const check = await this.deps.engine.call('testConnection', { url, database, timeoutMs });
       this.deps.log.info(
-        `Test connection ${url}: ${check.serverVersion}, ${database} has ${check.existingCollections.length} collection(s)`,
+        `Test connection ${url}: ${check.serverVersion}, ${database} has ${plural(check.existingCollections.length, 'collection')}`,
       );
       const ours = check.existingCollections.filter(isBookkeepingCollection);
       const existingCollections = check.existingCollections.filter((c) => !isBookkeepingCollection(c));
