@@ -3,7 +3,8 @@
  * embedded in their orders) migrated from the panel with a non-default batch size, cancelled in the middle of the
  * import, then resumed from the History view. The resumed run finishes the designer's collections (read back from
  * the server: embedded lines, no order_lines collection, the index on the lines' product reference) and its record
- * says so. Also: an empty table becomes an empty collection, and the panel says so before and after the run.
+ * says so; the panel still open on the file shows the resumed run's outcome and the Validation view its results.
+ * Also: an empty table becomes an empty collection, and the panel says so before and after the run.
  *
  * Needs `npm run setup:e2e` and `npm run ferretdb`, like the other e2e files.
  */
@@ -20,6 +21,7 @@ import {
   migrationActivity,
   notifications,
   runExplorerMenuEntry,
+  treeRow,
   validationView,
   webviewFrame,
 } from '../helpers/workbench';
@@ -135,6 +137,16 @@ describe('History view: resume runs the plan and options the run was started wit
     await pane
       .locator('.monaco-list-row', { has: s.page.locator('.label-description', { hasText: /^[\d,]+ written$/ }) })
       .waitFor({ state: 'visible', timeout: 30_000 });
+    // The panel still open on shop.db shows the resumed run's outcome (not "Cancelled"), the Validation view its results.
+    const panelSummary = webviewFrame(s.page).locator('#summary[data-status="succeeded"]');
+    await panelSummary.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(
+      await panelSummary.innerText(),
+      new RegExp(`Migrated and validated ${(ORDERS + 6).toLocaleString('en-US')} documents in ${database} on `),
+    );
+    const ordersResult = treeRow(s.page, /^orders$/);
+    await ordersResult.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await ordersResult.locator('.label-description').innerText(), /^20,000 passed\b/);
     await shootBothThemes(s, 'history-resumed');
 
     const db = s.mongo.db(database);
