@@ -38,7 +38,8 @@ export type {
   NamingConvention,
 } from './plan/types';
 export { FIELD_TYPES, NAMING_CONVENTIONS, PLAN_VERSION } from './plan/types';
-export type { PlanEdit, DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/edits';
+export type { PlanEdit } from './plan/edits';
+export type { DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/mappingModes';
 export type { PlanWarning } from './plan/warnings';
 export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';
 export { checkPlan } from './plan/check';

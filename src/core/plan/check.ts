@@ -7,7 +7,7 @@ import { findRelation } from '../sqlite/schema';
 import { declaredRelationshipProblems, ruleProblems, shardKeyProblems } from './checkRules';
 import { embedProblems, valueDocumentProblems } from './checkEmbeds';
 import { withDeclaredRelationships } from './suggest';
-import { RESERVED_COLLECTIONS } from './defaults';
+import { RESERVED_COLLECTIONS } from './collectionNames';
 
 /** Why MongoDB (or this tool) would refuse a collection name, or undefined when it is usable. */
 export function collectionNameProblem(name: unknown): string | undefined {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { designSource } from '../../../src/core/design';
-import { applyPlanEdit, designJunctions, designRelationships } from '../../../src/core/plan/edits';
+import { applyPlanEdit } from '../../../src/core/plan/edits';
+import { designJunctions, designRelationships } from '../../../src/core/plan/mappingModes';
 import { checkPlan } from '../../../src/core/plan/check';
 import type { MappingPlan } from '../../../src/core/plan/types';
 import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
