@@ -5,6 +5,7 @@
  */
 import type { PlanEdit } from '../../core';
 import { button, byId, h, icon, replaceChildren } from '../common/dom';
+import { errorNotice } from '../common/errorView';
 import { bytes, plural } from '../common/format';
 import { vscodeApi } from '../common/vscodeApi';
 import { FromDesigner, ToDesigner, type FromDesignerMessage, type ToDesignerMessage } from './protocol';
@@ -201,14 +202,7 @@ function renderHeader(): void {
 function render(): void {
   renderHeader();
   const notice = state.error
-    ? h(
-        'div',
-        { class: 'result result-error', role: 'alert' },
-        icon('error'),
-        ' ',
-        state.error.message,
-        state.error.hint ? h('div', { class: 'hint' }, state.error.hint) : null,
-      )
+    ? errorNotice(state.error)
     : state.notice
       ? h('div', { class: 'result result-error', role: 'alert', id: 'edit-error' }, icon('warning'), ' ', state.notice)
       : null;

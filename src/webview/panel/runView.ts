@@ -1,6 +1,7 @@
 /** The run: its steps with progress, and the summary when it is done. */
 import type { MigrationReport } from '../../core';
 import { h, icon } from '../common/dom';
+import { hintOf } from '../common/errorView';
 import { duration, eta, fmt, plural } from '../common/format';
 import type { RunView, StepView } from './state';
 
@@ -117,7 +118,7 @@ function summaryBanner(r: MigrationReport, where: string): HTMLElement {
         icon('error'),
         ' ',
         h('strong', null, r.error?.message ?? 'Failed.'),
-        r.error?.hint ? h('div', { class: 'hint' }, r.error.hint) : null,
+        hintOf(r.error),
       );
   }
 }
@@ -144,7 +145,7 @@ export function summaryView(run: RunView, historyCollection: string): HTMLElemen
       icon(cancelled ? 'debug-stop' : 'error'),
       ' ',
       h('strong', null, error.message),
-      error.hint ? h('div', { class: 'hint' }, error.hint) : null,
+      hintOf(error),
     );
   }
   const where = run.target ? ` in ${run.target.database} on ${run.target.host}` : '';
