@@ -16,13 +16,13 @@ import { useWorkbench } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SHOP_SCHEMA } from '../helpers/shop';
 import { makeDb } from '../helpers/sqliteBuilders';
+import { showValidationView } from '../helpers/panelActions';
 import {
   editorTab,
   migrationActivity,
   notifications,
   runExplorerMenuEntry,
   treeRow,
-  validationView,
   webviewFrame,
 } from '../helpers/workbench';
 
@@ -41,9 +41,7 @@ INSERT INTO order_lines SELECT id, 2, CASE WHEN id % 2 THEN 'B-2' ELSE 'C-3' END
 
 /** The History pane of the Migration view container, expanded. */
 async function historyPane(page: Page) {
-  // The activity bar item toggles the side bar: click it only when the view container is not showing.
-  if (!(await validationView(page).isVisible())) await migrationActivity(page).click();
-  await validationView(page).waitFor({ state: 'visible', timeout: 30_000 });
+  await showValidationView(page);
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*History/i }) });
   const header = pane.locator('.pane-header');
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
