@@ -10,6 +10,9 @@ import { cleanupTempDirs, py } from '../helpers/sqliteBuilders';
 import { appDb } from '../helpers/migrateRun';
 import { assertTargetEqualsSource, EVENTS, makeFaultSource, RESOURCES } from '../helpers/faultSource';
 
+// At the root, like every file: a describe's after would remove the temp dirs other files still use.
+after(() => cleanupTempDirs());
+
 describe('faults: cancel, reruns, incremental sync, rollback', function () {
   this.timeout(300_000);
   const url = () => getTestMongoUrl();
@@ -19,7 +22,6 @@ describe('faults: cancel, reruns, incremental sync, rollback', function () {
     this.timeout(120_000);
     source = makeFaultSource();
   });
-  after(() => cleanupTempDirs());
 
   it('a cancel from the AbortSignal stops cleanly and --resume finishes the job', async () => {
     const database = uniqueDbName('cancel');
