@@ -1,4 +1,4 @@
-import { formatCount as fmt, remainingMs, type MigrationEvent, type MigrationReport } from '../core';
+import { formatCount as fmt, plural, remainingMs, type MigrationEvent, type MigrationReport } from '../core';
 
 export type OutputMode = 'tty' | 'plain' | 'json' | 'quiet';
 
@@ -40,8 +40,8 @@ function accountingLines(report: MigrationReport): string[] {
 /** What a run without validation put in place: after a comparing rerun, also what was already up to date. */
 function migratedCount(report: MigrationReport): string {
   const { imported, unchanged } = report.totals;
-  if (unchanged === 0) return `${fmt(imported)} documents`;
-  return `${fmt(imported + unchanged)} documents: ${fmt(imported)} written, ${fmt(unchanged)} already up to date`;
+  if (unchanged === 0) return plural(imported, 'document');
+  return `${plural(imported + unchanged, 'document')}: ${fmt(imported)} written, ${fmt(unchanged)} already up to date`;
 }
 
 function bar(fraction: number, width = 20): string {
@@ -225,18 +225,18 @@ export class ConsoleRenderer {
     if (report.status === 'succeeded') {
       if (!ran('import') && !ran('validate'))
         l(
-          `✓ Exported ${fmt(report.totals.exported)} documents${report.options.outputFile ? ` to ${report.options.outputFile}` : ''}.`,
+          `✓ Exported ${plural(report.totals.exported, 'document')}${report.options.outputFile ? ` to ${report.options.outputFile}` : ''}.`,
         );
       else if (!ran('import'))
-        l(`✓ Validated ${fmt(report.totals.validated)} documents: the target matches the source.`);
+        l(`✓ Validated ${plural(report.totals.validated, 'document')}: the target matches the source.`);
       else if (!ran('validate'))
         l(`✓ Migrated ${migratedCount(report)} (not verified: --no-validate; the run is recorded as unverified).`);
-      else l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
+      else l(`✓ Migrated and validated ${plural(report.totals.validated, 'document')}.`);
     } else if (report.status === 'dry-run')
-      l(`✓ Dry run: ${fmt(report.totals.exported)} documents converted; nothing was written to MongoDB.`);
+      l(`✓ Dry run: ${plural(report.totals.exported, 'document')} converted; nothing was written to MongoDB.`);
     else if (report.status === 'cancelled')
       this.fail(
-        `✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.${resumeCommand ? `\n  resume: ${resumeCommand}` : ''}`,
+        `✗ Cancelled. ${plural(report.totals.imported, 'document')} had been written; rerun with --resume to finish without duplicates.${resumeCommand ? `\n  resume: ${resumeCommand}` : ''}`,
       );
     else this.fail(failure);
   }

@@ -10,14 +10,13 @@ import { applyNaming } from './plan/naming';
 import { collectionPreviews, type CollectionPreview } from './preview';
 import { defaultPlanFor } from './plan/defaultPlan';
 import { isMigrationError } from './errors';
+import { applyPlanEdit, type PlanEdit } from './plan/edits';
 import {
-  applyPlanEdit,
   designJunctions,
   designRelationships,
   type DesignJunction,
   type DesignRelationship,
-  type PlanEdit,
-} from './plan/edits';
+} from './plan/mappingModes';
 import type { MappingPlan, PlanOptions } from './plan/types';
 import { planWarnings, type PlanWarning } from './plan/warnings';
 import { relationshipKey, withoutComputed } from './plan/ruleEdits';

@@ -4,6 +4,9 @@
  */
 export const formatCount = (n: number): string => n.toLocaleString('en-US');
 
+/** A count and its noun, singular for exactly one: "1 row", "2,155 rows"; `many` for an irregular plural. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${formatCount(n)} ${n === 1 ? one : many}`;
+
 /** A duration for people: "420 ms", "8.9 s", "42 s", "3 min 5 s". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

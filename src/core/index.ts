@@ -38,7 +38,8 @@ export type {
   NamingConvention,
 } from './plan/types';
 export { FIELD_TYPES, NAMING_CONVENTIONS, PLAN_VERSION } from './plan/types';
-export type { PlanEdit, DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/edits';
+export type { PlanEdit } from './plan/edits';
+export type { DesignJunction, DesignRelationship, JunctionMode, RelationshipMode } from './plan/mappingModes';
 export type { PlanWarning } from './plan/warnings';
 export { applyEmbed, listRelationships, type EmbedRequest, type Relationship } from './plan/relationships';
 export { checkPlan } from './plan/check';
@@ -57,7 +58,7 @@ export { DEFAULT_BATCH_SIZE, DEFAULT_CONCURRENCY, type RowError } from './mongo/
 export { DEFAULT_MONGODB_URL } from './mongo/connect';
 export { maskUrl, hasPassword, hostOf } from './maskUrl';
 export { resolveSqliteUrl, defaultDatabaseName, SQLITE_EXTENSIONS, withoutSqliteExtension } from './sourceUrl';
-export { formatCount, formatDuration, formatBytes, readableSample, remainingMs } from './format';
+export { formatCount, plural, formatDuration, formatBytes, readableSample, remainingMs } from './format';
 export { loadDocumentPair, type DocumentPair, type DocumentPairRequest } from './documentPair';
 export { peekCollection, type CollectionPeek, type CollectionPeekRequest } from './peek';
 export { rollback, type RollbackOutcome } from './history/rollback';

@@ -3,11 +3,13 @@
  * runs in a worker thread; nothing here migrates, plans or validates by itself.
  */
 import * as vscode from 'vscode';
+import { plural } from '../core';
 import { Commands, registerCommands } from './commands';
 import { EngineClient } from './engine/engineClient';
 import { Log } from './log';
 import { PanelRegistry, type ShellDeps } from './common/panelRegistry';
 import { MIGRATION_PANEL, MigrationPanel } from './panel/migrationPanel';
+import { keepRunResults } from './panel/runResults';
 import { ReportStore } from './storage/reports';
 import { TargetStore } from './storage/targets';
 import { ValidationController } from './tree/validationController';
@@ -26,7 +28,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new ReportStore(context.globalStorageUri, context.globalState);
   const model = new ValidationModel(context.workspaceState);
   const validation = new ValidationController(model, engine, targets, log);
-  const history = new HistoryController(engine, targets, model, context.workspaceState, log);
+  const history = new HistoryController(engine, targets, model, context.workspaceState, log, {
+    // A resumed run shows in its file's open panel and fills the Validation view, like one started there.
+    follow: (sourcePath, target, cancel) => panels.get(sourcePath)?.follow(target, cancel),
+    keepResults: (report, ctx) => keepRunResults(report, ctx, { reports, validation: model, log }),
+  });
   const planFiles = new PlanFiles();
   const sync = new SyncController(engine, log, {
     onSynced: (target) => {
@@ -94,7 +100,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
       [Commands.forgetConnections]: async () => {
         const n = await targets.forgetAll();
-        log.showInfo(`Forgot ${n} saved MongoDB connection(s).`);
+        log.showInfo(`Forgot ${plural(n, 'saved MongoDB connection')}.`);
       },
       [Commands.rerunValidation]: (node?: Parameters<ValidationController['rerun']>[0]) => validation.rerun(node),
       [Commands.openMismatch]: (node?: Parameters<ValidationController['openMismatch']>[0]) =>

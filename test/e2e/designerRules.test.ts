@@ -104,7 +104,7 @@ describe('designer rules: suggestions, nested embeds, computed fields (packaged,
     await products.locator('details.rules-details summary').click();
     await products.locator('input[data-edit="filter"]').fill('price > 1');
     await products.locator('input[data-edit="filter"]').press('Tab');
-    await products.locator('.filter-counts', { hasText: 'keeps 2, skips 1 rows' }).waitFor({ timeout: 60_000 });
+    await products.locator('.filter-counts', { hasText: 'keeps 2 rows, skips 1 row' }).waitFor({ timeout: 60_000 });
 
     await row.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await shootBothThemes(s, 'designer-computed', frame());

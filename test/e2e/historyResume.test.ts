@@ -3,7 +3,8 @@
  * embedded in their orders) migrated from the panel with a non-default batch size, cancelled in the middle of the
  * import, then resumed from the History view. The resumed run finishes the designer's collections (read back from
  * the server: embedded lines, no order_lines collection, the index on the lines' product reference) and its record
- * says so. Also: an empty table becomes an empty collection, and the panel says so before and after the run.
+ * says so; the panel still open on the file shows the resumed run's outcome and the Validation view its results.
+ * Also: an empty table becomes an empty collection, and the panel says so before and after the run.
  *
  * Needs `npm run setup:e2e` and `npm run ferretdb`, like the other e2e files.
  */
@@ -15,12 +16,13 @@ import { useWorkbench } from '../helpers/e2eSession';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { SHOP_SCHEMA } from '../helpers/shop';
 import { makeDb } from '../helpers/sqliteBuilders';
+import { showValidationView } from '../helpers/panelActions';
 import {
   editorTab,
   migrationActivity,
   notifications,
   runExplorerMenuEntry,
-  validationView,
+  treeRow,
   webviewFrame,
 } from '../helpers/workbench';
 
@@ -39,9 +41,7 @@ INSERT INTO order_lines SELECT id, 2, CASE WHEN id % 2 THEN 'B-2' ELSE 'C-3' END
 
 /** The History pane of the Migration view container, expanded. */
 async function historyPane(page: Page) {
-  // The activity bar item toggles the side bar: click it only when the view container is not showing.
-  if (!(await validationView(page).isVisible())) await migrationActivity(page).click();
-  await validationView(page).waitFor({ state: 'visible', timeout: 30_000 });
+  await showValidationView(page);
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /^\s*History/i }) });
   const header = pane.locator('.pane-header');
   if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
@@ -135,6 +135,16 @@ describe('History view: resume runs the plan and options the run was started wit
     await pane
       .locator('.monaco-list-row', { has: s.page.locator('.label-description', { hasText: /^[\d,]+ written$/ }) })
       .waitFor({ state: 'visible', timeout: 30_000 });
+    // The panel still open on shop.db shows the resumed run's outcome (not "Cancelled"), the Validation view its results.
+    const panelSummary = webviewFrame(s.page).locator('#summary[data-status="succeeded"]');
+    await panelSummary.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(
+      await panelSummary.innerText(),
+      new RegExp(`Migrated and validated ${(ORDERS + 6).toLocaleString('en-US')} documents in ${database} on `),
+    );
+    const ordersResult = treeRow(s.page, /^orders$/);
+    await ordersResult.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await ordersResult.locator('.label-description').innerText(), /^20,000 passed\b/);
     await shootBothThemes(s, 'history-resumed');
 
     const db = s.mongo.db(database);

@@ -11,26 +11,15 @@
  * Override the binary with CODE_SERVER_BIN.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { saveLogs } from './codeServerLogs';
 import { freePort, REPO_ROOT } from './mongoServer';
-import { registerExitCleanup, spawnWatchdog } from '../../scripts/lib/exitCleanup';
+import { installExitHandlers, killGroup, liveGroups, startWatchdog } from './processGroup';
 
 export { REPO_ROOT };
-/** The extension under test, as VS Code names it (publisher.name): its log folder has this name. */
-export const EXTENSION_ID = 'sqlite2mongo.sqlite2mongo';
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results', 'e2e');
 
 export function codeServerBinary(): string {
@@ -99,32 +88,6 @@ export interface CodeServer {
   stop(): Promise<void>;
 }
 
-// ------------------------------------------------------------------------------------------ process hygiene
-const liveGroups = new Set<number>();
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    /* gone */
-  }
-}
-
-function installExitHandlers(): void {
-  registerExitCleanup(() => {
-    for (const g of liveGroups) killGroup(g, 'SIGKILL');
-    liveGroups.clear();
-  });
-}
-
-/** A `sh` that kills the process group (and removes `dir`) when this process dies, even by SIGKILL. */
-function startWatchdog(pgid: number, dir: string): ChildProcess | undefined {
-  return spawnWatchdog('kill -9 -"$S2M_PGID" 2>/dev/null; sleep 0.3; rm -rf "$S2M_DIR"', {
-    S2M_PGID: String(pgid),
-    S2M_DIR: dir,
-  });
-}
-
 function httpStatus(url: string): Promise<number> {
   return new Promise((resolve) => {
     const req = http.get(url, { timeout: 2000 }, (res) => {
@@ -136,15 +99,15 @@ function httpStatus(url: string): Promise<number> {
   });
 }
 
-// ------------------------------------------------------------------------------------------------ server
-export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
-  const bin = codeServerBinary();
-  if (!existsSync(bin)) {
-    throw new Error(`code-server not found at ${bin}. Install it with: npm run setup:e2e (scripts/setup-e2e.sh)`);
-  }
-  if (!existsSync(opts.workspaceDir)) throw new Error(`workspaceDir does not exist: ${opts.workspaceDir}`);
-  installExitHandlers();
+/** A throw-away profile (user data, extensions, settings, config homes) and code-server's environment. */
+interface Profile {
+  base: string;
+  userDataDir: string;
+  extensionsDir: string;
+  env: NodeJS.ProcessEnv;
+}
 
+function makeProfile(opts: CodeServerOptions): Profile {
   const base = mkdtempSync(path.join(os.tmpdir(), 'sqlite2mongo-code-server-'));
   const userDataDir = path.join(base, 'user');
   const extensionsDir = path.join(base, 'ext');
@@ -154,7 +117,6 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     path.join(userDataDir, 'User', 'settings.json'),
     JSON.stringify({ ...DEFAULT_SETTINGS, ...(opts.settings ?? {}) }, null, 2),
   );
-
   const env: NodeJS.ProcessEnv = { ...process.env, ...(opts.env ?? {}) };
   delete env.VSCODE_IPC_HOOK_CLI; // never talk to a VS Code that runs this test process
   delete env.PASSWORD;
@@ -162,70 +124,32 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   // code-server writes ~/.config/code-server/config.yaml on first start: keep that out of the user's home.
   env.XDG_CONFIG_HOME = path.join(base, 'config');
   env.XDG_DATA_HOME = path.join(base, 'data');
+  return { base, userDataDir, extensionsDir, env };
+}
 
-  const cleanupBase = () => rmSync(base, { recursive: true, force: true });
-  try {
-    if (opts.vsixPath) {
-      const r = spawnSync(
-        bin,
-        [
-          '--install-extension',
-          path.resolve(opts.vsixPath),
-          '--force',
-          '--extensions-dir',
-          extensionsDir,
-          '--user-data-dir',
-          userDataDir,
-        ],
-        { env, encoding: 'utf8', timeout: 120_000 },
-      );
-      if (r.status !== 0) {
-        throw new Error(
-          `code-server --install-extension ${opts.vsixPath} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`,
-        );
-      }
-    }
-    if (opts.extensionDevelopmentPath && !existsSync(path.join(opts.extensionDevelopmentPath, 'package.json'))) {
-      throw new Error(`extensionDevelopmentPath has no package.json: ${opts.extensionDevelopmentPath}`);
-    }
-  } catch (e) {
-    cleanupBase();
-    throw e;
-  }
+/** Installs the .vsix into the profile (code-server --install-extension). */
+function installVsix(bin: string, vsixPath: string, profile: Profile): void {
+  const r = spawnSync(
+    bin,
+    [
+      '--install-extension',
+      path.resolve(vsixPath),
+      '--force',
+      '--extensions-dir',
+      profile.extensionsDir,
+      '--user-data-dir',
+      profile.userDataDir,
+    ],
+    { env: profile.env, encoding: 'utf8', timeout: 120_000 },
+  );
+  if (r.status !== 0)
+    throw new Error(`code-server --install-extension ${vsixPath} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
 
-  const port = await freePort();
-  const args = [
-    '--auth',
-    'none',
-    '--bind-addr',
-    `127.0.0.1:${port}`,
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--ignore-last-opened',
-    '--user-data-dir',
-    userDataDir,
-    '--extensions-dir',
-    extensionsDir,
-    opts.workspaceDir,
-  ];
-  const child = spawn(bin, args, { env, cwd: opts.workspaceDir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const append = (d: Buffer) => {
-    output += d.toString('utf8');
-    if (output.length > 256 * 1024) output = output.slice(-256 * 1024);
-  };
-  child.stdout!.on('data', append);
-  child.stderr!.on('data', append);
-  let spawnError: Error | undefined;
-  child.on('error', (e) => (spawnError = e));
-  const pgid = child.pid!;
-  liveGroups.add(pgid);
-  let watchdog = startWatchdog(pgid, base);
-
+/** Stops code-server: SIGTERM, then SIGKILL to whatever is left of its group; removes the profile. */
+function stopper(child: ChildProcess, pgid: number, profile: Profile, watchdog: ChildProcess | undefined) {
   let stopped = false;
-  const stop = async () => {
+  return async () => {
     if (stopped) return;
     stopped = true;
     killGroup(pgid, 'SIGTERM');
@@ -241,12 +165,81 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     if (!exited) await new Promise((r) => setTimeout(r, 200));
     liveGroups.delete(pgid);
     watchdog?.kill('SIGKILL');
-    watchdog = undefined;
-    cleanupBase();
+    rmSync(profile.base, { recursive: true, force: true });
   };
+}
+
+/**
+ * The workbench URL. An extension under development is passed the way VS Code's web workbench takes it: a
+ * `payload` query parameter holding [["extensionDevelopmentPath", "vscode-remote://HOST:PORT/abs/path"]], which
+ * opens an "[Extension Development Host]" window whose remote extension host loads the folder as is.
+ */
+function workbenchUrl(port: number, opts: CodeServerOptions): string {
+  let url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.resolve(opts.workspaceDir))}`;
+  if (opts.extensionDevelopmentPath) {
+    const devUri = `vscode-remote://127.0.0.1:${port}${path.resolve(opts.extensionDevelopmentPath)}`;
+    url += `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devUri]]))}`;
+  }
+  return url;
+}
+
+// ------------------------------------------------------------------------------------------------ server
+export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
+  const bin = codeServerBinary();
+  if (!existsSync(bin)) {
+    throw new Error(`code-server not found at ${bin}. Install it with: npm run setup:e2e (scripts/setup-e2e.sh)`);
+  }
+  if (!existsSync(opts.workspaceDir)) throw new Error(`workspaceDir does not exist: ${opts.workspaceDir}`);
+  if (opts.extensionDevelopmentPath && !existsSync(path.join(opts.extensionDevelopmentPath, 'package.json')))
+    throw new Error(`extensionDevelopmentPath has no package.json: ${opts.extensionDevelopmentPath}`);
+  installExitHandlers();
+  const profile = makeProfile(opts);
+  try {
+    if (opts.vsixPath) installVsix(bin, opts.vsixPath, profile);
+  } catch (e) {
+    rmSync(profile.base, { recursive: true, force: true });
+    throw e;
+  }
+
+  const port = await freePort();
+  const args = [
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
+    opts.workspaceDir,
+  ];
+  const child = spawn(bin, args, {
+    env: profile.env,
+    cwd: opts.workspaceDir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const append = (d: Buffer) => {
+    output += d.toString('utf8');
+    if (output.length > 256 * 1024) output = output.slice(-256 * 1024);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  let spawnError: Error | undefined;
+  child.on('error', (e) => (spawnError = e));
+  const pgid = child.pid!;
+  liveGroups.add(pgid);
+  const stop = stopper(child, pgid, profile, startWatchdog(pgid, profile.base));
 
   // Wait until the HTTP server answers.
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (spawnError || child.exitCode !== null || child.signalCode !== null) {
       const out = output;
@@ -257,27 +250,18 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     if (Date.now() > deadline) {
       const out = output;
       await stop();
-      throw new Error(`code-server did not answer on port ${port} within ${opts.startTimeoutMs ?? 60_000} ms:\n${out}`);
+      throw new Error(`code-server did not answer on port ${port} within ${timeoutMs} ms:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-
-  // The workbench URL. An extension under development is passed the way VS Code's web workbench takes it: a
-  // `payload` query parameter holding [["extensionDevelopmentPath", "vscode-remote://HOST:PORT/abs/path"]], which
-  // opens an "[Extension Development Host]" window whose remote extension host loads the folder as is.
-  let url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(path.resolve(opts.workspaceDir))}`;
-  if (opts.extensionDevelopmentPath) {
-    const devUri = `vscode-remote://127.0.0.1:${port}${path.resolve(opts.extensionDevelopmentPath)}`;
-    url += `&payload=${encodeURIComponent(JSON.stringify([['extensionDevelopmentPath', devUri]]))}`;
-  }
   return {
-    url,
+    url: workbenchUrl(port, opts),
     port,
-    userDataDir,
-    extensionsDir,
+    userDataDir: profile.userDataDir,
+    extensionsDir: profile.extensionsDir,
     pid: pgid,
     logs: () => output,
-    saveLogs: (dir) => saveLogs(dir, output, path.join(userDataDir, 'logs')),
+    saveLogs: (dir) => saveLogs(dir, output, path.join(profile.userDataDir, 'logs')),
     stop,
   };
 }
@@ -292,28 +276,4 @@ export function makeWorkspace(files: Record<string, string> = {}): string {
     chmodSync(dest, 0o644); // shared fixtures are read-only
   }
   return dir;
-}
-
-/** The log files of one extension host session: <logs>/<session>/exthost<N>/<extension id>/<channel>.log. */
-function extensionLogFiles(logsDir: string): string[] {
-  if (!existsSync(logsDir)) return [];
-  const files: string[] = [];
-  for (const session of readdirSync(logsDir).sort()) {
-    const hosts = readdirSync(path.join(logsDir, session)).filter((d) => /^exthost\d+$/.test(d));
-    for (const host of hosts.sort((a, b) => Number(a.slice(7)) - Number(b.slice(7)))) {
-      const dir = path.join(logsDir, session, host, EXTENSION_ID);
-      if (existsSync(dir)) files.push(...readdirSync(dir).map((f) => path.join(dir, f)));
-    }
-  }
-  return files;
-}
-
-function saveLogs(dir: string, output: string, logsDir: string): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'code-server.log'), output);
-  const extensionLog = extensionLogFiles(logsDir)
-    .map((f) => `==> ${path.relative(logsDir, f)} <==\n${readFileSync(f, 'utf8')}`)
-    .join('\n');
-  writeFileSync(path.join(dir, 'extension.log'), extensionLog || `(no log of ${EXTENSION_ID} under ${logsDir})\n`);
-  if (existsSync(logsDir)) cpSync(logsDir, path.join(dir, 'vscode-logs'), { recursive: true });
 }

@@ -10,6 +10,14 @@ CREATE TABLE order_lines (order_id INTEGER REFERENCES orders(id), line_no INTEGE
   PRIMARY KEY (order_id, line_no));
 `;
 
+/** Two customers, two products, two orders with three lines between them: the designer tests' shop rows. */
+export const SHOP_ROWS = `
+INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', NULL);
+INSERT INTO products VALUES ('A-1', 'Anvil', 99.5), ('B-2', 'Bolt', 0.25);
+INSERT INTO orders VALUES (10, 1, '2024-05-01 10:00:00', 'first'), (11, 2, '2024-05-02 11:30:00', NULL);
+INSERT INTO order_lines VALUES (10, 1, 'A-1', 1), (10, 2, 'B-2', 40), (11, 1, 'B-2', 3);
+`;
+
 /** One order without a customer, with one line: what the designer tests start from. */
 export const ONE_ORDER = `
 INSERT INTO orders VALUES (10, NULL, '2024-05-01 10:00:00', 'first');

@@ -146,3 +146,14 @@ export function encodeWal(
   }
   return out;
 }
+
+/** A rollback-mode database with enough rows to span many pages (and overflow pages for the big rows). */
+export function makeMultiPageDb(file: string): string {
+  return makeDb(
+    file,
+    `CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, body TEXT);
+     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+     INSERT INTO items SELECT i, 'item ' || i, printf('%.*c', 300, 'x') FROM n;
+     CREATE INDEX ix_items_name ON items(name);`,
+  );
+}

@@ -1,5 +1,6 @@
 import type { Document } from 'mongodb';
 import { MigrationError } from '../errors';
+import { plural } from '../format';
 import { connectMongo } from '../mongo/connect';
 import { HistoryStore, type MigrationRecord } from './records';
 
@@ -109,7 +110,9 @@ export async function rollback(opts: {
       { $set: { status: 'rolled-back', rolledBackAt: new Date() } },
     );
     if (syncs.modifiedCount > 0)
-      outcome.limits.push(`${syncs.modifiedCount} sync run(s) after it are rolled back with it.`);
+      outcome.limits.push(
+        `${plural(syncs.modifiedCount, 'sync run')} after it ${syncs.modifiedCount === 1 ? 'is' : 'are'} rolled back with it.`,
+      );
     return outcome;
   } finally {
     await client.close();

@@ -1,4 +1,5 @@
 import { MigrationError } from '../errors';
+import { plural } from '../format';
 import type { SchemaInfo } from '../sqlite/types';
 import { FIELD_TYPES, NAMING_CONVENTIONS, PLAN_VERSION, type MappingPlan } from './types';
 import { zoneOffset } from '../convert/zones';
@@ -6,7 +7,7 @@ import { findRelation } from '../sqlite/schema';
 import { declaredRelationshipProblems, ruleProblems, shardKeyProblems } from './checkRules';
 import { embedProblems, valueDocumentProblems } from './checkEmbeds';
 import { withDeclaredRelationships } from './suggest';
-import { RESERVED_COLLECTIONS } from './defaults';
+import { RESERVED_COLLECTIONS } from './collectionNames';
 
 /** Why MongoDB (or this tool) would refuse a collection name, or undefined when it is usable. */
 export function collectionNameProblem(name: unknown): string | undefined {
@@ -29,7 +30,7 @@ export function checkPlan(plan: MappingPlan, schema: SchemaInfo): MappingPlan {
   if (problems.length > 0) {
     throw new MigrationError(
       'PLAN_INVALID',
-      `The mapping plan has ${problems.length} problem(s): ${problems.join('; ')}`,
+      `The mapping plan has ${plural(problems.length, 'problem')}: ${problems.join('; ')}`,
       'Print a fresh default with `sqlite2mongo plan` and compare.',
     );
   }

@@ -1,187 +1,25 @@
-import type { SchemaInfo, SqlValue, TableInfo } from '../sqlite/types';
-import { looksLikeExactDate } from '../convert/dates';
-import { HISTORY_COLLECTION, INSERTED_IDS_COLLECTION } from '../history/records';
+/** The default mapping plan derived from a schema (docs/mapping-plan.md has the rules). */
+import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import { quoteIdent } from '../sqlite/sql';
 import { rowidAlias } from '../sqlite/rows';
-import { derivedIndexes } from './derivedIndexes';
-import { assignFieldNames, compositeIdNames } from './fieldNames';
+import { collectionNameFor } from './collectionNames';
+import { planIndexes } from './defaultIndexes';
+import { assignFieldNames } from './fieldNames';
+import { defaultFieldType, type ColumnSampler } from './fieldTypes';
+import { detectJunction, type JunctionInfo } from './junctions';
 import {
   DEFAULT_PLAN_OPTIONS,
   PLAN_VERSION,
   type ArrayFieldPlan,
   type CollectionPlan,
   type FieldPlan,
-  type FieldType,
-  type IndexPlan,
   type MappingPlan,
   type PlanOptions,
   type SkippedTable,
 } from './types';
 
-/** Returns up to `limit` non-null sample values of a column (used to detect text dates). */
-export type ColumnSampler = (table: string, column: string, limit: number) => SqlValue[];
-
 /** Runs a `SELECT count(*) …` over the source (the default plan looks at the data where the schema cannot tell). */
 export type RowCounter = (sql: string) => number;
-
-/** Collections the tool keeps for itself in every target database. */
-export const RESERVED_COLLECTIONS = [HISTORY_COLLECTION, INSERTED_IDS_COLLECTION];
-
-/**
- * A collection name MongoDB (and FerretDB) accepts for a table name, unique among `taken`: `$` and NUL become `_`,
- * an empty name `_`, `system.` (reserved by the server) or a leading `.` gets a leading `_`, and the tool's own collections are
- * never reused. Long names are cut to 120 bytes (the namespace, database name included, must stay under 255).
- */
-export function collectionNameFor(table: string, taken: Set<string>): string {
-  let name = table.replace(/[$\u0000]/g, '_');
-  if (name === '') name = '_';
-  if (/^(system\.|\.)/.test(name)) name = `_${name}`;
-  while (Buffer.byteLength(name, 'utf8') > 120) name = name.slice(0, -1);
-  let candidate = name;
-  for (let n = 2; taken.has(candidate) || RESERVED_COLLECTIONS.includes(candidate); n++) candidate = `${name}_${n}`;
-  taken.add(candidate);
-  return candidate;
-}
-
-const DATE_SAMPLE_SIZE = 200;
-
-/** Declared types whose values are dates, following SQLite's conventions (DATE, DATETIME, TIMESTAMP…). */
-function isDateDeclaredType(declared: string): boolean {
-  return /\b(DATE|DATETIME|TIMESTAMP)\b|TIMESTAMP/i.test(declared);
-}
-
-function isBooleanDeclaredType(declared: string): boolean {
-  return /^\s*BOOL(EAN)?\b/i.test(declared);
-}
-
-/** SQLite's TEXT affinity (declared type contains CHAR, CLOB or TEXT) or no declared type at all. */
-function mayHoldText(declared: string): boolean {
-  return declared.trim() === '' || /CHAR|CLOB|TEXT/i.test(declared);
-}
-
-export function defaultFieldType(
-  table: string,
-  column: { name: string; declaredType: string },
-  options: PlanOptions,
-  sampler?: ColumnSampler,
-): FieldType {
-  if (isDateDeclaredType(column.declaredType)) return 'date';
-  if (isBooleanDeclaredType(column.declaredType)) return 'bool';
-  if (options.detectTextDates && sampler && mayHoldText(column.declaredType)) {
-    const sample = sampler(table, column.name, DATE_SAMPLE_SIZE);
-    // Only when a Date keeps every sampled text whole: sub-millisecond digits or UTC offsets would be lost.
-    if (sample.length > 0 && sample.every((v) => typeof v === 'string' && looksLikeExactDate(v))) return 'date';
-  }
-  return 'auto';
-}
-
-interface JunctionInfo {
-  junction: TableInfo;
-  owner: TableInfo;
-  array: ArrayFieldPlan;
-}
-
-/**
- * A pure junction table has exactly two columns, both in its primary key, each a single-column foreign key to a
- * table with a single-column primary key. The table referenced by the first key column owns the array.
- */
-export function detectJunction(table: TableInfo, schema: SchemaInfo): JunctionInfo | null {
-  if (table.columns.length !== 2 || table.primaryKey.length !== 2) return null;
-  const refs = table.primaryKey.map((col) => {
-    const fk = table.foreignKeys.find((f) => f.columns.length === 1 && f.columns[0] === col);
-    if (!fk) return null;
-    const target = schema.tables.find((t) => t.name === fk.refTable);
-    if (!target || target.primaryKey.length !== 1 || fk.refColumns[0] !== target.primaryKey[0]) return null;
-    return { col, target, refColumn: fk.refColumns[0] };
-  });
-  if (!refs[0] || !refs[1]) return null;
-  const [owner, value] = refs as [NonNullable<(typeof refs)[0]>, NonNullable<(typeof refs)[0]>];
-  return {
-    junction: table,
-    owner: owner.target,
-    array: {
-      field: junctionArrayName(table.name, owner.target.name, value.target.name),
-      junctionTable: table.name,
-      ownerColumn: owner.col,
-      valueColumn: value.col,
-      ownerKeyColumn: owner.refColumn,
-    },
-  };
-}
-
-/**
- * Names the array after the junction table with the owner's name taken off the front:
- * resource_dependencies on resources → dependencies; PlaylistTrack on Playlist → Tracks.
- * Falls back to the referenced table's name. A trailing "s" is added when missing (it holds many ids).
- */
-export function junctionArrayName(junctionName: string, ownerName: string, valueTableName: string): string {
-  const stems = [ownerName, ownerName.replace(/s$/i, '')].filter((s) => s.length > 0);
-  let rest = junctionName;
-  for (const stem of stems) {
-    if (rest.toLowerCase().startsWith(stem.toLowerCase()) && rest.length > stem.length) {
-      rest = rest.slice(stem.length).replace(/^[_\s-]+/, '');
-      break;
-    }
-  }
-  if (rest === junctionName || rest === '') rest = valueTableName;
-  return /s$/i.test(rest) ? rest : `${rest}s`;
-}
-
-/** Field path of a source column in the target document ('_id', '_id.col' or the mapped field). */
-function fieldPathFor(col: string, plan: CollectionPlan): string | null {
-  if (plan.id.kind === 'column' && plan.id.column === col) return '_id';
-  if (plan.id.kind === 'composite' && plan.id.columns.includes(col))
-    return `_id.${compositeIdNames(plan.id)[plan.id.columns.indexOf(col)]}`;
-  if (plan.id.kind === 'rowid' && col === 'rowid') return plan.id.rowidField;
-  return plan.fields.find((f) => f.column === col)?.field ?? null;
-}
-
-function planIndexes(table: TableInfo, schema: SchemaInfo, plan: CollectionPlan, warnings: string[]): IndexPlan[] {
-  const indexes: IndexPlan[] = [];
-  const seen = new Set<string>(['_id']);
-  const add = (index: IndexPlan) => {
-    const signature = index.keys.map(([f, d]) => `${f}:${d}`).join(',');
-    if (seen.has(signature)) return;
-    seen.add(signature);
-    indexes.push(index);
-  };
-  // The primary key becomes `_id`, which MongoDB always indexes uniquely.
-  seen.add(
-    plan.id.kind === 'composite'
-      ? compositeIdNames(plan.id)
-          .map((c) => `_id.${c}:1`)
-          .join(',')
-      : '_id:1',
-  );
-  for (const ix of table.indexes) {
-    if (ix.origin === 'pk') continue;
-    if (ix.partial || ix.columns.some((c) => c === null)) {
-      warnings.push(
-        `Index ${ix.name} on ${table.name} is ${ix.partial ? 'partial' : 'on an expression'}; it is not created in MongoDB.`,
-      );
-      continue;
-    }
-    const keys: Array<[string, 1 | -1]> = [];
-    for (let i = 0; i < ix.columns.length; i++) {
-      const path = fieldPathFor(ix.columns[i] as string, plan);
-      if (!path) break;
-      keys.push([path, ix.descending[i] ? -1 : 1]);
-    }
-    if (keys.length !== ix.columns.length) continue;
-    add({ name: ix.name, keys, unique: ix.unique, origin: 'sqlite' });
-  }
-  for (const derived of derivedIndexes(plan, schema)) add(derived);
-  for (const fk of table.foreignKeys) {
-    const paths = fk.columns.map((c) => fieldPathFor(c, plan));
-    if (paths.some((p) => !p)) continue;
-    const keys = paths.map((p) => [p as string, 1] as [string, 1]);
-    // A SQLite index already covering these fields as a prefix serves the same lookups.
-    const covered = indexes.some((ix) => keys.every(([f], i) => ix.keys[i]?.[0] === f));
-    if (covered || (keys.length === 1 && keys[0][0] === '_id')) continue;
-    add({ name: `${paths.join('_')}_fk`, keys, unique: false, origin: 'foreign-key' });
-  }
-  return indexes;
-}
 
 const CHANGE_COLUMN = /^(updated_?at|modified_?at|last_?modified|last_?updated|mtime|changed_?at)$/i;
 

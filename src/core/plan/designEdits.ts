@@ -8,7 +8,7 @@ import { MigrationError } from '../errors';
 import type { SchemaInfo, TableInfo } from '../sqlite/types';
 import { sanitizeFieldName } from './fieldNames';
 import { applyNaming } from './naming';
-import { listRelationships, type Relationship } from './relationships';
+import { listRelationships, relationshipId } from './relationships';
 import type { CollectionPlan, EmbedPlan, FieldPlan, MappingPlan, NamingConvention, NullHandling } from './types';
 
 export type DesignEdit =
@@ -24,7 +24,6 @@ export type DesignEdit =
   | { kind: 'junctionDocuments'; collection: string; field: string; documents: boolean };
 
 const invalid = (message: string) => new MigrationError('PLAN_INVALID', message);
-export const relationshipIdOf = (r: Relationship) => `${r.child}(${r.columns.join(',')})->${r.parent}`;
 
 function tableOf(schema: SchemaInfo, name: string): TableInfo {
   const t = schema.tables.find((x) => x.name === name);
@@ -133,7 +132,7 @@ function addNestedEmbed(
 ): MappingPlan {
   const next = structuredClone(plan);
   const outer = embedAt(next, edit.collection, edit.path);
-  const r = listRelationships(schema).find((x) => relationshipIdOf(x) === edit.id);
+  const r = listRelationships(schema).find((x) => relationshipId(x) === edit.id);
   if (!r) throw invalid(`No relationship ${edit.id} in the database.`);
   const isDocument = edit.as === 'document';
   if (isDocument ? r.child !== outer.table : r.parent !== outer.table)

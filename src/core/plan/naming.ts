@@ -4,7 +4,7 @@
  * names (a name the user typed keeps its words); 'as-is' gives every name that comes from a table or column its
  * source name back. Names that collide after the change get `_2`, `_3`, … like the field-name rule.
  */
-import { collectionNameFor } from './defaults';
+import { collectionNameFor } from './collectionNames';
 import { sanitizeFieldName } from './fieldNames';
 import type { CollectionPlan, EmbedPlan, FieldPlan, MappingPlan, NamingConvention } from './types';
 

@@ -11,6 +11,21 @@ export interface Relationship {
   refColumns: string[];
 }
 
+/** `child(col,…)->parent`: the id the designer uses for a relationship, declared or read from a foreign key. */
+export const relationshipId = (r: Pick<Relationship, 'child' | 'columns' | 'parent'>) =>
+  `${r.child}(${r.columns.join(',')})->${r.parent}`;
+
+export const sameColumns = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The parent's array of child rows that embeds relationship `r`. */
+export function isArrayEmbedOf(e: EmbedPlan, r: Relationship): boolean {
+  return e.kind === 'array' && e.table === r.child && sameColumns(e.childColumns, r.columns);
+}
+/** The child's looked-up parent document that embeds relationship `r`. */
+export function isDocumentEmbedOf(e: EmbedPlan, r: Relationship): boolean {
+  return e.kind === 'document' && e.table === r.parent && sameColumns(e.parentColumns, r.columns);
+}
+
 export function listRelationships(schema: SchemaInfo): Relationship[] {
   return schema.tables.flatMap((t) =>
     t.foreignKeys.map((fk) => ({ child: t.name, columns: fk.columns, parent: fk.refTable, refColumns: fk.refColumns })),

@@ -1,5 +1,6 @@
 /** Designer edits for declared relationships, row filters and computed fields (each returns a new plan). */
 import { MigrationError } from '../errors';
+import { relationshipId } from './relationships';
 import type { DeclaredRelationship, MappingPlan } from './types';
 
 export type RuleEdit =
@@ -15,7 +16,8 @@ export type RuleEdit =
   | { kind: 'computed'; collection: string; field: string; expression?: string; rename?: string };
 
 /** `child(col,…)->parent`: the id the designer uses for relationships, declared or not. */
-export const relationshipKey = (r: DeclaredRelationship) => `${r.table}(${r.columns.join(',')})->${r.refTable}`;
+export const relationshipKey = (r: DeclaredRelationship) =>
+  relationshipId({ child: r.table, columns: r.columns, parent: r.refTable });
 
 export function applyRuleEdit(plan: MappingPlan, edit: RuleEdit): MappingPlan {
   const next: MappingPlan = structuredClone(plan);

@@ -6,6 +6,7 @@
  */
 import { Long } from 'mongodb';
 import { makeConverter } from '../convert/values';
+import { plural } from '../format';
 import { iterateQuery, quoteIdent, type SqliteSource } from '../sqlite';
 import type { SchemaInfo, SqlValue } from '../sqlite/types';
 import { planProblems } from './check';
@@ -36,7 +37,6 @@ const INT32_MIN = -2147483648n;
 const INT32_MAX = 2147483647n;
 
 const mib = (n: number) => `${(n / MiB).toFixed(1)} MiB`;
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
 function scalar(source: SqliteSource, sql: string): SqlValue[] {
   for (const row of iterateQuery(source, sql)) return row;

@@ -4,7 +4,7 @@
  * expressions are not evaluated, neither for previews nor for a migration (package.json declares this).
  */
 import * as vscode from 'vscode';
-import { computedFieldCount, type MappingPlan } from '../../core';
+import { computedFieldCount, plural, type MappingPlan } from '../../core';
 
 export const expressionsAllowed = (): boolean => vscode.workspace.isTrusted;
 
@@ -12,5 +12,5 @@ export const expressionsAllowed = (): boolean => vscode.workspace.isTrusted;
 export function untrustedPlanProblem(plan: MappingPlan): string | undefined {
   const n = computedFieldCount(plan);
   if (n === 0 || expressionsAllowed()) return undefined;
-  return `This workspace is in Restricted Mode and its mapping plan has ${n} computed field(s): plans with expressions are shown but not run. Trust the workspace (Manage Workspace Trust) to migrate with them, or remove the computed fields from the plan.`;
+  return `This workspace is in Restricted Mode and its mapping plan has ${plural(n, 'computed field')}: plans with expressions are shown but not run. Trust the workspace (Manage Workspace Trust) to migrate with them, or remove the computed fields from the plan.`;
 }

@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { formatCount, hostOf } from '../../core';
+import { formatCount, hostOf, plural, type MappingPlan, type MigrationReport } from '../../core';
 import { errorInfo } from '../common/errors';
 import { SerialRefresh } from '../common/serialRefresh';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
+import type { RunFollower } from '../migration/migrationRun';
 import { historyDatabase } from '../settings';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
@@ -11,6 +12,21 @@ import { HISTORY_VIEW_ID, HistoryTree, type HistoryTarget, type RunItem, type Ta
 
 const WORKSPACE_TARGETS = 'sqlite2mongo.history.targets';
 const KEEP_TARGETS = 10;
+
+/** What a resumed run reaches beyond the History view. */
+export interface ResumeDeps {
+  /** The file's open migration panel shows the resumed run as its own (none when no panel is open or it is busy). */
+  follow: (
+    sourcePath: string,
+    target: { url: string; database: string },
+    cancel: () => void,
+  ) => RunFollower | undefined;
+  /** Keeps the finished run's report and its validation results (panel/runResults.ts); returns the report's URI. */
+  keepResults: (
+    report: MigrationReport,
+    ctx: { sourcePath: string; targetId: string; plan: MappingPlan },
+  ) => Promise<vscode.Uri | undefined>;
+}
 
 /**
  * Shows the runs recorded in every target database this workspace migrated to (newest target first), and offers
@@ -29,6 +45,7 @@ export class HistoryController implements vscode.Disposable {
     private readonly validation: ValidationModel,
     private readonly state: vscode.Memento,
     private readonly log: Log,
+    private readonly resumeDeps: ResumeDeps,
   ) {
     this.view = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: this.tree });
     this.disposables.push(
@@ -106,6 +123,9 @@ export class HistoryController implements vscode.Disposable {
     const target = { url, database: item.target.database, label: `${item.target.label} / ${item.target.database}` };
     const run = item.run;
     this.log.info(`Resuming run ${run._id} from ${run.source.path} into ${target.label}`);
+    const sourcePath = run.source.path;
+    let plan: MappingPlan | undefined;
+    let follower: RunFollower | undefined;
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Resuming migration ${run._id}`, cancellable: true },
       async (progress, token) => {
@@ -113,7 +133,7 @@ export class HistoryController implements vscode.Disposable {
           'migrate',
           // No plan and no options: the engine takes both from the run's record, as the run was started.
           {
-            sqlitePath: run.source.path,
+            sqlitePath: sourcePath,
             mongoUrl: target.url,
             database: target.database,
             historyDatabase: historyDatabase(),
@@ -122,17 +142,29 @@ export class HistoryController implements vscode.Disposable {
           },
           {
             onEvent: (e) => {
+              if (e.type === 'plan') plan = e.plan; // the run's own plan, from its record
               if (e.type === 'step-start') progress.report({ message: `${e.index}/${e.total} ${e.label}` });
+              follower?.event(e);
             },
           },
         );
+        follower = this.resumeDeps.follow(sourcePath, target, () => job.cancel());
         token.onCancellationRequested(() => job.cancel());
         return job.result.catch((e: unknown) => {
-          void this.log.showError(`Resume failed: ${errorInfo(e).message}`);
+          const error = errorInfo(e);
+          follower?.finish({ ok: false, error });
+          void this.log.showError(`Resume failed: ${error.message}`);
           return undefined;
         });
       },
     );
+    if (report) {
+      // Like a run started in the panel: its report, the Validation view's results, and the panel's summary.
+      const reportUri = plan
+        ? await this.resumeDeps.keepResults(report, { sourcePath, targetId: item.target.targetId, plan })
+        : undefined;
+      follower?.finish({ ok: true, report }, reportUri);
+    }
     if (report) {
       // The plan and options came from the run's record: say so, with what they were.
       const o = report.options;
@@ -140,7 +172,7 @@ export class HistoryController implements vscode.Disposable {
       this.log.info(`Resumed ${run._id} with ${asStarted}: ${report.status}`);
       if (report.status === 'succeeded')
         void vscode.window.showInformationMessage(
-          `Resumed ${run._id} with ${asStarted}: migrated and validated ${formatCount(report.totals.validated)} documents.`,
+          `Resumed ${run._id} with ${asStarted}: migrated and validated ${plural(report.totals.validated, 'document')}.`,
         );
       else void this.log.showError(`Resume of ${run._id} ended ${report.status}: ${report.error?.message ?? ''}`);
     }

@@ -30,13 +30,26 @@ export interface RunSpec {
 const secs = (ms: number) => (ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`);
 
 let nextRunId = 1;
+/** Ids of the runs the panels show (numbers within this window's session). */
+export const newPanelRunId = () => nextRunId++;
+
+/** The engine events a panel shows (the others are counted in the report instead). */
+export function isPanelRunEvent(e: MigrationEvent): e is PanelRunEvent {
+  return e.type === 'step-start' || e.type === 'progress' || e.type === 'step-end' || e.type === 'log';
+}
+
+/** A run started outside a panel (Resume in the History view) that the file's open panel shows as its own. */
+export interface RunFollower {
+  event(e: MigrationEvent): void;
+  finish(outcome: RunOutcome, reportUri?: vscode.Uri): void;
+}
 
 /**
  * One migration in the engine worker: relays its events (to the panel and the log), asks the if-exists question
  * as a modal dialog, and mirrors progress in a notification while the panel is hidden.
  */
 export class MigrationRun implements vscode.Disposable {
-  readonly id = nextRunId++;
+  readonly id = newPanelRunId();
   readonly steps: StepName[];
   readonly outcome: Promise<RunOutcome>;
   private readonly job: EngineJob<MigrationReport>;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatCount, type MigrationReport } from '../../core';
+import { plural, type MigrationReport } from '../../core';
 import type { Log } from '../log';
 import type { ReportStore } from '../storage/reports';
 
@@ -18,12 +18,12 @@ export async function notifyOutcome(
   if (report.status === 'succeeded' || report.status === 'dry-run') {
     const text =
       report.status === 'succeeded'
-        ? `Migrated ${name}: ${formatCount(t.validated)} documents written and validated.`
-        : `Dry run of ${name}: ${formatCount(t.exported)} documents would be written.`;
+        ? `Migrated ${name}: ${plural(t.validated, 'document')} written and validated.`
+        : `Dry run of ${name}: ${plural(t.exported, 'document')} would be written.`;
     choice = await vscode.window.showInformationMessage(text, ...actions);
   } else if (report.status === 'cancelled') {
     choice = await vscode.window.showWarningMessage(
-      `Migration of ${name} cancelled: ${formatCount(t.imported)} documents had been written.`,
+      `Migration of ${name} cancelled: ${plural(t.imported, 'document')} had been written.`,
       ...actions,
     );
   } else {

@@ -1,5 +1,5 @@
 /** Words for the row accounting in the Validation tree (no vscode here, so it is unit-tested). */
-import { formatCount as fmt, type TableAccount } from '../../core';
+import { formatCount as fmt, plural, type TableAccount } from '../../core';
 
 export type AccountVerdict = 'pass' | 'warn' | 'fail';
 
@@ -27,5 +27,5 @@ export function describeAccounting(accounts: TableAccount[]): string {
   const bad = accounts.filter((a) => a.unaccounted !== 0);
   if (bad.length > 0) return `rows unaccounted in ${bad.map((a) => a.table).join(', ')}`;
   const rows = accounts.reduce((n, a) => n + a.read, 0);
-  return `all ${fmt(rows)} rows of ${fmt(accounts.length)} ${accounts.length === 1 ? 'table' : 'tables'} accounted for`;
+  return `all ${plural(rows, 'row')} of ${plural(accounts.length, 'table')} accounted for`;
 }

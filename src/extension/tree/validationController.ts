@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { plural } from '../../core';
 import { errorInfo } from '../common/errors';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
@@ -163,7 +164,8 @@ export class ValidationController implements vscode.Disposable {
     this.view.description = this.provider.description();
     const rec = this.model.record;
     const failing = rec?.collections.filter((c) => (c.validation?.mismatches ?? 0) > 0 || c.failed > 0).length ?? 0;
-    this.view.badge = failing > 0 ? { value: failing, tooltip: `${failing} collection(s) with mismatches` } : undefined;
+    this.view.badge =
+      failing > 0 ? { value: failing, tooltip: `${plural(failing, 'collection')} with mismatches` } : undefined;
   }
 
   dispose(): void {

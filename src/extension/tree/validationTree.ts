@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatCount as fmt, type Mismatch } from '../../core';
+import { formatCount as fmt, plural, type Mismatch } from '../../core';
 import { Commands } from '../commands';
 import type { TableAccount } from '../../core';
 import { accountVerdict, describeAccount, describeAccounting } from './accountingText';
@@ -41,7 +41,7 @@ export function describeCollection(c: CollectionResult): string {
   const failedDocs = v.differing + v.missing + v.extra;
   if (failedDocs > 0) parts.push(`${fmt(failedDocs)} failed`);
   if (c.failed > 0) parts.push(`${fmt(c.failed)} refused`);
-  if (c.warnings > 0) parts.push(`${fmt(c.warnings)} warnings`);
+  if (c.warnings > 0) parts.push(plural(c.warnings, 'warning'));
   if (v.others > 0) parts.push(`${fmt(v.others)} other documents`);
   return parts.join(' · ');
 }

@@ -1,7 +1,7 @@
 /** Formatting for the webviews: counts, durations and sizes come from the engine's one formatter (pure code). */
-import { formatBytes, formatCount, formatDuration, readableSample, remainingMs } from '../../core/format';
+import { formatBytes, formatCount, formatDuration, plural, readableSample, remainingMs } from '../../core/format';
 
-export { formatCount as fmt, formatDuration as duration, formatBytes as bytes, readableSample };
+export { formatCount as fmt, formatDuration as duration, formatBytes as bytes, plural, readableSample };
 
 /** The ETA text of a running step, once its throughput has been measured (see remainingMs). */
 export function eta(done: number, total: number, ratePerSec: number): string | undefined {

@@ -5,7 +5,8 @@
  */
 import type { PlanEdit } from '../../core';
 import { button, byId, h, icon, replaceChildren } from '../common/dom';
-import { bytes } from '../common/format';
+import { errorNotice } from '../common/errorView';
+import { bytes, plural } from '../common/format';
 import { vscodeApi } from '../common/vscodeApi';
 import { FromDesigner, ToDesigner, type FromDesignerMessage, type ToDesignerMessage } from './protocol';
 import { initialDesignerState, planStatus, warningCounts, type DesignerViewState } from './state';
@@ -170,7 +171,7 @@ function renderHeader(): void {
   replaceChildren(
     byId('source-path'),
     h('span', { class: 'path', title: state.sourcePath }, state.sourcePath || '…'),
-    d ? h('span', { class: 'dim' }, ` · ${bytes(d.sizeBytes)} · ${d.schema.tables.length} tables`) : null,
+    d ? h('span', { class: 'dim' }, ` · ${bytes(d.sizeBytes)} · ${plural(d.schema.tables.length, 'table')}`) : null,
   );
   // One line whatever the status says: an icon and a short text, cut with an ellipsis, the whole text as tooltip.
   const status = byId('plan-status');
@@ -201,14 +202,7 @@ function renderHeader(): void {
 function render(): void {
   renderHeader();
   const notice = state.error
-    ? h(
-        'div',
-        { class: 'result result-error', role: 'alert' },
-        icon('error'),
-        ' ',
-        state.error.message,
-        state.error.hint ? h('div', { class: 'hint' }, state.error.hint) : null,
-      )
+    ? errorNotice(state.error)
     : state.notice
       ? h('div', { class: 'result result-error', role: 'alert', id: 'edit-error' }, icon('warning'), ' ', state.notice)
       : null;

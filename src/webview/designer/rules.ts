@@ -4,7 +4,7 @@
  */
 import type { CollectionPlan, CollectionPreview, DesignState, PlanWarning } from '../../core';
 import { h, icon, jsonBlock, type Child } from '../common/dom';
-import { fmt } from '../common/format';
+import { fmt, plural } from '../common/format';
 import { actionButton, textInput } from './controls';
 
 /** The plan check's sentence about computed field `field` starts like this (plan/checkRules.ts). */
@@ -39,7 +39,11 @@ function filterSection(c: CollectionPlan, preview: CollectionPreview | undefined
       'aria-label': `Row filter of ${c.collection}`,
     }),
     counts && 'kept' in counts
-      ? h('span', { class: 'dim filter-counts' }, `keeps ${fmt(counts.kept)}, skips ${fmt(counts.skipped)} rows`)
+      ? h(
+          'span',
+          { class: 'dim filter-counts' },
+          `keeps ${plural(counts.kept, 'row')}, skips ${plural(counts.skipped, 'row')}`,
+        )
       : null,
     counts && 'error' in counts ? h('span', { class: 'bad filter-counts' }, counts.error) : null,
     inlineErrors(warnings, 'filter'),
@@ -76,7 +80,7 @@ export function refusedNote(preview: CollectionPreview | undefined): Child {
     'div',
     { class: 'result result-error refused', role: 'status' },
     icon('warning'),
-    ` ${fmt(r.count)} of the first ${fmt(r.checked)} rows are refused (the migration reports them like rows it cannot write):`,
+    ` ${fmt(r.count)} of the first ${plural(r.checked, 'row')} ${r.count === 1 ? 'is' : 'are'} refused (the migration reports them like rows it cannot write):`,
     h(
       'ul',
       null,

@@ -1,7 +1,7 @@
 /** The designer's left pane: relationships (declared, suggested), then each table with its columns and keys. */
 import type { DesignState, TableInfo } from '../../core';
 import { h, icon, type Child } from '../common/dom';
-import { fmt } from '../common/format';
+import { fmt, plural } from '../common/format';
 import { actionButton, selectOf } from './controls';
 import { junctionOptions, relationshipOptions } from './state';
 import { suggestionId, suggestionsView } from './suggestions';
@@ -43,7 +43,7 @@ function relationshipItems(d: DesignState): HTMLElement[] {
         icon('arrow-right', 'dim'),
         ' ',
         h('code', null, `${r.parent}.${r.refColumns.join(', ')}`),
-        h('span', { class: 'dim' }, ` · ${fmt(rowsOf(d, r.child))} → ${fmt(rowsOf(d, r.parent))} rows`),
+        h('span', { class: 'dim' }, ` · ${fmt(rowsOf(d, r.child))} → ${plural(rowsOf(d, r.parent), 'row')}`),
         declared.has(r.id)
           ? [
               h('span', { class: 'badge declared', title: 'declared in the plan, not in SQLite' }, 'declared'),
@@ -82,7 +82,7 @@ function junctionItems(d: DesignState): HTMLElement[] {
         icon('arrow-both', 'dim'),
         ' ',
         h('code', null, j.other),
-        h('span', { class: 'dim' }, ` · junction table ${j.table}, ${fmt(rowsOf(d, j.table))} rows`),
+        h('span', { class: 'dim' }, ` · junction table ${j.table}, ${plural(rowsOf(d, j.table), 'row')}`),
       ),
       selectOf(j.mode, junctionOptions(j), {
         'data-edit': 'junction',
@@ -103,7 +103,7 @@ function tableCard(t: TableInfo, junctions: Set<string>): HTMLElement {
       icon('table'),
       ' ',
       h('strong', null, t.name),
-      h('span', { class: 'dim' }, ` · ${fmt(t.rowCount)} rows`),
+      h('span', { class: 'dim' }, ` · ${plural(t.rowCount, 'row')}`),
       junctions.has(t.name) ? h('span', { class: 'badge' }, 'junction') : null,
     ),
     h(

@@ -4,7 +4,7 @@
  */
 import type { DesignState, SuggestedRelationship } from '../../core';
 import { h, icon } from '../common/dom';
-import { fmt } from '../common/format';
+import { plural } from '../common/format';
 import { actionButton, selectOf } from './controls';
 
 /** `orders(customer_id)->customers`, as the plan and the engine name relationships. */
@@ -14,7 +14,7 @@ export const suggestionId = (s: Pick<SuggestedRelationship, 'table' | 'columns' 
 /** "98% of 1,234 values match" (whole percent, never 100% unless all match). */
 export function matchText(s: Pick<SuggestedRelationship, 'matched' | 'checked'>): string {
   const percent = s.matched === s.checked ? 100 : Math.min(99, Math.floor((s.matched / s.checked) * 100));
-  return `${percent}% of ${fmt(s.checked)} value${s.checked === 1 ? '' : 's'} match`;
+  return `${percent}% of ${plural(s.checked, 'value')} match`;
 }
 
 function suggestionItem(s: SuggestedRelationship, index: number): HTMLElement {

@@ -5,7 +5,7 @@
  */
 import type { CollectionPlan, DesignState, PlanWarning, TableInfo } from '../../core';
 import { h, icon, jsonBlock } from '../common/dom';
-import { fmt, readableSample } from '../common/format';
+import { plural, readableSample } from '../common/format';
 import { warningList, textInput } from './controls';
 import { embedsView } from './embeds';
 import { fieldsTable } from './fieldsTable';
@@ -61,13 +61,13 @@ function collectionCard(
         'data-table': t.name,
         'aria-label': `Collection name for ${t.name}`,
       }),
-      h('span', { class: 'dim' }, ` ← ${t.name} · ${fmt(documents)} documents`),
+      h('span', { class: 'dim' }, ` ← ${t.name} · ${plural(documents, 'document')}`),
     ),
     warningList(warnings.filter((w) => !isInlineWarning(w))),
     h(
       'details',
       { class: 'fields-details' },
-      h('summary', null, `Fields (${c.fields.length} of ${t.columns.length} columns)`),
+      h('summary', null, `Fields (${c.fields.length} of ${plural(t.columns.length, 'column')})`),
       fieldsTable(d, c, warned),
     ),
     embedsView(d, c),

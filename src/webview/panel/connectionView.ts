@@ -1,5 +1,6 @@
 /** The result of Test connection, under the target form. */
 import { h, icon, type Child } from '../common/dom';
+import { errorNotice } from '../common/errorView';
 import type { ConnectionState, FormState } from './state';
 
 export function connectionView(c: ConnectionState | undefined, form: FormState): Child {
@@ -12,14 +13,7 @@ export function connectionView(c: ConnectionState | undefined, form: FormState):
       ' Connecting…',
     );
   if (c.phase === 'failed') {
-    return h(
-      'div',
-      { class: 'result result-error', role: 'alert' },
-      icon('error'),
-      ' ',
-      h('span', null, c.error.message),
-      c.error.hint ? h('div', { class: 'hint' }, c.error.hint) : null,
-    );
+    return errorNotice(c.error);
   }
   const existing = c.existingCollections;
   const note =

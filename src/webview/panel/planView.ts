@@ -1,7 +1,7 @@
 /** The plan cards: one per collection, with its _id rule, fields and embeds; and their filter. */
 import type { CollectionPlan, SourceInspection } from '../../core';
 import { h, icon, jsonBlock, type Child } from '../common/dom';
-import { fmt, readableSample } from '../common/format';
+import { plural, readableSample } from '../common/format';
 
 function idRule(c: CollectionPlan): Child {
   switch (c.id.kind) {
@@ -44,11 +44,7 @@ function planCard(ins: SourceInspection, c: CollectionPlan, open: boolean): HTML
       icon('database'),
       ' ',
       h('strong', null, c.collection),
-      h(
-        'span',
-        { class: 'dim' },
-        ` ← ${c.table} · ${fmt(rows)} row${rows === 1 ? '' : 's'}${rows === 0 ? ' (empty)' : ''} · ${extras}`,
-      ),
+      h('span', { class: 'dim' }, ` ← ${c.table} · ${plural(rows, 'row')}${rows === 0 ? ' (empty)' : ''} · ${extras}`),
     ),
     h(
       'dl',

@@ -1,5 +1,6 @@
 /** Draws the migration panel page from the state (main.ts calls these after each change). */
 import { byId, h, icon, replaceChildren } from '../common/dom';
+import { errorNotice } from '../common/errorView';
 import { selectEl, state } from './page';
 import { endedBeforeAnyStep, isConnecting, openCardsOf, type RunView } from './state';
 import { connectionView } from './connectionView';
@@ -81,17 +82,7 @@ export function renderSource(): void {
   replaceChildren(byId('source-path'), sourceHeader(state.sourcePath || '…', state.inspection));
   const body = byId('source-body');
   if (state.inspectionError) {
-    replaceChildren(
-      body,
-      h(
-        'div',
-        { class: 'result result-error', role: 'alert' },
-        icon('error'),
-        ' ',
-        state.inspectionError.message,
-        state.inspectionError.hint ? h('div', { class: 'hint' }, state.inspectionError.hint) : null,
-      ),
-    );
+    replaceChildren(body, errorNotice(state.inspectionError));
     replaceChildren(byId('plan-body'), h('p', { class: 'dim' }, 'No plan: the source cannot be read.'));
     return;
   }

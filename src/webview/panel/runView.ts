@@ -1,14 +1,16 @@
 /** The run: its steps with progress, and the summary when it is done. */
 import type { MigrationReport } from '../../core';
 import { h, icon } from '../common/dom';
-import { duration, eta, fmt } from '../common/format';
+import { hintOf } from '../common/errorView';
+import { duration, eta, fmt, plural } from '../common/format';
 import type { RunView, StepView } from './state';
 
-const UNITS: Record<string, string> = {
-  export: 'rows',
-  import: 'documents',
-  indexes: 'indexes',
-  validate: 'documents',
+/** What each step counts: [one, many]. */
+const UNITS: Record<string, [string, string]> = {
+  export: ['row', 'rows'],
+  import: ['document', 'documents'],
+  indexes: ['index', 'indexes'],
+  validate: ['document', 'documents'],
 };
 
 const STEP_ICONS: Record<StepView['status'], [string, string]> = {
@@ -24,18 +26,19 @@ const STEP_ICONS: Record<StepView['status'], [string, string]> = {
 function stepView(s: StepView, i: number): HTMLElement {
   const [name, cls] = STEP_ICONS[s.status];
   const pct = s.status === 'done' ? 100 : s.total > 0 ? Math.min(100, (s.done / s.total) * 100) : 0;
-  const unit = UNITS[s.name] ?? 'items';
+  const [one, many] = UNITS[s.name] ?? ['item', 'items'];
+  const count = (n: number) => plural(n, one, many);
   let detail: string;
   if (s.status === 'pending') detail = 'waiting';
   else if (s.status === 'not-run') detail = 'not run';
   else if (s.status === 'cancelled' || s.status === 'failed')
-    detail = `${fmt(s.done)} / ${fmt(s.total)} ${unit} · ${s.status === 'cancelled' ? 'cancelled' : 'stopped'}`;
+    detail = `${fmt(s.done)} / ${count(s.total)} · ${s.status === 'cancelled' ? 'cancelled' : 'stopped'}`;
   else if (s.status === 'skipped') detail = `skipped: ${s.skipped ?? ''}`;
   else if (s.status === 'done')
-    detail = `${fmt(s.done)} ${unit} in ${duration(s.durationMs ?? 0)}${s.ratePerSec > 0 ? ` · ${fmt(s.ratePerSec)} ${unit}/s` : ''}`;
+    detail = `${count(s.done)} in ${duration(s.durationMs ?? 0)}${s.ratePerSec > 0 ? ` · ${fmt(s.ratePerSec)} ${many}/s` : ''}`;
   else {
     const left = eta(s.done, s.total, s.ratePerSec);
-    detail = `${fmt(s.done)} / ${fmt(s.total)} ${unit} · ${fmt(s.ratePerSec)}/s${left ? ` · ETA ${left}` : ''}${s.collection ? ` · ${s.collection}` : ''}`;
+    detail = `${fmt(s.done)} / ${count(s.total)} · ${fmt(s.ratePerSec)}/s${left ? ` · ETA ${left}` : ''}${s.collection ? ` · ${s.collection}` : ''}`;
   }
   const bar = h('div', {
     class: `bar ${s.status}`,
@@ -80,7 +83,7 @@ function summaryBanner(r: MigrationReport, where: string): HTMLElement {
         { class: 'banner banner-ok', role: 'status' },
         icon('pass-filled'),
         ' ',
-        h('strong', null, `Migrated and validated ${fmt(t.validated)} documents${where}.`),
+        h('strong', null, `Migrated and validated ${plural(t.validated, 'document')}${where}.`),
       );
     case 'dry-run':
       return h(
@@ -88,7 +91,11 @@ function summaryBanner(r: MigrationReport, where: string): HTMLElement {
         { class: 'banner banner-ok', role: 'status' },
         icon('pass'),
         ' ',
-        h('strong', null, `Dry run: ${fmt(t.exported)} documents would be written; nothing was written to MongoDB.`),
+        h(
+          'strong',
+          null,
+          `Dry run: ${plural(t.exported, 'document')} would be written; nothing was written to MongoDB.`,
+        ),
       );
     case 'cancelled':
       return h(
@@ -96,7 +103,7 @@ function summaryBanner(r: MigrationReport, where: string): HTMLElement {
         { class: 'banner banner-warn', role: 'status' },
         icon('debug-stop'),
         ' ',
-        h('strong', null, `Cancelled. ${fmt(t.imported)} documents had been written`),
+        h('strong', null, `Cancelled. ${plural(t.imported, 'document')} had been written`),
         t.imported > 0
           ? ` (${r.collections
               .filter((c) => c.imported > 0)
@@ -111,7 +118,7 @@ function summaryBanner(r: MigrationReport, where: string): HTMLElement {
         icon('error'),
         ' ',
         h('strong', null, r.error?.message ?? 'Failed.'),
-        r.error?.hint ? h('div', { class: 'hint' }, r.error.hint) : null,
+        hintOf(r.error),
       );
   }
 }
@@ -138,7 +145,7 @@ export function summaryView(run: RunView, historyCollection: string): HTMLElemen
       icon(cancelled ? 'debug-stop' : 'error'),
       ' ',
       h('strong', null, error.message),
-      error.hint ? h('div', { class: 'hint' }, error.hint) : null,
+      hintOf(error),
     );
   }
   const where = run.target ? ` in ${run.target.database} on ${run.target.host}` : '';

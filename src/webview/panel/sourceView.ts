@@ -1,7 +1,7 @@
 /** The source part of the panel: the file, its tables and what happens to them. */
 import type { SourceInspection } from '../../core';
 import { h, icon, type Child } from '../common/dom';
-import { bytes, fmt } from '../common/format';
+import { bytes, fmt, plural } from '../common/format';
 
 export function sourceView(ins: SourceInspection): HTMLElement {
   const becomes = (table: string): Child[] => {
@@ -71,6 +71,8 @@ export const EMPTY_TABLES =
 export function sourceHeader(path: string, ins?: SourceInspection): Child[] {
   return [
     h('span', { class: 'path', title: path }, path),
-    ins ? h('span', { class: 'dim' }, ` · ${bytes(ins.sizeBytes)} · ${ins.schema.tables.length} tables`) : null,
+    ins
+      ? h('span', { class: 'dim' }, ` · ${bytes(ins.sizeBytes)} · ${plural(ins.schema.tables.length, 'table')}`)
+      : null,
   ];
 }

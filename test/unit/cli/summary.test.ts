@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { ConsoleRenderer } from '../../../src/cli/output';
 import type { MigrationReport } from '../../../src/core/pipeline/report';
+import { sampleReport } from '../../helpers/reports';
 
 function render(report: MigrationReport): string {
   const out = new PassThrough();
@@ -14,54 +15,7 @@ function render(report: MigrationReport): string {
   return text;
 }
 
-const base = (): MigrationReport => ({
-  tool: { name: 'sqlite2mongo', version: '0.1.0' },
-  status: 'succeeded',
-  exitCode: 0,
-  source: { path: '/x/shop.db', sizeBytes: 8192 },
-  target: { url: 'mongodb://h', database: 'shop' },
-  options: { batchSize: 1000, concurrency: 4, ifExists: 'fail', onError: 'stop', dryRun: false },
-  startedAt: '',
-  finishedAt: '',
-  durationMs: 10,
-  steps: { export: { durationMs: 1, items: 3, ratePerSec: 3 } },
-  totals: {
-    exported: 3,
-    imported: 3,
-    failed: 0,
-    duplicates: 0,
-    deleted: 0,
-    validated: 3,
-    mismatches: 0,
-    warnings: 1,
-    unchanged: 0,
-    replaced: 0,
-    inserted: 3,
-  },
-  collections: [],
-  warnings: {
-    byKind: { 'date-precision': 1 },
-    samples: [
-      { kind: 'date-precision', table: 'items', column: 'made', key: '1', value: '2024-01-02 03:04:05.123456' },
-    ],
-  },
-  errors: [],
-  mismatches: [],
-  accounting: [
-    { table: 'items', read: 3, written: 3, folded: 0, refused: 0, skipped: 0, reasons: [], unaccounted: 0 },
-    {
-      table: 'item_tags',
-      read: 5,
-      written: 0,
-      folded: 3,
-      refused: 0,
-      skipped: 2,
-      reasons: ['2 rows: junction rows whose items row is missing'],
-      unaccounted: 0,
-    },
-  ],
-  notes: [],
-});
+const base = sampleReport;
 
 describe('CLI summary', () => {
   it('prints the row accounting per table, with the reasons for skipped rows', () => {
@@ -70,6 +24,12 @@ describe('CLI summary', () => {
     assert.match(text, /\n {2}item_tags +5 +0 +3 +0 +2\n/);
     assert.match(text, /skipped +item_tags: 2 rows: junction rows whose items row is missing/);
     assert.doesNotMatch(text, /Unaccounted/);
+  });
+
+  it('says one document, not "1 documents"', () => {
+    const report = base();
+    report.totals.exported = 1;
+    assert.match(render(report), /Exported 1 document\./);
   });
 
   it('adds an Unaccounted column when a table does not add up', () => {

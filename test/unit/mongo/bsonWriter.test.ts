@@ -15,6 +15,7 @@ import {
   UUID,
 } from 'mongodb';
 import { serializeDocument } from '../../../src/core/mongo/bsonWriter';
+import { randomValues } from '../../helpers/randomValues';
 
 /** Same bytes as BSON.serialize, or the same error. */
 function same(doc: unknown, label = ''): void {
@@ -91,43 +92,7 @@ describe('mongo/bsonWriter: the same bytes as BSON.serialize', () => {
   });
 
   it('agrees on 5,000 random documents of the engine’s types', () => {
-    let seed = 987;
-    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-    const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)];
-    const scalar = (): unknown =>
-      pick<() => unknown>([
-        () => Math.floor((rnd() - 0.5) * 2 ** (rnd() * 70)),
-        () => (rnd() - 0.5) * 10 ** Math.floor(rnd() * 40 - 20),
-        () => new Double(pick([0, -0, 1, 2.5, 1e308, NaN, rnd() * 1e6])),
-        () => new Int32(Math.floor((rnd() - 0.5) * 2 ** 32)),
-        () => Long.fromBigInt(BigInt.asIntN(64, BigInt(Math.floor(rnd() * 2 ** 53)) * 4093n - 2n ** 60n)),
-        () =>
-          Array.from({ length: Math.floor(rnd() * 40) }, () =>
-            String.fromCodePoint(pick([0x22, 0x41, 0xe9, 0x65e5, 0x1f680, 0xd800, 0x7f, 0x61])),
-          ).join(''),
-        () => rnd() < 0.5,
-        () => null,
-        () => new Date(Math.floor((rnd() - 0.5) * 2e13)),
-        () =>
-          new Binary(
-            Buffer.from(Array.from({ length: Math.floor(rnd() * 40) }, () => rnd() * 256)),
-            pick([0, 4, 0x80]),
-          ),
-        () => new ObjectId(Buffer.from(Array.from({ length: 12 }, () => Math.floor(rnd() * 256)))),
-      ])();
-    const value = (depth: number): unknown => {
-      const r = rnd();
-      if (depth < 3 && r < 0.1) return Array.from({ length: Math.floor(rnd() * 5) }, () => value(depth + 1));
-      if (depth < 3 && r < 0.2) return documentOf(depth + 1);
-      return scalar();
-    };
-    const documentOf = (depth: number): Record<string, unknown> =>
-      Object.fromEntries(
-        Array.from({ length: Math.floor(rnd() * 8) }, (_, i) => [
-          pick(['a', 'name', 'é', `f${i}`, '日']) + i,
-          value(depth),
-        ]),
-      );
+    const { documentOf } = randomValues(987);
     for (let n = 0; n < 5000; n++) same({ _id: n, ...documentOf(0) }, `document ${n}`);
   });
 });

@@ -6,17 +6,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { DesignSession, type DesignState } from '../../../src/core/design';
 import type { PlanEdit } from '../../../src/core/plan/edits';
-import { SHOP_SCHEMA } from '../../helpers/shop';
+import { SHOP_ROWS, SHOP_SCHEMA } from '../../helpers/shop';
 import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
 
-const DB = `${SHOP_SCHEMA}
-CREATE TABLE Employees (EmployeeId INTEGER PRIMARY KEY, Name TEXT, ReportsTo INTEGER REFERENCES Employees(EmployeeId), HiredAt INTEGER);
+const DB = `${SHOP_SCHEMA}${SHOP_ROWS}CREATE TABLE Employees (EmployeeId INTEGER PRIMARY KEY, Name TEXT, ReportsTo INTEGER REFERENCES Employees(EmployeeId), HiredAt INTEGER);
 CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);
 CREATE TABLE product_tags (sku TEXT REFERENCES products(sku), tag_id INTEGER REFERENCES tags(id), PRIMARY KEY (sku, tag_id));
-INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', NULL);
-INSERT INTO products VALUES ('A-1', 'Anvil', 99.5), ('B-2', 'Bolt', 0.25);
-INSERT INTO orders VALUES (10, 1, '2024-05-01 10:00:00', 'first'), (11, 2, '2024-05-02 11:30:00', NULL);
-INSERT INTO order_lines VALUES (10, 1, 'A-1', 1), (10, 2, 'B-2', 40), (11, 1, 'B-2', 3);
 INSERT INTO Employees VALUES (1, 'Boss', NULL, 1700000000), (2, 'Dev', 1, 1710000000);
 INSERT INTO tags VALUES (1, 'heavy'), (2, 'small');
 INSERT INTO product_tags VALUES ('A-1', 1), ('B-2', 2);

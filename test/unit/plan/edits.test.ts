@@ -2,19 +2,15 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { designSource } from '../../../src/core/design';
-import { applyPlanEdit, designJunctions, designRelationships } from '../../../src/core/plan/edits';
+import { applyPlanEdit } from '../../../src/core/plan/edits';
+import { designJunctions, designRelationships } from '../../../src/core/plan/mappingModes';
 import { checkPlan } from '../../../src/core/plan/check';
 import type { MappingPlan } from '../../../src/core/plan/types';
 import { cleanupTempDirs, makeDb, tempDir } from '../../helpers/sqliteBuilders';
-import { SHOP_SCHEMA } from '../../helpers/shop';
+import { SHOP_ROWS, SHOP_SCHEMA } from '../../helpers/shop';
 
-const SHOP = `${SHOP_SCHEMA}
-CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
+const SHOP = `${SHOP_SCHEMA}${SHOP_ROWS}CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT);
 CREATE TABLE product_tags (product_sku TEXT REFERENCES products(sku), tag_id INTEGER REFERENCES tags(id), PRIMARY KEY (product_sku, tag_id));
-INSERT INTO customers VALUES (1, 'Ada', 'ada@example.com'), (2, 'Grace', NULL);
-INSERT INTO products VALUES ('A-1', 'Anvil', 99.5), ('B-2', 'Bolt', 0.25);
-INSERT INTO orders VALUES (10, 1, '2024-05-01 10:00:00', 'first'), (11, 2, '2024-05-02 11:30:00', NULL);
-INSERT INTO order_lines VALUES (10, 1, 'A-1', 1), (10, 2, 'B-2', 40), (11, 1, 'B-2', 3);
 INSERT INTO tags VALUES (1, 'heavy'), (2, 'small');
 INSERT INTO product_tags VALUES ('A-1', 1), ('B-2', 2);
 `;

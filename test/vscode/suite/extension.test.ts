@@ -133,7 +133,7 @@ describe('in-host: the SQLite to MongoDB extension', function () {
   it('"Forget Saved MongoDB Connections" with none saved reports that it forgot 0', async function () {
     await vscode.commands.executeCommand(Commands.forgetConnections);
     await waitFor('the message in the log', () =>
-      extensionLog().includes('[info] Forgot 0 saved MongoDB connection(s).'),
+      extensionLog().includes('[info] Forgot 0 saved MongoDB connections.'),
     );
   });
 });

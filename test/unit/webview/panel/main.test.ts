@@ -7,6 +7,7 @@ import path from 'node:path';
 import { inspectSource, type SourceInspection, type StepName } from '../../../../src/core';
 import { FromPanel, ToPanel, type FromPanelMessage, type ToPanelMessage } from '../../../../src/webview/panel/protocol';
 import type { ViewState } from '../../../../src/webview/panel/state';
+import { sampleCollection, sampleReport } from '../../../helpers/reports';
 import { makeShopDb } from '../../../helpers/shop';
 import { cleanupTempDirs } from '../../../helpers/sqliteBuilders';
 import { loadWebview, type WebviewPage } from '../harness';
@@ -204,6 +205,31 @@ describe('migration panel page (DOM)', function () {
     });
     assert.equal(page.$$('#steps').length, 0, 'no table of steps that never ran');
     assert.match(page.$('#run-error').textContent ?? '', /No MongoDB server answered.*Check the host and port\./s);
+  });
+
+  it('says one row and one document in the singular (source, plan, steps and summary)', () => {
+    openPanel();
+    assert.match(
+      page.$('#plan-body details.card[data-collection="customers"] summary').textContent ?? '',
+      / · 1 row · /,
+    );
+    runStarted(1, ['import']);
+    page.send({
+      type: ToPanel.runEvent,
+      runId: 1,
+      event: { type: 'step-start', step: 'import', index: 1, total: 1, label: 'Importing', totalItems: 1 },
+    });
+    page.send({
+      type: ToPanel.runEvent,
+      runId: 1,
+      event: { type: 'step-end', step: 'import', index: 1, durationMs: 5, done: 1 },
+    });
+    assert.match(page.$('[data-step=import] .step-detail').textContent ?? '', /^1 document in 5 ms/);
+    const report = { ...sampleReport(), status: 'cancelled' as const };
+    report.totals.imported = 1;
+    report.collections = [sampleCollection({ collection: 'customers', table: 'customers', imported: 1 })];
+    page.send({ type: ToPanel.runFinished, runId: 1, ok: true, report });
+    assert.match(page.$('#run-summary').textContent ?? '', /Cancelled\. 1 document had been written/);
   });
 
   it('a finished run goes away when the target or the plan changes, and at Start', () => {
