@@ -8,7 +8,8 @@ import { quoteIdent } from '../sqlite';
 import type { SqlValue } from '../sqlite/types';
 import type { ArrayFieldPlan, PlanOptions } from '../plan/types';
 import { autoToBson, describe, makeConverter, OMIT, type ConversionWarning, type Converter } from './values';
-import { sameKey, setField } from './documentParts';
+import { roughBytes, sameKey, setField } from './documentParts';
+import { nameBytes } from './documentSize';
 import type { RootQuery, Stream } from './embedTree';
 
 /** The junction rows in parent order: joining on the parent makes SQLite order both sides the same way. */
@@ -28,6 +29,10 @@ export function junctionSql(root: RootQuery, a: ArrayFieldPlan): string {
 /** Collects one junction array's elements for the parent row whose owner key is `ownerKey`. */
 export class JunctionArray {
   private readonly converters: Converter[];
+  /** An upper bound of one element's names: its index (at most 9 digits) and a value document's field names. */
+  private readonly elementNameBytes: number;
+  /** An upper bound of the BSON bytes of the last array taken (see DocumentSizeGuard). */
+  takenBytes = 0;
 
   constructor(
     readonly plan: ArrayFieldPlan,
@@ -35,13 +40,16 @@ export class JunctionArray {
     options: PlanOptions,
   ) {
     this.converters = (plan.valueDocument?.fields ?? []).map((f) => makeConverter(f, options));
+    this.elementNameBytes = 16 + nameBytes((plan.valueDocument?.fields ?? []).map((f) => f.field));
   }
 
   /** The elements (and the stream moved past them); a value whose referenced row is missing stays a bare id, warned. */
   take(ownerKey: SqlValue, warn: (w: ConversionWarning) => void): unknown[] {
     const values: unknown[] = [];
     const ref = this.plan.valueDocument;
+    let bytes = 0;
     for (let j = this.stream.head; j && sameKey(j[0], ownerKey); j = this.stream.head) {
+      bytes += roughBytes(j) + this.elementNameBytes;
       if (!ref) values.push(autoToBson(j[1]));
       else if (j[2] === null) {
         values.push(autoToBson(j[1]));
@@ -56,6 +64,7 @@ export class JunctionArray {
       }
       this.stream.advance();
     }
+    this.takenBytes = bytes;
     return values;
   }
 }
