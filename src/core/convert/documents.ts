@@ -26,7 +26,7 @@ import {
   type EmbedNode,
   type ReferenceSlot,
 } from './embedTree';
-import { JunctionArray, junctionSql } from './junctions';
+import { JunctionArray, junctionSql, scansAlone } from './junctions';
 import { CollectionQuery } from './collectionQuery';
 import { DocumentSizeGuard, referenceIfTooLarge } from './documentSize';
 
@@ -46,6 +46,8 @@ export class DocumentBuilder {
   private readonly converters: Converter[];
   private readonly embeds: EmbedNode[];
   private readonly computed: ComputedFields;
+  /** A table or view of the schema by name, or a plan error. */
+  private readonly find: (name: string) => TableInfo;
 
   constructor(
     private readonly source: SqliteSource,
@@ -53,7 +55,7 @@ export class DocumentBuilder {
     private readonly plan: CollectionPlan,
     private readonly options: PlanOptions,
   ) {
-    const find = (name: string) => {
+    const find = (this.find = (name: string) => {
       const t = findRelation(schema, name);
       if (!t)
         throw new MigrationError(
@@ -61,7 +63,7 @@ export class DocumentBuilder {
           `The plan names table ${JSON.stringify(name)}, which the database does not have.`,
         );
       return t;
-    };
+    });
     this.table = find(plan.table);
     this.converters = plan.fields.map((f) => makeConverter(f, options));
     this.computed = new ComputedFields(plan.computed);
@@ -104,7 +106,13 @@ export class DocumentBuilder {
     const mayRefuse = idKind === 'column' || idKind === 'composite';
     const counts = this.counts;
     try {
-      for (const a of this.plan.arrays) junctions.push(new JunctionArray(a, open(junctionSql(root, a)), this.options));
+      for (const a of this.plan.arrays) {
+        const alone =
+          !this.plan.filter &&
+          !opts.where &&
+          scansAlone(this.table, this.query.keyColumns, a, this.find(a.junctionTable));
+        junctions.push(new JunctionArray(a, open(junctionSql(root, a, alone)), this.options, alone));
+      }
       const arrays = arrayNodes(this.embeds);
       for (const n of arrays) streams.set(n, open(streamSql(root, n)));
       const filler = new EmbedFiller(streams, new Map(arrays.map((n) => [n, streamLayout(root, n)])), counts);
