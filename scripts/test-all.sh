@@ -69,9 +69,12 @@ has_tests() { [[ -n $(find "$1" -name '*.test.ts' -print -quit 2>/dev/null) ]]; 
 step typecheck npm run --silent typecheck
 step lint npm run --silent lint
 step format npm run --silent format:check
-step build npm run --silent build
-# Built once: each tier's script starts with `node scripts/build.mjs --for-tests`, which this makes a no-op.
+# Built once: the production bundles and the .vsix made of them (scripts/package.mjs, which also checks the
+# package). Each tier's script starts with `node scripts/build.mjs --for-tests`, which SKIP_BUILD makes a no-op, and
+# the e2e tier installs this .vsix instead of packaging its own.
+step build node scripts/package.mjs
 export SQLITE2MONGO_SKIP_BUILD=1
+export SQLITE2MONGO_E2E_VSIX="$PWD/dist-vsix/sqlite2mongo.vsix"
 
 if has_tests test/unit; then
   tier unit "${TEST_TIMEOUT_UNIT:-20}" npm run --silent test:unit

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { formatCount, hostOf } from '../../core';
 import { errorInfo } from '../common/errors';
+import { SerialRefresh } from '../common/serialRefresh';
 import type { EngineClient } from '../engine/engineClient';
 import type { Log } from '../log';
 import { historyDatabase } from '../settings';
@@ -20,6 +21,7 @@ export class HistoryController implements vscode.Disposable {
   private readonly tree = new HistoryTree();
   private readonly view: vscode.TreeView<TargetItem | RunItem>;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly reload = new SerialRefresh(() => this.readRuns());
 
   constructor(
     private readonly engine: EngineClient,
@@ -62,7 +64,12 @@ export class HistoryController implements vscode.Disposable {
     await this.refresh();
   }
 
-  async refresh(): Promise<void> {
+  /** Reads the runs again (after any read already under way: each read runs in its own worker). */
+  refresh(): Promise<void> {
+    return this.reload.run();
+  }
+
+  private async readRuns(): Promise<void> {
     const groups = [];
     for (const target of await this.workspaceTargets()) {
       const url = await this.targets.url(target.targetId);

@@ -67,19 +67,33 @@ export class RunItem extends vscode.TreeItem {
 
 /** A target database, with its runs below (or why they could not be read). */
 export class TargetItem extends vscode.TreeItem {
+  private shown = '';
+
   constructor(
     readonly target: HistoryTarget,
-    readonly runs: HistoryEntry[],
-    readonly error?: string,
+    public runs: HistoryEntry[],
+    public error?: string,
   ) {
     super(target.database, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `target:${target.targetId}:${target.database}`;
+    this.iconPath = new vscode.ThemeIcon('database');
+    this.contextValue = 'target';
+    this.update(runs, error);
+  }
+
+  /** Takes newly read runs; true when anything shown changed. */
+  update(runs: HistoryEntry[], error?: string): boolean {
+    const shown = JSON.stringify([runs, error]);
+    if (shown === this.shown) return false;
+    this.shown = shown;
+    this.runs = runs;
+    this.error = error;
+    const { target } = this;
     this.description = error
       ? `${hostOf(target.label)} · not reachable`
       : `${hostOf(target.label)} · ${runs.length} run${runs.length === 1 ? '' : 's'}`;
-    this.iconPath = new vscode.ThemeIcon('database');
-    this.contextValue = 'target';
     this.tooltip = error ? `${target.label} / ${target.database}: ${error}` : `${target.label} / ${target.database}`;
+    return true;
   }
 }
 
@@ -87,13 +101,26 @@ type HistoryNode = TargetItem | RunItem;
 
 /** The "History" tree: each target database this workspace migrated to, and the runs recorded there, newest first. */
 export class HistoryTree implements vscode.TreeDataProvider<HistoryNode> {
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = new vscode.EventEmitter<HistoryNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private groups: TargetItem[] = [];
 
+  /**
+   * Shows newly read runs. The same targets as before are updated in place and only the changed ones refreshed:
+   * a refresh of the whole tree makes VS Code forget its items, and a request for a target's runs it is answering
+   * at that moment then gets none ("No tree item with id … found"), leaving an expanded target empty.
+   */
   set(groups: Array<{ target: HistoryTarget; runs: HistoryEntry[]; error?: string }>): void {
-    this.groups = groups.map((g) => new TargetItem(g.target, g.runs, g.error));
-    this.changed.fire();
+    const sameTargets =
+      groups.length === this.groups.length &&
+      groups.every((g, i) => this.groups[i]!.id === `target:${g.target.targetId}:${g.target.database}`);
+    if (!sameTargets) {
+      this.groups = groups.map((g) => new TargetItem(g.target, g.runs, g.error));
+      this.changed.fire(undefined);
+      return;
+    }
+    const changed = this.groups.filter((item, i) => item.update(groups[i]!.runs, groups[i]!.error));
+    if (changed.length > 0) this.changed.fire(changed);
   }
 
   getTreeItem(item: HistoryNode): vscode.TreeItem {
