@@ -4,6 +4,7 @@
  *   node --expose-gc dist/bench.js [--sizes 100000,300000,1000000] [--quick] [--out bench/results.json]
  *                                  [--sample 50000] [--repeat 2] [--migrate-runs 1] [--pairs 2] [--mongoimport-workers 1,4]
  *                                  [--skip validate,reference,raw,mongoimport,readback,reruns]
+ *                                  [--reruns unchanged,changed,deleted]
  * (`--skip validate`: the migration is run once, with --no-validate, and counts for both; for a quick 1 M run)
  *
  * For each size N: generates the reference database (../shared/fixtures/make_app_db.py --resources N, cached in
@@ -40,7 +41,7 @@ import { mongoimportBench } from './mongoimport';
 import { readBackCeiling } from './readBack';
 import { ferretDbVersion, machine, writeReport } from './report';
 import { deriveRatios, type SizeResult } from './results';
-import { rerunBench } from './reruns';
+import { RERUN_KINDS, rerunBench, type RerunKind } from './reruns';
 import { rawScan } from './scan';
 import { targets } from './targets';
 
@@ -56,6 +57,8 @@ interface Options {
   pairs: number;
   mongoimportWorkers: number[];
   skip: Set<string>;
+  /** Which reruns bench/reruns.ts makes (all by default). */
+  reruns: Set<RerunKind>;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -81,6 +84,12 @@ function parseArgs(argv: string[]): Options {
     pairs: Number(get('--pairs') ?? (quick ? 1 : 2)),
     mongoimportWorkers: (get('--mongoimport-workers') ?? '1,4').split(',').map(Number),
     skip: new Set((get('--skip') ?? '').split(',').filter(Boolean)),
+    reruns: new Set(
+      (get('--reruns') ?? RERUN_KINDS.join(',')).split(',').map((k) => {
+        if (!RERUN_KINDS.includes(k as RerunKind)) throw new Error(`--reruns takes ${RERUN_KINDS.join(',')}`);
+        return k as RerunKind;
+      }),
+    ),
   };
 }
 
@@ -188,6 +197,7 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
         file,
         work: WORK,
         log,
+        kinds: o.reruns,
       });
     }
     await client.db('bench_migrate').dropDatabase();

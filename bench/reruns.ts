@@ -49,6 +49,9 @@ export interface RerunResult {
 
 type RunCli = (args: string[]) => Promise<CliRun>;
 
+export type RerunKind = 'unchanged' | 'changed' | 'deleted';
+export const RERUN_KINDS: readonly RerunKind[] = ['unchanged', 'changed', 'deleted'];
+
 function sqlite(file: string, script: string): void {
   const r = spawnSync(
     'python3',
@@ -90,8 +93,11 @@ export async function rerunBench(opts: {
   file: string;
   work: string;
   log: (m: string) => void;
+  /** Which reruns to make (all three by default): a 1 M run may keep to the unchanged one. */
+  kinds?: ReadonlySet<RerunKind>;
 }): Promise<RerunResult> {
   const { runCli, client, url, database, log } = opts;
+  const wanted = (kind: RerunKind) => !opts.kinds || opts.kinds.has(kind);
   // A copy: the cached fixture stays as generated.
   const file = path.join(opts.work, `rerun-${path.basename(opts.file)}`);
   copyFileSync(opts.file, file);
@@ -148,17 +154,22 @@ export async function rerunBench(opts: {
         `  ${figures.wallMs} ms: unchanged ${t.unchanged}, replaced ${t.replaced}, inserted ${t.inserted}, deleted ${t.deleted}; validation ${figures.validatedClean ? 'clean' : 'NOT clean'}; ${distinctIds} distinct _ids for ${figures.sourceRows} rows`,
       );
     };
-    await rerun('unchanged', []);
-    // 1 % of the resources changed (every 100th row).
-    sqlite(file, 'con.execute("UPDATE resources SET name = name || \' (changed)\' WHERE id % 100 = 7")');
-    await rerun('1 % changed', []);
-    // 1 % deleted (with their dependency rows): --sync-deletes removes them in the same pass.
-    sqlite(
-      file,
-      'con.execute("DELETE FROM resource_dependencies WHERE resource_id % 100 = 3 OR dependency_id % 100 = 3")\ncon.execute("DELETE FROM resources WHERE id % 100 = 3")',
-    );
-    await rerun('1 % deleted (--sync-deletes)', ['--sync-deletes']);
-    const [unchanged, changed, deleted] = runs;
+    if (wanted('unchanged')) await rerun('unchanged', []);
+    if (wanted('changed')) {
+      // 1 % of the resources changed (every 100th row).
+      sqlite(file, 'con.execute("UPDATE resources SET name = name || \' (changed)\' WHERE id % 100 = 7")');
+      await rerun('1 % changed', []);
+    }
+    if (wanted('deleted')) {
+      // 1 % deleted (with their dependency rows): --sync-deletes removes them in the same pass.
+      sqlite(
+        file,
+        'con.execute("DELETE FROM resource_dependencies WHERE resource_id % 100 = 3 OR dependency_id % 100 = 3")\ncon.execute("DELETE FROM resources WHERE id % 100 = 3")',
+      );
+      await rerun('1 % deleted (--sync-deletes)', ['--sync-deletes']);
+    }
+    const find = (prefix: string) => runs.find((r) => r.name.startsWith(prefix));
+    const [unchanged, changed, deleted] = [find('unchanged'), find('1 % changed'), find('1 % deleted')];
     const ratio = (a?: number, b?: number) => (a && b ? round(a / b, 3) : null);
     return {
       validation,

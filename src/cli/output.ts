@@ -37,6 +37,13 @@ function accountingLines(report: MigrationReport): string[] {
   return out;
 }
 
+/** What a run without validation put in place: after a comparing rerun, also what was already up to date. */
+function migratedCount(report: MigrationReport): string {
+  const { imported, unchanged } = report.totals;
+  if (unchanged === 0) return `${fmt(imported)} documents`;
+  return `${fmt(imported + unchanged)} documents: ${fmt(imported)} written, ${fmt(unchanged)} already up to date`;
+}
+
 function bar(fraction: number, width = 20): string {
   const full = Math.round(Math.max(0, Math.min(1, fraction)) * width);
   return '█'.repeat(full) + '░'.repeat(width - full);
@@ -127,9 +134,15 @@ export class ConsoleRenderer {
       return;
     }
     const l = (s = '') => this.line(s);
+    // The server went away after the run was recorded: the exact command that continues it.
+    const resume =
+      report.error?.code === 'TARGET_UNREACHABLE' && report.runId && resumeCommand
+        ? `\n  resume: ${resumeCommand}`
+        : '';
+    const failure = `✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}${resume}`;
     if (Object.keys(report.steps).length === 0) {
-      // Stopped before any step (bad source, unreachable server, …): the error alone says it all.
-      this.fail(`✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}`);
+      // Stopped before any step ended (bad source, unreachable server, lost mid-import…): the error says it all.
+      this.fail(failure);
       return;
     }
     l();
@@ -217,9 +230,7 @@ export class ConsoleRenderer {
       else if (!ran('import'))
         l(`✓ Validated ${fmt(report.totals.validated)} documents: the target matches the source.`);
       else if (!ran('validate'))
-        l(
-          `✓ Migrated ${fmt(report.totals.imported)} documents (not verified: --no-validate; the run is recorded as unverified).`,
-        );
+        l(`✓ Migrated ${migratedCount(report)} (not verified: --no-validate; the run is recorded as unverified).`);
       else l(`✓ Migrated and validated ${fmt(report.totals.validated)} documents.`);
     } else if (report.status === 'dry-run')
       l(`✓ Dry run: ${fmt(report.totals.exported)} documents converted; nothing was written to MongoDB.`);
@@ -227,14 +238,6 @@ export class ConsoleRenderer {
       this.fail(
         `✗ Cancelled. ${fmt(report.totals.imported)} documents had been written; rerun with --resume to finish without duplicates.${resumeCommand ? `\n  resume: ${resumeCommand}` : ''}`,
       );
-    else {
-      const resume =
-        report.error?.code === 'TARGET_UNREACHABLE' && report.runId && resumeCommand
-          ? `\n  resume: ${resumeCommand}`
-          : '';
-      this.fail(
-        `✗ ${report.error?.message ?? 'Failed.'}${report.error?.hint ? `\n  hint: ${report.error.hint}` : ''}${resume}`,
-      );
-    }
+    else this.fail(failure);
   }
 }

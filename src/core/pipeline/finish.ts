@@ -20,7 +20,7 @@ export function explainFailure(e: unknown, ctx: RunContext, write: WritePlan | u
   const written = collections.reduce((n, c) => n + c.imported, 0);
   const entries = write.record.record.collections;
   const checkpointed = entries.reduce((n, c) => n + (c.done ? c.imported : c.checkpoint), 0);
-  const where = isMigrationError(e) ? / while writing (\S+)/.exec(e.message)?.[1] : undefined;
+  const where = isMigrationError(e) ? / while writing (.+?): /.exec(e.message)?.[1] : undefined;
   const cause =
     e instanceof Error ? (isMigrationError(e) && e.cause instanceof Error ? e.cause.message : e.message) : String(e);
   return new MigrationError(

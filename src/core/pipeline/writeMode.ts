@@ -1,5 +1,6 @@
 import type { Db } from 'mongodb';
 import { MigrationError } from '../errors';
+import { storedDocumentCount } from '../mongo/collectionCount';
 import { HistoryStore, newRunId, planHash, type CollectionRecord, type MigrationRecord } from '../history/records';
 import type { RunContext } from './context';
 import type { ExistingCollection } from './options';
@@ -83,9 +84,8 @@ async function settleExisting(
   const existing: ExistingCollection[] = [];
   for (const c of src.plan.collections) {
     if (!names.has(c.collection)) continue;
-    // The collection's own count (metadata on MongoDB): countDocuments is a full scan on FerretDB, as long as a
-    // validation pass, and only "empty or not" and the figure for the question depend on it.
-    const documents = await db.collection(c.collection).estimatedDocumentCount();
+    // The collection's stored count: only "empty or not" and the figure for the question depend on it.
+    const documents = await storedDocumentCount(db, c.collection);
     ctx.collection(c.collection).existing.documents = documents;
     if (documents > 0) existing.push({ collection: c.collection, documents });
   }
@@ -218,7 +218,7 @@ async function incrementalModes(ctx: RunContext, src: SourceStage, store: Histor
   const modes = new Map<string, WriteMode>();
   for (const c of src.plan.collections) {
     const r = ctx.collection(c.collection);
-    r.existing = { documents: await store.db.collection(c.collection).estimatedDocumentCount(), action: 'upserted' };
+    r.existing = { documents: await storedDocumentCount(store.db, c.collection), action: 'upserted' };
     const previous = base.collections.find((x) => x.collection === c.collection)?.watermark;
     const byWatermark = !copiedWhole(c) && !!previous?.value && previous.column === c.incremental?.column;
     // --sync-deletes needs every source row anyway: the comparing pass then finds changes and deletions at once.

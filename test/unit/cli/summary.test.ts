@@ -87,3 +87,18 @@ describe('CLI summary', () => {
     );
   });
 });
+
+describe('CLI summary of a comparing rerun', () => {
+  it('says how many documents were already up to date, not "Migrated 0 documents"', () => {
+    const report = base();
+    report.steps = {
+      export: { durationMs: 1, items: 3, ratePerSec: 3 },
+      import: { durationMs: 1, items: 3, ratePerSec: 3 },
+    };
+    report.totals = { ...report.totals, imported: 1, replaced: 1, inserted: 0, unchanged: 2, validated: 0 };
+    assert.match(
+      render(report),
+      /✓ Migrated 3 documents: 1 written, 2 already up to date \(not verified: --no-validate/,
+    );
+  });
+});
