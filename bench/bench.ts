@@ -226,6 +226,7 @@ async function benchSize(n: number, o: Options, ferretVersion: string): Promise<
         workers: o.mongoimportWorkers,
         pairs: o.pairs,
         runOurs: noValidate,
+        serverPid: server.pid,
       });
       log(
         result.mongoimport.available

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { MongoClient } from 'mongodb';
 import type { MigrateResult } from './cli';
-import { log, rate, readStatusKb, ROOT, round, WORK } from './common';
+import { cpuSeconds, log, rate, readStatusKb, ROOT, round, WORK } from './common';
 
 /** A real mongoimport build (see ../shared/tools/README.md), else one built by bench/build-mongoimport.sh. */
 const MONGOIMPORT =
@@ -29,7 +29,15 @@ export interface MongoimportResult {
    * `migrate --no-validate` and mongoimport with 4 workers run back to back (same machine load); `ratio` is
    * mongoimport's time ÷ ours (≥ 1: we are faster).
    */
-  pairs?: Array<{ oursMs: number; mongoimportMs: number; ratio: number }>;
+  pairs?: Array<{
+    oursMs: number;
+    mongoimportMs: number;
+    ratio: number;
+    /** Our run's phases: before the export starts (open, check, plan, connect), export + import, indexes. */
+    oursPhasesMs?: { start: number; transfer: number; indexes: number };
+    /** FerretDB's CPU seconds during our run and during mongoimport's: the server's share of the same documents. */
+    serverCpuSec?: { ours: number; mongoimport: number };
+  }>;
 }
 
 let mongoimportBuild: { ok: boolean; reason?: string } | undefined;
@@ -82,8 +90,10 @@ async function runMongoimport(
   collection: string,
   file: string,
   workers: number,
-): Promise<{ ms: number; peakRssMb: number; ok: boolean; out: string }> {
+  serverPid?: number,
+): Promise<{ ms: number; peakRssMb: number; ok: boolean; out: string; serverCpuSec: number }> {
   const t0 = performance.now();
+  const server0 = cpuSeconds(serverPid);
   const child = spawn(
     MONGOIMPORT,
     [
@@ -104,7 +114,8 @@ async function runMongoimport(
   const timer = setInterval(() => child.pid && (peak = Math.max(peak, readStatusKb(child.pid, 'VmRSS'))), 100);
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   clearInterval(timer);
-  return { ms: performance.now() - t0, peakRssMb: Math.round(peak / 1024), ok: code === 0, out };
+  const serverCpuSec = round(cpuSeconds(serverPid) - server0, 2);
+  return { ms: performance.now() - t0, peakRssMb: Math.round(peak / 1024), ok: code === 0, out, serverCpuSec };
 }
 
 export async function mongoimportBench(
@@ -113,7 +124,7 @@ export async function mongoimportBench(
   ndjson: string,
   collection: string,
   n: number,
-  opts: { workers: number[]; pairs: number; runOurs: () => Promise<MigrateResult> },
+  opts: { workers: number[]; pairs: number; runOurs: () => Promise<MigrateResult>; serverPid?: number },
 ): Promise<MongoimportResult> {
   const built = ensureMongoimport();
   if (!built.ok) return { available: false, reason: built.reason };
@@ -126,7 +137,7 @@ export async function mongoimportBench(
   const pairs: NonNullable<MongoimportResult['pairs']> = [];
   try {
     for (const workers of opts.workers) {
-      const r = await runMongoimport(url, database, collection, full, workers);
+      const r = await runMongoimport(url, database, collection, full, workers, opts.serverPid);
       const count = await client.db(database).collection(collection).estimatedDocumentCount();
       await client.db(database).dropDatabase();
       if (!r.ok || count !== n)
@@ -141,10 +152,21 @@ export async function mongoimportBench(
     // Back to back, so that both see the same machine load.
     for (let i = 0; i < opts.pairs; i++) {
       const ours = await opts.runOurs();
-      const r = await runMongoimport(url, database, collection, full, 4);
+      const r = await runMongoimport(url, database, collection, full, 4, opts.serverPid);
       await client.db(database).dropDatabase();
       if (ours.status !== 'succeeded' || !r.ok) continue;
-      pairs.push({ oursMs: ours.wallMs, mongoimportMs: round(r.ms, 0), ratio: round(r.ms / ours.wallMs, 3) });
+      const transfer = ours.steps.transfer?.durationMs ?? 0;
+      const indexes = ours.steps.indexes?.durationMs ?? 0;
+      pairs.push({
+        oursMs: ours.wallMs,
+        mongoimportMs: round(r.ms, 0),
+        ratio: round(r.ms / ours.wallMs, 3),
+        oursPhasesMs: { start: round(ours.wallMs - transfer - indexes, 0), transfer, indexes },
+        serverCpuSec: {
+          ours: round((ours.steps.transfer?.serverCpuSec ?? 0) + (ours.steps.indexes?.serverCpuSec ?? 0), 2),
+          mongoimport: r.serverCpuSec,
+        },
+      });
       log(`  pair ${i + 1}: ours ${ours.wallMs} ms, mongoimport (4 workers) ${round(r.ms, 0)} ms`);
     }
   } finally {

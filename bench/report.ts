@@ -6,6 +6,7 @@ import path from 'node:path';
 import { log, mb, ROOT, round } from './common';
 import type { StepFigures } from './cli';
 import type { InsertRun } from './inserts';
+import type { MongoimportResult } from './mongoimport';
 import type { RerunResult } from './reruns';
 import type { SizeResult } from './results';
 import { fmt, type Target } from './targets';
@@ -145,7 +146,7 @@ function baselineSections(results: SizeResult[]): string[] {
     ...results
       .filter((r) => r.mongoimport?.pairs?.length)
       .flatMap((r) => [
-        `Back to back at N = ${fmt(r.n)} (\`migrate --no-validate\`, then mongoimport with 4 workers; ratio = its time ÷ ours): ${(r.mongoimport?.pairs ?? []).map((p) => `${fmt(p.oursMs / 1000, 1)} s vs ${fmt(p.mongoimportMs / 1000, 1)} s (${p.ratio})`).join('; ')}.`,
+        `Back to back at N = ${fmt(r.n)} (\`migrate --no-validate\`, then mongoimport with 4 workers; ratio = its time ÷ ours): ${(r.mongoimport?.pairs ?? []).map((p) => `${fmt(p.oursMs / 1000, 1)} s vs ${fmt(p.mongoimportMs / 1000, 1)} s (${p.ratio}${pairDetail(p)})`).join('; ')}.`,
         '',
       ]),
     ...table(
@@ -238,4 +239,14 @@ export function writeReport(out: string, all: RunSummary): void {
   }
   printTable(all.results, all.targets);
   log(`wrote ${path.relative(process.cwd(), out)} and ${path.relative(process.cwd(), md)}`);
+}
+
+/** Where our side of a back-to-back pair spent its time, and the server's CPU for each side. */
+function pairDetail(p: NonNullable<MongoimportResult['pairs']>[number]): string {
+  const ph = p.oursPhasesMs;
+  const cpu = p.serverCpuSec;
+  const phases = ph
+    ? `; ours: export + import ${fmt(ph.transfer / 1000, 1)} s, indexes ${fmt(ph.indexes / 1000, 1)} s, the rest (start, open and check the file, plan, connect, exit) ${fmt(ph.start / 1000, 1)} s`
+    : '';
+  return cpu ? `${phases}; FerretDB CPU ${cpu.ours} s for ours, ${cpu.mongoimport} s for mongoimport` : phases;
 }

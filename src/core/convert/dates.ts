@@ -57,8 +57,21 @@ function parseSqliteDateTime(t: string, zone: number | ZoneOffset): number | nul
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   if (day > DAYS_IN_MONTH[month - 1] + (leap ? 1 : 0)) return null;
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const wall = daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   return wall - (typeof zone === 'number' ? zone : zone(wall)) * 60_000;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil): what Date.UTC computes for
+ * years ≥ 100, in plain arithmetic — about half its cost, and this runs for every date value.
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 /** The number written by the two digits at `i`, or -1 (module-level, not a closure: this runs for every date). */

@@ -51,6 +51,8 @@ export function rowidObjectId(table: string, rowid: bigint): ObjectId {
 }
 
 export function formatKey(key: SqlValue[]): string {
+  // The usual key, one integer, without the closures below (a row that warns formats its key).
+  if (key.length === 1 && typeof key[0] === 'bigint') return String(key[0]);
   const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
   return key
     .map((v) =>
@@ -66,9 +68,10 @@ export function formatKey(key: SqlValue[]): string {
 }
 
 export function sameKey(a: SqlValue, b: SqlValue): boolean {
-  if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.from(a).equals(Buffer.from(b));
-  if (a instanceof InvalidText && b instanceof InvalidText) return Buffer.from(a.bytes).equals(Buffer.from(b.bytes));
-  return a === b;
+  if (a === b) return true; // the usual case (integers, text) first: this runs for every streamed row
+  if (a instanceof Uint8Array) return b instanceof Uint8Array && Buffer.from(a).equals(Buffer.from(b));
+  if (a instanceof InvalidText) return b instanceof InvalidText && Buffer.from(a.bytes).equals(Buffer.from(b.bytes));
+  return false;
 }
 
 /** An upper bound of a row's BSON size from its values (text counted at 3 bytes a character), to skip exact sizing. */

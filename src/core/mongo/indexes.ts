@@ -1,4 +1,4 @@
-import { MongoServerError, type Collection } from 'mongodb';
+import { MongoServerError, type Collection, type IndexDescription } from 'mongodb';
 import type { IndexPlan } from '../plan/types';
 
 export interface IndexOutcome {
@@ -13,12 +13,40 @@ function describeKeys(ix: IndexPlan): string {
   return ix.keys.map(([f, d]) => `${f}:${d}`).join(', ');
 }
 
+/** The createIndex key and options of a planned index. Only pass `unique` when true: undefined is sent as null. */
+function spec(ix: IndexPlan): IndexDescription {
+  const key = Object.fromEntries(ix.keys) as Record<string, 1 | -1>;
+  return ix.unique ? { key, name: ix.name, unique: true } : { key, name: ix.name };
+}
+
 /**
- * Creates the planned indexes one by one (so one failure does not hide the others). SQLite's UNIQUE lets several
- * rows hold NULL while MongoDB's unique index does not; when that makes a unique index fail with duplicate
+ * Creates the planned indexes. First all missing ones in one createIndexes command: MongoDB builds them in a single
+ * scan of the collection (one scan per index when sent one by one). If that fails, the indexes are created one by
+ * one (so one failure does not hide the others), which also tells which one failed and why. SQLite's UNIQUE lets
+ * several rows hold NULL while MongoDB's unique index does not; when that makes a unique index fail with duplicate
  * keys, it is created non-unique and the outcome says why, instead of failing the migration.
  */
 export async function createPlannedIndexes(collection: Collection, indexes: IndexPlan[]): Promise<IndexOutcome[]> {
+  const existing = new Map((await collection.indexes().catch(() => [])).map((ix) => [String(ix.name), ix]));
+  const missing = indexes.filter((ix) => !existing.has(ix.name));
+  if (missing.length > 1) {
+    const together = await collection.createIndexes(missing.map(spec)).then(
+      () => true,
+      () => false,
+    );
+    if (together)
+      return indexes.map((ix) => ({
+        name: ix.name,
+        keys: describeKeys(ix),
+        unique: ix.unique,
+        status: existing.has(ix.name) ? 'exists' : 'created',
+      }));
+  }
+  return createOneByOne(collection, indexes);
+}
+
+async function createOneByOne(collection: Collection, indexes: IndexPlan[]): Promise<IndexOutcome[]> {
+  // Listed again: a failed createIndexes may have built some of them (servers differ).
   const existing = new Map((await collection.indexes().catch(() => [])).map((ix) => [String(ix.name), ix]));
   const outcomes: IndexOutcome[] = [];
   for (const ix of indexes) {
@@ -29,8 +57,7 @@ export async function createPlannedIndexes(collection: Collection, indexes: Inde
       continue;
     }
     try {
-      // Only pass `unique` when true: an undefined option is sent as null, which servers reject.
-      await collection.createIndex(keys, ix.unique ? { name: ix.name, unique: true } : { name: ix.name });
+      await collection.createIndex(keys, { name: ix.name, ...(ix.unique ? { unique: true } : {}) });
       outcomes.push({ ...base, status: 'created' });
     } catch (e) {
       // MongoDB says E11000 duplicate key; FerretDB's SQLite backend says "UNIQUE constraint failed".

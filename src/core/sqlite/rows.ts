@@ -89,17 +89,25 @@ export const MAX_RESULT_COLUMNS = 2000;
  * terms, totally. A table may have 2,000 columns and a result row may not hold more, so over that the terms are read
  * by several statements with the same order, stepped together; each row comes back whole, in `terms` order.
  */
-export function* iterateWideQuery(
+export function iterateWideQuery(
   source: SqliteSource,
   terms: string[],
   nOrder: number,
   rest: string,
   params?: SqlValue[],
 ): Generator<SqlValue[]> {
-  if (terms.length <= MAX_RESULT_COLUMNS) {
-    yield* iterateQuery(source, `SELECT ${terms.join(', ')} ${rest}`, params);
-    return;
-  }
+  // The usual case is one statement, returned as is: a generator delegating to another costs a resume per row.
+  if (terms.length <= MAX_RESULT_COLUMNS) return iterateQuery(source, `SELECT ${terms.join(', ')} ${rest}`, params);
+  return steppedTogether(source, terms, nOrder, rest, params);
+}
+
+function* steppedTogether(
+  source: SqliteSource,
+  terms: string[],
+  nOrder: number,
+  rest: string,
+  params?: SqlValue[],
+): Generator<SqlValue[]> {
   const order = terms.slice(0, nOrder);
   const width = MAX_RESULT_COLUMNS - nOrder;
   const parts: Array<Generator<SqlValue[]>> = [];
@@ -120,8 +128,8 @@ export function* iterateWideQuery(
 }
 
 /** Yields the rows of an arbitrary query (same value mapping as iterateRows); the SQL must set its own order. */
-export function* iterateQuery(source: SqliteSource, sql: string, params?: SqlValue[]): Generator<SqlValue[]> {
-  yield* stepAll(source, sql, params, 'a query');
+export function iterateQuery(source: SqliteSource, sql: string, params?: SqlValue[]): Generator<SqlValue[]> {
+  return stepAll(source, sql, params, 'a query');
 }
 
 function* stepAll(

@@ -87,12 +87,14 @@ export class Statement {
     const { wasm, handle } = this;
     const n = this.columnCount;
     const out = new Array<SqlValue>(n);
+    const utf8Db = this.db.textEncoding === 1;
     for (let i = 0; i < n; i++) {
       const type = wasm._sqlite3_column_type(handle, i);
       if (type === SQLITE_INTEGER) {
         const lo = wasm._sqlite3_column_int64(handle, i);
         out[i] = bigintFromHalves(lo, wasm._getTempRet0());
-      } else out[i] = this.value(type, i);
+      } else if (type === SQLITE_TEXT && utf8Db) out[i] = utf8Text(wasm, handle, i);
+      else out[i] = this.value(type, i);
     }
     return out;
   }
@@ -140,18 +142,10 @@ export class Statement {
   private text(i: number): string | InvalidText {
     const { wasm, handle } = this;
     const encoding = this.db.textEncoding;
-    // column_text gives UTF-8 bytes unconverted in a UTF-8 database; column_blob gives the stored bytes in any.
-    const p = encoding === 1 ? wasm._sqlite3_column_text(handle, i) : wasm._sqlite3_column_blob(handle, i);
+    if (encoding === 1) return utf8Text(wasm, handle, i);
+    // column_blob gives the stored bytes in any encoding.
+    const p = wasm._sqlite3_column_blob(handle, i);
     const n = wasm._sqlite3_column_bytes(handle, i);
-    if (encoding === 1) {
-      // Decode natively straight from the wasm memory. Bytes that are not UTF-8 decode to U+FFFD, so only a text
-      // holding U+FFFD (invalid bytes, or a stored U+FFFD) needs the strict check: as exact as a fatal decoder, and
-      // much cheaper per value (the bson library reads strings the same way).
-      const heap = heapBuffer(wasm);
-      const text = heap.utf8Slice(p, p + n);
-      if (text.indexOf('\uFFFD') === -1 || isUtf8(heap.subarray(p, p + n))) return text;
-      return new InvalidText(Uint8Array.prototype.slice.call(heap, p, p + n));
-    }
     const bytes = wasm.HEAPU8.subarray(p, p + n);
     try {
       return STRICT[encoding].decode(bytes);
@@ -161,16 +155,38 @@ export class Statement {
   }
 }
 
+/**
+ * TEXT of a UTF-8 database, decoded natively straight from the wasm memory. Bytes that are not UTF-8 decode to
+ * U+FFFD, so only a text holding U+FFFD (invalid bytes, or a stored U+FFFD) needs the strict check: as exact as a
+ * fatal decoder, and much cheaper per value (the bson library reads strings the same way).
+ */
+function utf8Text(wasm: SqliteWasm, handle: number, i: number): string | InvalidText {
+  // column_text gives the stored UTF-8 bytes unconverted; it may allocate (to add a terminating NUL), so the
+  // memory view is taken after it.
+  const p = wasm._sqlite3_column_text(handle, i);
+  const n = wasm._sqlite3_column_bytes(handle, i);
+  const heap = heapBuffer(wasm);
+  const text = heap.utf8Slice(p, p + n);
+  if (text.indexOf('\uFFFD') === -1 || isUtf8(heap.subarray(p, p + n))) return text;
+  return new InvalidText(Uint8Array.prototype.slice.call(heap, p, p + n));
+}
+
 /** Node's native UTF-8 decoder of a Buffer range (what `toString('utf8', start, end)` calls, without its checks). */
 type SlicingBuffer = Buffer & { utf8Slice(start: number, end: number): string };
 
 let heapView: SlicingBuffer | undefined;
+let heapViewOf: Uint8Array | undefined;
 
-/** A Buffer over the wasm memory, renewed when the memory grows (growing replaces its ArrayBuffer). */
+/**
+ * A Buffer over the wasm memory, renewed when the memory grows: growing replaces its ArrayBuffer, and the module
+ * replaces HEAPU8 with it, so comparing HEAPU8 itself is enough (cheaper than reading the buffer per value).
+ */
 function heapBuffer(wasm: SqliteWasm): SlicingBuffer {
   const heap = wasm.HEAPU8;
-  if (heapView?.buffer !== heap.buffer)
+  if (heap !== heapViewOf || heapView === undefined) {
     heapView = Buffer.from(heap.buffer, heap.byteOffset, heap.byteLength) as SlicingBuffer;
+    heapViewOf = heap;
+  }
   return heapView;
 }
 
