@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 VERSION=v1.24.2
 BIN=.cache/bin/ferretdb
-if [[ -x "$BIN" ]] && "$BIN" --version 2>/dev/null | grep -q "version: $VERSION"; then
+# The version is captured whole, never piped into a reader that stops early (grep -q, head): the binary writes it in
+# several writes, and one that lands after the reader exited is killed by SIGPIPE (exit 141 under pipefail).
+installed_version() { [[ -x "$BIN" ]] && "$BIN" --version 2>/dev/null || true; }
+if [[ $(installed_version) == *"version: $VERSION"* ]]; then
   exit 0
 fi
 command -v go >/dev/null || { echo "build-ferretdb: Go is required (https://go.dev/dl/) to build the test server" >&2; exit 1; }
@@ -20,4 +23,5 @@ rm -rf "$SRC" && mkdir -p .cache/bin && cp -r "$MODDIR" "$SRC" && chmod -R u+w "
 echo "$VERSION" > "$SRC/build/version/version.txt"
 (cd "$SRC" && go build -o ../bin/ferretdb ./cmd/ferretdb)
 rm -rf "$SRC"
-"$BIN" --version | head -1 >&2
+version=$("$BIN" --version)
+echo "${version%%$'\n'*}" >&2

@@ -22,7 +22,7 @@ case $PHASE in all | apt | code-server) ;; *) log "usage: setup-e2e.sh [all|apt|
 
 # ---------------------------------------------------------------------------------------------- apt packages
 APT_PACKAGES=(chromium libkrb5-dev ripgrep)
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == *'install ok installed'* ]]; }
 if [[ $PHASE == all || $PHASE == apt ]]; then
   need=()
   for p in "${APT_PACKAGES[@]}"; do installed "$p" || need+=("$p"); done
