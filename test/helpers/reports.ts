@@ -1,5 +1,6 @@
 /** A whole MigrationReport for tests of what front ends show (the CLI summary, the panel's summary). */
 import type { CollectionReport, MigrationReport } from '../../src/core';
+import { emptyCollectionReport } from '../../src/core/pipeline/context';
 
 /** A succeeded run of `items` (3 rows) and its junction `item_tags`, with one warning; change what a test needs. */
 export const sampleReport = (): MigrationReport => ({
@@ -52,19 +53,6 @@ export const sampleReport = (): MigrationReport => ({
 });
 
 /** One collection's line of a report: nothing written or checked unless `over` says so. */
-export const sampleCollection = (over: Partial<CollectionReport> & Pick<CollectionReport, 'collection' | 'table'>) => ({
-  sourceRows: 0,
-  exported: 0,
-  imported: 0,
-  failed: 0,
-  duplicates: 0,
-  duplicateKeys: [],
-  deleted: 0,
-  unchanged: 0,
-  replaced: 0,
-  inserted: 0,
-  warnings: 0,
-  existing: { documents: 0, action: 'none' as const },
-  indexes: [],
-  ...over,
-});
+export const sampleCollection = (
+  over: Partial<CollectionReport> & Pick<CollectionReport, 'collection' | 'table'>,
+): CollectionReport => ({ ...emptyCollectionReport(over.collection, over.table, 0), ...over });

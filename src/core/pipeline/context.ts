@@ -113,23 +113,7 @@ export class RunContext {
 
   /** Adds a planned collection to the report (once). */
   addCollection(plan: CollectionPlan, sourceRows: number): CollectionReport {
-    const c: CollectionReport = {
-      collection: plan.collection,
-      table: plan.table,
-      sourceRows,
-      exported: 0,
-      imported: 0,
-      failed: 0,
-      duplicates: 0,
-      duplicateKeys: [],
-      deleted: 0,
-      unchanged: 0,
-      replaced: 0,
-      inserted: 0,
-      warnings: 0,
-      existing: { documents: 0, action: 'none' },
-      indexes: [],
-    };
+    const c = emptyCollectionReport(plan.collection, plan.table, sourceRows);
     this.byCollection.set(plan.collection, c);
     this.report.collections.push(c);
     return c;
@@ -197,4 +181,25 @@ export class RunContext {
       this.emit({ type: 'progress', step: name, done, total, ratePerSec: rate, collection }),
     );
   }
+}
+
+/** A collection's report before anything was read or written (the run fills it in; tests build theirs from it). */
+export function emptyCollectionReport(collection: string, table: string, sourceRows: number): CollectionReport {
+  return {
+    collection,
+    table,
+    sourceRows,
+    exported: 0,
+    imported: 0,
+    failed: 0,
+    duplicates: 0,
+    duplicateKeys: [],
+    deleted: 0,
+    unchanged: 0,
+    replaced: 0,
+    inserted: 0,
+    warnings: 0,
+    existing: { documents: 0, action: 'none' },
+    indexes: [],
+  };
 }
