@@ -111,8 +111,9 @@ Output:
   --quiet                   only the summary
   -h, --help  -v, --version
 
-Exit codes: 0 ok; 2 usage; 10–18 source unreadable; 19 schema changed (sync); 20–26 target problems; 30–31 plan/input file invalid;
-32 nothing to resume or history mismatch; 40 rows refused; 41 validation mismatches; 130 cancelled.
+Exit codes: 0 ok; 1 internal; 2 usage; 10–18 source unreadable; 19 schema changed (sync); 20–27 target problems;
+30–31 plan/input file invalid; 32 nothing to resume or history mismatch; 40 rows refused; 41 validation mismatches;
+42 rows unaccounted; 130 cancelled.
 See docs/migration.md.`;
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
