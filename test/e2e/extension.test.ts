@@ -13,7 +13,15 @@ import { useWorkbench } from '../helpers/e2eSession';
 import { sharedFixture } from '../helpers/fixtures';
 import { uniqueDbName } from '../helpers/mongoServer';
 import { configure, openPanelFromExplorer, showValidationView } from '../helpers/panelActions';
-import { docScreenshot, editorTab, runCommand, treeRow, validationView, webviewFrame } from '../helpers/workbench';
+import {
+  activateWebviewTab,
+  docScreenshot,
+  editorTab,
+  runCommand,
+  treeRow,
+  validationView,
+  webviewFrame,
+} from '../helpers/workbench';
 
 /** Drags the sash between the side bar and the editor until the side bar is `width` pixels wide. */
 async function setSideBarWidth(page: Page, width: number): Promise<void> {
@@ -190,7 +198,7 @@ describe('VS Code extension (packaged, in code-server)', function () {
   });
 
   it('the panel reads well in the light and high-contrast themes (screenshots)', async function () {
-    await editorTab(s.page, 'Migrate app.db').click();
+    await activateWebviewTab(s.page, 'Migrate app.db');
     await runCommand(s.page, 'View: Close Editors in Other Groups');
     const body = webviewFrame(s.page).locator('body');
     const background = () => body.evaluate((el) => getComputedStyle(el).backgroundColor);

@@ -124,7 +124,17 @@ export async function runCommand(page: Page, title: string, timeoutMs = 20_000):
       )
         break;
     }
-    await input.fill(`>${title}`);
+    // The palette can close again before it is typed into: VS Code closes it when it loses the focus (a webview
+    // that takes the focus a moment after its tab was activated — see activateWebviewTab). Then open it again.
+    const typed = await input.fill(`>${title}`, { timeout: 3000 }).then(
+      () => true,
+      () => false,
+    );
+    if (!typed) {
+      offered = [];
+      if (Date.now() >= deadline) break;
+      continue;
+    }
     const found = await match
       .waitFor({ state: 'visible', timeout: Math.min(3000, Math.max(500, deadline - Date.now())) })
       .then(
@@ -207,6 +217,16 @@ export async function reachesViewport(target: Locator, timeoutMs = 10_000): Prom
 /** An editor tab whose label contains `label`. */
 export function editorTab(page: Page, label: string | RegExp): Locator {
   return page.locator('.tabs-container .tab', { hasText: label });
+}
+
+/**
+ * Clicks a webview editor's tab and waits until the webview holds the keyboard focus. VS Code focuses a webview a
+ * moment after its tab activates (by a message to its frame); a Command Palette opened in that moment closes again
+ * when the frame takes the focus, and keys pressed then go to the wrong place.
+ */
+export async function activateWebviewTab(page: Page, label: string | RegExp): Promise<void> {
+  await editorTab(page, label).click();
+  await page.waitForFunction(() => document.activeElement?.tagName === 'IFRAME', undefined, { timeout: 15_000 });
 }
 
 /** The extension's Validation view (a pane of the Migration view container). */
