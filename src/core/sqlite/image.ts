@@ -10,20 +10,23 @@ import { indexWal, patchJournalMode, type WalIndex } from './wal';
 const CHANGE_CHECK_INTERVAL = 4096;
 const WAL_READ_CHUNK = 1024 * 1024;
 
-/** Identity of a file's content as far as stat can tell. */
-interface FileStamp {
+/**
+ * Identity of a file's content as far as stat can tell. The modification time is kept in nanoseconds: as a double
+ * of milliseconds it only resolves about a quarter of a microsecond today, and two writes can fall closer than that.
+ */
+export interface FileStamp {
   size: number;
-  mtimeMs: number;
-  ino: number;
+  mtimeNs: bigint;
+  ino: bigint;
 }
 
-function stampOf(st: fs.Stats): FileStamp {
-  return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+export function stampOf(st: fs.BigIntStats): FileStamp {
+  return { size: Number(st.size), mtimeNs: st.mtimeNs, ino: st.ino };
 }
 
-function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
+export function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
   if (!a || !b) return a === b;
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
 }
 
 /** Thrown (and reported to SQLite as an I/O error) when the files change while they are being read. */
@@ -82,19 +85,23 @@ export class PageImage implements ImageSource {
     const mainFd = fs.openSync(file, 'r');
     let walFd: number | undefined;
     try {
-      const walFile = `${file}-wal`;
+      // The main file is stamped before the WAL is even opened. A checkpoint only copies frames that are already in
+      // the WAL, so every frame whose page the main file holds at this moment is inside the WAL size taken next. The
+      // other order could pair a main file a checkpoint had just brought past the WAL size with that older size: its
+      // pages newer than the indexed frames, and nothing left to notice it.
+      const mainStamp = stampOf(fs.fstatSync(mainFd, { bigint: true }));
       try {
-        walFd = fs.openSync(walFile, 'r');
+        walFd = fs.openSync(`${file}-wal`, 'r');
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      const walStat = walFd === undefined ? undefined : fs.fstatSync(walFd);
-      if (walFd !== undefined && (!walStat?.isFile() || walStat.size === 0)) {
+      const walStat = walFd === undefined ? undefined : fs.fstatSync(walFd, { bigint: true });
+      if (walFd !== undefined && (!walStat?.isFile() || walStat.size === 0n)) {
         fs.closeSync(walFd);
         walFd = undefined;
       }
       const stamps: [FileStamp, FileStamp | undefined] = [
-        stampOf(fs.fstatSync(mainFd)),
+        mainStamp,
         walFd === undefined ? undefined : stampOf(walStat!),
       ];
       return new PageImage(file, mainFd, walFd, stamps, mainPageSize, !!opts.live);
@@ -144,8 +151,8 @@ export class PageImage implements ImageSource {
   /** Compares the open files' stats with those taken at open; a change marks the image as unusable. */
   checkUnchanged(): void {
     if (this.changed || this.closed || this.live) return;
-    const main = stampOf(fs.fstatSync(this.mainFd));
-    const wal = this.walFd === undefined ? undefined : stampOf(fs.fstatSync(this.walFd));
+    const main = stampOf(fs.fstatSync(this.mainFd, { bigint: true }));
+    const wal = this.walFd === undefined ? undefined : stampOf(fs.fstatSync(this.walFd, { bigint: true }));
     if (!sameStamp(main, this.stamps[0]) || !sameStamp(wal, this.stamps[1]))
       this.changed = new SourceChangedError(this.file);
     // A -wal created after we opened means a writer is active; its frames are not in our index.

@@ -63,11 +63,11 @@ function tryCopy(file: string, withFingerprint: boolean): SyncSnapshot | undefin
   let image: PageImage | undefined;
   try {
     const walHeaderBefore = readBytes(`${file}-wal`, WAL_HEADER_BYTES).toString('hex');
-    const mainBefore = fs.statSync(file);
+    const mainBefore = fs.statSync(file, { bigint: true });
     const mainBytes = copyFile(file, copy);
     copyFile(`${file}-wal`, `${copy}-wal`);
-    const mainAfter = fs.statSync(file);
-    if (mainBytes !== mainBefore.size || mainAfter.size !== mainBefore.size) return void remove();
+    const mainAfter = fs.statSync(file, { bigint: true });
+    if (BigInt(mainBytes) !== mainBefore.size || mainAfter.size !== mainBefore.size) return void remove();
     if (readBytes(`${copy}-wal`, WAL_HEADER_BYTES).toString('hex') !== walHeaderBefore) return void remove();
     const header = readBytes(copy, HEADER_BYTES);
     try {
@@ -77,7 +77,7 @@ function tryCopy(file: string, withFingerprint: boolean): SyncSnapshot | undefin
       throw e;
     }
     // Without committed WAL frames, any write to the main file during the copy may have torn it.
-    const mainChanged = mainAfter.mtimeMs !== mainBefore.mtimeMs || readBytes(file, HEADER_BYTES).compare(header) !== 0;
+    const mainChanged = mainAfter.mtimeNs !== mainBefore.mtimeNs || readBytes(file, HEADER_BYTES).compare(header) !== 0;
     if ((image.wal.framesApplied === 0 && mainChanged) || hasHotJournal(file)) {
       image.close();
       return void remove();

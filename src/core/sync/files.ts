@@ -58,8 +58,14 @@ export function stateToken(mainHeader: Uint8Array, mainSize: number, wal: WalInd
     .slice(0, 32);
 }
 
-/** Opens the main file and its WAL (indexed, not read); a WAL caught mid-restart throws WalError. */
-export function openImage(file: string, live: boolean): { image: PageImage; header: Buffer } {
+/**
+ * Opens the main file and its WAL (indexed, not read); a WAL caught mid-change throws WalError. `walHeader` (hex, ''
+ * without a WAL) is read first, before the main file is stamped: while the WAL keeps that header (no restart), every
+ * change to the main file is a checkpoint of frames that are still in the WAL, which is what a live snapshot's
+ * verify() relies on. A restart between this read and the indexing shows as salts different from the header's.
+ */
+export function openImage(file: string, live: boolean): { image: PageImage; header: Buffer; walHeader: string } {
+  const walHeader = readBytes(`${file}-wal`, WAL_HEADER_BYTES).toString('hex');
   let st: fs.Stats | undefined;
   try {
     st = fs.statSync(file);
@@ -74,7 +80,7 @@ export function openImage(file: string, live: boolean): { image: PageImage; head
     );
   }
   const header = readBytes(file, HEADER_BYTES);
-  return { image: PageImage.open(file, mainPageSize(header), { live }), header };
+  return { image: PageImage.open(file, mainPageSize(header), { live }), header, walHeader };
 }
 
 /** The current state token: reads 100 bytes of the main file and indexes the WAL, no table pages. */

@@ -6,15 +6,17 @@
  * meanwhile, which is harmless; two things could tear a read, and verify() proves neither happened before anything
  * read is written:
  *  - a WAL restart (new salts in the header) overwrites frames the snapshot may still read: the header must be the
- *    one seen at the start;
+ *    one read before the main file was stamped (files.ts openImage), and the one indexed;
  *  - a checkpoint copies newer frames into the main file: when the main file changed at all, none of the pages read
- *    from it may have a frame after the snapshot's last commit (the WAL, unrestarted, still holds them all).
+ *    from it may have a frame after the snapshot's last commit (the WAL, unrestarted, still holds them all — checked
+ *    by reading the header again after those frames, since a truncation while they are read would hide them).
  * Without a WAL the main file itself must not have changed, and no hot journal may exist (a rollback-mode writer).
+ * The races each rule closes are told, with the traces that found them, in docs/testing.md ("sync/snapshot").
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ImageSource, PageImage } from '../sqlite/image';
+import { sameStamp, stampOf, type ImageSource, type PageImage } from '../sqlite/image';
 import { indexWal, WalError, type WalIndex } from '../sqlite/wal';
 import type { PageSource } from './btree';
 import {
@@ -57,20 +59,21 @@ class LiveSnapshot implements SyncSnapshot {
   readonly walFramesApplied: number;
   /** Pages for the b-tree walker (each call reads the page from the files). */
   readonly pages: PageSource;
-  /** The WAL header (hex) seen right after indexing; '' without a WAL. */
+  /** The WAL header (hex) seen before the main file was stamped; '' without a WAL. */
   readonly walHeader: string;
 
   constructor(
     readonly path: string,
     readonly image: PageImage,
     mainHeader: Buffer,
+    walHeader: string,
     /** With `withFingerprint`: sha256 of the main file bytes followed by the -wal bytes, as a migration computes it. */
     readonly fingerprint?: string,
   ) {
     this.token = stateToken(mainHeader, image.mainSize, image.wal);
     this.sizeBytes = image.mainSize;
     this.walFramesApplied = image.wal.framesApplied;
-    this.walHeader = readBytes(`${path}-wal`, WAL_HEADER_BYTES).toString('hex');
+    this.walHeader = walHeader;
     this.pages = imagePageSource(image, mainHeader);
   }
 
@@ -84,35 +87,56 @@ class LiveSnapshot implements SyncSnapshot {
 
   private consistent(): boolean {
     const { image } = this;
-    const walHeaderNow = readBytes(`${this.path}-wal`, WAL_HEADER_BYTES).toString('hex');
-    if (image.stamps[1] && walHeaderNow !== this.walHeader) return false;
-    const main = fs.statSync(this.path);
-    const mainSame = main.size === image.stamps[0].size && main.mtimeMs === image.stamps[0].mtimeMs;
-    if (mainSame && !hasHotJournal(this.path)) return true;
-    // Without a WAL (or a restarted one) the main file is written in place: any change may have torn a read.
-    if (!image.stamps[1] || walHeaderNow === '' || image.mainPagesRead.size === 0)
-      return image.mainPagesRead.size === 0;
-    // A checkpoint ran: it only copies frames of this WAL (not restarted), so it is harmless unless it copied a frame
-    // newer than the snapshot over a page the snapshot read from the main file.
-    const fd = fs.openSync(`${this.path}-wal`, 'r');
+    const hadWal = image.stamps[1] !== undefined;
+    // The WAL must not have restarted since before the main file was stamped (a restart overwrites frames).
+    if (hadWal && this.walHeaderNow() !== this.walHeader) return false;
+    const main = stampOf(fs.statSync(this.path, { bigint: true }));
+    if (sameStamp(main, image.stamps[0]) && !hasHotJournal(this.path)) return true;
+    // Without a WAL the main file is written in place: any change may have torn a read.
+    if (!hadWal || image.mainPagesRead.size === 0) return image.mainPagesRead.size === 0;
+    // Without a committed frame the image's size is the main file's at the stamp, which a checkpoint may have changed.
+    if (image.wal.framesApplied === 0 && main.size !== image.stamps[0].size) return false;
+    // A checkpoint after a shrinking commit (VACUUM) truncates the main file: the pages it cut off had no newer frame.
+    const pageSize = this.pages.pageSize;
+    for (const pgno of image.mainPagesRead)
+      if (pgno * pageSize <= image.stamps[0].size && pgno * pageSize > main.size) return false;
+    // Otherwise the change was a checkpoint of this WAL's frames: harmless unless it copied a frame newer than the
+    // snapshot over a page the snapshot read from the main file.
+    const newer = this.framesAfterSnapshot();
+    return newer !== undefined && !newer.some((pgno) => image.mainPagesRead.has(pgno));
+  }
+
+  private walHeaderNow(): string {
+    return readBytes(`${this.path}-wal`, WAL_HEADER_BYTES).toString('hex');
+  }
+
+  /** The pages of the WAL's committed frames after the snapshot's last one; undefined when the WAL is not the same. */
+  private framesAfterSnapshot(): number[] | undefined {
+    let fd: number;
     try {
-      const size = fs.fstatSync(fd).size;
+      fd = fs.openSync(`${this.path}-wal`, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined; // removed by the last connection closing
+      throw e;
+    }
+    try {
       const buf = Buffer.allocUnsafe(1024 * 1024);
       const now = indexWal(
         (pos, len) => {
           const b = len <= buf.length ? buf : Buffer.allocUnsafe(len);
           return b.subarray(0, fs.readSync(fd, b, 0, len, pos));
         },
-        size,
+        fs.fstatSync(fd).size,
         this.pages.pageSize,
       );
-      if (now.salts !== image.wal.salts) return false;
-      // Frames after the snapshot, committed or not yet (a checkpoint copies only committed ones; be strict anyway).
-      for (let i = image.wal.framesApplied; i < now.framePages.length; i++)
-        if (image.mainPagesRead.has(now.framePages[i])) return false;
-      return now.framePages.length >= image.wal.framesApplied;
+      const applied = this.image.wal.framesApplied;
+      if (now.salts !== this.image.wal.salts || now.framePages.length < applied) return undefined;
+      // A truncation or restart while the frames were read ends the walk early, hiding the frames a checkpoint had
+      // copied: the header, rewritten (or gone) before any frame is, must still be the snapshot's.
+      if (this.walHeaderNow() !== this.walHeader) return undefined;
+      return now.framePages.slice(applied);
     } catch (e) {
-      if (e instanceof WalError) return false;
+      if (e instanceof WalError) return undefined;
       throw e;
     } finally {
       fs.closeSync(fd);
@@ -127,14 +151,14 @@ class LiveSnapshot implements SyncSnapshot {
 /** One attempt: undefined when the files were caught mid-change (the WAL restarted while it was indexed). */
 function tryOpen(file: string, withFingerprint: boolean): LiveSnapshot | undefined {
   if (hasHotJournal(file)) return undefined;
-  let opened: { image: PageImage; header: Buffer };
+  let opened: ReturnType<typeof openImage>;
   try {
     opened = openImage(file, true);
   } catch (e) {
     if (e instanceof WalError) return undefined;
     throw e;
   }
-  const { image, header } = opened;
+  const { image, header, walHeader } = opened;
   try {
     let fingerprint: string | undefined;
     if (withFingerprint) {
@@ -142,15 +166,12 @@ function tryOpen(file: string, withFingerprint: boolean): LiveSnapshot | undefin
       image.digest((chunk) => hash.update(chunk));
       fingerprint = hash.digest('hex');
     }
-    const snap = new LiveSnapshot(file, image, header, fingerprint);
-    // The WAL header read after indexing must be the one indexed (no restart in between).
-    const indexedSalts = image.wal.salts;
-    const headerSalts = snap.walHeader.slice(32, 48);
-    if (image.stamps[1] && headerSalts !== indexedSalts) {
+    // The WAL indexed must be the one whose header was read before the main file was stamped (no restart between).
+    if (image.stamps[1] && walHeader.slice(32, 48) !== image.wal.salts) {
       image.close();
       return undefined;
     }
-    return snap;
+    return new LiveSnapshot(file, image, header, walHeader, fingerprint);
   } catch (e) {
     image.close();
     throw e;

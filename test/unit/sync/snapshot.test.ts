@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEngine } from '../../../src/core/sqlite';
@@ -35,6 +36,85 @@ while time.time() < end:
         con.execute('PRAGMA wal_checkpoint(%s)' % ('TRUNCATE' if i % 14 == 0 else 'RESTART'))
 print(i)`;
 
+/** The accounts table in WAL mode, small pages (many of them for 200 rows). */
+function makeBank(): string {
+  const file = path.join(tempDir('s2m-snap-'), 'bank.db');
+  py(
+    `import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute('PRAGMA page_size=1024')
+con.execute('PRAGMA journal_mode=WAL')
+con.execute('CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL, note TEXT)')
+con.executemany('INSERT INTO accounts VALUES (?, 1000, ?)', [(i, '') for i in range(1, ${ACCOUNTS + 1})])`,
+    file,
+  );
+  return file;
+}
+
+/**
+ * `count` transfers, one transaction each, then a checkpoint in `mode` (none when undefined). The process exits
+ * without closing, as a running application would, so the WAL is neither checkpointed nor removed on exit.
+ */
+function transfers(file: string, count: number, mode?: 'PASSIVE' | 'TRUNCATE'): void {
+  py(
+    `import sqlite3, sys, os, random
+random.seed(int(sys.argv[2]))
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+for _ in range(int(sys.argv[2])):
+    a, b = random.randint(1, ${ACCOUNTS}), random.randint(1, ${ACCOUNTS})
+    con.execute('BEGIN IMMEDIATE')
+    con.execute('UPDATE accounts SET balance = balance - 7, note = ? WHERE id = ?', ('x' * random.randint(0, 300), a))
+    con.execute('UPDATE accounts SET balance = balance + 7 WHERE id = ?', (b,))
+    con.execute('COMMIT')
+if sys.argv[3]:
+    con.execute('PRAGMA wal_checkpoint(%s)' % sys.argv[3]).fetchall()
+os._exit(0)`,
+    file,
+    String(count),
+    mode ?? '',
+  );
+}
+
+/** A transaction too big for a one-page cache spills uncommitted frames into the WAL; the process then dies. */
+function uncommittedSpill(file: string): void {
+  py(
+    `import sqlite3, sys, os
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute('PRAGMA cache_size=1')
+con.execute('BEGIN IMMEDIATE')
+con.execute("UPDATE accounts SET note = printf('%0300d', id)")
+os._exit(0)`,
+    file,
+  );
+}
+
+/** Opens a snapshot, reads the bank through SQLite and verifies: the totals, or the TornReadError that refused them. */
+async function readBank(file: string): Promise<{ refused: boolean; count?: number; total?: number }> {
+  const engine = await loadEngine();
+  let snap: SyncSnapshot;
+  try {
+    snap = await readSnapshot(file, { attempts: 1 });
+  } catch (e) {
+    if (e instanceof TornReadError) return { refused: true };
+    throw e;
+  }
+  let db: Database | undefined;
+  try {
+    db = Database.open(engine, snap.image);
+    const [count, total] = db.exec('SELECT count(*), sum(balance) FROM accounts')[0].values[0];
+    snap.verify();
+    return { refused: false, count: Number(count), total: Number(total) };
+  } catch (e) {
+    if (e instanceof TornReadError) return { refused: true };
+    // SQLite stumbled over a torn image: verify() must refuse it.
+    assert.throws(() => snap.verify(), TornReadError, `verify() let through an image SQLite could not read: ${e}`);
+    return { refused: true };
+  } finally {
+    db?.close();
+    snap.close();
+  }
+}
+
 describe('sync/snapshot: consistent reads while an application writes', function () {
   this.timeout(120_000);
   after(cleanupTempDirs);
@@ -49,16 +129,7 @@ describe('sync/snapshot: consistent reads while an application writes', function
   ];
   for (const [kind, openSnapshot] of kinds)
     it(`${kind}: every snapshot it returns is one committed state (a torn read is refused, never returned)`, async () => {
-      const file = path.join(tempDir('s2m-snap-'), 'bank.db');
-      py(
-        `import sqlite3, sys
-con = sqlite3.connect(sys.argv[1], isolation_level=None)
-con.execute('PRAGMA page_size=1024')
-con.execute('PRAGMA journal_mode=WAL')
-con.execute('CREATE TABLE accounts (id INTEGER PRIMARY KEY, balance INTEGER NOT NULL, note TEXT)')
-con.executemany('INSERT INTO accounts VALUES (?, 1000, ?)', [(i, '') for i in range(1, ${ACCOUNTS + 1})])`,
-        file,
-      );
+      const file = makeBank();
       const engine = await loadEngine();
       const writer = spawn('python3', ['-c', WRITER, file, '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let writerDone = false;
@@ -109,6 +180,73 @@ con.executemany('INSERT INTO accounts VALUES (?, 1000, ?)', [(i, '') for i in ra
       const copies = fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('sqlite2mongo-sync-'));
       assert.deepEqual(copies, [], 'closing a snapshot removes its private copy');
     });
+
+  it('read on demand: a checkpoint under the reads is refused even when the WAL is truncated while verify() looks', async () => {
+    // A snapshot of the first commits; then the application commits more and a checkpoint copies them into the main
+    // file, under pages the snapshot reads from there. verify() must find those newer frames in the WAL — here the
+    // WAL is truncated (a TRUNCATE checkpoint) just as verify() reaches them, which once made it see none.
+    const file = makeBank();
+    transfers(file, 3);
+    const engine = await loadEngine();
+    const snap = await readSnapshot(file, { attempts: 1 });
+    const frameBytes = 24 + snap.pages.pageSize;
+    const firstNewerFrame = 32 + snap.walFramesApplied * frameBytes;
+    transfers(file, 40, 'PASSIVE');
+    let db: Database | undefined;
+    try {
+      db = Database.open(engine, snap.image);
+      db.exec('SELECT count(*), sum(balance) FROM accounts');
+    } catch {
+      // A torn image may not even open; verify() decides either way.
+    } finally {
+      db?.close();
+    }
+    // The module object itself (the namespace import is read-only): what src/ calls through at run time.
+    const realReadSync = nodeFs.readSync;
+    let truncated = false;
+    nodeFs.readSync = ((...args: unknown[]) => {
+      if (!truncated && args[4] === firstNewerFrame) {
+        truncated = true;
+        transfers(file, 0, 'TRUNCATE');
+      }
+      return (realReadSync as (...a: unknown[]) => number)(...args);
+    }) as typeof fs.readSync;
+    try {
+      assert.throws(() => snap.verify(), TornReadError);
+    } finally {
+      nodeFs.readSync = realReadSync;
+      snap.close();
+    }
+    assert.ok(truncated, 'verify() read the frames after the snapshot, and the WAL was truncated at that moment');
+    assert.equal(fs.statSync(`${file}-wal`).size, 0);
+  });
+
+  it('read on demand: a WAL restarted between stamping the main file and indexing the WAL is never read as one state', async () => {
+    // The checkpoint before the restart grows the main file after it was stamped, and the new WAL holds no commit
+    // yet, so the image's size would come from the stale stamp (SQLite then finds the file malformed).
+    const file = makeBank();
+    transfers(file, 3);
+    const realOpenSync = nodeFs.openSync;
+    let walOpens = 0;
+    nodeFs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
+      // The first open of the WAL reads its header; the second, after the main file is stamped, indexes it.
+      if (args[0] === `${file}-wal` && ++walOpens === 2) {
+        transfers(file, 60, 'TRUNCATE');
+        uncommittedSpill(file);
+      }
+      return realOpenSync(...args);
+    }) as typeof fs.openSync;
+    let result: Awaited<ReturnType<typeof readBank>>;
+    try {
+      result = await readBank(file);
+    } finally {
+      nodeFs.openSync = realOpenSync;
+    }
+    assert.ok(walOpens >= 2, 'the application restarted the WAL while the snapshot was being opened');
+    if (!result.refused) assert.deepEqual([result.count, result.total], [ACCOUNTS, TOTAL]);
+    // Once the application is quiet, the next snapshot reads the state after its last commit.
+    assert.deepEqual(await readBank(file), { refused: false, count: ACCOUNTS, total: TOTAL });
+  });
 
   it('a private copy left by a killed sync is removed by the next one; copies of running syncs stay', async () => {
     const file = path.join(tempDir('s2m-snap-'), 'small.db');
