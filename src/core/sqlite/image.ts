@@ -55,6 +55,8 @@ export class PageImage implements ImageSource {
   readonly wal: WalIndex;
   /** Set once a read found the files changed; every later read fails too. */
   changed: SourceChangedError | undefined;
+  /** When the files were stamped (Date.now()), taken just before the main file's stat. */
+  readonly stampedAtMs: number;
   /** Live mode only: the pages served from the main file (a checkpoint may have rewritten them; sync/snapshot.ts). */
   readonly mainPagesRead = new Set<number>();
   private reads = 0;
@@ -67,7 +69,9 @@ export class PageImage implements ImageSource {
     readonly stamps: [FileStamp, FileStamp | undefined],
     private readonly mainPageSize: number,
     private readonly live: boolean,
+    stampedAtMs: number,
   ) {
+    this.stampedAtMs = stampedAtMs;
     this.mainSize = stamps[0].size;
     this.walSize = stamps[1]?.size ?? 0;
     const chunk = Buffer.allocUnsafe(WAL_READ_CHUNK);
@@ -89,6 +93,7 @@ export class PageImage implements ImageSource {
       // the WAL, so every frame whose page the main file holds at this moment is inside the WAL size taken next. The
       // other order could pair a main file a checkpoint had just brought past the WAL size with that older size: its
       // pages newer than the indexed frames, and nothing left to notice it.
+      const stampedAtMs = Date.now();
       const mainStamp = stampOf(fs.fstatSync(mainFd, { bigint: true }));
       try {
         walFd = fs.openSync(`${file}-wal`, 'r');
@@ -104,7 +109,7 @@ export class PageImage implements ImageSource {
         mainStamp,
         walFd === undefined ? undefined : stampOf(walStat!),
       ];
-      return new PageImage(file, mainFd, walFd, stamps, mainPageSize, !!opts.live);
+      return new PageImage(file, mainFd, walFd, stamps, mainPageSize, !!opts.live, stampedAtMs);
     } catch (e) {
       if (walFd !== undefined) fs.closeSync(walFd);
       fs.closeSync(mainFd);

@@ -31,6 +31,9 @@ import {
 
 export { readStateToken, TornReadError } from './files';
 
+/** Longer than any kernel clock tick (10 ms at the lowest common HZ of 100), with room for clock adjustment. */
+const COARSE_CLOCK_TICK_MS = 50;
+
 /** One consistent state of the database: read on demand (LiveSnapshot) or held in memory (loadSnapshot). */
 export interface SyncSnapshot {
   readonly path: string;
@@ -91,7 +94,8 @@ class LiveSnapshot implements SyncSnapshot {
     // The WAL must not have restarted since before the main file was stamped (a restart overwrites frames).
     if (hadWal && this.walHeaderNow() !== this.walHeader) return false;
     const main = stampOf(fs.statSync(this.path, { bigint: true }));
-    if (sameStamp(main, image.stamps[0]) && !hasHotJournal(this.path)) return true;
+    if (sameStamp(main, image.stamps[0]) && (!hadWal || this.mtimeProvesUnchanged()) && !hasHotJournal(this.path))
+      return true;
     // Without a WAL the main file is written in place: any change may have torn a read.
     if (!hadWal || image.mainPagesRead.size === 0) return image.mainPagesRead.size === 0;
     // Without a committed frame the image's size is the main file's at the stamp, which a checkpoint may have changed.
@@ -104,6 +108,17 @@ class LiveSnapshot implements SyncSnapshot {
     // snapshot over a page the snapshot read from the main file.
     const newer = this.framesAfterSnapshot();
     return newer !== undefined && !newer.some((pgno) => image.mainPagesRead.has(pgno));
+  }
+
+  /**
+   * Whether an unchanged mtime proves the main file unchanged since the stamp. Where timestamps come from a coarse
+   * clock (Linux before 6.13's multigrain timestamps, and some other file systems), a write in the same clock tick
+   * as the stamp keeps the mtime; an mtime older than a tick before the stamp cannot be kept by a later write.
+   * When it proves nothing, the WAL is checked as if the main file had changed (stricter, never looser).
+   */
+  private mtimeProvesUnchanged(): boolean {
+    const mtimeMs = Number(this.image.stamps[0].mtimeNs / 1_000_000n);
+    return mtimeMs < this.image.stampedAtMs - COARSE_CLOCK_TICK_MS;
   }
 
   private walHeaderNow(): string {
