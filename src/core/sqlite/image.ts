@@ -55,8 +55,6 @@ export class PageImage implements ImageSource {
   readonly wal: WalIndex;
   /** Set once a read found the files changed; every later read fails too. */
   changed: SourceChangedError | undefined;
-  /** When the files were stamped (Date.now()), taken just before the main file's stat. */
-  readonly stampedAtMs: number;
   /** Live mode only: the pages served from the main file (a checkpoint may have rewritten them; sync/snapshot.ts). */
   readonly mainPagesRead = new Set<number>();
   private reads = 0;
@@ -69,13 +67,15 @@ export class PageImage implements ImageSource {
     readonly stamps: [FileStamp, FileStamp | undefined],
     private readonly mainPageSize: number,
     private readonly live: boolean,
-    stampedAtMs: number,
+    /** When the files were stamped (Date.now()), taken just before the main file's stat. */
+    readonly stampedAtMs: number,
   ) {
-    this.stampedAtMs = stampedAtMs;
     this.mainSize = stamps[0].size;
     this.walSize = stamps[1]?.size ?? 0;
-    const chunk = Buffer.allocUnsafe(WAL_READ_CHUNK);
-    this.wal = indexWal((pos, len) => this.readWal(pos, len, chunk), this.walSize, mainPageSize);
+    this.wal =
+      walFd === undefined
+        ? indexWal(() => new Uint8Array(0), 0, mainPageSize)
+        : indexWalFile(walFd, this.walSize, mainPageSize);
     this.size = this.wal.framesApplied > 0 ? this.wal.finalPages * this.wal.pageSize : this.mainSize;
   }
 
@@ -193,12 +193,19 @@ export class PageImage implements ImageSource {
     fs.closeSync(this.mainFd);
     if (this.walFd !== undefined) fs.closeSync(this.walFd);
   }
+}
 
-  private readWal(pos: number, len: number, chunk: Buffer): Uint8Array {
-    const buf = len <= chunk.length ? chunk : Buffer.allocUnsafe(len);
-    const n = readFully(this.walFd!, buf, 0, len, pos);
-    return buf.subarray(0, n);
-  }
+/** Indexes the first `size` bytes of an open -wal file (see indexWal), reading it in bounded chunks. */
+export function indexWalFile(walFd: number, size: number, dbPageSize: number): WalIndex {
+  const chunk = Buffer.allocUnsafe(WAL_READ_CHUNK);
+  return indexWal(
+    (pos, len) => {
+      const buf = len <= chunk.length ? chunk : Buffer.allocUnsafe(len);
+      return buf.subarray(0, readFully(walFd, buf, 0, len, pos));
+    },
+    size,
+    dbPageSize,
+  );
 }
 
 /** fs.readSync until `len` bytes or end of file; returns the bytes read. */

@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sameStamp, stampOf, type ImageSource, type PageImage } from '../sqlite/image';
-import { indexWal, WalError, type WalIndex } from '../sqlite/wal';
+import { indexWalFile, sameStamp, stampOf, type ImageSource, type PageImage } from '../sqlite/image';
+import { WalError, type WalIndex } from '../sqlite/wal';
 import type { PageSource } from './btree';
 import {
   hasHotJournal,
@@ -135,15 +135,7 @@ class LiveSnapshot implements SyncSnapshot {
       throw e;
     }
     try {
-      const buf = Buffer.allocUnsafe(1024 * 1024);
-      const now = indexWal(
-        (pos, len) => {
-          const b = len <= buf.length ? buf : Buffer.allocUnsafe(len);
-          return b.subarray(0, fs.readSync(fd, b, 0, len, pos));
-        },
-        fs.fstatSync(fd).size,
-        this.pages.pageSize,
-      );
+      const now = indexWalFile(fd, fs.fstatSync(fd).size, this.pages.pageSize);
       const applied = this.image.wal.framesApplied;
       if (now.salts !== this.image.wal.salts || now.framePages.length < applied) return undefined;
       // A truncation or restart while the frames were read ends the walk early, hiding the frames a checkpoint had
@@ -174,17 +166,18 @@ function tryOpen(file: string, withFingerprint: boolean): LiveSnapshot | undefin
     throw e;
   }
   const { image, header, walHeader } = opened;
+  // The WAL indexed must be the one whose header was read before the main file was stamped (no restart between);
+  // checked before the fingerprint, which reads the whole file.
+  if (image.stamps[1] && walHeader.slice(32, 48) !== image.wal.salts) {
+    image.close();
+    return undefined;
+  }
   try {
     let fingerprint: string | undefined;
     if (withFingerprint) {
       const hash = createHash('sha256');
       image.digest((chunk) => hash.update(chunk));
       fingerprint = hash.digest('hex');
-    }
-    // The WAL indexed must be the one whose header was read before the main file was stamped (no restart between).
-    if (image.stamps[1] && walHeader.slice(32, 48) !== image.wal.salts) {
-      image.close();
-      return undefined;
     }
     return new LiveSnapshot(file, image, header, walHeader, fingerprint);
   } catch (e) {
