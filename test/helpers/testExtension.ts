@@ -10,10 +10,16 @@ export interface TestCommand {
 }
 
 /**
- * A one-command extension in a fresh temp folder: its manifest, and `extension.js` as `source(dir)` writes it (the
- * folder is passed so the code can name files in it). Returns the folder; the caller removes it.
+ * A one-command extension in a fresh temp folder: its manifest (with any other `contributes`), and `extension.js` as
+ * `source(dir)` writes it (the folder is passed so the code can name files in it). Returns the folder; the caller
+ * removes it.
  */
-export function makeTestExtension(name: string, command: TestCommand, source: (dir: string) => string): string {
+export function makeTestExtension(
+  name: string,
+  command: TestCommand,
+  source: (dir: string) => string,
+  contributes: Record<string, unknown> = {},
+): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `sqlite2mongo-${name}-`));
   writeFileSync(
     path.join(dir, 'package.json'),
@@ -24,7 +30,7 @@ export function makeTestExtension(name: string, command: TestCommand, source: (d
       engines: { vscode: '^1.90.0' },
       main: './extension.js',
       activationEvents: [],
-      contributes: { commands: [command] },
+      contributes: { ...contributes, commands: [command] },
     }),
   );
   writeFileSync(path.join(dir, 'extension.js'), source(dir));

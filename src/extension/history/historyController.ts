@@ -8,7 +8,14 @@ import type { RunFollower } from '../migration/migrationRun';
 import { historyDatabase } from '../settings';
 import type { TargetStore } from '../storage/targets';
 import type { ValidationModel } from '../tree/validationModel';
-import { HISTORY_VIEW_ID, HistoryTree, type HistoryTarget, type RunItem, type TargetItem } from './historyTree';
+import {
+  HISTORY_VIEW_ID,
+  HistoryTree,
+  TARGET_LIST,
+  type HistoryTarget,
+  type RunItem,
+  type TargetItem,
+} from './historyTree';
 
 const WORKSPACE_TARGETS = 'sqlite2mongo.history.targets';
 const KEEP_TARGETS = 10;
@@ -34,7 +41,11 @@ export interface ResumeDeps {
  * the work. Targets are kept in workspaceState (ids and masked labels; the URLs stay in SecretStorage).
  */
 export class HistoryController implements vscode.Disposable {
-  private readonly tree = new HistoryTree();
+  /** Targets the user collapsed (VS Code asks for no children of those). */
+  private readonly collapsed = new Set<string>();
+  private readonly tree = new HistoryTree(
+    (item) => this.view.visible && (item === TARGET_LIST || !this.collapsed.has(item.id ?? '')),
+  );
   private readonly view: vscode.TreeView<TargetItem | RunItem>;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly reload = new SerialRefresh(() => this.readRuns());
@@ -50,6 +61,14 @@ export class HistoryController implements vscode.Disposable {
     this.view = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: this.tree });
     this.disposables.push(
       this.view,
+      this.view.onDidChangeVisibility((e) => {
+        if (e.visible) this.tree.recheck();
+      }),
+      this.view.onDidExpandElement(({ element }) => {
+        this.collapsed.delete(element.id ?? '');
+        this.tree.recheck();
+      }),
+      this.view.onDidCollapseElement(({ element }) => this.collapsed.add(element.id ?? '')),
       this.tree,
       validation.onDidChange(() => void this.refresh()),
     );

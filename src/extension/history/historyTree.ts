@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCount, hostOf } from '../../core';
+import { ConfirmedRefresh } from '../common/confirmedRefresh';
 import type { HistoryEntry } from '../engine/workerProtocol';
 
 export const HISTORY_VIEW_ID = 'sqlite2mongo.history';
@@ -98,12 +99,25 @@ export class TargetItem extends vscode.TreeItem {
 }
 
 type HistoryNode = TargetItem | RunItem;
+/** The list of targets itself, as a refreshed "element" (VS Code refreshes it when the event names nothing). */
+export const TARGET_LIST = 'targets';
+export type Refreshed = TargetItem | typeof TARGET_LIST;
 
 /** The "History" tree: each target database this workspace migrated to, and the runs recorded there, newest first. */
 export class HistoryTree implements vscode.TreeDataProvider<HistoryNode> {
   private readonly changed = new vscode.EventEmitter<HistoryNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private groups: TargetItem[] = [];
+  /** Every refresh is checked to have reached VS Code (see ConfirmedRefresh: VS Code can lose one). */
+  private readonly refreshes: ConfirmedRefresh<Refreshed>;
+
+  /** `canAsk`: whether VS Code would ask for the children of a refreshed target (view visible, target expanded). */
+  constructor(canAsk: (item: Refreshed) => boolean) {
+    this.refreshes = new ConfirmedRefresh<Refreshed>({
+      fire: (items) => this.changed.fire(items.includes(TARGET_LIST) ? undefined : (items as TargetItem[])),
+      canAsk,
+    });
+  }
 
   /**
    * Shows newly read runs. The same targets as before are updated in place and only the changed ones refreshed:
@@ -116,11 +130,18 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode> {
       groups.every((g, i) => this.groups[i]!.id === `target:${g.target.targetId}:${g.target.database}`);
     if (!sameTargets) {
       this.groups = groups.map((g) => new TargetItem(g.target, g.runs, g.error));
-      this.changed.fire(undefined);
+      // The old targets are gone. A refresh of the whole tree; the list and each new target's runs are waited for.
+      this.refreshes.forget();
+      this.refreshes.changed([TARGET_LIST, ...this.groups]);
       return;
     }
     const changed = this.groups.filter((item, i) => item.update(groups[i]!.runs, groups[i]!.error));
-    if (changed.length > 0) this.changed.fire(changed);
+    this.refreshes.changed(changed);
+  }
+
+  /** VS Code may ask for children it could not ask for before (the view was shown, a target expanded). */
+  recheck(): void {
+    this.refreshes.recheck();
   }
 
   getTreeItem(item: HistoryNode): vscode.TreeItem {
@@ -128,11 +149,17 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode> {
   }
 
   getChildren(node?: HistoryNode): HistoryNode[] {
-    if (!node) return this.groups;
-    return node instanceof TargetItem ? node.runs.map((r) => new RunItem(r, node.target)) : [];
+    if (!node) {
+      this.refreshes.asked(TARGET_LIST);
+      return this.groups;
+    }
+    if (!(node instanceof TargetItem)) return [];
+    this.refreshes.asked(node);
+    return node.runs.map((r) => new RunItem(r, node.target));
   }
 
   dispose(): void {
+    this.refreshes.dispose();
     this.changed.dispose();
   }
 }

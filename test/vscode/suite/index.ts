@@ -27,6 +27,8 @@ export function runSuite(options: { reporter?: string; grep?: string } = {}): Pr
   mocha.suite.emit('pre-require', globalThis, 'in-host', mocha);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after mocha's globals exist, not hoisted
   require('./extension.test');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  require('./treeRefresh.test');
   return new Promise((resolve) => {
     const failures: SuiteResult['failures'] = [];
     const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: failures.length, failures }));
