@@ -21,11 +21,16 @@ export class ValidationController implements vscode.Disposable {
     private readonly targets: TargetStore,
     private readonly log: Log,
   ) {
-    this.provider = new ValidationTreeProvider(model);
+    this.provider = new ValidationTreeProvider(model, () => this.view.visible);
     this.view = vscode.window.createTreeView(VALIDATION_VIEW_ID, {
       treeDataProvider: this.provider,
       showCollapseAll: true,
     });
+    this.disposables.push(
+      this.view.onDidChangeVisibility((e) => {
+        if (e.visible) this.provider.recheck();
+      }),
+    );
     const documents = new MismatchDocuments(
       () => this.model.record,
       async (rec, collection, id) => {

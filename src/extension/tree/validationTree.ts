@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { ConfirmedRefresh } from '../common/confirmedRefresh';
 import { formatCount as fmt, plural, type Mismatch } from '../../core';
 import { Commands } from '../commands';
 import type { TableAccount } from '../../core';
@@ -57,12 +58,25 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
   private readonly changed = new vscode.EventEmitter<ValidationNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly sub: vscode.Disposable;
+  /** Each refresh is confirmed to reach VS Code, which can lose one (see ConfirmedRefresh). */
+  private readonly refreshes: ConfirmedRefresh<'all'>;
 
-  constructor(private readonly model: ValidationModel) {
-    this.sub = model.onDidChange(() => this.changed.fire(undefined));
+  /** `visible`: whether the view is shown (VS Code asks for the new nodes only then). */
+  constructor(
+    private readonly model: ValidationModel,
+    visible: () => boolean,
+  ) {
+    this.refreshes = new ConfirmedRefresh({ fire: () => this.changed.fire(undefined), canAsk: visible });
+    this.sub = model.onDidChange(() => this.refreshes.changed(['all']));
+  }
+
+  /** The view was shown: VS Code may ask now for the nodes it could not ask for while hidden. */
+  recheck(): void {
+    this.refreshes.recheck();
   }
 
   getChildren(node?: ValidationNode): ValidationNode[] {
+    if (!node) this.refreshes.asked('all');
     const rec = this.model.record;
     if (!rec) return [];
     if (!node)
@@ -185,6 +199,7 @@ export class ValidationTreeProvider implements vscode.TreeDataProvider<Validatio
 
   dispose(): void {
     this.sub.dispose();
+    this.refreshes.dispose();
     this.changed.dispose();
   }
 }
