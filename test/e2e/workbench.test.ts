@@ -81,7 +81,7 @@ describe('e2e harness: code-server + Chromium', function () {
         () => false,
       ))
     ) {
-      await runCommand(s.page, 'File: Refresh Explorer');
+      await runCommand(s.page, 'Refresh Explorer'); // its palette title has no category
       await item.waitFor({ state: 'visible', timeout: 30_000 });
     }
     await screenshot(s.page, 'workbench-probe-command.png');
