@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../../src/extension/commands';
 import { PANEL_VIEW_TYPE } from '../../../src/webview/panel/protocol';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'sqlite2mongo.sqlite2mongo';
 
@@ -62,16 +63,6 @@ function extensionLog(): string {
 
 function allTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('in-host: the SQLite to MongoDB extension', function () {

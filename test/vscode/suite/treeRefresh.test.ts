@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ConfirmedRefresh } from '../../../src/extension/common/confirmedRefresh';
 import { REFRESH_PROBE_VIEW } from './refreshProbe';
+import { waitFor } from './waitFor';
 
 interface Probe {
   id: string;
@@ -21,14 +22,6 @@ function probeViewContributed(): boolean {
       'explorer'
     ]?.some((v) => v.id === REFRESH_PROBE_VIEW),
   );
-}
-
-async function until(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('in-host: tree refreshes VS Code would lose', function () {
@@ -70,8 +63,8 @@ describe('in-host: tree refreshes VS Code would lose', function () {
     const view = vscode.window.createTreeView(REFRESH_PROBE_VIEW, { treeDataProvider: provider });
     try {
       await vscode.commands.executeCommand(`${REFRESH_PROBE_VIEW}.focus`);
-      await until('the first answer', () => answers.length > 0, 20_000);
-      await until('VS Code to ask for the changed children', () => answers.some((a) => a.includes('after')), 20_000);
+      await waitFor('the first answer', () => answers.length > 0);
+      await waitFor('VS Code to ask for the changed children', () => answers.some((a) => a.includes('after')));
       assert.deepEqual(answers.at(-1), ['before', 'after']);
       assert.equal(refreshes.waiting, 0, 'nothing left unconfirmed');
     } finally {
